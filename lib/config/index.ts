@@ -1,0 +1,3 @@
+export * from './pipeline';
+export * from './paths';
+export * from './temporal';

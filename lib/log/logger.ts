@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  /** Level for stdout; the file always receives `fileLevel` and above. */
+  level?: LevelWithSilent;
+  fileLevel?: LevelWithSilent;
+  /** Directory of `training.log`; omit to log to stdout only. */
+  logsDir?: string;
+  /** Where human-facing output goes instead of stdout (e.g. fd 2), when stdout is a UI. */
+  stdoutFd?: number;
+  base?: Record<string, unknown>;
+}
+
+/**
+ * JSON lines with timestamp, level, msg and module, to stdout and to `logs/training.log`.
+ * Levels are printed as labels ("info"), not numbers, because people read these files.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const fileLevel = options.fileLevel ?? 'info';
+  const streams: pino.StreamEntry[] = [];
+  if (level !== 'silent') {
+    streams.push({ level, stream: pino.destination({ fd: options.stdoutFd ?? 1, sync: true }) });
+  }
+  if (options.logsDir && fileLevel !== 'silent') {
+    mkdirSync(options.logsDir, { recursive: true });
+    streams.push({
+      level: fileLevel,
+      stream: pino.destination({ dest: join(options.logsDir, 'training.log'), append: true, sync: true, mkdir: true }),
+    });
+  }
+  const minLevel = lowest([level, fileLevel]);
+  return pino(
+    {
+      level: minLevel,
+      base: { module: 'trainctl', ...options.base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    streams.length > 0 ? pino.multistream(streams) : pino.destination('/dev/null'),
+  );
+}
+
+const ORDER: LevelWithSilent[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+function lowest(levels: LevelWithSilent[]): LevelWithSilent {
+  return levels.reduce((a, b) => (ORDER.indexOf(a) <= ORDER.indexOf(b) ? a : b));
+}

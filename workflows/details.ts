@@ -1,0 +1,23 @@
+import type { PipelineStatus } from './types';
+
+/** Markdown shown as the workflow's "current details" in the Temporal Web UI. */
+export function describeDetails(s: PipelineStatus): string {
+  const lines = [`**${s.modelName}** · outcome: **${s.outcome}** · stage: ${s.stage}`];
+  if (s.synthetic) lines.push('_data: SYNTHETIC market (embedded default)_');
+  for (const st of s.stages) {
+    if (st.state === 'pending') continue;
+    lines.push(`- ${st.name}: ${st.state}${st.ms !== undefined ? ` (${(st.ms / 1000).toFixed(1)} s)` : ''}${st.note ? ` — ${st.note}` : ''}`);
+  }
+  if (s.candidateVersion) lines.push(`candidate **${s.candidateVersion}**: ${s.decision ?? ''}`);
+  if (s.candidate) {
+    const m = s.candidate.metrics;
+    lines.push(`holdout accuracy ${m.accuracy.toFixed(3)} (naive baseline ${m.baselineAccuracy.toFixed(3)}), F1 ${m.f1.toFixed(3)}, AUC ${m.rocAuc.toFixed(3)}`);
+  }
+  if (s.report) lines.push(`report: ${s.report.html}`);
+  if (s.outcome === 'awaiting_approval' && s.approval) {
+    lines.push(`awaiting approval until ${s.approval.deadline}: \`npx trainctl approve ${s.runId} --by NAME\``);
+  }
+  if (s.reason) lines.push(`reason: ${s.reason}`);
+  if (s.error) lines.push(`error in ${s.error.stage}: ${s.error.message}`);
+  return lines.join('\n');
+}

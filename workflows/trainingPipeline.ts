@@ -1,0 +1,249 @@
+import {
+  ApplicationFailure,
+  ActivityFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { parseDurationMs } from '../lib/config/pipeline';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { describeDetails } from './details';
+import type {
+  ApprovalDecision,
+  ComparisonRef,
+  PipelineInput,
+  PipelineStatus,
+  StageName,
+  StageStatus,
+} from './types';
+import { STAGES } from './types';
+
+export const approveSignal = defineSignal<[ApprovalDecision]>('approve');
+export const rejectSignal = defineSignal<[ApprovalDecision]>('reject');
+export const statusQuery = defineQuery<PipelineStatus>('status');
+
+const retry = { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
+
+/** Short I/O: registry writes, checks, notifications. */
+const io = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { ...retry, maximumAttempts: 5 },
+});
+/** Network fetches may be slow and are retried with backoff inside the activity too. */
+const fetching = proxyActivities<Activities>({
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '2m',
+  retry: { ...retry, maximumAttempts: 3 },
+});
+/** Long compute heartbeats, so a lost worker is noticed in a minute rather than at the timeout. */
+const compute = proxyActivities<Activities>({
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '1m',
+  retry: { ...retry, maximumAttempts: 3 },
+});
+const notifying = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 6 },
+});
+
+/**
+ * fetch → features → (optimize) → train → backtest → compare → approval gate → promote.
+ * Orchestration only: every stage is an activity that receives and returns references.
+ */
+export async function trainingPipeline({ config }: PipelineInput): Promise<PipelineStatus> {
+  const runId = workflowInfo().workflowId;
+  const status: PipelineStatus = {
+    runId,
+    modelName: config.modelName,
+    trigger: config.trigger,
+    outcome: 'running',
+    stage: 'fetch',
+    stages: STAGES.map((name): StageStatus => ({ name, state: 'pending' })),
+  };
+  let decision: (ApprovalDecision & { kind: 'approve' | 'reject' }) | undefined;
+
+  setHandler(statusQuery, () => status);
+  const onSignal = (kind: 'approve' | 'reject') => (d: ApprovalDecision) => {
+    const refusal = refuseReason(status, d);
+    const at = new Date().toISOString();
+    if (refusal || decision) {
+      status.approval?.refused.push({ ...d, kind, at, reason: refusal ?? `already ${decision!.kind}d by ${decision!.by}` });
+      log.warn('approval signal refused', { kind, version: d.version, by: d.by, reason: refusal });
+      return;
+    }
+    decision = { ...d, kind };
+  };
+  setHandler(approveSignal, onSignal('approve'));
+  setHandler(rejectSignal, onSignal('reject'));
+
+  const stage = async <T>(name: StageName, run: () => Promise<T>, note?: (r: T) => string): Promise<T> => {
+    const s = status.stages.find((x) => x.name === name)!;
+    status.stage = name;
+    s.state = 'running';
+    s.startedAt = new Date().toISOString();
+    setCurrentDetails(describeDetails(status));
+    try {
+      const result = await run();
+      s.state = 'done';
+      s.note = note?.(result);
+      return result;
+    } catch (err) {
+      s.state = 'failed';
+      throw stageFailure(status, name, err);
+    } finally {
+      s.finishedAt = new Date().toISOString();
+      s.ms = Date.parse(s.finishedAt) - Date.parse(s.startedAt);
+    }
+  };
+  const skip = (names: StageName[]) => {
+    for (const s of status.stages) if (names.includes(s.name) && s.state === 'pending') s.state = 'skipped';
+  };
+  const notify = async (event: Parameters<Activities['notify']>[0]['event'], extra: Record<string, unknown> = {}) => {
+    try {
+      await notifying.notify({ event, runId, modelName: config.modelName, status: { ...status }, ...extra });
+    } catch (err) {
+      // A notification that cannot be delivered must not decide the fate of a model.
+      log.warn('notification failed', { event, error: String(err) });
+    }
+  };
+  const finish = (outcome: PipelineStatus['outcome'], reason?: string): PipelineStatus => {
+    status.outcome = outcome;
+    status.stage = 'done';
+    if (reason) status.reason = reason;
+    skip([...STAGES]);
+    setCurrentDetails(describeDetails(status));
+    log.info('pipeline finished', { outcome, reason });
+    return status;
+  };
+
+  try {
+    await notify('started');
+    const data = await stage(
+      'fetch',
+      () => fetching.fetchMarketData({ runId, config }),
+      (d) => `${d.tickers.length} tickers ${d.start}..${d.end}${d.synthetic ? ' (synthetic)' : ''}`,
+    );
+    status.synthetic = data.synthetic;
+    status.dataWindow = { start: data.start, end: data.end };
+
+    if (config.trigger !== 'manual' && !config.force) {
+      const fresh = await io.checkNewData({ modelName: config.modelName, data, minNewDays: config.minNewDays });
+      if (!fresh.enough) return finish('skipped', fresh.reason);
+    }
+
+    const features = await stage(
+      'features',
+      () => compute.buildFeatures({ runId, data, config }),
+      (f) => `${f.rows} rows × ${f.featureNames.length} features${f.cacheHit ? ' (cache hit)' : ''}`,
+    );
+    status.featureSet = { rows: features.rows, features: features.featureNames.length, cacheHit: features.cacheHit };
+    skip(['optimize']);
+
+    const candidate = await stage(
+      'train',
+      () => compute.trainModel({ runId, features, config }),
+      (c) => `${c.modelType}, ${c.rounds} rounds, cv accuracy ${c.cv.accuracy.toFixed(3)} (baseline ${c.cv.baselineAccuracy.toFixed(3)})`,
+    );
+    status.cv = candidate.cv;
+
+    const backtest = await stage(
+      'backtest',
+      () => compute.backtestModel({ runId, features, candidate, config }),
+      (b) => `holdout ${b.holdoutRows} rows, accuracy ${b.candidate.metrics.accuracy.toFixed(3)}`,
+    );
+    status.candidate = backtest.candidate;
+    status.production = backtest.production;
+    status.buyHold = backtest.buyHold;
+
+    const comparison: ComparisonRef = await stage(
+      'compare',
+      () => io.compareModels({ runId, config, data, features, candidate, backtest }),
+      (c) => `${c.version}: ${c.decision}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,
+    );
+    status.candidateVersion = comparison.version;
+    status.decision = comparison.decision;
+    status.failedCriteria = comparison.failed;
+    status.report = comparison.report;
+    status.summary = comparison.summary;
+
+    if (comparison.decision === 'REJECT') {
+      await io.rejectCandidate({ runId, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
+      finish('rejected', `validation failed: ${comparison.failed.join(', ')}`);
+      await notify('rejected');
+      return status;
+    }
+    if (config.dryRun) {
+      return finish('skipped', 'dry run: the candidate passed validation; promotion was not attempted');
+    }
+
+    const approval = await stage('approval', async () => {
+      const timeoutMs = parseDurationMs(config.approvalTimeout)!;
+      const reminderMs = Math.min(parseDurationMs(config.approvalReminder)!, timeoutMs);
+      status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString(), refused: [] };
+      status.outcome = 'awaiting_approval';
+      setCurrentDetails(describeDetails(status));
+      await notify('awaiting_approval');
+      let decided = timeoutMs > reminderMs ? await condition(() => decision !== undefined, timeoutMs - reminderMs) : false;
+      if (!decided) {
+        if (timeoutMs > reminderMs) await notify('approval_reminder');
+        decided = await condition(() => decision !== undefined, reminderMs);
+      }
+      status.outcome = 'running';
+      return decided ? decision! : undefined;
+    }, (d) => (d ? `${d.kind}d by ${d.by}` : 'no decision before the deadline'));
+
+    if (!approval) {
+      await io.rejectCandidate({ runId, version: comparison.version, by: 'trainctl', reason: `approval timed out after ${config.approvalTimeout}`, stage: 'expired' });
+      finish('expired', `no approval within ${config.approvalTimeout}; ${comparison.version} stays in staging`);
+      await notify('expired');
+      return status;
+    }
+    status.approval!.decision = { ...approval, at: new Date().toISOString() };
+    if (approval.kind === 'reject') {
+      await io.rejectCandidate({ runId, version: comparison.version, by: approval.by, reason: approval.comment ?? 'rejected by reviewer', stage: 'rejected' });
+      finish('rejected', `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`);
+      await notify('rejected');
+      return status;
+    }
+
+    const promoted = await stage(
+      'promote',
+      () => io.promoteModel({ runId, version: comparison.version, by: approval.by, reason: approval.comment ?? 'approved' }),
+      (p) => `${p.from ?? 'none'} → ${p.to}`,
+    );
+    status.promotedFrom = promoted.from;
+    finish('promoted', `${comparison.version} promoted by ${approval.by}`);
+    await notify('promoted');
+    return status;
+  } catch (err) {
+    status.outcome = 'failed';
+    status.stage = 'done';
+    setCurrentDetails(describeDetails(status));
+    await notify('failed');
+    throw err;
+  }
+}
+
+/** A signal must name the candidate actually waiting, or it is refused and recorded. */
+function refuseReason(status: PipelineStatus, d: ApprovalDecision): string | undefined {
+  if (status.outcome !== 'awaiting_approval') return `no candidate is awaiting approval (outcome: ${status.outcome})`;
+  if (!d.by || !d.by.trim()) return 'the decision must name who made it (--by)';
+  if (d.version !== status.candidateVersion) {
+    return `signal names ${d.version} but the candidate awaiting approval is ${status.candidateVersion}`;
+  }
+  return undefined;
+}
+
+function stageFailure(status: PipelineStatus, stage: StageName, err: unknown): ApplicationFailure {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const type = cause instanceof ApplicationFailure && cause.type ? cause.type : 'TrainingError';
+  status.error = { stage, message, type };
+  return ApplicationFailure.create({ message: `${stage} failed: ${message}`, type, nonRetryable: true, cause: cause instanceof Error ? cause : undefined });
+}

@@ -1,0 +1,183 @@
+/**
+ * The small, serialisable shapes that travel through Temporal: references to files (path +
+ * SHA-256) and summaries of metrics. Never datasets or model bytes.
+ */
+import type { PipelineConfig } from '../lib/config/pipeline';
+
+export type Outcome = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'expired' | 'failed' | 'skipped';
+
+export const STAGES = ['fetch', 'features', 'optimize', 'train', 'backtest', 'compare', 'approval', 'promote'] as const;
+export type StageName = (typeof STAGES)[number];
+export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface FileRef {
+  path: string;
+  sha256: string;
+}
+
+export interface TickerDataRef extends FileRef {
+  ticker: string;
+  rows: number;
+  start: string;
+  end: string;
+}
+
+export interface DataRef {
+  source: string;
+  synthetic: boolean;
+  tickers: TickerDataRef[];
+  failed: { ticker: string; error: string }[];
+  warnings: string[];
+  start: string;
+  end: string;
+}
+
+export interface FeatureSetRef extends FileRef {
+  rows: number;
+  labelledRows: number;
+  featureNames: string[];
+  schemaHash: string;
+  cacheHit: boolean;
+  classBalance: { positive: number; negative: number; positiveRate: number };
+  start: string;
+  end: string;
+}
+
+export interface ClassificationSummary {
+  n: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  rocAuc: number;
+  logLoss: number;
+  balancedAccuracy: number;
+  baselineAccuracy: number;
+}
+
+export interface TradingSummary {
+  totalReturn: number;
+  cagr: number;
+  sharpe: number;
+  sortino: number;
+  maxDrawdown: number;
+  hitRate: number;
+  turnover: number;
+  exposure: number;
+  days: number;
+}
+
+export interface Hyperparams {
+  nEstimators: number;
+  maxDepth: number;
+  learningRate: number;
+  minChildWeight: number;
+  subsample: number;
+  colsampleBytree: number;
+}
+
+export interface CandidateRef {
+  dir: string;
+  model: FileRef;
+  onnx: FileRef;
+  modelType: PipelineConfig['modelType'];
+  params: Hyperparams;
+  paramsSource: 'default' | 'best_hyperparameters.json' | 'search';
+  bestIteration: number;
+  rounds: number;
+  trainRows: number;
+  trainWindow: { start: string; end: string };
+  holdoutWindow: { start: string; end: string };
+  cv: ClassificationSummary & { folds: number };
+  xgboostVersion: string;
+  schemaHash: string;
+}
+
+export interface ModelScore {
+  version: string | null;
+  metrics: ClassificationSummary;
+  trading: TradingSummary;
+}
+
+export interface BacktestRef {
+  result: FileRef;
+  holdoutRows: number;
+  candidate: ModelScore;
+  production: ModelScore | null;
+  productionNote?: string;
+  buyHold: TradingSummary;
+  schemaChanged: boolean;
+}
+
+export interface CriterionResult {
+  name: string;
+  passed: boolean;
+  actual: number;
+  required: number;
+  detail: string;
+}
+
+export interface ComparisonRef {
+  version: string;
+  decision: 'PROMOTE' | 'REJECT';
+  failed: string[];
+  criteria: CriterionResult[];
+  firstModel: boolean;
+  report: { markdown: string; html: string; json: string };
+  /** A few lines for terminals and notifications. */
+  summary: string;
+}
+
+export interface ApprovalDecision {
+  version: string;
+  by: string;
+  comment?: string;
+}
+
+export interface RefusedSignal extends ApprovalDecision {
+  kind: 'approve' | 'reject';
+  at: string;
+  reason: string;
+}
+
+export interface StageStatus {
+  name: StageName;
+  state: StageState;
+  startedAt?: string;
+  finishedAt?: string;
+  ms?: number;
+  note?: string;
+}
+
+export interface PipelineStatus {
+  runId: string;
+  modelName: string;
+  trigger: PipelineConfig['trigger'];
+  outcome: Outcome;
+  stage: StageName | 'done';
+  stages: StageStatus[];
+  synthetic?: boolean;
+  dataWindow?: { start: string; end: string };
+  featureSet?: { rows: number; features: number; cacheHit: boolean };
+  cv?: ClassificationSummary & { folds: number };
+  candidate?: ModelScore;
+  production?: ModelScore | null;
+  buyHold?: TradingSummary;
+  candidateVersion?: string;
+  decision?: 'PROMOTE' | 'REJECT';
+  failedCriteria?: string[];
+  report?: ComparisonRef['report'];
+  summary?: string;
+  approval?: {
+    deadline: string;
+    decision?: ApprovalDecision & { kind: 'approve' | 'reject'; at: string };
+    refused: RefusedSignal[];
+  };
+  promotedFrom?: string | null;
+  reason?: string;
+  error?: { stage: StageName; message: string; type: string };
+}
+
+export interface PipelineInput {
+  config: PipelineConfig;
+}
