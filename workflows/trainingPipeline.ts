@@ -65,6 +65,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     outcome: 'running',
     stage: 'fetch',
     stages: STAGES.map((name): StageStatus => ({ name, state: 'pending' })),
+    refusedSignals: [],
   };
   let decision: (ApprovalDecision & { kind: 'approve' | 'reject' }) | undefined;
 
@@ -73,8 +74,8 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     const refusal = refuseReason(status, d);
     const at = new Date().toISOString();
     if (refusal || decision) {
-      status.approval?.refused.push({ ...d, kind, at, reason: refusal ?? `already ${decision!.kind}d by ${decision!.by}` });
-      log.warn('approval signal refused', { kind, version: d.version, by: d.by, reason: refusal });
+      status.refusedSignals.push({ ...d, kind, at, reason: refusal ?? `already ${decision!.kind}d by ${decision!.by}` });
+      log.warn('approval signal refused', { kind, version: d.version, by: d.by, reason: refusal ?? 'already decided' });
       return;
     }
     decision = { ...d, kind };
@@ -185,7 +186,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     const approval = await stage('approval', async () => {
       const timeoutMs = parseDurationMs(config.approvalTimeout)!;
       const reminderMs = Math.min(parseDurationMs(config.approvalReminder)!, timeoutMs);
-      status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString(), refused: [] };
+      status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
       status.outcome = 'awaiting_approval';
       setCurrentDetails(describeDetails(status));
       await notify('awaiting_approval');

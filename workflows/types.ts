@@ -171,8 +171,9 @@ export interface PipelineStatus {
   approval?: {
     deadline: string;
     decision?: ApprovalDecision & { kind: 'approve' | 'reject'; at: string };
-    refused: RefusedSignal[];
   };
+  /** Approve/reject signals that were refused (wrong version, no gate open, already decided). */
+  refusedSignals: RefusedSignal[];
   promotedFrom?: string | null;
   reason?: string;
   error?: { stage: StageName; message: string; type: string };

@@ -1,0 +1,147 @@
+import { Command, CommanderError, Option } from 'commander';
+import { resolveTemporalSettings, workflowUiLink } from '../lib/config/temporal';
+import { isTrainctlError } from '../lib/util/errors';
+import { ensureDevServer } from './commands/devServerCommand';
+import { decide } from './commands/decide';
+import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
+import { buildConfig, finalJson, followRun, startRun, writeOutputJson } from './commands/run';
+import { connectClient } from './connection';
+import { EXIT, exitCodeForError, exitCodeForStatus } from './exitCodes';
+import { formatStatus } from './format';
+import { readRunStatus } from './runStatus';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
+
+export function buildProgram(): Command {
+  const program = new Command('trainctl')
+    .description('Durable, scheduled training pipeline for stock-direction models on Temporal')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program
+    .command('dev')
+    .description('start (or reuse) the local Temporal dev server with its Web UI; stays up until Ctrl-C')
+    .option('--detach', 'leave the server running in the background and return')
+    .action(async (o: { detach?: boolean }) => {
+      const { settings, server } = await ensureDevServer({ detached: o.detach });
+      if (!server) {
+        console.log(`A Temporal server is already listening on ${settings.address} (Web UI ${settings.uiUrl}).`);
+        return;
+      }
+      console.log(`Temporal dev server on ${settings.address}, Web UI ${settings.uiUrl} (pid ${server.pid}).`);
+      if (o.detach) return;
+      console.log('Press Ctrl-C to stop.');
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.stop().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  program
+    .command('worker')
+    .description('run a worker for the trainctl task queue (JSON logs to stdout and logs/training.log)')
+    .addOption(new Option('--log-level <level>', 'stdout log level').choices(LOG_LEVELS).default('info'))
+    .action(async (o: { logLevel: 'info' }) => {
+      // Loaded on demand: the worker pulls in native addons (Temporal core, libxgboost, onnxruntime).
+      const { runWorkerUntilSignal } = await import('./commands/workerCommand');
+      const worker = await runWorkerUntilSignal({ logLevel: o.logLevel });
+      await worker.done;
+    });
+
+  addRunOptions(
+    program
+      .command('start')
+      .description('what `npm start` runs: dev server + worker + one pipeline run on the embedded default'),
+  ).action(async (flags: RunFlags) => {
+    const { startCommand } = await import('./commands/startCommand');
+    await startCommand(configFromFlags(flags));
+  });
+
+  addRunOptions(program.command('run').description('start a training pipeline run'))
+    .option('--wait', 'follow the run until it ends or reaches the approval gate')
+    .option('--json', 'with --wait: print one final JSON object (progress goes to stderr)')
+    .option('--output-json <path>', 'with --wait: also write the final JSON object to this file')
+    .addOption(new Option('--log-level <level>', 'progress verbosity').choices(LOG_LEVELS).default('info'))
+    .action(async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string }) => {
+      const config = buildConfig(configFromFlags(flags));
+      const { client, settings, close } = await connectClient();
+      try {
+        const { runId, uiLink } = await startRun(client, settings, config);
+        const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+        const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn';
+        if (!flags.wait) {
+          if (flags.json) console.log(JSON.stringify({ runId, uiLink }));
+          else console.log(`Started ${runId}\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${runId}`);
+          return;
+        }
+        progress(`Started ${runId} — ${uiLink}`);
+        const s = await followRun(client, runId, quiet ? () => {} : progress);
+        const result = finalJson(s, uiLink);
+        if (flags.outputJson) await writeOutputJson(flags.outputJson, result);
+        if (flags.json) console.log(JSON.stringify(result));
+        else console.log(`\n${formatStatus(s, uiLink)}`);
+        process.exitCode = exitCodeForStatus(s);
+      } finally {
+        await close();
+      }
+    });
+
+  program
+    .command('status <runId>')
+    .description('stage, timings, metrics and outcome of a run')
+    .option('--json', 'machine-readable, with the `outcome` field')
+    .action(async (runId: string, o: { json?: boolean }) => {
+      const { client, settings, close } = await connectClient();
+      try {
+        const s = await readRunStatus(client, runId);
+        if (o.json) console.log(JSON.stringify(s, null, 2));
+        else console.log(formatStatus(s, workflowUiLink(settings, runId)));
+      } finally {
+        await close();
+      }
+    });
+
+  for (const kind of ['approve', 'reject'] as const) {
+    program
+      .command(`${kind} <runId>`)
+      .description(kind === 'approve' ? 'promote the candidate waiting at the approval gate' : 'reject the candidate waiting at the approval gate')
+      .requiredOption('--by <name>', 'who decides (recorded in the audit log)')
+      .option('--comment <text>', 'why')
+      .option('--version <version>', 'the candidate version you reviewed (refused if another one is waiting)')
+      .option('--json', 'print the resulting status as JSON')
+      .action(async (runId: string, o: { by: string; comment?: string; version?: string; json?: boolean }) => {
+        const { client, close } = await connectClient();
+        try {
+          const s = await decide(client, runId, kind, o);
+          if (o.json) console.log(JSON.stringify(s, null, 2));
+          else console.log(`${runId}: ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
+        } finally {
+          await close();
+        }
+      });
+  }
+  return program;
+}
+
+/** Parse and run; every error ends as one line on stderr and an exit code, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; commander already printed the reason otherwise.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.configError;
+    }
+    const code = exitCodeForError(err);
+    const message = isTrainctlError(err) ? err.message : (err as Error)?.message ?? String(err);
+    console.error(`trainctl: ${message}`);
+    if (process.env.TRAINCTL_DEBUG) console.error(err);
+    return code;
+  }
+}
+
+export { resolveTemporalSettings };

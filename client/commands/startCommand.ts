@@ -1,0 +1,56 @@
+import { createInterface } from 'node:readline/promises';
+import { userInfo } from 'node:os';
+import type { PipelineConfigInput } from '../../lib/config/pipeline';
+import { workflowUiLink } from '../../lib/config/temporal';
+import { connectClient } from '../connection';
+import { approvalCommands, formatScores } from '../format';
+import { runWorkerUntilSignal } from './workerCommand';
+import { ensureDevServer } from './devServerCommand';
+import { decide } from './decide';
+import { buildConfig, followRun, startRun } from './run';
+
+/**
+ * `npm start`: dev server (reused if running) + worker + one pipeline run on the embedded default,
+ * with live progress and the approval gate in the terminal. Server and worker stay up until Ctrl-C.
+ */
+export async function startCommand(flags: PipelineConfigInput, out: (line: string) => void = console.log): Promise<void> {
+  const config = buildConfig(flags);
+  const { settings, server } = await ensureDevServer();
+  out(server ? `Temporal dev server started on ${settings.address} (Web UI ${settings.uiUrl})` : `Using the Temporal server already on ${settings.address}`);
+
+  const worker = await runWorkerUntilSignal({ logLevel: 'warn', onStopped: () => server?.stop() });
+  out(`Worker polling task queue "${settings.taskQueue}" (JSON logs: logs/training.log)`);
+
+  const { client, close } = await connectClient(settings);
+  try {
+    const { runId } = await startRun(client, settings, config);
+    out(`\nStarted ${runId}${config.source === 'synthetic' ? ' on the SYNTHETIC embedded market (not real prices)' : ''}`);
+    out(`Follow it in the Web UI: ${workflowUiLink(settings, runId)}\n`);
+    const gate = await followRun(client, runId, out, { untilGate: true });
+    if (gate.outcome === 'awaiting_approval') {
+      out('');
+      out(gate.summary ?? '');
+      if (gate.candidate) out('\n' + formatScores(gate.candidate, gate.production ?? null));
+      out(`\nreport: ${gate.report?.html ?? '—'}`);
+      out(`\nThe candidate ${gate.candidateVersion} waits for approval until ${gate.approval?.deadline}.`);
+      out(approvalCommands(gate));
+      if (process.stdin.isTTY && process.stdout.isTTY) {
+        const rl = createInterface({ input: process.stdin, output: process.stdout });
+        const answer = (await rl.question(`\nPromote ${gate.candidateVersion} to production now? [y/N] `)).trim().toLowerCase();
+        rl.close();
+        const by = userInfo().username;
+        const final = await decide(client, runId, answer === 'y' || answer === 'yes' ? 'approve' : 'reject', {
+          by,
+          comment: 'decided at the npm start prompt',
+        });
+        out(`outcome: ${final.outcome}${final.reason ? ` — ${final.reason}` : ''}`);
+      }
+    } else {
+      out(`\noutcome: ${gate.outcome}${gate.reason ? ` — ${gate.reason}` : ''}${gate.error ? ` — ${gate.error.message}` : ''}`);
+    }
+  } finally {
+    await close();
+  }
+  out(`\nServer and worker keep running (Web UI ${settings.uiUrl}). Press Ctrl-C to stop.`);
+  await worker.done;
+}

@@ -1,0 +1,64 @@
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ConfigError } from '../lib/util/errors';
+import { statusQuery } from '../workflows/trainingPipeline';
+import type { PipelineStatus } from '../workflows/types';
+
+/**
+ * The status of a run, whatever state it is in: the `status` query while it runs, its result
+ * once it completed, and the failure (with the last queried status if a worker can answer) once
+ * it failed.
+ */
+export async function readRunStatus(client: Client, runId: string): Promise<PipelineStatus> {
+  const handle = client.workflow.getHandle(runId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new ConfigError(`No run with id "${runId}" was found (check \`npx trainctl status\` ids in the Web UI).`);
+    throw err;
+  }
+  const state = description.status.name;
+  if (state === 'RUNNING') return handle.query(statusQuery);
+  if (state === 'COMPLETED') return (await handle.result()) as PipelineStatus;
+  let status: PipelineStatus | undefined;
+  try {
+    status = await withTimeout(handle.query(statusQuery), 5_000);
+  } catch {
+    status = undefined;
+  }
+  const failure = await handle.result().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  const root = rootFailure(failure);
+  const base: PipelineStatus = status ?? {
+    runId,
+    modelName: String(description.memo?.modelName ?? 'unknown'),
+    trigger: 'manual',
+    outcome: 'failed',
+    stage: 'done',
+    stages: [],
+    refusedSignals: [],
+  };
+  return {
+    ...base,
+    outcome: 'failed',
+    reason: state === 'FAILED' ? undefined : `workflow ${state.toLowerCase()}`,
+    error: base.error ?? { stage: base.stage === 'done' ? 'fetch' : base.stage, message: root.message, type: root.type },
+  };
+}
+
+function rootFailure(err: unknown): { message: string; type: string } {
+  let cause: unknown = err instanceof WorkflowFailedError ? err.cause : err;
+  while (cause instanceof Error) {
+    if (cause instanceof ApplicationFailure && cause.type) return { message: cause.message, type: cause.type };
+    if (!cause.cause) break;
+    cause = cause.cause;
+  }
+  return { message: cause instanceof Error ? cause.message : String(cause ?? 'unknown failure'), type: 'TrainingError' };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}

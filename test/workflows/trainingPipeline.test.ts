@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
+import { openRegistry } from '../../lib/registry';
+import { createTrainingWorker } from '../../workers/worker';
+import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
+import type { PipelineStatus } from '../../workflows/types';
+import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
+
+/**
+ * The real workflow on the real dev server with the real activities (synthetic market, libxgboost,
+ * onnxruntime, local registry) on small data: three tickers, three years.
+ */
+let t: TemporalTestContext;
+let hooks: WebhookReceiver;
+
+beforeAll(async () => {
+  t = await connectTestTemporal();
+  hooks = await startWebhookReceiver({ failFirst: 2 });
+});
+afterAll(async () => {
+  await hooks?.close();
+  await t?.close();
+});
+
+const SMALL: PipelineConfigInput = {
+  tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
+  period: '3y',
+  holdout: '6m',
+  asOf: '2026-10-30',
+  // Thresholds low enough that the small synthetic model passes them; tests that need a
+  // validation failure raise them instead.
+  criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
+  approvalTimeout: '10m',
+};
+
+async function withWorker<T>(name: string, fn: (ctx: { taskQueue: string; paths: ReturnType<typeof tempPaths>; worker: Worker }) => Promise<T>, env: Record<string, string> = {}) {
+  const taskQueue = uniqueTaskQueue(name);
+  const paths = tempPaths();
+  const worker = await createTrainingWorker({
+    connection: t.connection,
+    settings: { namespace: 'default', taskQueue },
+    workflowBundle: t.bundle,
+    deps: { paths, logger: testLogger(paths), env, now: () => new Date(), fetch },
+  });
+  return worker.runUntil(fn({ taskQueue, paths, worker }));
+}
+
+function start(taskQueue: string, input: PipelineConfigInput, id: string) {
+  return t.client.workflow.start(trainingPipeline, {
+    taskQueue,
+    workflowId: `${id}-${Date.now().toString(36)}`,
+    args: [{ config: resolvePipelineConfig({ ...SMALL, ...input }) }],
+  });
+}
+
+async function waitFor(handle: { query: (q: typeof statusQuery) => Promise<PipelineStatus> }, pred: (s: PipelineStatus) => boolean, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await handle.query(statusQuery);
+    if (pred(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last status ${JSON.stringify({ outcome: s.outcome, stage: s.stage })}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('trainingPipeline', () => {
+  it('runs every stage, refuses a signal for the wrong version, and promotes after approval', async () => {
+    await withWorker(
+      'happy',
+      async ({ taskQueue, paths }) => {
+        const handle = await start(taskQueue, {}, 'happy');
+        const gate = await waitFor(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
+        expect(gate.outcome).toBe('awaiting_approval');
+        expect(gate.candidateVersion).toBe('v1.0.0');
+        expect(gate.decision).toBe('PROMOTE');
+        expect(gate.synthetic).toBe(true);
+        for (const name of ['fetch', 'features', 'train', 'backtest', 'compare']) {
+          const st = gate.stages.find((s) => s.name === name)!;
+          expect(st.state, name).toBe('done');
+          expect(st.ms, name).toBeGreaterThanOrEqual(0);
+        }
+        expect(gate.candidate!.metrics.accuracy).toBeGreaterThan(0);
+        expect(gate.candidate!.metrics.baselineAccuracy).toBeGreaterThan(0.3);
+        expect(gate.production).toBeNull();
+
+        await handle.signal(approveSignal, { version: 'v9.9.9', by: 'mallory' });
+        const refused = await waitFor(handle, (s) => s.refusedSignals.length > 0);
+        expect(refused.outcome).toBe('awaiting_approval');
+        expect(refused.refusedSignals[0]).toMatchObject({ by: 'mallory', version: 'v9.9.9' });
+        expect(refused.refusedSignals[0]!.reason).toContain('v1.0.0');
+
+        await handle.signal(approveSignal, { version: 'v1.0.0', by: 'alice', comment: 'looks good' });
+        const result = await handle.result();
+        expect(result.outcome).toBe('promoted');
+        expect(result.stages.find((s) => s.name === 'promote')!.state).toBe('done');
+
+        const registry = await openRegistry({ root: paths.modelsDir });
+        const production = await registry.production();
+        expect(production?.version).toBe('v1.0.0');
+        const audit = await registry.audit();
+        expect(audit.some((a) => a.action === 'promote' && a.by === 'alice' && a.to === 'v1.0.0')).toBe(true);
+
+        const events = hooks.received.map((r) => (r.body as { event: string }).event);
+        expect(events).toEqual(expect.arrayContaining(['started', 'awaiting_approval', 'promoted']));
+        expect(hooks.failedAttempts).toBe(2);
+      },
+      { TRAINCTL_WEBHOOK_URL: hooks.url },
+    );
+  });
+
+  it('ends rejected when the reviewer rejects, and nothing reaches production', async () => {
+    await withWorker('reject', async ({ taskQueue, paths }) => {
+      const handle = await start(taskQueue, {}, 'reject');
+      const gate = await waitFor(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
+      expect(gate.outcome).toBe('awaiting_approval');
+      await handle.signal(rejectSignal, { version: gate.candidateVersion!, by: 'bob', comment: 'too risky' });
+      const result = await handle.result();
+      expect(result.outcome).toBe('rejected');
+      expect(result.reason).toContain('bob');
+      const registry = await openRegistry({ root: paths.modelsDir });
+      expect(await registry.production()).toBeNull();
+    });
+  });
+
+  it('ends rejected without waiting when the candidate fails the thresholds', async () => {
+    await withWorker('validation', async ({ taskQueue }) => {
+      const handle = await start(taskQueue, { criteria: { minAccuracy: 0.99 } }, 'validation');
+      const result = await handle.result();
+      expect(result.outcome).toBe('rejected');
+      expect(result.decision).toBe('REJECT');
+      expect(result.failedCriteria).toContain('accuracy');
+      expect(result.approval).toBeUndefined();
+      expect(result.stages.find((s) => s.name === 'approval')!.state).toBe('skipped');
+    });
+  });
+
+  it('expires when nobody decides before the approval timeout, leaving the candidate in staging', async () => {
+    await withWorker('expire', async ({ taskQueue, paths }) => {
+      const handle = await start(taskQueue, { approvalTimeout: '4s', approvalReminder: '2s' }, 'expire');
+      const result = await handle.result();
+      expect(result.outcome).toBe('expired');
+      const registry = await openRegistry({ root: paths.modelsDir });
+      expect(await registry.production()).toBeNull();
+      expect((await registry.staging())?.version).toBe(result.candidateVersion);
+    });
+  });
+
+  it('fails non-retryably on bad data and writes nothing to the registry', async () => {
+    await withWorker('bad-data', async ({ taskQueue, paths }) => {
+      const handle = await start(taskQueue, { source: 'csv:/nonexistent/dir' }, 'bad-data');
+      const err = await handle.result().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const history = await handle.fetchHistory();
+      const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+      expect(Math.max(...attempts)).toBe(1);
+      const registry = await openRegistry({ root: paths.modelsDir });
+      expect(await registry.list()).toEqual([]);
+    });
+  });
+});
