@@ -1,0 +1,4 @@
+export * from './types';
+export { LocalRegistry, openRegistry, type LocalRegistryOptions } from './localRegistry';
+export { RegistryLockedError } from './lock';
+export { parseVersion, compareVersions, nextVersion } from './version';
