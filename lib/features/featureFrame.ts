@@ -1,0 +1,73 @@
+import pl from 'nodejs-polars';
+import { nullableFloat64 } from '../data/polarsColumns';
+import type { PriceSeries } from '../data/types';
+import type { FeatureConfig } from './config';
+import { computeTickerFeatures, FEATURE_NAMES, FEATURE_WARMUP } from './definitions';
+import { computeLabels } from './label';
+
+export const KEY_COLUMNS = ['date', 'ticker'] as const;
+export const TARGET_COLUMNS = ['label', 'fwd_return', 'next_return'] as const;
+const VALUE_COLUMNS = [...FEATURE_NAMES, ...TARGET_COLUMNS];
+
+/** One ticker's rows after the warm-up, as plain arrays (cheap to build, cheap to concatenate). */
+export interface TickerColumns {
+  ticker: string;
+  dates: string[];
+  /** FEATURE_NAMES then label, fwd_return, next_return; NaN = undefined. */
+  values: Float64Array[];
+}
+
+export function tickerFeatureColumns(series: PriceSeries, config: FeatureConfig): TickerColumns {
+  const from = Math.min(FEATURE_WARMUP, series.dates.length);
+  const labels = computeLabels(series.adjClose, { horizon: config.labelHorizon, threshold: config.labelThreshold });
+  const all = [...computeTickerFeatures(series), labels.label, labels.fwdReturn, labels.nextReturn];
+  return { ticker: series.ticker, dates: series.dates.slice(from), values: all.map((a) => a.subarray(from)) };
+}
+
+/**
+ * One frame from many tickers: date, ticker, features (null = undefined), label (Int8, null while
+ * the forward return is unknown), fwd_return, next_return; rows in input order. Columns are built
+ * once over all tickers because each polars Series construction has a fixed cost far above the
+ * per-value cost, and the repeated date/ticker strings are created from small dictionaries.
+ */
+export function assembleFeatureFrame(parts: TickerColumns[]): pl.DataFrame {
+  const total = parts.reduce((t, p) => t + p.dates.length, 0);
+  const dateCodes = new Int32Array(total);
+  const tickerCodes = new Int32Array(total);
+  const dateIndex = new Map<string, number>();
+  let at = 0;
+  parts.forEach((p, t) => {
+    for (const d of p.dates) {
+      let code = dateIndex.get(d);
+      if (code === undefined) dateIndex.set(d, (code = dateIndex.size));
+      dateCodes[at] = code;
+      tickerCodes[at++] = t;
+    }
+  });
+  const columns = VALUE_COLUMNS.map((name, j) => {
+    const big = new Float64Array(total);
+    let offset = 0;
+    for (const p of parts) {
+      big.set(p.values[j]!, offset);
+      offset += p.dates.length;
+    }
+    return name === 'label' ? nullableFloat64(name, big).cast(pl.Int8) : nullableFloat64(name, big);
+  });
+  const keys = pl
+    .DataFrame([pl.Series('date', dateCodes), pl.Series('ticker', tickerCodes)])
+    .select(
+      decode('date', [...dateIndex.keys()]),
+      decode('ticker', parts.map((p) => p.ticker)),
+    );
+  return pl.DataFrame([keys.getColumn('date'), keys.getColumn('ticker'), ...columns]);
+}
+
+function decode(name: string, dictionary: string[]): pl.Expr {
+  if (dictionary.length === 0) return pl.col(name).cast(pl.Utf8);
+  return pl.col(name).replaceStrict([...dictionary.keys()], dictionary).alias(name);
+}
+
+/** Convenience for one ticker (tests, calibration scripts). */
+export function tickerFeatureFrame(series: PriceSeries, config: FeatureConfig): pl.DataFrame {
+  return assembleFeatureFrame([tickerFeatureColumns(series, config)]);
+}

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import pl from 'nodejs-polars';
+import { columnAsFloat64 } from '../data/polarsColumns';
+import { ConfigError, DataError } from '../util/errors';
+import { KEY_COLUMNS, TARGET_COLUMNS } from './featureFrame';
+
+export interface FeatureMatrix {
+  X: { data: Float32Array; rows: number; cols: number; featureNames: string[] };
+  /** 1 / 0, NaN for unlabelled rows. */
+  y: Float32Array;
+  dates: string[];
+  tickers: string[];
+  fwdReturn: Float64Array;
+  nextReturn: Float64Array;
+}
+
+export interface LoadFeatureMatrixOptions {
+  /** Subset and order of feature columns; defaults to all, in file order. */
+  featureNames?: string[];
+  /** Drop rows whose label is still unknown (the last `horizon` days of each ticker). */
+  labelledOnly?: boolean;
+  /** Inclusive YYYY-MM-DD bounds. */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * A stored feature set as the dense, row-major Float32 matrix XGBoost and onnxruntime take,
+ * sorted by (date, ticker); missing feature values are NaN, which both treat as "missing".
+ */
+export async function loadFeatureMatrix(path: string, options: LoadFeatureMatrixOptions = {}): Promise<FeatureMatrix> {
+  let df = pl.readParquet(await readFile(path));
+  const reserved = new Set<string>([...KEY_COLUMNS, ...TARGET_COLUMNS]);
+  const available = df.columns.filter((c) => !reserved.has(c));
+  const featureNames = options.featureNames ?? available;
+  const unknown = featureNames.filter((f) => !available.includes(f));
+  if (unknown.length > 0) {
+    throw new ConfigError(`feature set ${path} has no column(s) ${unknown.join(', ')}`, { unknown, available });
+  }
+  const missing = [...KEY_COLUMNS, ...TARGET_COLUMNS].filter((c) => !df.columns.includes(c));
+  if (missing.length > 0) throw new DataError(`feature set ${path} lacks column(s) ${missing.join(', ')}`, { missing });
+
+  let filter: pl.Expr | undefined;
+  const and = (e: pl.Expr): void => {
+    filter = filter ? filter.and(e) : e;
+  };
+  if (options.labelledOnly) and(pl.col('label').isNotNull());
+  if (options.from) and(pl.col('date').gtEq(pl.lit(options.from)));
+  if (options.to) and(pl.col('date').ltEq(pl.lit(options.to)));
+  if (filter) df = df.filter(filter);
+  df = df.sort(['date', 'ticker']);
+
+  const rows = df.height;
+  const cols = featureNames.length;
+  const data = new Float32Array(rows * cols);
+  featureNames.forEach((name, j) => {
+    const column = columnAsFloat64(df, name);
+    for (let i = 0; i < rows; i++) data[i * cols + j] = column[i]!;
+  });
+  return {
+    X: { data, rows, cols, featureNames: [...featureNames] },
+    y: Float32Array.from(columnAsFloat64(df, 'label')),
+    dates: df.getColumn('date').toArray() as string[],
+    tickers: df.getColumn('ticker').toArray() as string[],
+    fwdReturn: Float64Array.from(columnAsFloat64(df, 'fwd_return')),
+    nextReturn: Float64Array.from(columnAsFloat64(df, 'next_return')),
+  };
+}
