@@ -1,0 +1,37 @@
+import { fetchMarketData as fetchData } from '../lib/data';
+import type { PipelineConfig } from '../lib/config/pipeline';
+import type { DataRef } from '../workflows/types';
+import type { ActivityDeps } from './deps';
+import { heartbeat } from './heartbeat';
+
+export interface FetchMarketDataInput {
+  runId: string;
+  config: PipelineConfig;
+}
+
+export function fetchMarketDataActivity(deps: ActivityDeps) {
+  return async function fetchMarketData({ runId, config }: FetchMarketDataInput): Promise<DataRef> {
+    const log = deps.logger.child({ module: 'fetch', runId });
+    heartbeat({ step: 'fetch' });
+    const result = await fetchData({
+      source: config.source,
+      tickers: config.tickers,
+      period: config.period,
+      asOf: config.asOf ?? deps.now().toISOString().slice(0, 10),
+      seed: config.seed,
+      cacheDir: deps.paths.dataCacheDir,
+      onProgress: (p) => heartbeat(p),
+    });
+    const ref: DataRef = {
+      source: result.source,
+      synthetic: result.synthetic,
+      tickers: result.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256, rows: t.rows, start: t.start, end: t.end })),
+      failed: result.failed.map((f) => ({ ticker: f.ticker, error: f.error })),
+      warnings: result.warnings,
+      start: result.tickers.map((t) => t.start).sort()[0]!,
+      end: result.tickers.map((t) => t.end).sort().at(-1)!,
+    };
+    log.info({ tickers: ref.tickers.length, failed: ref.failed.length, start: ref.start, end: ref.end, synthetic: ref.synthetic }, 'market data ready');
+    return ref;
+  };
+}
