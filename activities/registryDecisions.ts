@@ -1,4 +1,4 @@
-import { openRegistry, type PromoteResult } from '../lib/registry';
+import { openRegistry, type PromoteResult, type RollbackResult } from '../lib/registry';
 import type { ActivityDeps } from './deps';
 
 export interface PromoteModelInput {
@@ -19,6 +19,11 @@ export function registryDecisionActivities(deps: ActivityDeps) {
     async promoteModel(input: PromoteModelInput): Promise<PromoteResult> {
       const result = await (await registry()).promote(input);
       deps.logger.info({ module: 'registry', runId: input.runId, ...result, by: input.by }, `promoted ${result.to}`);
+      return result;
+    },
+    async rollbackRegistry(input: { to: string; by: string; reason: string; runId: string }): Promise<RollbackResult> {
+      const result = await (await registry()).rollback(input);
+      deps.logger.info({ module: 'registry', ...result, by: input.by, reason: input.reason, runId: input.runId }, `rolled back to ${result.to}`);
       return result;
     },
     async rejectCandidate(input: RejectCandidateInput): Promise<{ version: string; stage: string }> {

@@ -5,6 +5,8 @@ import { ensureDevServer } from './commands/devServerCommand';
 import { decide } from './commands/decide';
 import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
 import { buildConfig, finalJson, followRun, startRun, writeOutputJson } from './commands/run';
+import { addModelCommands } from './commands/models';
+import { addScheduleCommands } from './commands/schedule';
 import { connectClient } from './connection';
 import { EXIT, exitCodeForError, exitCodeForStatus } from './exitCodes';
 import { formatStatus } from './format';
@@ -122,6 +124,8 @@ export function buildProgram(): Command {
         }
       });
   }
+  addModelCommands(program);
+  addScheduleCommands(program);
   return program;
 }
 

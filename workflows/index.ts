@@ -1,1 +1,2 @@
 export * from './trainingPipeline';
+export * from './rollbackModel';

@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { Command } from 'commander';
+import { resolvePaths } from '../../lib/config/paths';
+import { openRegistry, parseVersion } from '../../lib/registry';
+import { ConfigError } from '../../lib/util/errors';
+import { rollbackModel } from '../../workflows/rollbackModel';
+import { connectClient } from '../connection';
+
+const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
+
+function checkVersion(v: string): string {
+  try {
+    parseVersion(v);
+  } catch {
+    throw new ConfigError(`"${v}" is not a model version: expected vMAJOR.MINOR.PATCH, e.g. v1.2.0 (see \`npx trainctl models list\`)`);
+  }
+  return v;
+}
+
+export function addModelCommands(program: Command): void {
+  const models = program.command('models').description('the model registry: list, show, prune');
+
+  models
+    .command('list')
+    .description('every version with its stage, date and key holdout metrics')
+    .option('--json', 'machine-readable')
+    .action(async (o: { json?: boolean }) => {
+      const registry = await openRegistry({ root: resolvePaths().modelsDir });
+      const rows = await registry.list();
+      if (o.json) return console.log(JSON.stringify(rows, null, 2));
+      if (rows.length === 0) return console.log('No models registered yet: run `npx trainctl run` (or `npm start`).');
+      console.log(`${'version'.padEnd(10)} ${'stage'.padEnd(11)} ${'created'.padEnd(20)} ${'type'.padEnd(7)} ${'accuracy'.padEnd(9)} ${'baseline'.padEnd(9)} ${'f1'.padEnd(7)} auc`);
+      for (const r of rows) {
+        const m = r.metrics;
+        console.log(`${r.version.padEnd(10)} ${r.stage.padEnd(11)} ${r.createdAt.slice(0, 19).padEnd(20)} ${r.modelType.padEnd(7)} ${fmt(m.accuracy).padEnd(9)} ${fmt(m.baselineAccuracy).padEnd(9)} ${fmt(m.f1).padEnd(7)} ${fmt(m.rocAuc)}`);
+      }
+    });
+
+  models
+    .command('show <version>')
+    .description('metadata, files and report of one version')
+    .option('--json', 'machine-readable')
+    .action(async (version: string, o: { json?: boolean }) => {
+      const registry = await openRegistry({ root: resolvePaths().modelsDir });
+      const entry = await registry.get(checkVersion(version));
+      if (o.json) return console.log(JSON.stringify(entry, null, 2));
+      const md = entry.metadata;
+      console.log(`${entry.version} — ${entry.stage}`);
+      console.log(`created   ${md.createdAt} by run ${md.runId}`);
+      console.log(`type      ${md.modelType} ${JSON.stringify(md.params)}`);
+      console.log(`data      ${md.dataSource.source} ${md.dataSource.window.start} … ${md.dataSource.window.end}${md.dataSource.tickers ? ` (${md.dataSource.tickers.join(', ')})` : ''}`);
+      console.log(`schema    ${md.schemaHash.slice(0, 16)}…  features ${md.featureSetHash.slice(0, 16)}…`);
+      console.log(`metrics   ${Object.entries(md.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(' · ')}`);
+      console.log('files');
+      for (const f of Object.values(entry.files)) console.log(`  ${f.name.padEnd(26)} ${f.sha256.slice(0, 16)}…  ${f.location}`);
+      const report = Object.values(entry.files).find((f) => f.name.endsWith('.html'));
+      if (report) console.log(`report    ${report.location}`);
+      console.log('history');
+      for (const h of md.stageHistory) console.log(`  ${h.at}  ${h.stage.padEnd(10)} by ${h.by}: ${h.reason}`);
+    });
+
+  models
+    .command('prune')
+    .description('remove old versions: keeps production, staging and the N newest archives')
+    .requiredOption('--keep <n>', 'archived versions to keep')
+    .action(async (o: { keep: string }) => {
+      const keep = Number(o.keep);
+      if (!Number.isInteger(keep) || keep < 0) throw new ConfigError(`--keep expects a whole number ≥ 0, got "${o.keep}"`);
+      const registry = await openRegistry({ root: resolvePaths().modelsDir });
+      const { removed } = await registry.prune({ keep });
+      console.log(removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove');
+    });
+
+  program
+    .command('rollback')
+    .description('switch production back to an earlier version (a short, audited Temporal workflow)')
+    .option('--to <version>', 'the version to restore')
+    .option('--previous', 'restore the version that was production before the current one')
+    .requiredOption('--by <name>', 'who rolls back (audited)')
+    .requiredOption('--reason <text>', 'why (audited)')
+    .option('--model-name <name>', 'model line', 'direction-classifier')
+    .action(async (o: { to?: string; previous?: boolean; by: string; reason: string; modelName: string }) => {
+      if (!!o.to === !!o.previous) throw new ConfigError('give exactly one of --to vX.Y.Z or --previous');
+      const to = o.previous ? 'previous' : checkVersion(o.to!);
+      const started = performance.now();
+      const { client, settings, close } = await connectClient();
+      try {
+        const handle = await client.workflow.start(rollbackModel, {
+          taskQueue: settings.taskQueue,
+          workflowId: `rollback-${o.modelName}-${Date.now()}`,
+          args: [{ modelName: o.modelName, to, by: o.by, reason: o.reason }],
+          staticSummary: `rollback ${o.modelName} to ${to} by ${o.by}`,
+        });
+        const result = await handle.result().catch((err: unknown) => {
+          if (err instanceof WorkflowFailedError) {
+            let cause: unknown = err.cause;
+            while (cause instanceof Error && cause.cause) cause = cause.cause;
+            const type = (cause as { type?: string }).type;
+            const message = (cause as Error).message ?? String(cause);
+            if (type === 'ConfigError') throw new ConfigError(`rollback refused: ${message} (nothing changed)`);
+          }
+          throw err;
+        });
+        const ms = performance.now() - started;
+        console.log(`production ${result.from ?? 'none'} → ${result.to} in ${(ms / 1000).toFixed(2)} s (registry switch ${result.registryMs.toFixed(0)} ms, checksums verified)`);
+      } finally {
+        await close();
+      }
+    });
+}
