@@ -8,6 +8,7 @@ import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../.
 import type { PipelineStatus } from '../../workflows/types';
 import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
+import { maybeRecordHistory } from '../support/histories';
 
 /**
  * The real workflow on the real dev server with the real activities (synthetic market, libxgboost,
@@ -95,6 +96,7 @@ describe('trainingPipeline', () => {
         await handle.signal(approveSignal, { version: 'v1.0.0', by: 'alice', comment: 'looks good' });
         const result = await handle.result();
         expect(result.outcome).toBe('promoted');
+        await maybeRecordHistory(handle, 'promoted-after-refused-signal');
         expect(result.stages.find((s) => s.name === 'promote')!.state).toBe('done');
 
         const registry = await openRegistry({ root: paths.modelsDir });
@@ -130,6 +132,7 @@ describe('trainingPipeline', () => {
       const handle = await start(taskQueue, { criteria: { minAccuracy: 0.99 } }, 'validation');
       const result = await handle.result();
       expect(result.outcome).toBe('rejected');
+      await maybeRecordHistory(handle, 'rejected-by-criteria');
       expect(result.decision).toBe('REJECT');
       expect(result.failedCriteria).toContain('accuracy');
       expect(result.approval).toBeUndefined();
@@ -142,6 +145,7 @@ describe('trainingPipeline', () => {
       const handle = await start(taskQueue, { approvalTimeout: '4s', approvalReminder: '2s' }, 'expire');
       const result = await handle.result();
       expect(result.outcome).toBe('expired');
+      await maybeRecordHistory(handle, 'expired-with-reminder');
       const registry = await openRegistry({ root: paths.modelsDir });
       expect(await registry.production()).toBeNull();
       expect((await registry.staging())?.version).toBe(result.candidateVersion);
@@ -154,7 +158,7 @@ describe('trainingPipeline', () => {
       const err = await handle.result().then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const history = await handle.fetchHistory();
-      const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+      const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
       expect(Math.max(...attempts)).toBe(1);
       const registry = await openRegistry({ root: paths.modelsDir });
       expect(await registry.list()).toEqual([]);

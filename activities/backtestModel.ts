@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { runBacktest, type BacktestResult } from '../lib/backtest';
+import type { PipelineConfig } from '../lib/config/pipeline';
+import { classificationMetrics, rocCurve, splitHoldout, type ClassificationMetrics } from '../lib/evaluation';
+import { loadFeatureMatrix } from '../lib/features';
+import { OnnxModel } from '../lib/onnx';
+import { openRegistry } from '../lib/registry';
+import { sha256File, writeJsonAtomic } from '../lib/util';
+import type { BacktestRef, CandidateRef, ClassificationSummary, FeatureSetRef, ModelScore } from '../workflows/types';
+import type { ActivityDeps } from './deps';
+import { heartbeat } from './heartbeat';
+
+export interface BacktestModelInput {
+  runId: string;
+  features: FeatureSetRef;
+  candidate: CandidateRef;
+  config: PipelineConfig;
+}
+
+/** What the report needs beyond the summaries: per-row scores and daily equity, kept in a file. */
+export interface BacktestDetail {
+  holdout: { start: string; end: string; trainEnd: string; rows: number };
+  candidate: { proba: number[]; backtest: BacktestResult; roc: { fpr: number[]; tpr: number[] } };
+  production: { version: string; proba: number[]; backtest: BacktestResult; roc: { fpr: number[]; tpr: number[] } } | null;
+  y: number[];
+}
+
+/**
+ * Score the candidate and the current production model on the identical holdout rows through
+ * onnxruntime, then backtest both. A production model that cannot be read or scored is reported
+ * (the candidate is then judged as a first model), never silently compared against nothing.
+ */
+export function backtestModelActivity(deps: ActivityDeps) {
+  return async function backtestModel({ runId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
+    const log = deps.logger.child({ module: 'backtest', runId });
+    const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
+    const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y });
+    const idx = split.holdoutIdx;
+    const dates = idx.map((i) => all.dates[i]!);
+    const tickers = idx.map((i) => all.tickers[i]!);
+    const y = Float32Array.from(idx, (i) => all.y[i]!);
+    const nextReturn = Float64Array.from(idx, (i) => all.nextReturn[i]!);
+    const rowsOf = (m: typeof all.X) => {
+      const data = new Float32Array(idx.length * m.cols);
+      idx.forEach((r, k) => data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols));
+      return { data, rows: idx.length, cols: m.cols, featureNames: m.featureNames };
+    };
+    const bt = { threshold: config.backtest.threshold, costBps: config.backtest.costBps };
+
+    const cand = await OnnxModel.load(candidate.onnx.path, { expectedSha256: candidate.onnx.sha256 });
+    let candProba: Float32Array;
+    try {
+      candProba = await cand.predictProba(rowsOf(all.X));
+    } finally {
+      await cand.dispose();
+    }
+    heartbeat({ step: 'candidate scored' });
+    const candMetrics = classificationMetrics(y, candProba, 0.5);
+    const candBacktest = runBacktest({ dates, tickers, proba: candProba, nextReturn, ...bt });
+
+    let production: BacktestDetail['production'] = null;
+    let productionScore: ModelScore | null = null;
+    let productionNote: string | undefined;
+    let schemaChanged = false;
+    const prod = await (await openRegistry({ root: deps.paths.modelsDir })).production();
+    if (prod) {
+      try {
+        const model = await OnnxModel.load(prod.onnx, { expectedSha256: prod.files['model.onnx']?.sha256 ?? prod.metadata.files['model.onnx']?.sha256 });
+        try {
+          schemaChanged = prod.metadata.schemaHash !== features.schemaHash;
+          let X = rowsOf(all.X);
+          if (schemaChanged) {
+            // Each model on its own features for the same rows: production's columns from this feature set.
+            const own = await loadFeatureMatrix(features.path, { labelledOnly: true, featureNames: model.featureNames });
+            X = rowsOf(own.X);
+            productionNote = 'feature schema changed: production scored on its own features for the same dates';
+          }
+          const proba = await model.predictProba(X);
+          const pb = runBacktest({ dates, tickers, proba, nextReturn, ...bt });
+          production = { version: prod.version, proba: Array.from(proba), backtest: pb, roc: rocCurve(y, proba) };
+          productionScore = { version: prod.version, metrics: summary(classificationMetrics(y, proba, 0.5)), trading: pb.metrics };
+        } finally {
+          await model.dispose();
+        }
+      } catch (err) {
+        productionNote = `production model ${prod.version} could not be scored (${(err as Error).message}); the candidate is judged as a first model`;
+        log.warn({ production: prod.version, error: (err as Error).message }, 'production model not scored');
+      }
+    }
+
+    const detail: BacktestDetail = {
+      holdout: { start: split.holdoutStart, end: split.holdoutEnd, trainEnd: split.trainEnd, rows: idx.length },
+      candidate: { proba: Array.from(candProba), backtest: candBacktest, roc: rocCurve(y, candProba) },
+      production,
+      y: Array.from(y),
+    };
+    const path = join(deps.paths.runsDir, runId, 'backtest.json');
+    await writeJsonAtomic(path, detail);
+    const ref: BacktestRef = {
+      result: { path, sha256: await sha256File(path) },
+      holdoutRows: idx.length,
+      candidate: { version: null, metrics: summary(candMetrics), trading: candBacktest.metrics },
+      production: productionScore,
+      productionNote,
+      buyHold: candBacktest.buyHold,
+      schemaChanged,
+    };
+    log.info({ accuracy: candMetrics.accuracy, baseline: candMetrics.baselineAccuracy, sharpe: candBacktest.metrics.sharpe, production: productionScore?.version ?? null }, 'holdout backtest done');
+    return ref;
+  };
+}
+
+function summary(m: ClassificationMetrics): ClassificationSummary {
+  const { n, accuracy, precision, recall, f1, rocAuc, logLoss, balancedAccuracy, baselineAccuracy } = m;
+  return { n, accuracy, precision, recall, f1, rocAuc, logLoss, balancedAccuracy, baselineAccuracy };
+}

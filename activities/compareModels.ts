@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PipelineConfig } from '../lib/config/pipeline';
+import { openRegistry } from '../lib/registry';
+import { writeComparisonReport } from '../lib/report';
+import { sha256 } from '../lib/util';
+import { evaluatePromotion } from '../lib/validation';
+import type { BacktestRef, CandidateRef, ComparisonRef, DataRef, FeatureSetRef } from '../workflows/types';
+import type { BacktestDetail } from './backtestModel';
+import type { ActivityDeps } from './deps';
+
+export interface CompareModelsInput {
+  runId: string;
+  config: PipelineConfig;
+  data: DataRef;
+  features: FeatureSetRef;
+  candidate: CandidateRef;
+  backtest: BacktestRef;
+}
+
+export const CODE_VERSION = 'trainctl-0.1.0';
+
+/**
+ * Decide PROMOTE/REJECT against the criteria, register the candidate (staging, idempotent per
+ * run) and write the comparison report under reports/<version>/ and into the version's folder.
+ */
+export function compareModelsActivity(deps: ActivityDeps) {
+  return async function compareModels({ runId, config, data, features, candidate, backtest }: CompareModelsInput): Promise<ComparisonRef> {
+    const decision = evaluatePromotion({ candidate: backtest.candidate.metrics, production: backtest.production?.metrics ?? null, criteria: config.criteria });
+    const registry = await openRegistry({ root: deps.paths.modelsDir, clock: deps.now });
+    const registered = await registry.registerCandidate({
+      runId,
+      artifacts: { modelJson: candidate.model.path, onnx: candidate.onnx.path },
+      schemaHash: features.schemaHash,
+      labelDefinition: { horizon: config.labelHorizon, threshold: config.labelThreshold },
+      metadata: {
+        modelType: candidate.modelType,
+        params: { ...candidate.params, paramsSource: candidate.paramsSource, bestIteration: candidate.bestIteration, rounds: candidate.rounds },
+        featureSchema: { names: features.featureNames, schemaHash: features.schemaHash },
+        dataSource: { source: data.source, window: { start: data.start, end: data.end }, tickers: data.tickers.map((t) => t.ticker) },
+        rawDataHash: sha256(data.tickers.map((t) => t.sha256).join(',')),
+        featureSetHash: features.sha256,
+        metrics: { ...backtest.candidate.metrics, sharpe: backtest.candidate.trading.sharpe, totalReturn: backtest.candidate.trading.totalReturn },
+        codeVersion: CODE_VERSION,
+        extra: {
+          synthetic: data.synthetic,
+          holdout: candidate.holdoutWindow,
+          trainWindow: candidate.trainWindow,
+          cv: candidate.cv,
+          xgboostVersion: candidate.xgboostVersion,
+          decision: decision.decision,
+          failedCriteria: decision.failed,
+        },
+      },
+    });
+    const version = registered.version;
+    const detail = JSON.parse(await readFile(backtest.result.path, 'utf8')) as BacktestDetail;
+    const c = detail.candidate.backtest;
+    const paths = await writeComparisonReport({
+      dir: join(deps.paths.reportsDir, version),
+      version,
+      runId,
+      generatedAt: deps.now().toISOString(),
+      candidate: { version, modelType: candidate.modelType, metrics: { ...backtest.candidate.metrics }, trading: { ...backtest.candidate.trading } },
+      production: backtest.production ? { version: backtest.production.version, metrics: { ...backtest.production.metrics }, trading: { ...backtest.production.trading } } : null,
+      productionNote: backtest.productionNote,
+      buyHold: { ...backtest.buyHold },
+      equity: {
+        dates: c.daily.map((d) => d.date),
+        candidate: c.daily.map((d) => d.strategy),
+        production: detail.production?.backtest.daily.map((d) => d.strategy),
+        buyHold: c.daily.map((d) => d.buyHold),
+      },
+      roc: { candidate: detail.candidate.roc, production: detail.production?.roc },
+      decision,
+      dataWindow: { start: data.start, end: data.end, trainEnd: detail.holdout.trainEnd, holdoutStart: detail.holdout.start, holdoutEnd: detail.holdout.end },
+      dataSource: { name: data.source, synthetic: data.synthetic, tickers: data.tickers.map((t) => t.ticker) },
+      schemaChanged: backtest.schemaChanged,
+    });
+    await registry.attachFiles(version, {
+      'model_comparison.md': paths.markdown,
+      'model_comparison.html': paths.html,
+      'model_comparison.json': paths.json,
+    });
+    const m = backtest.candidate.metrics;
+    const summary = [
+      `${data.synthetic ? '[SYNTHETIC DATA] ' : ''}candidate ${version} (${candidate.modelType}) vs ${backtest.production ? `production ${backtest.production.version}` : 'no production model (first model)'}`,
+      `holdout ${detail.holdout.start} … ${detail.holdout.end}, ${backtest.holdoutRows} rows: accuracy ${m.accuracy.toFixed(3)} (naive baseline ${m.baselineAccuracy.toFixed(3)}), precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.rocAuc.toFixed(3)}`,
+      `recommendation: ${decision.decision}${decision.failed.length ? ` — failed ${decision.failed.join(', ')}` : ''}`,
+    ].join('\n');
+    deps.logger.info({ module: 'compare', runId, version, decision: decision.decision, failed: decision.failed, report: paths.html }, `candidate ${version}: ${decision.decision}`);
+    return {
+      version,
+      decision: decision.decision,
+      failed: decision.failed,
+      criteria: decision.criteria,
+      firstModel: decision.firstModel,
+      report: { markdown: paths.markdown, html: paths.html, json: paths.json },
+      summary,
+    };
+  };
+}

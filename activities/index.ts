@@ -1,0 +1,32 @@
+import type { ActivityDeps } from './deps';
+import { backtestModelActivity } from './backtestModel';
+import { buildFeaturesActivity } from './buildFeatures';
+import { checkNewDataActivity } from './checkNewData';
+import { compareModelsActivity } from './compareModels';
+import { userErrorsAsFailures } from './errors';
+import { fetchMarketDataActivity } from './fetchMarketData';
+import { notifyActivity } from './notify';
+import { registryDecisionActivities } from './registryDecisions';
+import { trainModelActivity } from './trainModel';
+
+export type { ActivityDeps } from './deps';
+
+/**
+ * Every activity, bound to its dependencies. User-caused errors leave as non-retryable failures
+ * with their type; anything else is retried by the workflow's policy.
+ */
+export function createActivities(deps: ActivityDeps) {
+  const raw = {
+    fetchMarketData: fetchMarketDataActivity(deps),
+    checkNewData: checkNewDataActivity(deps),
+    buildFeatures: buildFeaturesActivity(deps),
+    trainModel: trainModelActivity(deps),
+    backtestModel: backtestModelActivity(deps),
+    compareModels: compareModelsActivity(deps),
+    ...registryDecisionActivities(deps),
+    notify: notifyActivity(deps),
+  };
+  return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof raw;
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import { lineChart } from './svgChart';
+
+export interface ReportModel {
+  version: string | null;
+  modelType?: string;
+  metrics: Record<string, number>;
+  trading: Record<string, number>;
+}
+
+export interface ComparisonReportInput {
+  dir: string;
+  version: string;
+  candidate: ReportModel;
+  production: ReportModel | null;
+  productionNote?: string;
+  buyHold: Record<string, number>;
+  equity: { dates: string[]; candidate: number[]; production?: number[]; buyHold: number[] };
+  roc: { candidate: { fpr: number[]; tpr: number[] }; production?: { fpr: number[]; tpr: number[] } };
+  decision: { decision: 'PROMOTE' | 'REJECT'; failed: string[]; criteria: { name: string; passed: boolean; detail: string }[]; firstModel: boolean };
+  dataWindow: { start: string; end: string; trainEnd: string; holdoutStart: string; holdoutEnd: string };
+  dataSource: { name: string; synthetic: boolean; tickers: string[] };
+  schemaChanged?: boolean;
+  runId: string;
+  generatedAt: string;
+}
+
+export interface ReportPaths {
+  markdown: string;
+  html: string;
+  json: string;
+  equitySvg: string;
+  rocSvg: string;
+}
+
+const CLASSIFICATION: [string, string, boolean][] = [
+  ['accuracy', 'Accuracy', true], ['baselineAccuracy', 'Naive baseline (majority class)', true], ['precision', 'Precision', true],
+  ['recall', 'Recall', true], ['f1', 'F1', true], ['rocAuc', 'ROC AUC', true], ['balancedAccuracy', 'Balanced accuracy', true], ['logLoss', 'Log loss', false],
+];
+const TRADING: [string, string, 'pct' | 'num'][] = [
+  ['totalReturn', 'Total return', 'pct'], ['cagr', 'CAGR', 'pct'], ['sharpe', 'Sharpe (ann.)', 'num'], ['sortino', 'Sortino (ann.)', 'num'],
+  ['maxDrawdown', 'Max drawdown', 'pct'], ['hitRate', 'Hit rate', 'pct'], ['turnover', 'Turnover / day', 'num'], ['exposure', 'Exposure', 'pct'],
+];
+
+const f = (x: number | undefined, kind: 'pct' | 'num' = 'num') =>
+  x === undefined || !Number.isFinite(x) ? '—' : kind === 'pct' ? `${(x * 100).toFixed(2)}%` : x.toFixed(4);
+
+function change(c: number | undefined, p: number | undefined): [string, string] {
+  if (c === undefined || p === undefined || !Number.isFinite(c) || !Number.isFinite(p)) return ['—', '—'];
+  const abs = c - p;
+  return [`${abs >= 0 ? '+' : ''}${abs.toFixed(4)}`, p !== 0 ? `${abs >= 0 ? '+' : ''}${((abs / Math.abs(p)) * 100).toFixed(1)}%` : '—'];
+}
+
+/** model_comparison.{md,html,json} plus the charts as SVG, written atomically into `dir`. */
+export async function writeComparisonReport(r: ComparisonReportInput): Promise<ReportPaths> {
+  const x = r.equity.dates.map((_, i) => i);
+  const dateAt = (i: number) => r.equity.dates[Math.min(r.equity.dates.length - 1, Math.max(0, Math.round(i)))] ?? '';
+  const equitySvg = lineChart({
+    title: `Equity on the holdout (${r.dataWindow.holdoutStart} … ${r.dataWindow.holdoutEnd})`,
+    series: [
+      { name: `candidate ${r.version}`, color: '#1f77b4', x, y: r.equity.candidate },
+      ...(r.equity.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', x, y: r.equity.production }] : []),
+      { name: 'buy & hold', color: '#7f7f7f', x, y: r.equity.buyHold, dashed: true },
+    ],
+    xLabels: dateAt,
+  });
+  const rocSvg = lineChart({
+    title: 'ROC curve on the holdout',
+    series: [
+      { name: `candidate ${r.version}`, color: '#1f77b4', x: r.roc.candidate.fpr, y: r.roc.candidate.tpr },
+      ...(r.roc.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', x: r.roc.production.fpr, y: r.roc.production.tpr }] : []),
+      { name: 'chance', color: '#bbbbbb', x: [0, 1], y: [0, 1], dashed: true },
+    ],
+    xRange: [0, 1],
+    yRange: [0, 1],
+    xLabels: (v) => v.toFixed(2),
+  });
+
+  const json = {
+    version: r.version,
+    runId: r.runId,
+    generatedAt: r.generatedAt,
+    recommendation: r.decision.decision,
+    failedCriteria: r.decision.failed,
+    criteria: r.decision.criteria,
+    firstModel: r.decision.firstModel,
+    dataSource: r.dataSource,
+    dataWindow: r.dataWindow,
+    schemaChanged: r.schemaChanged ?? false,
+    candidate: r.candidate,
+    production: r.production,
+    productionNote: r.productionNote ?? null,
+    buyHold: r.buyHold,
+  };
+
+  const md: string[] = [];
+  if (r.dataSource.synthetic) md.push('> **SYNTHETIC DATA** — this report was produced on the embedded synthetic market, not real prices.\n');
+  md.push(`# Model comparison — candidate ${r.version}\n`);
+  md.push(`**Recommendation: ${r.decision.decision}**${r.decision.failed.length ? ` (failed: ${r.decision.failed.join(', ')})` : ''}\n`);
+  md.push(`- Run: \`${r.runId}\` · generated ${r.generatedAt}`);
+  md.push(`- Data: ${r.dataSource.name}${r.dataSource.synthetic ? ' (synthetic)' : ''}, tickers ${r.dataSource.tickers.join(', ')}`);
+  md.push(`- Window: ${r.dataWindow.start} … ${r.dataWindow.end}; training up to ${r.dataWindow.trainEnd}; holdout ${r.dataWindow.holdoutStart} … ${r.dataWindow.holdoutEnd} (never seen by training or tuning)`);
+  md.push(`- Production: ${r.production ? r.production.version : 'none'}${r.decision.firstModel ? ' — no production model: judged as a first model (thresholds and baseline only)' : ''}${r.productionNote ? ` — ${r.productionNote}` : ''}`);
+  if (r.schemaChanged) md.push('- **Feature schema changed** between production and candidate: each model is scored on its own features for the same dates.');
+  md.push('\n## Classification metrics (holdout)\n');
+  md.push('| metric | candidate | production | change | % change |');
+  md.push('|---|---|---|---|---|');
+  for (const [k, label] of CLASSIFICATION) {
+    const [abs, pct] = change(r.candidate.metrics[k], r.production?.metrics[k]);
+    md.push(`| ${label} | ${f(r.candidate.metrics[k])} | ${f(r.production?.metrics[k])} | ${abs} | ${pct} |`);
+  }
+  md.push('\n## Trading metrics (long/flat, costs included)\n');
+  md.push('| metric | candidate | production | buy & hold | change vs production |');
+  md.push('|---|---|---|---|---|');
+  for (const [k, label, kind] of TRADING) {
+    md.push(`| ${label} | ${f(r.candidate.trading[k], kind)} | ${f(r.production?.trading[k], kind)} | ${f(r.buyHold[k], kind)} | ${change(r.candidate.trading[k], r.production?.trading[k])[0]} |`);
+  }
+  md.push('\n## Promotion criteria\n');
+  md.push('| criterion | result | detail |');
+  md.push('|---|---|---|');
+  for (const c of r.decision.criteria) md.push(`| ${c.name} | ${c.passed ? 'PASS' : 'FAIL'} | ${c.detail} |`);
+  md.push('\n## Charts\n');
+  md.push('![equity](equity.svg)\n');
+  md.push('![roc](roc.svg)\n');
+
+  const html = renderHtml(md.join('\n'), { equitySvg, rocSvg, title: `Model comparison ${r.version}`, synthetic: r.dataSource.synthetic });
+  const paths: ReportPaths = {
+    markdown: join(r.dir, 'model_comparison.md'),
+    html: join(r.dir, 'model_comparison.html'),
+    json: join(r.dir, 'model_comparison.json'),
+    equitySvg: join(r.dir, 'equity.svg'),
+    rocSvg: join(r.dir, 'roc.svg'),
+  };
+  await writeFileAtomic(paths.equitySvg, equitySvg);
+  await writeFileAtomic(paths.rocSvg, rocSvg);
+  await writeFileAtomic(paths.markdown, `${md.join('\n')}\n`);
+  await writeFileAtomic(paths.html, html);
+  await writeJsonAtomic(paths.json, json);
+  return paths;
+}
+
+/** Minimal Markdown → HTML for the report's own constructs (headings, lists, tables, quotes). */
+function renderHtml(md: string, o: { equitySvg: string; rocSvg: string; title: string; synthetic: boolean }): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const inline = (s: string) => esc(s).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/`(.+?)`/g, '<code>$1</code>');
+  const out: string[] = [];
+  const lines = md.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('|')) {
+      const rows: string[][] = [];
+      while (i < lines.length && lines[i]!.startsWith('|')) {
+        if (!/^\|[-| ]+\|$/.test(lines[i]!)) rows.push(lines[i]!.slice(1, -1).split('|').map((c) => c.trim()));
+        i++;
+      }
+      i--;
+      out.push('<table>');
+      rows.forEach((r, k) => out.push(`<tr>${r.map((c) => (k === 0 ? `<th>${inline(c)}</th>` : `<td class="${c === 'FAIL' ? 'fail' : c === 'PASS' ? 'pass' : ''}">${inline(c)}</td>`)).join('')}</tr>`));
+      out.push('</table>');
+    } else if (line.startsWith('# ')) out.push(`<h1>${inline(line.slice(2))}</h1>`);
+    else if (line.startsWith('## ')) out.push(`<h2>${inline(line.slice(3))}</h2>`);
+    else if (line.startsWith('> ')) out.push(`<div class="banner">${inline(line.slice(2))}</div>`);
+    else if (line.startsWith('- ')) out.push(`<li>${inline(line.slice(2))}</li>`);
+    else if (line.startsWith('![equity]')) out.push(`<figure>${o.equitySvg}</figure>`);
+    else if (line.startsWith('![roc]')) out.push(`<figure>${o.rocSvg}</figure>`);
+    else if (line.trim()) out.push(`<p>${inline(line)}</p>`);
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(o.title)}</title>
+<style>
+body{font-family:DejaVu Sans,Arial,sans-serif;max-width:980px;margin:24px auto;color:#222;padding:0 16px}
+table{border-collapse:collapse;margin:8px 0 16px}th,td{border:1px solid #ddd;padding:4px 10px;text-align:right}
+th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
+td.pass{color:#137333;font-weight:bold}td.fail{color:#b3261e;font-weight:bold}
+.banner{background:#fff4ce;border:1px solid #e0c060;padding:8px 12px;font-weight:bold}
+figure{margin:12px 0}li{margin:2px 0}
+</style></head><body>
+${out.join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,2 @@
+export * from './comparisonReport';
+export * from './svgChart';

@@ -1,0 +1,6 @@
+export * from './types';
+export { Booster } from './booster';
+export { DMatrix } from './dmatrix';
+export { loadXGBoost, xgboostVersion, libraryCandidates } from './library';
+export { boostingPlan, defaultHyperparams, type BoostingPlan } from './params';
+export { trainModel, validateLabels, type TrainOptions, type TrainResult } from './train';

@@ -1,0 +1,97 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import koffi from 'koffi';
+import { ConfigError, ModelError } from '../util/errors';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The C API functions trainctl uses; all exist in libxgboost 1.7 and 3.x. */
+function declare(lib: ReturnType<typeof koffi.load>) {
+  return {
+    XGBGetLastError: lib.func('const char* XGBGetLastError()'),
+    XGBoostVersion: lib.func('void XGBoostVersion(_Out_ int* major, _Out_ int* minor, _Out_ int* patch)'),
+    XGDMatrixCreateFromMat: lib.func('int XGDMatrixCreateFromMat(const float* data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void** out)'),
+    XGDMatrixSetFloatInfo: lib.func('int XGDMatrixSetFloatInfo(void* handle, const char* field, const float* array, uint64_t len)'),
+    XGDMatrixSetStrFeatureInfo: lib.func('int XGDMatrixSetStrFeatureInfo(void* handle, const char* field, const char** features, uint64_t size)'),
+    XGDMatrixFree: lib.func('int XGDMatrixFree(void* handle)'),
+    XGBoosterCreate: lib.func('int XGBoosterCreate(void** dmats, uint64_t len, _Out_ void** out)'),
+    XGBoosterFree: lib.func('int XGBoosterFree(void* handle)'),
+    XGBoosterSetParam: lib.func('int XGBoosterSetParam(void* handle, const char* name, const char* value)'),
+    XGBoosterUpdateOneIter: lib.func('int XGBoosterUpdateOneIter(void* handle, int iter, void* dtrain)'),
+    XGBoosterEvalOneIter: lib.func('int XGBoosterEvalOneIter(void* handle, int iter, void** dmats, const char** names, uint64_t len, _Out_ const char** out)'),
+    XGBoosterPredictFromDMatrix: lib.func('int XGBoosterPredictFromDMatrix(void* handle, void* dmat, const char* config, _Out_ uint64_t** shape, _Out_ uint64_t* dim, _Out_ float** result)'),
+    XGBoosterSaveModelToBuffer: lib.func('int XGBoosterSaveModelToBuffer(void* handle, const char* config, _Out_ uint64_t* len, _Out_ void** out)'),
+    XGBoosterLoadModelFromBuffer: lib.func('int XGBoosterLoadModelFromBuffer(void* handle, const void* buf, uint64_t len)'),
+    XGBoosterBoostedRounds: lib.func('int XGBoosterBoostedRounds(void* handle, _Out_ int* out)'),
+    XGBoosterSlice: lib.func('int XGBoosterSlice(void* handle, int begin, int end, int step, _Out_ void** out)'),
+  };
+}
+
+export type XGBoostApi = ReturnType<typeof declare> & { path: string; version: [number, number, number] };
+
+let cached: XGBoostApi | undefined;
+
+/** Where libxgboost may be, in order: XGBOOST_LIBRARY_PATH, the project's .venv wheel, the system. */
+export function libraryCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  if (env.XGBOOST_LIBRARY_PATH) out.push(env.XGBOOST_LIBRARY_PATH);
+  const venvLib = join(projectRoot, '.venv', 'lib');
+  if (existsSync(venvLib)) {
+    for (const py of readdirSync(venvLib)) out.push(join(venvLib, py, 'site-packages/xgboost/lib/libxgboost.so'));
+  }
+  out.push('/usr/lib/x86_64-linux-gnu/libxgboost.so.0', '/usr/lib/x86_64-linux-gnu/libxgboost.so', 'libxgboost.so', 'libxgboost.so.0');
+  return out;
+}
+
+export function loadXGBoost(): XGBoostApi {
+  if (cached) return cached;
+  const tried: string[] = [];
+  for (const path of libraryCandidates()) {
+    if (path.includes('/') && !existsSync(path)) {
+      tried.push(`${path} (missing)`);
+      continue;
+    }
+    try {
+      const api = declare(koffi.load(path));
+      const v: [number[], number[], number[]] = [[0], [0], [0]];
+      api.XGBoostVersion(v[0], v[1], v[2]);
+      cached = { ...api, path, version: [v[0][0]!, v[1][0]!, v[2][0]!] };
+      return cached;
+    } catch (err) {
+      tried.push(`${path} (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  throw new ConfigError(
+    `libxgboost could not be loaded. Tried: ${tried.join('; ')}. ` +
+      'Run `npm start` or `npm test` once (they install the pinned xgboost-cpu wheel into .venv), ' +
+      'or `apt-get install libxgboost0`, or set XGBOOST_LIBRARY_PATH to a libxgboost.so.',
+  );
+}
+
+export function xgboostVersion(): string {
+  return loadXGBoost().version.join('.');
+}
+
+/** Turn XGBoost's non-zero return codes into errors carrying its own message. */
+export function check(rc: number, what: string): void {
+  if (rc !== 0) {
+    const api = loadXGBoost();
+    throw new ModelError(`XGBoost ${what} failed: ${api.XGBGetLastError()}`);
+  }
+}
+
+/** Run a native call on libuv's pool so the event loop (Temporal polling, heartbeats) stays free. */
+export function callAsync(fn: { async: (...args: unknown[]) => void }, what: string, ...args: unknown[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fn.async(...args, (err: unknown, rc: number) => {
+      if (err) return reject(err);
+      try {
+        check(rc, what);
+        resolve();
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}

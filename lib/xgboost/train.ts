@@ -1,0 +1,90 @@
+import { DataError } from '../util/errors';
+import { Booster } from './booster';
+import { DMatrix } from './dmatrix';
+import { boostingPlan, defaultHyperparams } from './params';
+import type { Dataset, ModelType, XgbHyperparams } from './types';
+
+export interface TrainOptions {
+  train: Dataset;
+  /** Early stopping watches logloss on this set. */
+  valid?: Dataset;
+  modelType: ModelType;
+  params?: Partial<XgbHyperparams> & { seed?: number };
+  earlyStoppingRounds?: number;
+  seed?: number;
+  nthread?: number;
+  onRound?: (info: { round: number; total: number; evals: Record<string, number> }) => void | Promise<void>;
+  /** Checked between rounds: a cancelled activity stops within one round. */
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  /** Holds the rounds up to the best iteration only (early stopping applied). */
+  booster: Booster;
+  bestIteration: number;
+  rounds: number;
+  evalHistory: Record<string, number>[];
+}
+
+export async function trainModel(o: TrainOptions): Promise<TrainResult> {
+  validateLabels(o.train.y, 'training');
+  if (o.valid) validateLabels(o.valid.y, 'validation', { allowOneClass: true });
+  const hp = { ...defaultHyperparams, ...stripUndefined(o.params ?? {}) };
+  const plan = boostingPlan(o.modelType, hp, { seed: o.seed ?? o.params?.seed, nthread: o.nthread });
+
+  const dtrain = DMatrix.fromDataset(o.train);
+  const dvalid = o.valid ? DMatrix.fromDataset(o.valid) : undefined;
+  const sets = [{ name: 'train', data: dtrain }, ...(dvalid ? [{ name: 'valid', data: dvalid }] : [])];
+  const booster = Booster.create(sets.map((s) => s.data), plan.params, o.train.X.featureNames);
+  const evalHistory: Record<string, number>[] = [];
+  let best = { iteration: 0, loss: Infinity };
+  try {
+    for (let round = 0; round < plan.rounds; round++) {
+      if (o.signal?.aborted) throw o.signal.reason ?? new Error('training cancelled');
+      await booster.updateOneIter(round, dtrain);
+      const evals = booster.evalOneIter(round, sets);
+      evalHistory.push(evals);
+      await o.onRound?.({ round: round + 1, total: plan.rounds, evals });
+      const loss = evals['valid-logloss'];
+      if (loss !== undefined && loss < best.loss - 1e-12) best = { iteration: round, loss };
+      if (loss === undefined) best = { iteration: round, loss: Infinity };
+      if (dvalid && plan.earlyStopping && o.earlyStoppingRounds && round - best.iteration >= o.earlyStoppingRounds) break;
+    }
+    const rounds = evalHistory.length;
+    const keep = dvalid && plan.earlyStopping && o.earlyStoppingRounds ? best.iteration + 1 : rounds;
+    if (keep < rounds && o.modelType !== 'linear') {
+      const sliced = booster.slice(0, keep);
+      booster.dispose();
+      return { booster: sliced, bestIteration: keep - 1, rounds, evalHistory };
+    }
+    return { booster, bestIteration: rounds - 1, rounds, evalHistory };
+  } catch (err) {
+    booster.dispose();
+    throw err;
+  } finally {
+    dtrain.dispose();
+    dvalid?.dispose();
+  }
+}
+
+/** Labels must be 0/1, and training needs both classes. */
+export function validateLabels(y: Float32Array, what: string, options: { allowOneClass?: boolean } = {}): void {
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (v === 1) pos++;
+    else if (v === 0) neg++;
+    else throw new DataError(`${what} labels must be 0 or 1; row ${i} has ${v}`);
+  }
+  if (y.length === 0) throw new DataError(`${what} set is empty`);
+  if (!options.allowOneClass && (pos === 0 || neg === 0)) {
+    throw new DataError(
+      `${what} labels have a single class (${pos} up, ${neg} down): a direction classifier needs both; use a longer --period or more tickers`,
+    );
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

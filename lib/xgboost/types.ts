@@ -1,0 +1,29 @@
+/** A dense float32 matrix, row-major; NaN marks a missing value. */
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+  featureNames: string[];
+}
+
+export interface Dataset {
+  X: Matrix;
+  /** Binary labels, 0 or 1. */
+  y: Float32Array;
+  weights?: Float32Array;
+}
+
+export const MODEL_TYPES = ['xgb', 'rf', 'linear'] as const;
+export type ModelType = (typeof MODEL_TYPES)[number];
+
+export interface XgbHyperparams {
+  nEstimators: number;
+  maxDepth: number;
+  learningRate: number;
+  minChildWeight: number;
+  subsample: number;
+  colsampleBytree: number;
+  regLambda?: number;
+  regAlpha?: number;
+  gamma?: number;
+}
