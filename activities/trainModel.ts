@@ -71,7 +71,7 @@ export function trainModelActivity(deps: ActivityDeps) {
       await writeFileAtomic(modelPath, json);
       const onnx = exportToOnnx(json, {
         featureNames: all.X.featureNames,
-        metadata: { schema_hash: features.schemaHash, feature_names: all.X.featureNames.join(','), model_type: config.modelType, run_id: runId },
+        metadata: { schema_hash: features.schemaHash, model_type: config.modelType, run_id: runId },
       });
       await writeFileAtomic(onnxPath, onnx);
       const ref: CandidateRef = {

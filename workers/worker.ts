@@ -25,7 +25,7 @@ export function createTrainingWorker(options: TrainingWorkerOptions): Promise<Wo
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: 2,
-    identity: options.identity,
+    ...(options.identity ? { identity: options.identity } : {}),
     // Tolerate a busy 2-core machine: a long native call should not look like a lost worker.
     stickyQueueScheduleToStartTimeout: '30s',
   });

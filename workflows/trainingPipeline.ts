@@ -200,7 +200,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     }, (d) => (d ? `${d.kind}d by ${d.by}` : 'no decision before the deadline'));
 
     if (!approval) {
-      await io.rejectCandidate({ runId, version: comparison.version, by: 'trainctl', reason: `approval timed out after ${config.approvalTimeout}`, stage: 'expired' });
+      // The candidate stays in staging: a reviewer can still promote it later by a new run or rollback.
       finish('expired', `no approval within ${config.approvalTimeout}; ${comparison.version} stays in staging`);
       await notify('expired');
       return status;

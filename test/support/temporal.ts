@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { resolvePaths, type Paths } from '../../lib/config/paths';
 import { createLogger } from '../../lib/log';
@@ -19,6 +19,12 @@ export interface TemporalTestContext {
 /** Connect to the suite's dev server and bundle the workflow code once per test file. */
 export async function connectTestTemporal(): Promise<TemporalTestContext> {
   const address = inject('temporalAddress');
+  try {
+    // Worker lifecycle chatter at INFO drowns test output; failures still show as WARN/ERROR.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by another test in this process.
+  }
   const [connection, clientConnection, bundle] = await Promise.all([
     NativeConnection.connect({ address }),
     Connection.connect({ address }),
