@@ -85,6 +85,17 @@ if (withTest) {
   if (!changed) say('.venv test references (Optuna, SciPy, TA-Lib, …): up to date');
 }
 
+// The 1.7 compatibility tests load Debian's libxgboost0 next to the 3.x wheel. Best effort: as
+// root with apt-get only; without it those tests are reported as skipped.
+const debianLib = '/usr/lib/x86_64-linux-gnu/libxgboost.so.0';
+if (withTest && !existsSync(debianLib) && process.getuid?.() === 0 && onPath('apt-get')) {
+  say('installing Debian libxgboost0 (1.7) for the compatibility tests…');
+  const quietApt = { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  spawnSync('apt-get', ['update', '-qq'], quietApt);
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'libxgboost0'], quietApt);
+  if (r.status !== 0) say('could not install libxgboost0; the 1.7 compatibility tests will be skipped');
+}
+
 const libs = existsSync(join(venv, 'lib'))
   ? readdirSync(join(venv, 'lib')).map((d) => join(venv, 'lib', d, 'site-packages/xgboost/lib/libxgboost.so')).filter(existsSync)
   : [];

@@ -26,6 +26,7 @@ export class Booster {
     const booster = new Booster(out[0], featureNames);
     try {
       for (const [k, v] of Object.entries(params)) booster.setParam(k, v);
+      booster.setFeatureNames(featureNames);
     } catch (err) {
       booster.dispose();
       throw err;
@@ -52,13 +53,27 @@ export class Booster {
     return this.handle;
   }
 
+  /** Stored in the saved model (learner.feature_names), like Python's `booster.feature_names = …`. */
+  setFeatureNames(names: string[]): void {
+    if (names.length === 0) return;
+    check(loadXGBoost().XGBoosterSetStrFeatureInfo(this.native, 'feature_name', names, names.length), 'setting feature names');
+    this.featureNames = names;
+  }
+
   setParam(name: string, value: string | number): void {
     check(loadXGBoost().XGBoosterSetParam(this.native, name, String(value)), `setting ${name}=${value}`);
   }
 
   /** One boosting round, off the event loop. */
   updateOneIter(iteration: number, train: DMatrix): Promise<void> {
-    return callAsync(loadXGBoost().XGBoosterUpdateOneIter, `boosting round ${iteration}`, this.native, iteration, train.native);
+    const api = loadXGBoost();
+    // libxgboost 1.x configures the learner lazily in the first round and fails (rc -1, no message)
+    // when that happens off the thread that created it; 2.x+ does not care. One sync round is short.
+    if (iteration === 0 && api.version[0] < 2) {
+      check(api.XGBoosterUpdateOneIter(this.native, iteration, train.native), `boosting round ${iteration}`);
+      return Promise.resolve();
+    }
+    return callAsync(api.XGBoosterUpdateOneIter, `boosting round ${iteration}`, this.native, iteration, train.native);
   }
 
   /** XGBoost's evaluation string for the round, parsed: `{ "valid-logloss": 0.61, … }`. */
@@ -86,7 +101,9 @@ export class Booster {
   slice(begin: number, end: number): Booster {
     const out: unknown[] = [null];
     check(loadXGBoost().XGBoosterSlice(this.native, begin, end, 1, out), 'slicing');
-    return new Booster(out[0], this.featureNames);
+    const sliced = new Booster(out[0], this.featureNames);
+    sliced.setFeatureNames(this.featureNames);
+    return sliced;
   }
 
   /** Probabilities of class 1. */

@@ -24,6 +24,7 @@ function declare(lib: ReturnType<typeof koffi.load>) {
     XGBoosterSaveModelToBuffer: lib.func('int XGBoosterSaveModelToBuffer(void* handle, const char* config, _Out_ uint64_t* len, _Out_ void** out)'),
     XGBoosterLoadModelFromBuffer: lib.func('int XGBoosterLoadModelFromBuffer(void* handle, const void* buf, uint64_t len)'),
     XGBoosterBoostedRounds: lib.func('int XGBoosterBoostedRounds(void* handle, _Out_ int* out)'),
+    XGBoosterSetStrFeatureInfo: lib.func('int XGBoosterSetStrFeatureInfo(void* handle, const char* field, const char** features, uint64_t size)'),
     XGBoosterSlice: lib.func('int XGBoosterSlice(void* handle, int begin, int end, int step, _Out_ void** out)'),
   };
 }

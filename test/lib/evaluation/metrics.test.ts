@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { classificationMetrics, rocAuc, splitHoldout, walkForwardFolds } from '../../../lib/evaluation';
+import { ConfigError, ValidationError } from '../../../lib/util/errors';
+import { runPythonJson } from '../../support/python';
+
+function sample(n: number, seed: number) {
+  let s = seed;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const y: number[] = [];
+  const p: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = rnd() < 0.45 ? 1 : 0;
+    y.push(label);
+    // Rounded scores create ties, which ROC AUC must average like scikit-learn.
+    p.push(Math.round(Math.min(0.999, Math.max(0.001, 0.5 + (label ? 0.1 : -0.1) + (rnd() - 0.5) * 0.8)) * 50) / 50);
+  }
+  return { y, p };
+}
+
+const SKLEARN = `
+import json, sys
+from sklearn import metrics as m
+cases = json.load(sys.stdin)
+out = []
+for c in cases:
+    y, p = c['y'], c['p']
+    pred = [1 if v >= 0.5 else 0 for v in p]
+    out.append(dict(
+        accuracy=m.accuracy_score(y, pred), precision=m.precision_score(y, pred, zero_division=0),
+        recall=m.recall_score(y, pred, zero_division=0), f1=m.f1_score(y, pred, zero_division=0),
+        rocAuc=m.roc_auc_score(y, p), logLoss=m.log_loss(y, p, labels=[0, 1]),
+        balancedAccuracy=m.balanced_accuracy_score(y, pred)))
+print(json.dumps(out))
+`;
+
+describe('classification metrics', () => {
+  it('match scikit-learn on random inputs with ties', () => {
+    const cases = [sample(500, 1), sample(73, 2), sample(2000, 3)];
+    const ref = runPythonJson<Record<string, number>[]>(SKLEARN, cases);
+    cases.forEach((c, k) => {
+      const ours = classificationMetrics(c.y, c.p);
+      for (const key of Object.keys(ref[k]!)) {
+        expect(ours[key as keyof typeof ours] as number, key).toBeCloseTo(ref[k]![key]!, 12);
+      }
+      const ones = c.y.filter((v) => v === 1).length;
+      expect(ours.baselineAccuracy).toBeCloseTo(Math.max(ones, c.y.length - ones) / c.y.length, 15);
+    });
+  });
+
+  it('is NaN for AUC with a single class, and zero precision when nothing is predicted up', () => {
+    expect(rocAuc([1, 1, 1], [0.2, 0.3, 0.4])).toBeNaN();
+    const m = classificationMetrics([0, 1, 0], [0.1, 0.2, 0.3]);
+    expect(m.precision).toBe(0);
+    expect(m.recall).toBe(0);
+    expect(m.accuracy).toBeCloseTo(2 / 3, 15);
+  });
+});
+
+describe('walk-forward folds and holdout', () => {
+  const days = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
+  const dates = days.flatMap((d) => [d, d]); // two tickers per date
+
+  it('expands in time order with a purge gap before every test block', () => {
+    const folds = walkForwardFolds({ dates, nFolds: 4, purgeGap: 5 });
+    expect(folds).toHaveLength(4);
+    for (const [k, f] of folds.entries()) {
+      const lastTrain = Math.max(...f.trainIdx.map((i) => days.indexOf(dates[i]!)));
+      const firstTest = Math.min(...f.testIdx.map((i) => days.indexOf(dates[i]!)));
+      expect(firstTest - lastTrain).toBe(6); // five purged dates in between
+      if (k > 0) expect(f.trainIdx.length).toBeGreaterThan(folds[k - 1]!.trainIdx.length);
+    }
+    const tested = folds.flatMap((f) => f.testIdx);
+    expect(new Set(tested).size).toBe(tested.length);
+  });
+
+  it('keeps the holdout unseen, with the purge gap, and validates its size and classes', () => {
+    const y = dates.map((_, i) => i % 2);
+    const s = splitHoldout({ dates, holdout: '3m', purgeGap: 5, y });
+    expect(s.holdoutStart > s.trainEnd).toBe(true);
+    expect(days.indexOf(s.holdoutStart) - days.indexOf(s.trainEnd)).toBe(6);
+    expect(s.trainIdx.every((i) => dates[i]! <= s.trainEnd)).toBe(true);
+    expect(s.holdoutIdx.every((i) => dates[i]! >= s.holdoutStart)).toBe(true);
+    expect(() => splitHoldout({ dates, holdout: '6x', purgeGap: 5 })).toThrow(ConfigError);
+    expect(() => splitHoldout({ dates, holdout: '3m', purgeGap: 5, y: dates.map(() => 1) })).toThrow(ValidationError);
+    expect(() => splitHoldout({ dates, holdout: '2d', purgeGap: 5, minRows: 50 })).toThrow(/at least 50/);
+  });
+});
