@@ -111,12 +111,12 @@ export function buildProgram(): Command {
       .description(kind === 'approve' ? 'promote the candidate waiting at the approval gate' : 'reject the candidate waiting at the approval gate')
       .requiredOption('--by <name>', 'who decides (recorded in the audit log)')
       .option('--comment <text>', 'why')
-      .option('--version <version>', 'the candidate version you reviewed (refused if another one is waiting)')
+      .option('--candidate <version>', 'the candidate version you reviewed (refused if another one is waiting)')
       .option('--json', 'print the resulting status as JSON')
-      .action(async (runId: string, o: { by: string; comment?: string; version?: string; json?: boolean }) => {
+      .action(async (runId: string, o: { by: string; comment?: string; candidate?: string; json?: boolean }) => {
         const { client, close } = await connectClient();
         try {
-          const s = await decide(client, runId, kind, o);
+          const s = await decide(client, runId, kind, { by: o.by, comment: o.comment, version: o.candidate });
           if (o.json) console.log(JSON.stringify(s, null, 2));
           else console.log(`${runId}: ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
         } finally {

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Worker } from '@temporalio/worker';
+import { createTrainingWorker } from '../../workers/worker';
+import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+
+/** The `trainctl` CLI as a user runs it (a child process), against the real server and a real worker. */
+const bin = fileURLToPath(new URL('../../bin/trainctl.mjs', import.meta.url));
+let t: TemporalTestContext;
+let worker: Worker;
+let running: Promise<void>;
+const paths = tempPaths('trainctl-cli-');
+const taskQueue = uniqueTaskQueue('cli');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, TEMPORAL_ADDRESS: t.address, TRAINCTL_TASK_QUEUE: taskQueue, TRAINCTL_HOME: paths.root }, timeout: 120_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const RUN = ['run', '--tickers', 'SYN-A,SYN-B,SYN-C', '--period', '3y', '--as-of', '2026-10-30', '--min-accuracy', '0.5', '--min-precision', '0.3', '--min-recall', '0.1', '--min-f1', '0.1', '--wait', '--json'];
+
+beforeAll(async () => {
+  t = await connectTestTemporal();
+  worker = await createTrainingWorker({
+    connection: t.connection,
+    settings: { namespace: 'default', taskQueue },
+    workflowBundle: t.bundle,
+    deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await t?.close();
+});
+
+describe('trainctl CLI', () => {
+  it('runs to the gate, refuses a wrong version, approves, retrains, lists and rolls back', async () => {
+    const first = await cli(RUN);
+    expect(first.code, first.stderr).toBe(0);
+    const r1 = JSON.parse(first.stdout);
+    expect(r1).toMatchObject({ outcome: 'awaiting_approval', candidateVersion: 'v1.0.0', decision: 'PROMOTE', synthetic: true, exitCode: 0 });
+    expect(r1.metrics.baselineAccuracy).toBeGreaterThan(0);
+
+    const wrong = await cli(['approve', r1.runId, '--by', 'mallory', '--candidate', 'v9.9.9']);
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('v1.0.0');
+
+    const ok = await cli(['approve', r1.runId, '--by', 'alice', '--comment', 'first model']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('promoted');
+
+    const status = await cli(['status', r1.runId, '--json']);
+    expect(JSON.parse(status.stdout).outcome).toBe('promoted');
+    const human = await cli(['status', r1.runId]);
+    expect(human.stdout).toMatch(/outcome\s+promoted/);
+    expect(human.stdout).toContain('SYNTHETIC');
+
+    const second = JSON.parse((await cli(RUN)).stdout);
+    expect(second.candidateVersion).toBe('v1.1.0');
+    expect(second.production.version).toBe('v1.0.0');
+    expect((await cli(['approve', second.runId, '--by', 'alice'])).code).toBe(0);
+
+    const listed = JSON.parse((await cli(['models', 'list', '--json'])).stdout) as { version: string; stage: string }[];
+    expect(listed.map((m) => [m.version, m.stage])).toEqual(expect.arrayContaining([['v1.0.0', 'archived'], ['v1.1.0', 'production']]));
+
+    const back = await cli(['rollback', '--previous', '--by', 'bob', '--reason', 'cli test']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/production v1\.1\.0 → v1\.0\.0 in \d+\.\d\d s/);
+    const after = JSON.parse((await cli(['models', 'list', '--json'])).stdout) as { version: string; stage: string }[];
+    expect(after.find((m) => m.stage === 'production')?.version).toBe('v1.0.0');
+
+    const unknown = await cli(['rollback', '--to', 'v7.7.7', '--by', 'bob', '--reason', 'nope']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('v7.7.7');
+  }, 240_000);
+
+  it('exits 2 when the candidate fails validation and 1 when the data is bad', async () => {
+    const rejected = await cli([...RUN.filter((a, i) => RUN[i - 1] !== '--min-accuracy' && a !== '--min-accuracy'), '--min-accuracy', '0.99']);
+    expect(rejected.code).toBe(2);
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ outcome: 'rejected', decision: 'REJECT' });
+
+    const bad = await cli([...RUN, '--source', 'csv:/nonexistent']);
+    expect(bad.code).toBe(1);
+    const out = JSON.parse(bad.stdout);
+    expect(out.outcome).toBe('failed');
+    expect(out.error.type).toBe('DataError');
+    expect(out.error.message).toContain('SYN-A');
+  }, 180_000);
+
+  it('exits 3 with a one-line reason for a bad flag, value or unreachable server', async () => {
+    const period = await cli(['run', '--period', '7y']);
+    expect(period.code).toBe(3);
+    expect(period.stderr).toContain('Allowed choices are 1y, 2y, 3y, 5y, 10y, max');
+    expect((await cli(['run', '--bogus'])).code).toBe(3);
+    const unreachable = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, [bin, 'status', 'x'], { env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' } }, (err, _o, stderr) =>
+        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stderr }),
+      ),
+    );
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain('Cannot reach Temporal at 127.0.0.1:1');
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+});
