@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the whole vitest suite and ends with the plain closing line `N passed, N failed, N skipped`.
+// Runs the whole vitest suite (with one libuv pool thread, like the trainctl worker: bin/trainctl.mjs) and ends with the plain closing line `N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const run = spawnSync(
   process.execPath,
   [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR } },
+  { cwd: root, stdio: 'inherit', env: { UV_THREADPOOL_SIZE: '1', ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR } },
 );
 if (existsSync(out)) {
   const r = JSON.parse(readFileSync(out, 'utf8'));

@@ -37,7 +37,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: minLevel,
-      base: { module: 'trainctl', ...options.base },
+      base: { app: 'trainctl', ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

@@ -76,13 +76,12 @@ export class Booster {
     return callAsync(api.XGBoosterUpdateOneIter, `boosting round ${iteration}`, this.native, iteration, train.native);
   }
 
-  /** XGBoost's evaluation string for the round, parsed: `{ "valid-logloss": 0.61, … }`. */
-  evalOneIter(iteration: number, sets: { name: string; data: DMatrix }[]): Record<string, number> {
+  /** XGBoost's evaluation string for the round, parsed: `{ "valid-logloss": 0.61, … }`. Off the event loop. */
+  async evalOneIter(iteration: number, sets: { name: string; data: DMatrix }[]): Promise<Record<string, number>> {
     const out: (string | null)[] = [null];
-    check(
-      loadXGBoost().XGBoosterEvalOneIter(this.native, iteration, sets.map((s) => s.data.native), sets.map((s) => s.name), sets.length, out),
-      'evaluation',
-    );
+    const handles = sets.map((s) => s.data.native);
+    const names = sets.map((s) => s.name);
+    await callAsync(loadXGBoost().XGBoosterEvalOneIter, 'evaluation', this.native, iteration, handles, names, sets.length, out);
     const result: Record<string, number> = {};
     for (const part of (out[0] ?? '').split('\t').slice(1)) {
       const [key, value] = part.split(':');

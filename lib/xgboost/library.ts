@@ -47,6 +47,10 @@ export function libraryCandidates(env: NodeJS.ProcessEnv = process.env): string[
 
 export function loadXGBoost(): XGBoostApi {
   if (cached) return cached;
+  // Native calls run on libuv's pool threads (to keep the event loop free), so OpenMP teams are
+  // created per calling thread; spinning idle teams would steal the other core on a 2-core machine.
+  // Must be set before libgomp initializes, i.e. before the library is loaded.
+  process.env.OMP_WAIT_POLICY ??= 'passive';
   const tried: string[] = [];
   for (const path of libraryCandidates()) {
     if (path.includes('/') && !existsSync(path)) {

@@ -42,7 +42,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     for (let round = 0; round < plan.rounds; round++) {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('training cancelled');
       await booster.updateOneIter(round, dtrain);
-      const evals = booster.evalOneIter(round, sets);
+      const evals = await booster.evalOneIter(round, sets);
       evalHistory.push(evals);
       await o.onRound?.({ round: round + 1, total: plan.rounds, evals });
       const loss = evals['valid-logloss'];
