@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
-import { lineChart } from './svgChart';
+import { lineChartSvg, svgToPng } from './charts';
 
 export interface ReportModel {
   version: string | null;
@@ -32,6 +32,8 @@ export interface ReportPaths {
   json: string;
   equitySvg: string;
   rocSvg: string;
+  equityPng: string;
+  rocPng: string;
 }
 
 const CLASSIFICATION: [string, string, boolean][] = [
@@ -54,27 +56,27 @@ function change(c: number | undefined, p: number | undefined): [string, string] 
 
 /** model_comparison.{md,html,json} plus the charts as SVG, written atomically into `dir`. */
 export async function writeComparisonReport(r: ComparisonReportInput): Promise<ReportPaths> {
-  const x = r.equity.dates.map((_, i) => i);
-  const dateAt = (i: number) => r.equity.dates[Math.min(r.equity.dates.length - 1, Math.max(0, Math.round(i)))] ?? '';
-  const equitySvg = lineChart({
-    title: `Equity on the holdout (${r.dataWindow.holdoutStart} … ${r.dataWindow.holdoutEnd})`,
+  const equitySvg = lineChartSvg({
+    title: `Equity on the holdout (${r.dataWindow.holdoutStart} … ${r.dataWindow.holdoutEnd}), costs included`,
+    categories: r.equity.dates,
     series: [
-      { name: `candidate ${r.version}`, color: '#1f77b4', x, y: r.equity.candidate },
-      ...(r.equity.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', x, y: r.equity.production }] : []),
-      { name: 'buy & hold', color: '#7f7f7f', x, y: r.equity.buyHold, dashed: true },
+      { name: `candidate ${r.version}`, color: '#1f77b4', data: r.equity.candidate },
+      ...(r.equity.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', data: r.equity.production }] : []),
+      { name: 'buy & hold', color: '#7f7f7f', data: r.equity.buyHold, dashed: true },
     ],
-    xLabels: dateAt,
   });
-  const rocSvg = lineChart({
+  const pairs = (c: { fpr: number[]; tpr: number[] }) => c.fpr.map((x, i): [number, number] => [x, c.tpr[i]!]);
+  const rocSvg = lineChartSvg({
     title: 'ROC curve on the holdout',
-    series: [
-      { name: `candidate ${r.version}`, color: '#1f77b4', x: r.roc.candidate.fpr, y: r.roc.candidate.tpr },
-      ...(r.roc.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', x: r.roc.production.fpr, y: r.roc.production.tpr }] : []),
-      { name: 'chance', color: '#bbbbbb', x: [0, 1], y: [0, 1], dashed: true },
-    ],
+    xName: 'false positive rate',
+    yName: 'true positive rate',
     xRange: [0, 1],
     yRange: [0, 1],
-    xLabels: (v) => v.toFixed(2),
+    series: [
+      { name: `candidate ${r.version}`, color: '#1f77b4', data: pairs(r.roc.candidate) },
+      ...(r.roc.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', data: pairs(r.roc.production) }] : []),
+      { name: 'chance', color: '#bbbbbb', data: [[0, 0], [1, 1]] as [number, number][], dashed: true },
+    ],
   });
 
   const json = {
@@ -121,8 +123,8 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
   md.push('|---|---|---|');
   for (const c of r.decision.criteria) md.push(`| ${c.name} | ${c.passed ? 'PASS' : 'FAIL'} | ${c.detail} |`);
   md.push('\n## Charts\n');
-  md.push('![equity](equity.svg)\n');
-  md.push('![roc](roc.svg)\n');
+  md.push('![equity](equity.png)\n');
+  md.push('![roc](roc.png)\n');
 
   const html = renderHtml(md.join('\n'), { equitySvg, rocSvg, title: `Model comparison ${r.version}`, synthetic: r.dataSource.synthetic });
   const paths: ReportPaths = {
@@ -131,7 +133,11 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
     json: join(r.dir, 'model_comparison.json'),
     equitySvg: join(r.dir, 'equity.svg'),
     rocSvg: join(r.dir, 'roc.svg'),
+    equityPng: join(r.dir, 'equity.png'),
+    rocPng: join(r.dir, 'roc.png'),
   };
+  await writeFileAtomic(paths.equityPng, svgToPng(equitySvg));
+  await writeFileAtomic(paths.rocPng, svgToPng(rocSvg));
   await writeFileAtomic(paths.equitySvg, equitySvg);
   await writeFileAtomic(paths.rocSvg, rocSvg);
   await writeFileAtomic(paths.markdown, `${md.join('\n')}\n`);

@@ -1,2 +1,2 @@
 export * from './comparisonReport';
-export * from './svgChart';
+export * from './charts';

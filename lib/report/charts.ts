@@ -1,0 +1,56 @@
+import { Resvg } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+
+export interface LineSeries {
+  name: string;
+  color: string;
+  /** y values (category x axis) or [x, y] pairs (value x axis). */
+  data: number[] | [number, number][];
+  dashed?: boolean;
+}
+
+/**
+ * A line chart rendered on the server by ECharts' SSR renderer straight to SVG (no canvas, no
+ * browser); `categories` gives a category x axis (dates), otherwise the data are [x, y] pairs.
+ */
+export function lineChartSvg(o: {
+  title: string;
+  series: LineSeries[];
+  categories?: string[];
+  xRange?: [number, number];
+  yRange?: [number, number];
+  xName?: string;
+  yName?: string;
+  width?: number;
+  height?: number;
+}): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: o.width ?? 760, height: o.height ?? 340 });
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: 'DejaVu Sans, Arial, sans-serif' },
+    title: { text: o.title, left: 'center', textStyle: { fontSize: 14 } },
+    legend: { bottom: 0, itemGap: 28 },
+    grid: { left: 64, right: 24, top: 48, bottom: 64 },
+    xAxis: o.categories
+      ? { type: 'category', data: o.categories, boundaryGap: false, name: o.xName }
+      : { type: 'value', min: o.xRange?.[0], max: o.xRange?.[1], name: o.xName, nameLocation: 'middle', nameGap: 28 },
+    yAxis: { type: 'value', scale: !o.yRange, min: o.yRange?.[0], max: o.yRange?.[1], name: o.yName },
+    series: o.series.map((s) => ({
+      name: s.name,
+      type: 'line',
+      data: s.data,
+      showSymbol: false,
+      lineStyle: { color: s.color, width: 2, type: s.dashed ? 'dashed' : 'solid' },
+      itemStyle: { color: s.color },
+    })),
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** PNG of an SVG (resvg), with the system's fonts; DejaVu ships with Debian's fonts-dejavu-core. */
+export function svgToPng(svg: string): Uint8Array {
+  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'original' } }).render().asPng();
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../../../lib/backtest';
+import { classificationMetrics, rocCurve } from '../../../lib/evaluation';
+import { writeComparisonReport } from '../../../lib/report';
+import { evaluatePromotion } from '../../../lib/validation';
+import { DEFAULT_CRITERIA } from '../../../lib/config/pipeline';
+
+function scenario(seed: number) {
+  let s = seed;
+  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const dates: string[] = [], tickers: string[] = [], y: number[] = [], proba: number[] = [], nextReturn: number[] = [];
+  for (let d = 0; d < 120; d++) {
+    for (const t of ['SYN-A', 'SYN-B']) {
+      const up = rnd() < 0.52 ? 1 : 0;
+      dates.push(new Date(Date.UTC(2026, 4, 1) + d * 86_400_000).toISOString().slice(0, 10));
+      tickers.push(t);
+      y.push(up);
+      proba.push(Math.min(0.99, Math.max(0.01, 0.5 + (up ? 0.08 : -0.08) + (rnd() - 0.5) * 0.5)));
+      nextReturn.push((up ? 0.004 : -0.004) + (rnd() - 0.5) * 0.01);
+    }
+  }
+  return { dates, tickers, y, proba, nextReturn };
+}
+
+describe('comparison report', () => {
+  it('writes Markdown, HTML with embedded charts, JSON, SVG and PNG with every metric and criterion', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const cand = scenario(3);
+    const prod = { ...cand, proba: scenario(5).proba };
+    const cm = classificationMetrics(cand.y, cand.proba);
+    const pm = classificationMetrics(prod.y, prod.proba);
+    const cb = runBacktest(cand);
+    const pb = runBacktest(prod);
+    const decision = evaluatePromotion({ candidate: cm, production: pm, criteria: DEFAULT_CRITERIA });
+    const paths = await writeComparisonReport({
+      dir,
+      version: 'v1.1.0',
+      runId: 'train-test',
+      generatedAt: '2026-11-22T00:00:00Z',
+      candidate: { version: 'v1.1.0', modelType: 'xgb', metrics: { ...cm }, trading: { ...cb.metrics } },
+      production: { version: 'v1.0.0', metrics: { ...pm }, trading: { ...pb.metrics } },
+      buyHold: { ...cb.buyHold },
+      equity: { dates: cb.daily.map((d) => d.date), candidate: cb.daily.map((d) => d.strategy), production: pb.daily.map((d) => d.strategy), buyHold: cb.daily.map((d) => d.buyHold) },
+      roc: { candidate: rocCurve(cand.y, cand.proba), production: rocCurve(prod.y, prod.proba) },
+      decision,
+      dataWindow: { start: '2016-05-01', end: '2026-08-28', trainEnd: '2026-04-22', holdoutStart: '2026-05-01', holdoutEnd: '2026-08-28' },
+      dataSource: { name: 'synthetic', synthetic: true, tickers: ['SYN-A', 'SYN-B'] },
+    });
+    const md = readFileSync(paths.markdown, 'utf8');
+    expect(md.startsWith('> **SYNTHETIC DATA**')).toBe(true);
+    expect(md).toContain(`| Accuracy | ${cm.accuracy.toFixed(4)} | ${pm.accuracy.toFixed(4)} |`);
+    expect(md).toContain('| Naive baseline (majority class) |');
+    for (const c of decision.criteria) expect(md).toContain(`| ${c.name} | ${c.passed ? 'PASS' : 'FAIL'} |`);
+    expect(md).toContain(`**Recommendation: ${decision.decision}**`);
+    const html = readFileSync(paths.html, 'utf8');
+    expect(html.match(/<svg/g)?.length).toBe(2);
+    expect(html).toContain('SYNTHETIC DATA');
+    const json = JSON.parse(readFileSync(paths.json, 'utf8'));
+    expect(json.candidate.metrics.accuracy).toBe(cm.accuracy);
+    expect(json.production.version).toBe('v1.0.0');
+    for (const png of [paths.equityPng, paths.rocPng]) {
+      const bytes = readFileSync(png);
+      expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+      expect(bytes.readUInt32BE(16)).toBeGreaterThan(500); // width from the IHDR chunk
+    }
+  });
+});
