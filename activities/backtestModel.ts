@@ -34,7 +34,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
   return async function backtestModel({ runId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
     const log = deps.logger.child({ module: 'backtest', runId });
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-    const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y });
+    const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
     const idx = split.holdoutIdx;
     const dates = idx.map((i) => all.dates[i]!);
     const tickers = idx.map((i) => all.tickers[i]!);

@@ -12,6 +12,15 @@ export function heartbeat(details?: unknown): void {
   }
 }
 
+/** Details of the last heartbeat of a previous attempt of this activity, if any. */
+export function previousHeartbeat(): unknown {
+  try {
+    return Context.current().info.heartbeatDetails;
+  } catch {
+    return undefined;
+  }
+}
+
 export function cancellationSignal(): AbortSignal | undefined {
   try {
     return Context.current().cancellationSignal;

@@ -1,6 +1,7 @@
 import { deliver, webhookTargetsFromEnv, type Notification, type NotificationEvent } from '../lib/notify';
 import type { PipelineStatus } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { heartbeat, previousHeartbeat } from './heartbeat';
 
 export interface NotifyInput {
   event: NotificationEvent;
@@ -42,7 +43,10 @@ export function notifyActivity(deps: ActivityDeps) {
     };
     const text = input.text ?? describe(input.event, input.runId, s);
     const n: Notification = { event: input.event, runId: input.runId, modelName: input.modelName, title: TITLES[input.event], text, fields };
-    const delivered = await deliver(n, webhookTargetsFromEnv(deps.env), { fetch: deps.fetch, now: deps.now });
+    // A retry after a partial failure must not post twice to the target that already got it:
+    // delivered targets travel in the heartbeat details, which the next attempt receives.
+    const skip = (previousHeartbeat() as Array<'slack' | 'json'> | undefined) ?? [];
+    const delivered = await deliver(n, webhookTargetsFromEnv(deps.env), { fetch: deps.fetch, now: deps.now, skip, onDelivered: (d) => heartbeat(d) });
     deps.logger.info({ module: 'notify', event: input.event, runId: input.runId, delivered }, `notification: ${n.title}`);
     return { delivered };
   };

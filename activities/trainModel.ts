@@ -26,7 +26,7 @@ export function trainModelActivity(deps: ActivityDeps) {
     const log = deps.logger.child({ module: 'train', runId });
     const signal = cancellationSignal();
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-    const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y });
+    const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
     const train = subset(all, split.trainIdx);
 
     const { params, source } = await chooseParams(deps, config, searched);

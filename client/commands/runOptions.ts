@@ -9,6 +9,7 @@ export interface RunFlags {
   period?: string;
   modelType?: string;
   holdout?: string;
+  minHoldoutRows?: string;
   minAccuracy?: string;
   minPrecision?: string;
   minRecall?: string;
@@ -34,6 +35,7 @@ export function addRunOptions(cmd: Command): Command {
     .addOption(new Option('--model-type <type>', 'xgb (boosted trees) | rf (random forest) | linear').choices([...MODEL_TYPES]).default('xgb'))
     .option('--model-name <name>', 'model line in the registry', 'direction-classifier')
     .option('--holdout <window>', 'validation window at the end of the data, never trained on (e.g. 6m, 12w, 90d)', '6m')
+    .option('--min-holdout-rows <n>', 'fewer holdout rows than this fails validation (default 50)')
     .option('--min-accuracy <x>', 'promotion threshold on holdout accuracy (default 0.60)')
     .option('--min-precision <x>', 'promotion threshold on precision (default 0.55)')
     .option('--min-recall <x>', 'promotion threshold on recall (default 0.50)')
@@ -58,6 +60,7 @@ export function configFromFlags(f: RunFlags): PipelineConfigInput {
     period: f.period as PipelineConfigInput['period'],
     modelType: f.modelType as PipelineConfigInput['modelType'],
     holdout: f.holdout,
+    minHoldoutRows: intFlag('--min-holdout-rows', f.minHoldoutRows),
     approvalTimeout: f.approvalTimeout,
     asOf: f.asOf,
     seed: intFlag('--seed', f.seed),

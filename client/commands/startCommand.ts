@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import type { PipelineConfigInput } from '../../lib/config/pipeline';
 import { workflowUiLink } from '../../lib/config/temporal';
 import { connectClient } from '../connection';
+import { createRetrainSchedule, retrainScheduleId, scheduleExists } from '../schedules';
 import { approvalCommands, formatScores } from '../format';
 import { runWorkerUntilSignal } from './workerCommand';
 import { ensureDevServer } from './devServerCommand';
@@ -23,6 +24,12 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
 
   const { client, close } = await connectClient(settings);
   try {
+    const scheduleId = retrainScheduleId(config.modelName);
+    if (await scheduleExists(client, scheduleId)) out(`Weekly retraining schedule ${scheduleId} is in place.`);
+    else {
+      const s = await createRetrainSchedule(client, settings, { config, note: 'created by npm start' });
+      out(`Created the weekly retraining schedule ${s.scheduleId} ("${s.cron}" ${s.timezone}); see \`npx trainctl schedule describe\`.`);
+    }
     const { runId } = await startRun(client, settings, config);
     out(`\nStarted ${runId}${config.source === 'synthetic' ? ' on the SYNTHETIC embedded market (not real prices)' : ''}`);
     out(`Follow it in the Web UI: ${workflowUiLink(settings, runId)}\n`);

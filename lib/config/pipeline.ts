@@ -36,6 +36,8 @@ export interface PipelineConfig {
   trials: number;
   /** Holdout window at the end of the data, never seen by training or tuning (e.g. `6m`, `90d`). */
   holdout: string;
+  /** Fewer holdout rows than this fails validation (exit 2): too few to judge a model on. */
+  minHoldoutRows: number;
   labelHorizon: number;
   labelThreshold: number;
   criteria: PromotionCriteria;
@@ -77,6 +79,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   optimize: false,
   trials: 30,
   holdout: '6m',
+  minHoldoutRows: 50,
   labelHorizon: 5,
   labelThreshold: 0,
   criteria: DEFAULT_CRITERIA,
@@ -132,6 +135,7 @@ export function validatePipelineConfig(c: PipelineConfig): string[] {
     problems.push(`model type "${c.modelType}" is not one of: ${MODEL_TYPES.join(', ')}`);
   }
   if (!/^\d+[mdw]$/.test(c.holdout)) problems.push(`holdout "${c.holdout}" must look like 6m, 12w or 90d`);
+  if (!Number.isInteger(c.minHoldoutRows) || c.minHoldoutRows < 10) problems.push('min holdout rows must be an integer ≥ 10');
   if (!Number.isInteger(c.labelHorizon) || c.labelHorizon < 1 || c.labelHorizon > 60) {
     problems.push(`label horizon ${c.labelHorizon} must be an integer from 1 to 60`);
   }

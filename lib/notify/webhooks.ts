@@ -62,11 +62,19 @@ export function jsonPayload(n: Notification, sentAt: Date): unknown {
 export async function deliver(
   n: Notification,
   targets: WebhookTargets,
-  options: { fetch?: typeof fetch; now?: () => Date; timeoutMs?: number } = {},
+  options: {
+    fetch?: typeof fetch;
+    now?: () => Date;
+    timeoutMs?: number;
+    /** Targets already delivered by an earlier attempt: not sent twice. */
+    skip?: Array<'slack' | 'json'>;
+    onDelivered?: (delivered: Array<'slack' | 'json'>) => void;
+  } = {},
 ): Promise<Array<'slack' | 'json'>> {
   const doFetch = options.fetch ?? fetch;
-  const delivered: Array<'slack' | 'json'> = [];
+  const delivered: Array<'slack' | 'json'> = [...(options.skip ?? [])];
   const post = async (target: 'slack' | 'json', url: string, body: unknown) => {
+    if (delivered.includes(target)) return;
     let res: Response;
     try {
       res = await doFetch(url, {
@@ -80,6 +88,7 @@ export async function deliver(
     }
     if (!res.ok) throw new WebhookDeliveryError(target, res.status, (await res.text()).slice(0, 200));
     delivered.push(target);
+    options.onDelivered?.([...delivered]);
   };
   if (targets.slackUrl) await post('slack', targets.slackUrl, slackPayload(n));
   if (targets.jsonUrl) await post('json', targets.jsonUrl, jsonPayload(n, (options.now ?? (() => new Date()))()));

@@ -88,6 +88,13 @@ describe('trainctl CLI', () => {
     expect(rejected.code).toBe(2);
     expect(JSON.parse(rejected.stdout)).toMatchObject({ outcome: 'rejected', decision: 'REJECT' });
 
+    const shortHoldout = await cli([...RUN, '--holdout', '3d', '--min-holdout-rows', '60']);
+    expect(shortHoldout.code).toBe(2);
+    const sh = JSON.parse(shortHoldout.stdout);
+    expect(sh.outcome).toBe('failed');
+    expect(sh.error.type).toBe('ValidationError');
+    expect(sh.error.message).toMatch(/at least 60 are needed/);
+
     const bad = await cli([...RUN, '--source', 'csv:/nonexistent']);
     expect(bad.code).toBe(1);
     const out = JSON.parse(bad.stdout);

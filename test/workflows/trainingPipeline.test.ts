@@ -16,13 +16,16 @@ import { maybeRecordHistory } from '../support/histories';
  */
 let t: TemporalTestContext;
 let hooks: WebhookReceiver;
+let slack: WebhookReceiver;
 
 beforeAll(async () => {
   t = await connectTestTemporal();
   hooks = await startWebhookReceiver({ failFirst: 2 });
+  slack = await startWebhookReceiver();
 });
 afterAll(async () => {
   await hooks?.close();
+  await slack?.close();
   await t?.close();
 });
 
@@ -108,8 +111,14 @@ describe('trainingPipeline', () => {
         const events = hooks.received.map((r) => (r.body as { event: string }).event);
         expect(events).toEqual(expect.arrayContaining(['started', 'awaiting_approval', 'promoted']));
         expect(hooks.failedAttempts).toBe(2);
+        // The Slack target got each event exactly once although the JSON target failed twice.
+        const slackTexts = slack.received.map((r) => (r.body as { text: string }).text);
+        expect(slackTexts.filter((t) => t.startsWith('Training run started'))).toHaveLength(1);
+        expect(slackTexts.some((t) => t.startsWith('Candidate awaiting approval') && t.includes('npx trainctl approve'))).toBe(true);
+        expect((slack.received[0]!.body as { blocks: unknown[] }).blocks.length).toBeGreaterThan(1);
+        expect(JSON.stringify(slack.received)).not.toContain(hooks.url);
       },
-      { TRAINCTL_WEBHOOK_URL: hooks.url },
+      { TRAINCTL_WEBHOOK_URL: hooks.url, TRAINCTL_SLACK_WEBHOOK_URL: slack.url },
     );
   });
 
@@ -149,6 +158,28 @@ describe('trainingPipeline', () => {
       const registry = await openRegistry({ root: paths.modelsDir });
       expect(await registry.production()).toBeNull();
       expect((await registry.staging())?.version).toBe(result.candidateVersion);
+    });
+  });
+
+  it('a scheduled run without enough new data since production ends skipped; --force trains anyway', async () => {
+    await withWorker('skip', async ({ taskQueue }) => {
+      const first = await start(taskQueue, {}, 'skip-first');
+      const gate = await waitFor(first, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
+      await first.signal(approveSignal, { version: gate.candidateVersion!, by: 'alice' });
+      expect((await first.result()).outcome).toBe('promoted');
+
+      const scheduled = await start(taskQueue, { trigger: 'schedule', minNewDays: 5 }, 'skip-scheduled');
+      const skipped = await scheduled.result();
+      expect(skipped.outcome).toBe('skipped');
+      expect(skipped.reason).toMatch(/only 0 new trading days since 2026-10-30 .*at least 5/);
+      expect(skipped.stages.find((s) => s.name === 'train')!.state).toBe('skipped');
+
+      const forced = await start(taskQueue, { trigger: 'schedule', minNewDays: 5, force: true, dryRun: true }, 'skip-forced');
+      const result = await forced.result();
+      expect(result.outcome).toBe('skipped');
+      expect(result.reason).toContain('dry run');
+      expect(result.candidateVersion).toBe('v1.1.0');
+      expect(result.production?.version).toBe('v1.0.0');
     });
   });
 
