@@ -4,10 +4,10 @@ import type { PipelineConfig } from '../lib/config/pipeline';
 import { classificationMetrics, rocCurve, splitHoldout, type ClassificationMetrics } from '../lib/evaluation';
 import { loadFeatureMatrix } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
-import { openRegistry } from '../lib/registry';
 import { sha256File, writeJsonAtomic } from '../lib/util';
 import type { BacktestRef, CandidateRef, ClassificationSummary, FeatureSetRef, ModelScore } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { registryFor } from './registry';
 import { heartbeat } from './heartbeat';
 
 export interface BacktestModelInput {
@@ -62,7 +62,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
     let productionScore: ModelScore | null = null;
     let productionNote: string | undefined;
     let schemaChanged = false;
-    const prod = await (await openRegistry({ root: deps.paths.modelsDir })).production();
+    const prod = await (await registryFor(deps)).production();
     if (prod) {
       try {
         const model = await OnnxModel.load(prod.onnx, { expectedSha256: prod.files['model.onnx']?.sha256 ?? prod.metadata.files['model.onnx']?.sha256 });

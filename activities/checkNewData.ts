@@ -1,7 +1,7 @@
 import { countNewTradingDays } from '../lib/data';
-import { openRegistry } from '../lib/registry';
 import type { DataRef } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { registryFor } from './registry';
 
 export interface CheckNewDataInput {
   modelName: string;
@@ -22,7 +22,7 @@ export interface NewDataCheck {
  */
 export function checkNewDataActivity(deps: ActivityDeps) {
   return async function checkNewData({ data, minNewDays }: CheckNewDataInput): Promise<NewDataCheck> {
-    const production = await (await openRegistry({ root: deps.paths.modelsDir })).production();
+    const production = await (await registryFor(deps)).production();
     if (!production) return { enough: true, newDays: 0, since: null, reason: 'no production model yet: the first model is always trained' };
     const since = production.metadata.dataSource.window.end;
     let newDays = 0;

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import { openRegistry } from '../lib/registry';
+import { mlflowFromEnv, trackCandidate } from '../lib/mlflow';
 import { writeComparisonReport } from '../lib/report';
-import { sha256 } from '../lib/util';
+import { sha256, writeJsonAtomic } from '../lib/util';
 import { evaluatePromotion } from '../lib/validation';
 import type { BacktestRef, CandidateRef, ComparisonRef, DataRef, FeatureSetRef } from '../workflows/types';
 import type { BacktestDetail } from './backtestModel';
 import type { ActivityDeps } from './deps';
+import { registryFor } from './registry';
 
 export interface CompareModelsInput {
   runId: string;
@@ -27,7 +28,7 @@ export const CODE_VERSION = 'trainctl-0.1.0';
 export function compareModelsActivity(deps: ActivityDeps) {
   return async function compareModels({ runId, config, data, features, candidate, backtest }: CompareModelsInput): Promise<ComparisonRef> {
     const decision = evaluatePromotion({ candidate: backtest.candidate.metrics, production: backtest.production?.metrics ?? null, criteria: config.criteria });
-    const registry = await openRegistry({ root: deps.paths.modelsDir, clock: deps.now });
+    const registry = await registryFor(deps);
     const registered = await registry.registerCandidate({
       runId,
       artifacts: { modelJson: candidate.model.path, onnx: candidate.onnx.path },
@@ -82,6 +83,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
       'model_comparison.html': paths.html,
       'model_comparison.json': paths.json,
     });
+    const tracking = await trackInMlflow(deps, { runId, config, data, features, candidate, backtest, version, decision: decision.decision, reportPaths: paths });
     const m = backtest.candidate.metrics;
     const summary = [
       `${data.synthetic ? '[SYNTHETIC DATA] ' : ''}candidate ${version} (${candidate.modelType}) vs ${backtest.production ? `production ${backtest.production.version}` : 'no production model (first model)'}`,
@@ -97,6 +99,37 @@ export function compareModelsActivity(deps: ActivityDeps) {
       firstModel: decision.firstModel,
       report: { markdown: paths.markdown, html: paths.html, json: paths.json },
       summary,
+      ...(tracking ? { tracking } : {}),
     };
   };
+}
+
+/** MLflow when MLFLOW_TRACKING_URI is set; a failure is reported and the run continues locally. */
+async function trackInMlflow(
+  deps: ActivityDeps,
+  o: CompareModelsInput & { version: string; decision: string; reportPaths: { markdown: string; html: string; json: string } },
+): Promise<ComparisonRef['tracking']> {
+  const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
+  if (!client) return undefined;
+  const schemaPath = join(o.candidate.dir, 'feature_schema.json');
+  await writeJsonAtomic(schemaPath, { names: o.features.featureNames, schemaHash: o.features.schemaHash });
+  const prefixed = (prefix: string, m: object) => Object.fromEntries(Object.entries(m as Record<string, number>).map(([k, v]) => [`${prefix}_${k}`, v]));
+  const outcome = await trackCandidate(client, {
+    modelName: o.config.modelName,
+    workflowId: o.runId,
+    version: o.version,
+    params: { model_type: o.candidate.modelType, ...o.candidate.params, holdout: o.config.holdout, label_horizon: o.config.labelHorizon, tickers: o.data.tickers.map((t) => t.ticker).join(','), source: o.data.source },
+    metrics: { ...prefixed('cv', o.candidate.cv), ...prefixed('holdout', o.backtest.candidate.metrics), ...prefixed('trading', o.backtest.candidate.trading) },
+    tags: { 'trainctl.data_start': o.data.start, 'trainctl.data_end': o.data.end, 'trainctl.synthetic': String(o.data.synthetic), 'trainctl.decision': o.decision },
+    artifacts: [
+      { path: o.candidate.model.path, artifactPath: 'model/model.json' },
+      { path: o.candidate.onnx.path, artifactPath: 'model/model.onnx' },
+      { path: schemaPath, artifactPath: 'model/feature_schema.json' },
+      { path: o.reportPaths.markdown, artifactPath: 'report/model_comparison.md' },
+      { path: o.reportPaths.html, artifactPath: 'report/model_comparison.html' },
+      { path: o.reportPaths.json, artifactPath: 'report/model_comparison.json' },
+    ],
+  });
+  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', runId: o.runId, error: outcome.error }, 'MLflow tracking failed; the run continues with the local registry');
+  return outcome.ok ? { ok: true, mlflowRunId: outcome.value!.runId, modelVersion: outcome.value!.modelVersion } : { ok: false, error: outcome.error };
 }

@@ -1,8 +1,12 @@
-import { openRegistry, type PromoteResult, type RollbackResult } from '../lib/registry';
+import { mlflowFromEnv, moveChampion } from '../lib/mlflow';
+import type { PromoteResult, RollbackResult } from '../lib/registry';
 import type { ActivityDeps } from './deps';
+import { registryFor } from './registry';
 
 export interface PromoteModelInput {
   runId: string;
+  /** For MLflow's registered model name (the alias moves there too). */
+  modelName?: string;
   version: string;
   by: string;
   reason: string;
@@ -14,15 +18,23 @@ export interface RejectCandidateInput extends PromoteModelInput {
 
 /** Registry transitions; each is idempotent per (runId, version), so a retry is harmless. */
 export function registryDecisionActivities(deps: ActivityDeps) {
-  const registry = () => openRegistry({ root: deps.paths.modelsDir, clock: deps.now });
+  const registry = () => registryFor(deps);
+  const champion = async (modelName: string | undefined, version: string, runId: string) => {
+    const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
+    if (!client || !modelName) return;
+    const r = await moveChampion(client, modelName, version);
+    if (!r.ok) deps.logger.warn({ module: 'mlflow', runId, version, error: r.error }, 'could not move the MLflow champion alias; the local registry is authoritative');
+  };
   return {
     async promoteModel(input: PromoteModelInput): Promise<PromoteResult> {
       const result = await (await registry()).promote(input);
+      await champion(input.modelName, result.to, input.runId);
       deps.logger.info({ module: 'registry', runId: input.runId, ...result, by: input.by }, `promoted ${result.to}`);
       return result;
     },
-    async rollbackRegistry(input: { to: string; by: string; reason: string; runId: string }): Promise<RollbackResult> {
+    async rollbackRegistry(input: { to: string; by: string; reason: string; runId: string; modelName?: string }): Promise<RollbackResult> {
       const result = await (await registry()).rollback(input);
+      await champion(input.modelName, result.to, input.runId);
       deps.logger.info({ module: 'registry', ...result, by: input.by, reason: input.reason, runId: input.runId }, `rolled back to ${result.to}`);
       return result;
     },

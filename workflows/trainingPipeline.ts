@@ -172,6 +172,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     status.failedCriteria = comparison.failed;
     status.report = comparison.report;
     status.summary = comparison.summary;
+    if (comparison.tracking) status.tracking = comparison.tracking;
 
     if (comparison.decision === 'REJECT') {
       await io.rejectCandidate({ runId, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
@@ -215,7 +216,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const promoted = await stage(
       'promote',
-      () => io.promoteModel({ runId, version: comparison.version, by: approval.by, reason: approval.comment ?? 'approved' }),
+      () => io.promoteModel({ runId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: approval.comment ?? 'approved' }),
       (p) => `${p.from ?? 'none'} → ${p.to}`,
     );
     status.promotedFrom = promoted.from;

@@ -126,6 +126,8 @@ export interface ComparisonRef {
   report: { markdown: string; html: string; json: string };
   /** A few lines for terminals and notifications. */
   summary: string;
+  /** MLflow tracking, when MLFLOW_TRACKING_URI is set; a failure never stops the run. */
+  tracking?: { ok: boolean; error?: string; mlflowRunId?: string; modelVersion?: string };
 }
 
 export interface ApprovalDecision {
@@ -168,6 +170,7 @@ export interface PipelineStatus {
   failedCriteria?: string[];
   report?: ComparisonRef['report'];
   summary?: string;
+  tracking?: ComparisonRef['tracking'];
   approval?: {
     deadline: string;
     decision?: ApprovalDecision & { kind: 'approve' | 'reject'; at: string };

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
+import { MlflowClient } from '../../lib/mlflow';
 import { createTrainingWorker } from '../../workers/worker';
+import { startMlflowServer, type MlflowServer } from '../support/mlflowServer';
 import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 
 /** The `trainctl` CLI as a user runs it (a child process), against the real server and a real worker. */
@@ -10,6 +12,7 @@ const bin = fileURLToPath(new URL('../../bin/trainctl.mjs', import.meta.url));
 let t: TemporalTestContext;
 let worker: Worker;
 let running: Promise<void>;
+let mlflow: MlflowServer;
 const paths = tempPaths('trainctl-cli-');
 const taskQueue = uniqueTaskQueue('cli');
 
@@ -28,17 +31,19 @@ const RUN = ['run', '--tickers', 'SYN-A,SYN-B,SYN-C', '--period', '3y', '--as-of
 
 beforeAll(async () => {
   t = await connectTestTemporal();
+  mlflow = await startMlflowServer();
   worker = await createTrainingWorker({
     connection: t.connection,
     settings: { namespace: 'default', taskQueue },
     workflowBundle: t.bundle,
-    deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
+    deps: { paths, logger: testLogger(paths), env: { MLFLOW_TRACKING_URI: mlflow.uri }, now: () => new Date(), fetch },
   });
   running = worker.run();
 });
 afterAll(async () => {
   worker?.shutdown();
   await running;
+  await mlflow?.stop();
   await t?.close();
 });
 
@@ -77,6 +82,12 @@ describe('trainctl CLI', () => {
     expect(back.stdout).toMatch(/production v1\.1\.0 → v1\.0\.0 in \d+\.\d\d s/);
     const after = JSON.parse((await cli(['models', 'list', '--json'])).stdout) as { version: string; stage: string }[];
     expect(after.find((m) => m.stage === 'production')?.version).toBe('v1.0.0');
+
+    // MLflow followed every step: a run per pipeline run, champion moved by promotion and rollback.
+    const ml = new MlflowClient(mlflow.uri);
+    expect((await ml.getAlias('direction-classifier', 'champion'))?.tags.trainctl_version).toBe('v1.0.0');
+    expect((await ml.getAlias('direction-classifier', 'challenger'))?.tags.trainctl_version).toBe('v1.1.0');
+    expect(JSON.parse((await cli(['status', second.runId, '--json'])).stdout).tracking.ok).toBe(true);
 
     const unknown = await cli(['rollback', '--to', 'v7.7.7', '--by', 'bob', '--reason', 'nope']);
     expect(unknown.code).toBe(3);

@@ -122,18 +122,20 @@ describe('trainingPipeline', () => {
     );
   });
 
-  it('ends rejected when the reviewer rejects, and nothing reaches production', async () => {
+  it('ends rejected when the reviewer rejects, and nothing reaches production (MLflow down: reported, run continues)', async () => {
     await withWorker('reject', async ({ taskQueue, paths }) => {
       const handle = await start(taskQueue, {}, 'reject');
       const gate = await waitFor(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
       expect(gate.outcome).toBe('awaiting_approval');
+      expect(gate.tracking?.ok).toBe(false);
+      expect(gate.tracking?.error).toContain('127.0.0.1:1');
       await handle.signal(rejectSignal, { version: gate.candidateVersion!, by: 'bob', comment: 'too risky' });
       const result = await handle.result();
       expect(result.outcome).toBe('rejected');
       expect(result.reason).toContain('bob');
       const registry = await openRegistry({ root: paths.modelsDir });
       expect(await registry.production()).toBeNull();
-    });
+    }, { MLFLOW_TRACKING_URI: 'http://127.0.0.1:1' });
   });
 
   it('ends rejected without waiting when the candidate fails the thresholds', async () => {
