@@ -1,0 +1,2 @@
+export * from './ks';
+export * from './psi';
