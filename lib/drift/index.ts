@@ -1,2 +1,6 @@
 export * from './ks';
 export * from './psi';
+export * from './profile';
+export * from './check';
+export * from './history';
+export * from './report';

@@ -1,0 +1,29 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export interface DriftHistoryRecord {
+  at: string;
+  runId: string;
+  productionVersion: string | null;
+  status: string;
+  rows: number;
+  window: { start: string; end: string } | null;
+  predictionPsi: number | null;
+  psi: Record<string, number | null>;
+}
+
+/** One JSON line per check, appended in a single write (O_APPEND), so lines never interleave. */
+export async function appendDriftHistory(path: string, record: DriftHistoryRecord): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await appendFile(path, `${JSON.stringify(record)}\n`, { flag: 'a' });
+}
+
+export async function readDriftHistory(path: string): Promise<DriftHistoryRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as DriftHistoryRecord);
+}

@@ -1,0 +1,59 @@
+import { binFractions, quantileEdges } from './psi';
+
+/** One column's reference distribution, saved with the model at training time. */
+export interface ColumnProfile {
+  edges: number[];
+  fractions: number[];
+  n: number;
+  nan: number;
+  mean: number;
+  std: number;
+  /** Evenly spaced order statistics (≤ sampleSize) kept for the KS test. */
+  sample: number[];
+}
+
+export interface ReferenceProfile {
+  version: 1;
+  features: Record<string, ColumnProfile>;
+  predictions?: ColumnProfile;
+  positiveRate?: number;
+}
+
+export function profileColumn(values: ArrayLike<number>, nBins = 10, sampleSize = 2000): ColumnProfile {
+  const edges = quantileEdges(values, nBins);
+  const { fractions, n, nan } = binFractions(values, edges);
+  const sorted = Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  const mean = n ? sum / n : NaN;
+  let sq = 0;
+  for (const v of sorted) sq += (v - mean) ** 2;
+  const k = Math.min(sampleSize, sorted.length);
+  const sample = Array.from({ length: k }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, k - 1))]!);
+  return { edges, fractions, n, nan, mean, std: n > 1 ? Math.sqrt(sq / (n - 1)) : NaN, sample };
+}
+
+export function buildReferenceProfile(o: {
+  featureNames: string[];
+  /** One array of values per feature, in `featureNames` order. */
+  columns: ArrayLike<number>[];
+  predictions?: ArrayLike<number>;
+  labels?: ArrayLike<number>;
+  nBins?: number;
+}): ReferenceProfile {
+  const features: Record<string, ColumnProfile> = {};
+  o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j]!, o.nBins)));
+  let positiveRate: number | undefined;
+  if (o.labels && o.labels.length) {
+    let pos = 0;
+    for (let i = 0; i < o.labels.length; i++) pos += o.labels[i] === 1 ? 1 : 0;
+    positiveRate = pos / o.labels.length;
+  }
+  return { version: 1, features, ...(o.predictions ? { predictions: profileColumn(o.predictions, o.nBins) } : {}), ...(positiveRate !== undefined ? { positiveRate } : {}) };
+}
+
+/** Columns of a row-major float matrix (for profiling and drift checks). */
+export function columnsOf(m: { data: Float32Array; rows: number; cols: number }, rows?: ArrayLike<number>): Float64Array[] {
+  const idx = rows ?? Array.from({ length: m.rows }, (_, i) => i);
+  return Array.from({ length: m.cols }, (_, j) => Float64Array.from(idx as ArrayLike<number>, (r) => m.data[r * m.cols + j]!));
+}

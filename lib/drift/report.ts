@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import * as echarts from 'echarts';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import type { DriftResult, DriftThresholds } from './check';
+
+/** drift_report.{md,html,json} with a per-feature PSI bar chart (thresholds drawn as lines). */
+export async function writeDriftReport(o: { dir: string; result: DriftResult; thresholds: DriftThresholds; title: string; synthetic: boolean }): Promise<{ markdown: string; html: string; json: string }> {
+  const feats = o.result.features.filter((f) => f.psi !== null);
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 820, height: Math.max(260, 22 * feats.length + 80) });
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#fff',
+    textStyle: { fontFamily: 'DejaVu Sans, Arial, sans-serif' },
+    title: { text: 'PSI per feature', left: 'center', textStyle: { fontSize: 14 } },
+    grid: { left: 140, right: 40, top: 40, bottom: 30 },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: feats.map((f) => f.name), inverse: true },
+    series: [
+      {
+        type: 'bar',
+        data: feats.map((f) => ({ value: f.psi, itemStyle: { color: f.level === 'critical' ? '#b3261e' : f.level === 'warning' ? '#e0a000' : '#1f77b4' } })),
+        markLine: { symbol: 'none', data: [{ xAxis: o.thresholds.psiWarning }, { xAxis: o.thresholds.psiCritical }], lineStyle: { type: 'dashed' } },
+      },
+    ],
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  const r = o.result;
+  const md = [
+    ...(o.synthetic ? ['> **SYNTHETIC DATA** — drift measured on the embedded synthetic market.', ''] : []),
+    `# ${o.title}`,
+    '',
+    `**Status: ${r.status.toUpperCase()}** — ${r.summary}`,
+    '',
+    `Thresholds: PSI warning ${o.thresholds.psiWarning}, critical ${o.thresholds.psiCritical}; KS p < ${o.thresholds.ksPValue} (Bonferroni over the watched features).`,
+    '',
+    '| feature | PSI | KS | p-value | level |',
+    '|---|---|---|---|---|',
+    ...r.features.map((f) => (f.missing ? `| ${f.name} | — | — | — | missing from current data |` : `| ${f.name} | ${f.psi!.toFixed(4)} | ${f.ks!.toFixed(4)} | ${f.pValue!.toExponential(2)} | ${f.level} |`)),
+    ...(r.prediction ? ['', `Prediction drift: PSI ${r.prediction.psi.toFixed(4)}, KS ${r.prediction.ks.toFixed(4)} (p ${r.prediction.pValue.toExponential(2)}) — ${r.prediction.level}`] : []),
+    ...(r.label ? ['', `Label drift: positive rate ${r.label.currentPositiveRate.toFixed(3)} vs ${r.label.referencePositiveRate.toFixed(3)} at training (${r.label.n} labelled rows)`] : []),
+  ].join('\n');
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${esc(o.title)}</title><style>body{font-family:DejaVu Sans,Arial,sans-serif;max-width:900px;margin:24px auto}pre{white-space:pre-wrap}</style></head><body><pre>${esc(md)}</pre><figure>${svg}</figure></body></html>\n`;
+  const paths = { markdown: join(o.dir, 'drift_report.md'), html: join(o.dir, 'drift_report.html'), json: join(o.dir, 'drift_report.json') };
+  await writeFileAtomic(paths.markdown, `${md}\n`);
+  await writeFileAtomic(paths.html, html);
+  await writeJsonAtomic(paths.json, { ...r, thresholds: o.thresholds });
+  return paths;
+}
