@@ -31,7 +31,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
     const registry = await registryFor(deps);
     const registered = await registry.registerCandidate({
       runId,
-      artifacts: { modelJson: candidate.model.path, onnx: candidate.onnx.path },
+      artifacts: { modelJson: candidate.model.path, onnx: candidate.onnx.path, extra: { 'reference_profile.json': candidate.profile.path } },
       schemaHash: features.schemaHash,
       labelDefinition: { horizon: config.labelHorizon, threshold: config.labelThreshold },
       metadata: {

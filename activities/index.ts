@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { backtestModelActivity } from './backtestModel';
 import { buildFeaturesActivity } from './buildFeatures';
+import { checkDriftActivity } from './checkDrift';
 import { checkNewDataActivity } from './checkNewData';
 import { compareModelsActivity } from './compareModels';
 import { userErrorsAsFailures } from './errors';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     backtestModel: backtestModelActivity(deps),
     compareModels: compareModelsActivity(deps),
     ...registryDecisionActivities(deps),
+    checkDrift: checkDriftActivity(deps),
     notify: notifyActivity(deps),
   };
   return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof raw;

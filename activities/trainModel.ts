@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { splitHoldout, walkForward, walkForwardFolds } from '../lib/evaluation';
+import { buildReferenceProfile, columnsOf } from '../lib/drift';
 import { loadFeatureMatrix } from '../lib/features';
 import { exportToOnnx } from '../lib/onnx';
 import { defaultHyperparams, trainModel as trainBooster, xgboostVersion, type Dataset, type Matrix } from '../lib/xgboost';
@@ -74,10 +75,18 @@ export function trainModelActivity(deps: ActivityDeps) {
         metadata: { schema_hash: features.schemaHash, model_type: config.modelType, run_id: runId },
       });
       await writeFileAtomic(onnxPath, onnx);
+      // The reference for drift monitoring: training-window features, and predictions on the
+      // validation fold, which the trees were not fitted on (in-sample scores are more extreme
+      // than anything the model will produce on new data, so they would read as drift).
+      const profilePath = join(dir, 'reference_profile.json');
+      const validation = subset(train, last.testIdx);
+      const oosPredictions = await fit.booster.predict(validation.X);
+      await writeJsonAtomic(profilePath, buildReferenceProfile({ featureNames: train.X.featureNames, columns: columnsOf(train.X), predictions: oosPredictions, labels: train.y }));
       const ref: CandidateRef = {
         dir,
         model: { path: modelPath, sha256: await sha256File(modelPath) },
         onnx: { path: onnxPath, sha256: await sha256File(onnxPath) },
+        profile: { path: profilePath, sha256: await sha256File(profilePath) },
         modelType: config.modelType,
         params,
         paramsSource: source,

@@ -1,2 +1,3 @@
 export * from './trainingPipeline';
 export * from './rollbackModel';
+export * from './driftMonitor';

@@ -80,6 +80,8 @@ export interface CandidateRef {
   dir: string;
   model: FileRef;
   onnx: FileRef;
+  /** Training-window feature and prediction distributions, the reference for drift checks. */
+  profile: FileRef;
   modelType: PipelineConfig['modelType'];
   params: Hyperparams;
   paramsSource: 'default' | 'best_hyperparameters.json' | 'search';

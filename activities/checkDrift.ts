@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fetchMarketData } from '../lib/data';
+import { appendDriftHistory, checkDrift, columnsOf, writeDriftReport, type DriftResult, type DriftThresholds, type ReferenceProfile } from '../lib/drift';
+import { buildFeatureSet, loadFeatureMatrix } from '../lib/features';
+import { OnnxModel } from '../lib/onnx';
+import type { ActivityDeps } from './deps';
+import { heartbeat } from './heartbeat';
+import { registryFor } from './registry';
+
+export interface CheckDriftInput {
+  runId: string;
+  modelName: string;
+  /** Trading days of the most recent data that form the "current" distribution. */
+  windowDays: number;
+  thresholds: DriftThresholds;
+  watch?: string[];
+  /** Defaults to the production model's own source; tests point it at other data. */
+  source?: string;
+  asOf?: string;
+  seed: number;
+}
+
+export interface DriftSummary {
+  status: DriftResult['status'];
+  reason?: string;
+  summary: string;
+  productionVersion: string | null;
+  rows: number;
+  window: { start: string; end: string } | null;
+  maxPsi: number | null;
+  predictionPsi: number | null;
+  flagged: { name: string; psi: number | null; level: string }[];
+  missing: string[];
+  report: { markdown: string; html: string; json: string } | null;
+  synthetic: boolean;
+}
+
+/**
+ * Compare the newest `windowDays` of data with the production model's training distribution:
+ * PSI and KS per feature, PSI of its predictions, label drift where outcomes are known. Writes a
+ * report and appends the figures to the drift history.
+ */
+export function checkDriftActivity(deps: ActivityDeps) {
+  return async function checkDriftNow(input: CheckDriftInput): Promise<DriftSummary> {
+    const production = await (await registryFor(deps)).production();
+    const empty = (reason: string): DriftSummary => ({
+      status: 'nothing_to_compare', reason, summary: `nothing to compare: ${reason}`, productionVersion: production?.version ?? null,
+      rows: 0, window: null, maxPsi: null, predictionPsi: null, flagged: [], missing: [], report: null, synthetic: false,
+    });
+    if (!production) return empty('there is no production model yet');
+    const profileFile = production.files['reference_profile.json'];
+    if (!profileFile) return empty(`production ${production.version} has no saved reference distribution`);
+    const reference = JSON.parse(await readFile(profileFile.location, 'utf8')) as ReferenceProfile;
+
+    const md = production.metadata;
+    const data = await fetchMarketData({
+      source: input.source ?? md.dataSource.source,
+      tickers: md.dataSource.tickers ?? [],
+      period: '2y',
+      asOf: input.asOf ?? deps.now().toISOString().slice(0, 10),
+      seed: input.seed,
+      cacheDir: deps.paths.dataCacheDir,
+      onProgress: (p) => heartbeat(p),
+    });
+    const set = await buildFeatureSet({
+      inputs: data.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256 })),
+      config: (md.labelDefinition as { horizon: number; threshold: number } | undefined)
+        ? { labelHorizon: (md.labelDefinition as { horizon: number }).horizon, labelThreshold: (md.labelDefinition as { threshold: number }).threshold }
+        : {},
+      storeDir: deps.paths.featureStoreDir,
+    });
+    const all = await loadFeatureMatrix(set.path);
+    const days = [...new Set(all.dates)].sort().slice(-input.windowDays);
+    const first = days[0]!;
+    const rows = all.dates.flatMap((d, i) => (d >= first ? [i] : []));
+
+    let predictions: Float32Array | undefined;
+    const model = await OnnxModel.load(production.onnx, { expectedSha256: profileFile && production.files['model.onnx']?.sha256 });
+    try {
+      if (model.featureNames.every((n, i) => all.X.featureNames[i] === n) && model.featureNames.length === all.X.cols) {
+        const data32 = new Float32Array(rows.length * all.X.cols);
+        rows.forEach((r, k) => data32.set(all.X.data.subarray(r * all.X.cols, (r + 1) * all.X.cols), k * all.X.cols));
+        predictions = await model.predictProba({ data: data32, rows: rows.length, cols: all.X.cols, featureNames: all.X.featureNames });
+      }
+    } finally {
+      await model.dispose();
+    }
+    const result = checkDrift({
+      reference,
+      current: { featureNames: all.X.featureNames, columns: columnsOf(all.X, rows), predictions, labels: rows.map((r) => all.y[r]!) },
+      thresholds: input.thresholds,
+      watch: input.watch,
+    });
+    const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
+    const report = await writeDriftReport({
+      dir: join(deps.paths.reportsDir, 'drift', stamp),
+      result,
+      thresholds: input.thresholds,
+      title: `Drift of ${input.modelName} ${production.version}: ${first} … ${days.at(-1)}`,
+      synthetic: data.synthetic,
+    });
+    await appendDriftHistory(join(deps.paths.stateDir, 'drift_history.jsonl'), {
+      at: deps.now().toISOString(),
+      runId: input.runId,
+      productionVersion: production.version,
+      status: result.status,
+      rows: result.rows,
+      window: { start: first, end: days.at(-1)! },
+      predictionPsi: result.prediction?.psi ?? null,
+      psi: Object.fromEntries(result.features.map((f) => [f.name, f.psi])),
+    });
+    const psis = result.features.map((f) => f.psi).filter((p): p is number => p !== null);
+    deps.logger.info({ module: 'drift', runId: input.runId, status: result.status, maxPsi: Math.max(...psis), report: report.html }, result.summary);
+    return {
+      status: result.status,
+      summary: result.summary,
+      productionVersion: production.version,
+      rows: result.rows,
+      window: { start: first, end: days.at(-1)! },
+      maxPsi: psis.length ? Math.max(...psis) : null,
+      predictionPsi: result.prediction?.psi ?? null,
+      flagged: result.features.filter((f) => f.level !== 'ok').map((f) => ({ name: f.name, psi: f.psi, level: f.level })),
+      missing: result.features.filter((f) => f.missing).map((f) => f.name),
+      report,
+      synthetic: data.synthetic,
+    };
+  };
+}

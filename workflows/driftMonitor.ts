@@ -1,0 +1,88 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, log, proxyActivities, setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { DriftSummary } from '../activities/checkDrift';
+import type { PipelineConfig } from '../lib/config/pipeline';
+import type { DriftThresholds } from '../lib/drift/check';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { trainingPipeline } from './trainingPipeline';
+
+export interface DriftMonitorInput {
+  modelName: string;
+  windowDays: number;
+  thresholds: DriftThresholds;
+  watch?: string[];
+  /** Start a training run on critical drift (at most one at a time). */
+  autoRetrain: boolean;
+  /** Configuration of that retraining run. */
+  pipeline: PipelineConfig;
+  source?: string;
+  asOf?: string;
+}
+
+export interface DriftMonitorResult extends DriftSummary {
+  retrain: { started: boolean; workflowId: string | null; reason: string } | null;
+}
+
+const checking = proxyActivities<Activities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '2m',
+  retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', maximumAttempts: 6 } });
+
+export function driftRetrainWorkflowId(modelName: string): string {
+  return `drift-retrain-${modelName}`;
+}
+
+/**
+ * One drift check; alerts on warning/critical; on critical drift with autoRetrain, starts the
+ * training pipeline under a fixed workflow ID, so repeated checks start at most one run while one
+ * is still in progress (Temporal refuses a second open execution with the same ID).
+ */
+export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonitorResult> {
+  const runId = workflowInfo().workflowId;
+  const summary = await checking.checkDrift({
+    runId,
+    modelName: input.modelName,
+    windowDays: input.windowDays,
+    thresholds: input.thresholds,
+    watch: input.watch,
+    source: input.source,
+    asOf: input.asOf,
+    seed: input.pipeline.seed,
+  });
+  setCurrentDetails(`drift: **${summary.status}** — ${summary.summary}${summary.report ? `\n\nreport: ${summary.report.html}` : ''}`);
+  if (summary.status === 'warning' || summary.status === 'critical') {
+    try {
+      await notifying.notify({
+        event: summary.status === 'critical' ? 'drift_critical' : 'drift_warning',
+        runId,
+        modelName: input.modelName,
+        text: summary.summary,
+        fields: { production: summary.productionVersion, maxPsi: summary.maxPsi, report: summary.report?.html ?? null, synthetic: summary.synthetic },
+      });
+    } catch (err) {
+      log.warn('drift notification failed', { error: String(err) });
+    }
+  }
+  let retrain: DriftMonitorResult['retrain'] = null;
+  if (summary.status === 'critical' && input.autoRetrain) {
+    const workflowId = driftRetrainWorkflowId(input.modelName);
+    try {
+      await startChild(trainingPipeline, {
+        workflowId,
+        args: [{ config: { ...input.pipeline, trigger: 'drift', force: true, reason: `critical drift: ${summary.summary}`, ...(input.source ? { source: input.source } : {}) } }],
+        // The retraining outlives this short check (it waits for approval): do not cancel it with us.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `retraining ${input.modelName} after critical drift`,
+      });
+      retrain = { started: true, workflowId, reason: 'critical drift' };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      retrain = { started: false, workflowId, reason: 'a drift-triggered retraining is already in progress' };
+    }
+    log.info('drift retraining', retrain);
+  }
+  return { ...summary, retrain };
+}
