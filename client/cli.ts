@@ -5,6 +5,7 @@ import { ensureDevServer } from './commands/devServerCommand';
 import { decide } from './commands/decide';
 import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
 import { buildConfig, finalJson, followRun, startRun, writeOutputJson } from './commands/run';
+import { addDriftCommands } from './commands/drift';
 import { addModelCommands } from './commands/models';
 import { addScheduleCommands } from './commands/schedule';
 import { connectClient } from './connection';
@@ -126,6 +127,7 @@ export function buildProgram(): Command {
   }
   addModelCommands(program);
   addScheduleCommands(program);
+  addDriftCommands(program);
   return program;
 }
 

@@ -89,6 +89,17 @@ describe('trainctl CLI', () => {
     expect((await ml.getAlias('direction-classifier', 'challenger'))?.tags.trainctl_version).toBe('v1.1.0');
     expect(JSON.parse((await cli(['status', second.runId, '--json'])).stdout).tracking.ok).toBe(true);
 
+    const drift = await cli(['drift', 'check', '--json', '--window', '30']);
+    expect(drift.code, drift.stderr).toBe(0);
+    const d = JSON.parse(drift.stdout);
+    expect(['ok', 'warning', 'critical']).toContain(d.status);
+    expect(d.productionVersion).toBe('v1.0.0');
+    expect(d.rows).toBe(90);
+    expect(d.report.html).toContain('drift_report.html');
+    const history = JSON.parse((await cli(['drift', 'history', '--json'])).stdout);
+    expect(history).toHaveLength(1);
+    expect(Object.keys(history[0].psi)).toHaveLength(27);
+
     const unknown = await cli(['rollback', '--to', 'v7.7.7', '--by', 'bob', '--reason', 'nope']);
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('v7.7.7');

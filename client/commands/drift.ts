@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Command } from 'commander';
+import { resolvePaths } from '../../lib/config/paths';
+import { readDriftHistory, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../../lib/drift';
+import { ConfigError } from '../../lib/util/errors';
+import { driftMonitor, type DriftMonitorInput } from '../../workflows/driftMonitor';
+import { connectClient } from '../connection';
+import { validateCron, validateTimezone } from '../schedules';
+import { buildConfig } from './run';
+
+interface DriftFlags {
+  modelName: string;
+  window: string;
+  autoRetrain?: boolean;
+  watch?: string;
+  source?: string;
+  psiWarning?: string;
+  psiCritical?: string;
+  ksPValue?: string;
+}
+
+function driftInput(o: DriftFlags): DriftMonitorInput {
+  const windowDays = Number(o.window);
+  if (!Number.isInteger(windowDays) || windowDays < 5) throw new ConfigError(`--window expects whole trading days ≥ 5, got "${o.window}"`);
+  const num = (name: string, v: string | undefined, d: number) => {
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} expects a positive number, got "${v}"`);
+    return n;
+  };
+  const thresholds: DriftThresholds = {
+    psiWarning: num('--psi-warning', o.psiWarning, DEFAULT_DRIFT_THRESHOLDS.psiWarning),
+    psiCritical: num('--psi-critical', o.psiCritical, DEFAULT_DRIFT_THRESHOLDS.psiCritical),
+    ksPValue: num('--ks-p-value', o.ksPValue, DEFAULT_DRIFT_THRESHOLDS.ksPValue),
+  };
+  if (thresholds.psiWarning >= thresholds.psiCritical) throw new ConfigError('--psi-warning must be below --psi-critical');
+  return {
+    modelName: o.modelName,
+    windowDays,
+    thresholds,
+    watch: o.watch ? o.watch.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    autoRetrain: o.autoRetrain ?? false,
+    pipeline: buildConfig({ modelName: o.modelName, ...(o.source ? { source: o.source } : {}) }),
+    source: o.source,
+  };
+}
+
+const options = (cmd: Command) =>
+  cmd
+    .option('--model-name <name>', 'model line', 'direction-classifier')
+    .option('--window <days>', 'trading days of recent data to compare with the training distribution', '20')
+    .option('--watch <features>', 'comma-separated features to watch (default: all)')
+    .option('--auto-retrain', 'start a training run on critical drift (at most one at a time)')
+    .option('--source <source>', "data source (default: the production model's own)")
+    .option('--psi-warning <x>', `PSI warning threshold (default ${DEFAULT_DRIFT_THRESHOLDS.psiWarning})`)
+    .option('--psi-critical <x>', `PSI critical threshold (default ${DEFAULT_DRIFT_THRESHOLDS.psiCritical})`)
+    .option('--ks-p-value <x>', `KS significance, Bonferroni-corrected over watched features (default ${DEFAULT_DRIFT_THRESHOLDS.ksPValue})`);
+
+export function addDriftCommands(program: Command): void {
+  const drift = program.command('drift').description('feature and prediction drift of the production model (PSI, KS)');
+
+  options(drift.command('check').description('run one drift check now (a driftMonitor workflow) and print the result'))
+    .option('--json', 'machine-readable')
+    .action(async (o: DriftFlags & { json?: boolean }) => {
+      const input = driftInput(o);
+      const { client, settings, close } = await connectClient();
+      try {
+        const r = await client.workflow.execute(driftMonitor, { taskQueue: settings.taskQueue, workflowId: `drift-check-${o.modelName}-${Date.now()}`, args: [input] });
+        if (o.json) return console.log(JSON.stringify(r, null, 2));
+        console.log(`${r.status.toUpperCase()} — ${r.summary}`);
+        if (r.reason) console.log(r.reason);
+        for (const f of r.flagged) console.log(`  ${f.name.padEnd(16)} PSI ${f.psi?.toFixed(3) ?? '—'}  ${f.level}`);
+        if (r.report) console.log(`report: ${r.report.html}`);
+        if (r.retrain) console.log(`retraining: ${r.retrain.started ? `started ${r.retrain.workflowId}` : r.retrain.reason}`);
+      } finally {
+        await close();
+      }
+    });
+
+  drift
+    .command('history')
+    .description('every drift check so far (from the drift log)')
+    .option('--json', 'machine-readable')
+    .action(async (o: { json?: boolean }) => {
+      const rows = await readDriftHistory(join(resolvePaths().stateDir, 'drift_history.jsonl'));
+      if (o.json) return console.log(JSON.stringify(rows, null, 2));
+      if (!rows.length) return console.log('No drift checks yet: `npx trainctl drift check`.');
+      for (const r of rows) {
+        const psis = Object.values(r.psi).filter((v): v is number => v !== null);
+        console.log(`${r.at}  ${r.productionVersion ?? '—'}  ${r.status.padEnd(8)} max PSI ${psis.length ? Math.max(...psis).toFixed(3) : '—'}  prediction PSI ${r.predictionPsi?.toFixed(3) ?? '—'}  ${r.window ? `${r.window.start}…${r.window.end}` : ''}`);
+      }
+    });
+
+  options(drift.command('schedule').description('check drift daily as a Temporal Schedule (default 06:00 UTC)'))
+    .option('--cron <expr>', 'five-field cron expression', '0 6 * * *')
+    .option('--timezone <tz>', 'IANA time zone', 'UTC')
+    .option('--paused', 'create it paused')
+    .action(async (o: DriftFlags & { cron: string; timezone: string; paused?: boolean }) => {
+      validateCron(o.cron);
+      validateTimezone(o.timezone);
+      const input = driftInput(o);
+      const { client, settings, close } = await connectClient();
+      try {
+        const scheduleId = `daily-drift-${o.modelName}`;
+        await client.schedule.create({
+          scheduleId,
+          spec: { cronExpressions: [o.cron], timezone: o.timezone },
+          action: { type: 'startWorkflow', workflowType: driftMonitor, workflowId: `drift-${o.modelName}`, taskQueue: settings.taskQueue, args: [input] },
+          policies: { overlap: ScheduleOverlapPolicy.SKIP },
+          state: { paused: o.paused ?? false, note: 'created by trainctl drift schedule' },
+        });
+        console.log(`created schedule ${scheduleId}: "${o.cron}" (${o.timezone})${input.autoRetrain ? ', auto-retrain on critical drift' : ''}`);
+      } finally {
+        await close();
+      }
+    });
+}
