@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolveTemporalSettings, workflowUiLink } from '../lib/config/temporal';
-import { isTrainctlError } from '../lib/util/errors';
+import { ConfigError, isTrainctlError } from '../lib/util/errors';
+import { openTrainingRuns } from './activeRuns';
 import { ensureDevServer } from './commands/devServerCommand';
 import { decide } from './commands/decide';
 import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
@@ -66,11 +67,17 @@ export function buildProgram(): Command {
     .option('--wait', 'follow the run until it ends or reaches the approval gate')
     .option('--json', 'with --wait: print one final JSON object (progress goes to stderr)')
     .option('--output-json <path>', 'with --wait: also write the final JSON object to this file')
+    .option('--allow-concurrent', 'start even if another run of this model is in progress')
     .addOption(new Option('--log-level <level>', 'progress verbosity').choices(LOG_LEVELS).default('info'))
-    .action(async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string }) => {
+    .action(async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string; allowConcurrent?: boolean }) => {
       const config = buildConfig(configFromFlags(flags));
       const { client, settings, close } = await connectClient();
       try {
+        // Never two training runs of one model at once: a scheduled or drift-triggered run may be open.
+        const open = await openTrainingRuns(client, config.modelName);
+        if (open.length && !flags.allowConcurrent) {
+          throw new ConfigError(`${config.modelName} already has a training run in progress (${open.join(', ')}): wait for it, decide its approval, or pass --allow-concurrent`);
+        }
         const { runId, uiLink } = await startRun(client, settings, config);
         const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
         const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn';

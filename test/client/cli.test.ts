@@ -55,6 +55,10 @@ describe('trainctl CLI', () => {
     expect(r1).toMatchObject({ outcome: 'awaiting_approval', candidateVersion: 'v1.0.0', decision: 'PROMOTE', synthetic: true, exitCode: 0 });
     expect(r1.metrics.baselineAccuracy).toBeGreaterThan(0);
 
+    const concurrent = await cli(RUN);
+    expect(concurrent.code).toBe(3);
+    expect(concurrent.stderr).toContain(`already has a training run in progress (${r1.runId})`);
+
     const wrong = await cli(['approve', r1.runId, '--by', 'mallory', '--candidate', 'v9.9.9']);
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('v1.0.0');
