@@ -2,7 +2,17 @@
  * The small, serialisable shapes that travel through Temporal: references to files (path +
  * SHA-256) and summaries of metrics. Never datasets or model bytes.
  */
+import type { TradingMetrics } from '../lib/backtest/backtest';
 import type { PipelineConfig } from '../lib/config/pipeline';
+import type { MetricSummary } from '../lib/evaluation/metrics';
+import type { CriterionResult } from '../lib/validation/criteria';
+import type { XgbHyperparams } from '../lib/xgboost/types';
+
+export type { CriterionResult };
+/** Holdout/CV classification metrics, with the naive (majority-class) baseline on the same rows. */
+export type ClassificationSummary = MetricSummary;
+export type TradingSummary = TradingMetrics;
+export type Hyperparams = XgbHyperparams;
 
 export type Outcome = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'expired' | 'failed' | 'skipped';
 
@@ -43,39 +53,6 @@ export interface FeatureSetRef extends FileRef {
   end: string;
 }
 
-export interface ClassificationSummary {
-  n: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  rocAuc: number;
-  logLoss: number;
-  balancedAccuracy: number;
-  baselineAccuracy: number;
-}
-
-export interface TradingSummary {
-  totalReturn: number;
-  cagr: number;
-  sharpe: number;
-  sortino: number;
-  maxDrawdown: number;
-  hitRate: number;
-  turnover: number;
-  exposure: number;
-  days: number;
-}
-
-export interface Hyperparams {
-  nEstimators: number;
-  maxDepth: number;
-  learningRate: number;
-  minChildWeight: number;
-  subsample: number;
-  colsampleBytree: number;
-}
-
 export interface CandidateRef {
   dir: string;
   model: FileRef;
@@ -109,14 +86,6 @@ export interface BacktestRef {
   productionNote?: string;
   buyHold: TradingSummary;
   schemaChanged: boolean;
-}
-
-export interface CriterionResult {
-  name: string;
-  passed: boolean;
-  actual: number;
-  required: number;
-  detail: string;
 }
 
 export interface ComparisonRef {

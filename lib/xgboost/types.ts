@@ -13,8 +13,7 @@ export interface Dataset {
   weights?: Float32Array;
 }
 
-export const MODEL_TYPES = ['xgb', 'rf', 'linear'] as const;
-export type ModelType = (typeof MODEL_TYPES)[number];
+export { MODEL_TYPES, type ModelType } from '../config/pipeline';
 
 export interface XgbHyperparams {
   nEstimators: number;
