@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binFractions, ks2samp, psi, quantileEdges } from '../../../lib/drift';
+import { binFractions, buildReferenceProfile, checkDrift, ks2samp, psi, quantileEdges } from '../../../lib/drift';
 import { runPythonJson } from '../../support/python';
 
 function normal(n: number, seed: number, shift = 0, scale = 1, round?: number) {
@@ -54,5 +54,29 @@ describe('PSI', () => {
     expect(psi(self, binFractions(normal(3000, 22), edges).fractions)).toBeLessThan(0.02);
     expect(psi(self, binFractions(normal(3000, 23, 1), edges).fractions)).toBeGreaterThan(0.25);
     expect(binFractions([1, Number.NaN, 2], edges).nan).toBe(1);
+  });
+});
+
+describe('checkDrift', () => {
+  const ref = buildReferenceProfile({ featureNames: ['a', 'b'], columns: [normal(2000, 31), normal(2000, 32)], predictions: normal(2000, 33, 0.5, 0.1), labels: normal(2000, 34).map((v) => (v > 0 ? 1 : 0)) });
+
+  it('says "nothing to compare" without a reference, and reports a missing feature while computing the others', () => {
+    const none = checkDrift({ reference: null, current: { featureNames: ['a'], columns: [normal(100, 1)] } });
+    expect(none.status).toBe('nothing_to_compare');
+    expect(none.reason).toContain('no reference');
+    const r = checkDrift({ reference: ref, current: { featureNames: ['a'], columns: [normal(400, 35)], predictions: normal(400, 36, 0.5, 0.1), labels: normal(400, 37).map((v) => (v > 0 ? 1 : 0)) } });
+    expect(r.features.find((f) => f.name === 'b')).toMatchObject({ missing: true, psi: null });
+    expect(r.features.find((f) => f.name === 'a')!.psi).toBeLessThan(0.1);
+    expect(r.status).toBe('ok');
+    expect(r.summary).toContain('missing from current data: b');
+    expect(r.label!.n).toBe(400);
+  });
+
+  it('is critical for a shifted feature and a warning for a moderate one', () => {
+    const shifted = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [normal(400, 38, 1.5), normal(400, 39)] } });
+    expect(shifted.status).toBe('critical');
+    expect(shifted.features[0]!.level).toBe('critical');
+    const moderate = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [normal(2000, 40, 0.35), normal(2000, 41)] } });
+    expect(moderate.status).toBe('warning');
   });
 });
