@@ -7,3 +7,4 @@ export { ParzenEstimator, computeSigmas } from './samplers/parzen';
 export type { Sampler } from './samplers/sampler';
 export type { Pruner } from './pruners/pruner';
 export { MedianPruner, PercentilePruner, percentileLinear } from './pruners/percentile';
+export * from './journal';
