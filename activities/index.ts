@@ -8,6 +8,7 @@ import { userErrorsAsFailures } from './errors';
 import { fetchMarketDataActivity } from './fetchMarketData';
 import { notifyActivity } from './notify';
 import { registryDecisionActivities } from './registryDecisions';
+import { searchActivities } from './searchActivities';
 import { trainModelActivity } from './trainModel';
 
 export type { ActivityDeps } from './deps';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     backtestModel: backtestModelActivity(deps),
     compareModels: compareModelsActivity(deps),
     ...registryDecisionActivities(deps),
+    ...searchActivities(deps),
     checkDrift: checkDriftActivity(deps),
     notify: notifyActivity(deps),
   };

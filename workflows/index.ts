@@ -1,3 +1,4 @@
 export * from './trainingPipeline';
 export * from './rollbackModel';
 export * from './driftMonitor';
+export * from './hyperparameterSearch';

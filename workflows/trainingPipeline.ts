@@ -3,6 +3,7 @@ import {
   ActivityFailure,
   condition,
   defineQuery,
+  executeChild,
   defineSignal,
   log,
   proxyActivities,
@@ -14,9 +15,11 @@ import type { Activities } from '../activities';
 import { parseDurationMs } from '../lib/config/pipeline';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 import { describeDetails } from './details';
+import { hyperparameterSearch } from './hyperparameterSearch';
 import type {
   ApprovalDecision,
   ComparisonRef,
+  Hyperparams,
   PipelineInput,
   PipelineStatus,
   StageName,
@@ -144,11 +147,23 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       (f) => `${f.rows} rows × ${f.featureNames.length} features${f.cacheHit ? ' (cache hit)' : ''}`,
     );
     status.featureSet = { rows: features.rows, features: features.featureNames.length, cacheHit: features.cacheHit };
-    skip(['optimize']);
+    let tuned: Hyperparams | undefined;
+    if (config.optimize) {
+      const search = await stage(
+        'optimize',
+        () =>
+          executeChild(hyperparameterSearch, {
+            workflowId: `${runId}-hpo`,
+            args: [{ config, features, trials: config.trials, parallel: 2 }],
+          }),
+        (r) => `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})`,
+      );
+      tuned = search.params;
+    } else skip(['optimize']);
 
     const candidate = await stage(
       'train',
-      () => compute.trainModel({ runId, features, config }),
+      () => compute.trainModel({ runId, features, config, params: tuned }),
       (c) => `${c.modelType}, ${c.rounds} rounds, cv accuracy ${c.cv.accuracy.toFixed(3)} (baseline ${c.cv.baselineAccuracy.toFixed(3)})`,
     );
     status.cv = candidate.cv;

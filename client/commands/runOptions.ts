@@ -46,7 +46,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--as-of <date>', 'last date of data to use (YYYY-MM-DD; default today)')
     .option('--seed <n>', 'seed for the synthetic market and training', '42')
     .option('--use-best', 'train with best_hyperparameters.json from the last search, when present')
-    .option('--optimize', 'run a hyperparameter search before training (not available yet)')
+    .option('--optimize', 'run a hyperparameter search (TPE, --trials) before training')
     .option('--trials <n>', 'trials for --optimize', '30')
     .option('--force', 'run even when there is not enough new data')
     .option('--dry-run', 'stop after the comparison: no approval gate, no promotion');

@@ -153,8 +153,6 @@ export function validatePipelineConfig(c: PipelineConfig): string[] {
   if (parseDurationMs(c.approvalReminder) === undefined) {
     problems.push(`approval reminder "${c.approvalReminder}" must look like 1d, 12h, 30m or 45s`);
   }
-  // The hyperparameter search workflow (issue #7) is not built yet: refuse rather than ignore the flag.
-  if (c.optimize) problems.push('--optimize (hyperparameter search) is not available yet; train with defaults or --use-best');
   if (!Number.isInteger(c.trials) || c.trials < 1 || c.trials > 10_000) problems.push('trials must be 1 to 10000');
   if (!Number.isInteger(c.minNewDays) || c.minNewDays < 0) problems.push('min new days must be ≥ 0');
   if (c.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(c.asOf)) problems.push(`as-of "${c.asOf}" must be YYYY-MM-DD`);

@@ -8,3 +8,4 @@ export type { Sampler } from './samplers/sampler';
 export type { Pruner } from './pruners/pruner';
 export { MedianPruner, PercentilePruner, percentileLinear } from './pruners/percentile';
 export * from './journal';
+export * from './xgboostSpace';

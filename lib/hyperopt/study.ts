@@ -42,7 +42,7 @@ export class Study {
     readonly pruner?: Pruner,
     state?: StudyState,
   ) {
-    this.trials = state ? structuredClone(state.trials) : [];
+    this.trials = state ? cloneTrials(state.trials) : [];
     if (state?.samplerState !== undefined) sampler.restore(state.samplerState);
   }
 
@@ -107,8 +107,20 @@ export class Study {
   }
 
   toJSON(): StudyState {
-    return { direction: this.direction, trials: structuredClone(this.trials), samplerState: this.sampler.state() };
+    return { direction: this.direction, trials: cloneTrials(this.trials), samplerState: this.sampler.state() };
   }
+}
+
+/** Deep copy without structuredClone (not available inside Temporal's workflow sandbox). */
+function cloneTrials(trials: FrozenTrial[]): FrozenTrial[] {
+  return trials.map((t) => ({
+    ...t,
+    params: { ...t.params },
+    distributions: Object.fromEntries(Object.entries(t.distributions).map(([k, d]) => [k, d.kind === 'categorical' ? { ...d, choices: [...d.choices] } : { ...d }])),
+    intermediateValues: { ...t.intermediateValues },
+    systemAttrs: { ...t.systemAttrs },
+    userAttrs: { ...t.userAttrs },
+  }));
 }
 
 export class TrialPruned extends Error {

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvePipelineConfig } from '../../lib/config/pipeline';
+import { xgboostSearchSpace } from '../../lib/hyperopt';
+import { createTrainingWorker } from '../../workers/worker';
+import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
+import { runPythonJson } from '../support/python';
+import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+
+let t: TemporalTestContext;
+beforeAll(async () => {
+  t = await connectTestTemporal();
+});
+afterAll(async () => t?.close());
+
+describe('hyperparameterSearch', () => {
+  it('runs TPE trials as fold activities in parallel, survives continue-as-new, writes the best params and an Optuna journal', async () => {
+    const taskQueue = uniqueTaskQueue('hpo');
+    const paths = tempPaths();
+    const worker = await createTrainingWorker({
+      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
+      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
+    });
+    await worker.runUntil(async () => {
+      const config = resolvePipelineConfig({ tickers: ['SYN-A', 'SYN-B'], period: '3y', asOf: '2026-10-30', seed: 5 });
+      const handle = await t.client.workflow.start(hyperparameterSearch, {
+        taskQueue,
+        workflowId: `hpo-${Date.now().toString(36)}`,
+        args: [{ config, trials: 8, parallel: 2, trialsPerRun: 4 }],
+      });
+      const result = await handle.result();
+      expect(result.completed + result.pruned + result.failed).toBe(8);
+      expect(result.completed).toBeGreaterThan(0);
+      const [lo, hi] = xgboostSearchSpace.maxDepth;
+      expect(result.params.maxDepth).toBeGreaterThanOrEqual(lo);
+      expect(result.params.maxDepth).toBeLessThanOrEqual(hi);
+      const best = JSON.parse(readFileSync(result.bestFile!, 'utf8'));
+      expect(best).toMatchObject({ params: result.params, value: result.value, trialNumber: result.trialNumber });
+
+      // The history was continued as new once; the final run's query has every trial, none twice.
+      const status = await handle.query(hpoStatusQuery);
+      expect(status.finished).toBe(true);
+      expect(status.trials.map((x) => x.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      const runs = [];
+      for await (const w of t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(w.status.name);
+      expect(runs.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(1);
+
+      const optuna = runPythonJson<{ n: number; best: number }>(
+        `import json, sys, optuna
+from optuna.storages import JournalStorage
+from optuna.storages.journal import JournalFileBackend
+c = json.load(sys.stdin)
+s = optuna.load_study(study_name=c['name'], storage=JournalStorage(JournalFileBackend(c['path'])))
+print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
+        { name: result.studyName, path: result.journal },
+      );
+      expect(optuna).toEqual({ n: 8, best: result.value });
+    });
+  }, 300_000);
+});

@@ -1,0 +1,141 @@
+import { continueAsNew, defineQuery, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo, condition } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { PipelineConfig } from '../lib/config/pipeline';
+import { externalParams, MedianPruner, Study, suggestXgboostParams, TPESampler, TrialState, type StudyState, type Trial } from '../lib/hyperopt';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import type { FeatureSetRef, Hyperparams } from './types';
+
+export interface SearchInput {
+  config: PipelineConfig;
+  /** The feature set to tune on; when absent (standalone `trainctl hpo`) it is fetched and built here. */
+  features?: FeatureSetRef;
+  trials: number;
+  /** Trials evaluated at once (constant liar keeps them apart). */
+  parallel: number;
+  /** Wall-clock limit in ms for starting new trials. */
+  timeoutMs?: number;
+  /** Trials started per workflow run before continuing as new (default 40). */
+  trialsPerRun?: number;
+  /** Carried across continue-as-new. */
+  resume?: { state: StudyState; startedAt: number; features: FeatureSetRef; dataWindow: { start: string; end: string } };
+}
+
+export interface SearchStatus {
+  studyName: string;
+  trials: { number: number; state: string; value: number | null; params: Record<string, unknown>; folds: number }[];
+  best: { number: number; value: number; params: Record<string, unknown> } | null;
+  finished: boolean;
+}
+
+export interface SearchResult {
+  params: Hyperparams;
+  value: number;
+  trialNumber: number;
+  studyName: string;
+  journal: string;
+  bestFile: string | null;
+  completed: number;
+  pruned: number;
+  failed: number;
+}
+
+export const hpoStatusQuery = defineQuery<SearchStatus>('hpoStatus');
+
+const folds = proxyActivities<Activities>({
+  startToCloseTimeout: '20m',
+  heartbeatTimeout: '1m',
+  // A fold that keeps failing marks its trial FAIL; the search goes on.
+  retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+const io = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] } });
+
+const N_FOLDS = 4;
+/** Continue-as-new well before the history grows large (each trial adds ~10 events per fold). */
+const TRIALS_PER_RUN = 40;
+
+/**
+ * TPE in the workflow (deterministic: seeded, no I/O); every walk-forward fold of every trial is
+ * an activity, so the median pruner decides between folds and a crash loses at most the folds in
+ * flight. Objective: mean walk-forward log loss on the training window (minimised).
+ */
+export async function hyperparameterSearch(input: SearchInput): Promise<SearchResult> {
+  const info = workflowInfo();
+  const studyName = `${input.config.modelName}-${info.workflowId}`;
+  const startedAt = input.resume?.startedAt ?? Date.now();
+  let features = input.resume?.features ?? input.features;
+  let dataWindow = input.resume?.dataWindow;
+  if (!features) {
+    const data = await io.fetchMarketData({ runId: info.workflowId, config: input.config });
+    features = await io.buildFeatures({ runId: info.workflowId, data, config: input.config });
+    dataWindow = { start: data.start, end: data.end };
+  }
+  dataWindow ??= { start: features.start, end: features.end };
+  const featureSet = features;
+
+  const study = new Study('minimize', new TPESampler({ seed: input.config.seed, constantLiar: true }), new MedianPruner({ nStartupTrials: 5 }), input.resume?.state);
+  const foldsDone = new Map<number, number>();
+  let finished = false;
+  setHandler(hpoStatusQuery, (): SearchStatus => {
+    const done = study.trials.filter((t) => t.state === TrialState.COMPLETE);
+    const best = done.length ? study.bestTrial : null;
+    return {
+      studyName,
+      trials: study.trials.map((t) => ({ number: t.number, state: TrialState[t.state], value: t.value, params: externalParams(t), folds: foldsDone.get(t.number) ?? Object.keys(t.intermediateValues).length })),
+      best: best ? { number: best.number, value: best.value!, params: externalParams(best) } : null,
+      finished,
+    };
+  });
+
+  const runTrial = async (trial: Trial) => {
+    const params = { ...suggestXgboostParams(trial) };
+    let sum = 0;
+    try {
+      for (let k = 0; k < N_FOLDS; k++) {
+        const r = await folds.evaluateFold({ features: featureSet, config: input.config, params, fold: k });
+        sum += r.logLoss;
+        foldsDone.set(trial.number, k + 1);
+        trial.report(k, sum / (k + 1));
+        if (k < N_FOLDS - 1 && trial.shouldPrune()) {
+          study.tell(trial, { state: TrialState.PRUNED });
+          return;
+        }
+      }
+      study.tell(trial, sum / N_FOLDS);
+    } catch (err) {
+      study.tell(trial, { state: TrialState.FAIL, reason: String((err as Error).message ?? err) });
+      log.warn('trial failed', { trial: trial.number, error: String(err) });
+    }
+  };
+
+  const started = () => study.trials.length;
+  const timedOut = () => input.timeoutMs !== undefined && Date.now() - startedAt > input.timeoutMs;
+  let inFlight = 0;
+  const startedThisRun = started();
+  while (started() < input.trials && !timedOut() && started() - startedThisRun < (input.trialsPerRun ?? TRIALS_PER_RUN)) {
+    await condition(() => inFlight < Math.max(1, input.parallel));
+    if (timedOut()) break;
+    inFlight++;
+    const trial = study.ask();
+    void runTrial(trial).finally(() => inFlight--);
+    setCurrentDetails(`study ${studyName}: ${started()} / ${input.trials} trials started`);
+  }
+  await condition(() => inFlight === 0);
+
+  if (started() < input.trials && !timedOut()) {
+    await io.writeSearchResults({ runId: info.workflowId, studyName, state: study.toJSON(), best: null, dataWindow });
+    await continueAsNew<typeof hyperparameterSearch>({ ...input, resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow } });
+  }
+
+  const done = study.trials.filter((t) => t.state === TrialState.COMPLETE);
+  if (!done.length) throw new Error(`no trial of ${study.trials.length} completed; see the failed trials in the hpoStatus query`);
+  const best = study.bestTrial;
+  const params = externalParams(best) as Record<string, number>;
+  const hp: Hyperparams = {
+    nEstimators: params.n_estimators!, maxDepth: params.max_depth!, learningRate: params.learning_rate!,
+    minChildWeight: params.min_child_weight!, subsample: params.subsample!, colsampleBytree: params.colsample_bytree!,
+  };
+  const written = await io.writeSearchResults({ runId: info.workflowId, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
+  finished = true;
+  const count = (s: TrialState) => study.trials.filter((t) => t.state === s).length;
+  return { params: hp, value: best.value!, trialNumber: best.number, studyName, journal: written.journal, bestFile: written.best, completed: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED), failed: count(TrialState.FAIL) };
+}
