@@ -7,6 +7,7 @@ import { decide } from './commands/decide';
 import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
 import { buildConfig, finalJson, followRun, startRun, writeOutputJson } from './commands/run';
 import { addDriftCommands } from './commands/drift';
+import { addHpoCommand } from './commands/hpo';
 import { addModelCommands } from './commands/models';
 import { addScheduleCommands } from './commands/schedule';
 import { connectClient } from './connection';
@@ -135,6 +136,7 @@ export function buildProgram(): Command {
   addModelCommands(program);
   addScheduleCommands(program);
   addDriftCommands(program);
+  addHpoCommand(program);
   return program;
 }
 

@@ -129,6 +129,16 @@ describe('trainctl CLI', () => {
     expect(out.error.message).toContain('SYN-A');
   }, 180_000);
 
+  it('runs a hyperparameter search and shows its trials', async () => {
+    const out = await cli(['hpo', '--tickers', 'SYN-A,SYN-B', '--period', '3y', '--as-of', '2026-10-30', '--trials', '4', '--parallel', '2', '--wait', '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout);
+    expect(r.completed + r.pruned + r.failed).toBe(4);
+    const status = JSON.parse((await cli(['hpo', 'status', r.runId, '--json'])).stdout);
+    expect(status.trials).toHaveLength(4);
+    expect(status.best.value).toBe(r.value);
+  }, 180_000);
+
   it('exits 3 with a one-line reason for a bad flag, value or unreachable server', async () => {
     const period = await cli(['run', '--period', '7y']);
     expect(period.code).toBe(3);
