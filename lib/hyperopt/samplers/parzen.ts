@@ -1,6 +1,6 @@
 import type { Distribution } from '../distributions';
 import type { SeededRng } from '../rng';
-import { logGaussMass, logPdfTruncNorm, sampleTruncNorm } from './truncnorm';
+import { logGaussMass, sampleTruncNorm } from './truncnorm';
 
 export interface ParzenParameters {
   priorWeight: number;
@@ -12,7 +12,20 @@ const EPS = 1e-12;
 
 /** One dimension of the mixture: truncated normals (numeric) or categorical rows (one per kernel). */
 type Dimension =
-  | { kind: 'numeric'; mus: number[]; sigmas: number[]; low: number; high: number; log: boolean; step: number | null; rawLow: number; rawHigh: number }
+  | {
+      kind: 'numeric';
+      mus: number[];
+      sigmas: number[];
+      /** Per kernel: log σ and log of its mass inside the bounds (the truncation normaliser), precomputed. */
+      logSigmas: number[];
+      logNorms: number[];
+      low: number;
+      high: number;
+      log: boolean;
+      step: number | null;
+      rawLow: number;
+      rawHigh: number;
+    }
   | { kind: 'categorical'; rows: number[][] };
 
 /**
@@ -66,12 +79,17 @@ export class ParzenEstimator {
   }
 }
 
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
 function logKernel(dim: Dimension, k: number, x: number): number {
   if (dim.kind === 'categorical') return Math.log(dim.rows[k]![Math.round(x)]!);
   const mu = dim.mus[k]!;
   const sigma = dim.sigmas[k]!;
-  const norm = logGaussMass((dim.low - mu) / sigma, (dim.high - mu) / sigma);
-  if (dim.step === null) return logPdfTruncNorm(dim.log ? Math.log(x) : x, mu, sigma, dim.low, dim.high);
+  const norm = dim.logNorms[k]!;
+  if (dim.step === null) {
+    const z = ((dim.log ? Math.log(x) : x) - mu) / sigma;
+    return -0.5 * z * z - LOG_SQRT_2PI - dim.logSigmas[k]! - norm;
+  }
   // Stepped values: the kernel's mass over [x − step/2, x + step/2], in the transformed space.
   const left = dim.log ? Math.log(x - dim.step / 2) : x - dim.step / 2;
   const right = dim.log ? Math.log(x + dim.step / 2) : x + dim.step / 2;
@@ -100,15 +118,18 @@ function buildDimension(observations: number[], d: Distribution, p: ParzenParame
     low = Math.log(low);
     high = Math.log(high);
   }
-  const sigmas = computeSigmas(mus, low, high, p);
+  const allMus = [...mus, 0.5 * (low + high)];
+  const allSigmas = [...computeSigmas(mus, low, high, p), high - low];
   return {
     kind: 'numeric',
-    mus: [...mus, 0.5 * (low + high)],
-    sigmas: [...sigmas, high - low],
+    mus: allMus,
+    sigmas: allSigmas,
+    logSigmas: allSigmas.map(Math.log),
+    logNorms: allMus.map((mu, k) => logGaussMass((low - mu) / allSigmas[k]!, (high - mu) / allSigmas[k]!)),
     low,
     high,
     log: d.log,
-    step: d.kind === 'int' ? d.step : d.step,
+    step: d.step,
     rawLow: d.low,
     rawHigh: d.high,
   };
