@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { xgboostSearchSpace } from '../../lib/hyperopt';
@@ -56,5 +58,32 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       );
       expect(optuna).toEqual({ n: 8, best: result.value });
     });
+  }, 300_000);
+
+  it('resumes after its worker is killed mid-search, with no trial lost or duplicated', async () => {
+    const taskQueue = uniqueTaskQueue('hpo-kill');
+    const paths = tempPaths();
+    const script = fileURLToPath(new URL('../support/workerProcess.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, TEMPORAL_ADDRESS: t.address, TRAINCTL_TASK_QUEUE: taskQueue, TRAINCTL_HOME: paths.root },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+    const config = resolvePipelineConfig({ tickers: ['SYN-A', 'SYN-B'], period: '3y', asOf: '2026-10-30', seed: 9 });
+    const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-kill-${Date.now().toString(36)}`, args: [{ config, trials: 6, parallel: 2 }] });
+    for (;;) {
+      const s = await handle.query(hpoStatusQuery).catch(() => undefined);
+      if (s && s.trials.filter((x) => x.state !== 'RUNNING').length >= 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    child.kill('SIGKILL');
+    const worker = await createTrainingWorker({
+      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
+      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
+    });
+    const [result, status] = await worker.runUntil(async () => [await handle.result(), await handle.query(hpoStatusQuery)] as const);
+    expect(result.completed + result.pruned + result.failed).toBe(6);
+    expect(status.trials.map((x) => x.number)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(status.trials.every((x) => x.state !== 'RUNNING')).toBe(true);
   }, 300_000);
 });
