@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeSigmas, defaultGamma, defaultWeights, floatDistribution, intDistribution, categoricalDistribution,
-  MedianPruner, RandomSampler, SearchSpaceError, Study, TPESampler, TrialState, contains,
+  MedianPruner, ParzenEstimator, RandomSampler, SearchSpaceError, Study, TPESampler, TrialState, contains,
 } from '../../../lib/hyperopt';
 import { runPythonJson } from '../../support/python';
 
@@ -56,6 +56,26 @@ print(json.dumps(out))`,
       computeSigmas(obs, -5, 5, { priorWeight: 1, considerMagicClip: true, considerEndpoints: true }),
     ];
     ours.forEach((sig, k) => sig.forEach((v, i) => expect(v).toBeCloseTo(ref[k]!.sigma[i]!, 12)));
+  });
+
+  it("the mixture's log density equals Optuna's _ParzenEstimator.log_pdf (float, log, stepped int, categorical)", () => {
+    const obs = { x: [0.3, -1.2, 2.5, 0.31, 4.0, -3.3], lr: [0.001, 0.2, 0.05, 0.0003, 0.9, 0.01], d: [2, 4, 4, 10, 6, 8], c: [0, 1, 2, 1, 1, 0] };
+    const pts = { x: [0.0, 1.1, -4.9, 3.3], lr: [0.002, 0.5, 0.00011, 0.07], d: [2, 6, 10, 4], c: [0, 1, 2, 1] };
+    const space = { x: floatDistribution(-5, 5), lr: floatDistribution(1e-4, 1, { log: true }), d: intDistribution(2, 10, { step: 2 }), c: categoricalDistribution(['a', 'b', 'c']) };
+    const ours = new ParzenEstimator(obs, space, defaultWeights(6), { priorWeight: 1, considerMagicClip: true, considerEndpoints: false }).logPdf(pts);
+    const ref = runPythonJson<number[]>(
+      `import json, sys, numpy as np
+from optuna.distributions import FloatDistribution, IntDistribution, CategoricalDistribution
+from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
+from optuna.samplers._tpe.sampler import default_weights
+c = json.load(sys.stdin)
+p = _ParzenEstimatorParameters(prior_weight=1.0, consider_magic_clip=True, consider_endpoints=False, weights=default_weights, multivariate=True)
+space = {'x': FloatDistribution(-5, 5), 'lr': FloatDistribution(1e-4, 1, log=True), 'd': IntDistribution(2, 10, step=2), 'c': CategoricalDistribution(['a', 'b', 'c'])}
+pe = _ParzenEstimator({k: np.array(v, dtype=float) for k, v in c['obs'].items()}, space, p)
+print(json.dumps(pe.log_pdf({k: np.array(v, dtype=float) for k, v in c['pts'].items()}).tolist()))`,
+      { obs, pts },
+    );
+    ours.forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 12));
   });
 
   it('gamma and weights', () => {
