@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeSigmas, defaultGamma, defaultWeights, floatDistribution, intDistribution, categoricalDistribution,
-  MedianPruner, ParzenEstimator, RandomSampler, SearchSpaceError, Study, TPESampler, TrialState, contains,
+  MedianPruner, ParzenEstimator, RandomSampler, SearchSpaceError, SeededRng, Study, TPESampler, TrialState, contains,
 } from '../../../lib/hyperopt';
+import { ks2samp } from '../../../lib/drift';
 import { runPythonJson } from '../../support/python';
 
 const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)]!;
@@ -76,6 +77,24 @@ print(json.dumps(pe.log_pdf({k: np.array(v, dtype=float) for k, v in c['pts'].it
       { obs, pts },
     );
     ours.forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 12));
+  });
+
+  it("draws from the same mixture as Optuna's sampler (two-sample KS on 5,000 draws per dimension)", () => {
+    const obs = { x: [0.3, -1.2, 2.5, 0.31, 4.0, -3.3, 4.9, 4.95], lr: [0.001, 0.2, 0.05, 0.0003, 0.9, 0.01, 0.5, 0.0001] };
+    const space = { x: floatDistribution(-5, 5), lr: floatDistribution(1e-4, 1, { log: true }) };
+    const ours = new ParzenEstimator(obs, space, defaultWeights(8), { priorWeight: 1, considerMagicClip: true, considerEndpoints: false }).sample(new SeededRng(1), 5000);
+    const ref = runPythonJson<Record<string, number[]>>(
+      `import json, sys, numpy as np
+from optuna.distributions import FloatDistribution
+from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
+from optuna.samplers._tpe.sampler import default_weights
+c = json.load(sys.stdin)
+p = _ParzenEstimatorParameters(prior_weight=1.0, consider_magic_clip=True, consider_endpoints=False, weights=default_weights, multivariate=True)
+pe = _ParzenEstimator({k: np.array(v, dtype=float) for k, v in c.items()}, {'x': FloatDistribution(-5, 5), 'lr': FloatDistribution(1e-4, 1, log=True)}, p)
+print(json.dumps({k: v.tolist() for k, v in pe.sample(np.random.RandomState(0), 5000).items()}))`,
+      obs,
+    );
+    for (const k of ['x', 'lr']) expect(ks2samp(ours[k]!, ref[k]!).pValue, k).toBeGreaterThan(0.001);
   });
 
   it('gamma and weights', () => {
