@@ -1,7 +1,8 @@
-import { continueAsNew, defineQuery, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo, condition } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo, condition } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import { externalParams, MedianPruner, Study, suggestXgboostParams, TPESampler, TrialState, type StudyState, type Trial } from '../lib/hyperopt';
+import { externalParams, MedianPruner, SearchSpaceError, Study, TPESampler, TrialState, type SearchSpace, type StudyState, type Trial } from '../lib/hyperopt';
+import { suggestXgboostParams, toHyperparams, xgboostSearchSpace } from '../lib/xgboost/searchSpace';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 import type { FeatureSetRef, Hyperparams } from './types';
 
@@ -60,6 +61,14 @@ const TRIALS_PER_RUN = 40;
  */
 export async function hyperparameterSearch(input: SearchInput): Promise<SearchResult> {
   const info = workflowInfo();
+  // The search space is checked before anything runs: a bad range fails the search at once.
+  let space: SearchSpace;
+  try {
+    space = xgboostSearchSpace(input.config.searchSpace);
+  } catch (err) {
+    if (err instanceof SearchSpaceError) throw ApplicationFailure.nonRetryable(err.message, 'ConfigError');
+    throw err;
+  }
   const studyName = `${input.config.modelName}-${info.workflowId}`;
   const startedAt = input.resume?.startedAt ?? Date.now();
   let features = input.resume?.features ?? input.features;
@@ -87,7 +96,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   });
 
   const runTrial = async (trial: Trial) => {
-    const params = { ...suggestXgboostParams(trial) };
+    const params = suggestXgboostParams(trial, space);
     let sum = 0;
     try {
       for (let k = 0; k < N_FOLDS; k++) {
@@ -129,11 +138,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   const done = study.trials.filter((t) => t.state === TrialState.COMPLETE);
   if (!done.length) throw new Error(`no trial of ${study.trials.length} completed; see the failed trials in the hpoStatus query`);
   const best = study.bestTrial;
-  const params = externalParams(best) as Record<string, number>;
-  const hp: Hyperparams = {
-    nEstimators: params.n_estimators!, maxDepth: params.max_depth!, learningRate: params.learning_rate!,
-    minChildWeight: params.min_child_weight!, subsample: params.subsample!, colsampleBytree: params.colsample_bytree!,
-  };
+  const hp: Hyperparams = toHyperparams(externalParams(best) as Record<string, number>);
   const written = await io.writeSearchResults({ runId: info.workflowId, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
   finished = true;
   const count = (s: TrialState) => study.trials.filter((t) => t.state === s).length;

@@ -7,17 +7,21 @@ from functions import FUNCTIONS
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 cfg = json.loads(sys.stdin.read())
-out = {'tpe': {}, 'random': {}}
+out = {'tpe': {}, 'random': {}, 'params': {}}
 for name, fn in FUNCTIONS.items():
     for kind in ('tpe', 'random'):
         rows = []
+        params = []
         for seed in range(cfg['seeds']):
             sampler = optuna.samplers.TPESampler(seed=seed) if kind == 'tpe' else optuna.samplers.RandomSampler(seed=seed)
             study = optuna.create_study(sampler=sampler)
             study.optimize(fn, n_trials=cfg['trials'])
             values = [t.value for t in study.trials]
             rows.append([min(values[:50]), min(values[:cfg['trials']])])
+            params.append([t.params for t in study.trials])
         out[kind][name] = rows
+        if kind == 'tpe':
+            out['params'][name] = params
 
 # ask() latency at 1,000 completed trials (2-D Branin space, multivariate TPE).
 study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))

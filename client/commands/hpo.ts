@@ -20,9 +20,11 @@ export function addHpoCommand(program: Command): void {
       .option('--json', 'machine-readable output'),
   ).action(async (action: string | undefined, runId: string | undefined, o: RunFlags & { parallel: string; timeout?: string; wait?: boolean; json?: boolean }) => {
     if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <runId>\``);
+    // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
+    const search = action === 'status' ? undefined : searchInput(o);
     const { client, settings, close } = await connectClient();
     try {
-      if (action === 'status') {
+      if (action === 'status' || !search) {
         if (!runId) throw new ConfigError('usage: trainctl hpo status <runId>');
         const s = await client.workflow.getHandle(runId).query(hpoStatusQuery);
         if (o.json) return console.log(JSON.stringify(s, null, 2));
@@ -31,11 +33,7 @@ export function addHpoCommand(program: Command): void {
         if (s.best) console.log(`best: trial ${s.best.number}, log loss ${s.best.value.toFixed(4)} ${JSON.stringify(s.best.params)}`);
         return;
       }
-      const config = buildConfig(configFromFlags(o));
-      const parallel = Number(o.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) throw new ConfigError(`--parallel expects 1–32, got "${o.parallel}"`);
-      const timeoutMs = o.timeout === undefined ? undefined : parseDurationMs(o.timeout);
-      if (o.timeout !== undefined && timeoutMs === undefined) throw new ConfigError(`--timeout "${o.timeout}" must look like 30m, 2h or 1d`);
+      const { config, parallel, timeoutMs } = search;
       const id = `hpo-${config.modelName}-${Date.now()}`;
       const handle = await client.workflow.start(hyperparameterSearch, {
         taskQueue: settings.taskQueue,
@@ -53,4 +51,13 @@ export function addHpoCommand(program: Command): void {
       await close();
     }
   });
+}
+
+function searchInput(o: RunFlags & { parallel: string; timeout?: string }) {
+  const config = buildConfig(configFromFlags(o));
+  const parallel = Number(o.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) throw new ConfigError(`--parallel expects 1–32, got "${o.parallel}"`);
+  const timeoutMs = o.timeout === undefined ? undefined : parseDurationMs(o.timeout);
+  if (o.timeout !== undefined && timeoutMs === undefined) throw new ConfigError(`--timeout "${o.timeout}" must look like 30m, 2h or 1d`);
+  return { config, parallel, timeoutMs };
 }

@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { MODEL_TYPES, PERIODS, type PipelineConfigInput } from '../../lib/config/pipeline';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../lib/util/errors';
+import type { SearchSpaceConfig } from '../../lib/xgboost/searchSpace';
 
 export interface RunFlags {
   modelName?: string;
@@ -24,6 +26,7 @@ export interface RunFlags {
   useBest?: boolean;
   optimize?: boolean;
   trials?: string;
+  searchSpace?: string;
 }
 
 /** The flags of the existing training-script convention, shared by `run` and `start`. */
@@ -48,6 +51,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--use-best', 'train with best_hyperparameters.json from the last search, when present')
     .option('--optimize', 'run a hyperparameter search (TPE, --trials) before training')
     .option('--trials <n>', 'trials for --optimize', '30')
+    .option('--search-space <file.json>', 'ranges for the search, e.g. {"max_depth": {"low": 2, "high": 6}} (see README)')
     .option('--force', 'run even when there is not enough new data')
     .option('--dry-run', 'stop after the comparison: no approval gate, no promotion');
 }
@@ -69,6 +73,7 @@ export function configFromFlags(f: RunFlags): PipelineConfigInput {
     dryRun: f.dryRun ?? false,
     useBest: f.useBest ?? false,
     optimize: f.optimize ?? false,
+    searchSpace: f.searchSpace === undefined ? undefined : readSearchSpace(f.searchSpace),
     criteria: {
       minAccuracy: numFlag('--min-accuracy', f.minAccuracy),
       minPrecision: numFlag('--min-precision', f.minPrecision),
@@ -91,4 +96,50 @@ function intFlag(name: string, value: string | undefined): number | undefined {
   const n = numFlag(name, value);
   if (n !== undefined && !Number.isInteger(n)) throw new ConfigError(`${name} expects a whole number, got "${value}"`);
   return n;
+}
+
+/** The --search-space file: JSON of parameter → {low, high, log?, step?}; validated with the config. */
+function readSearchSpace(path: string): SearchSpaceConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`--search-space: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`--search-space: ${path} is not valid JSON (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`--search-space: ${path} must hold an object like {"max_depth": {"low": 2, "high": 6}}`);
+  const twice = duplicateTopLevelKeys(text);
+  if (twice.length) throw new ConfigError(`--search-space: ${path} defines ${twice.map((k) => `"${k}"`).join(', ')} more than once (a parameter needs one range)`);
+  return parsed as SearchSpaceConfig;
+}
+
+/** Keys that appear more than once in a JSON object's top level (JSON.parse would keep the last silently). */
+function duplicateTopLevelKeys(json: string): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i]!;
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < json.length && json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(json.slice(i, j + 1)) as string;
+        (seen.has(key) ? twice : seen).add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (ch === '{' || ch === '[') {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (ch === '}' || ch === ']') depth--;
+    else if (ch === ',' && depth === 1) expectKey = true;
+  }
+  return [...twice];
 }

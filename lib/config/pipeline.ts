@@ -1,3 +1,6 @@
+import { SearchSpaceError } from '../hyperopt/distributions';
+import { xgboostSearchSpace, type SearchSpaceConfig } from '../xgboost/searchSpace';
+
 /**
  * The training pipeline's configuration: defaults, parsing and validation. Pure TypeScript with
  * no Node imports, because the workflow uses the same types and the CLI the same validation.
@@ -34,6 +37,8 @@ export interface PipelineConfig {
   /** Run a hyperparameter search (child workflow) before training. */
   optimize: boolean;
   trials: number;
+  /** Ranges for the hyperparameter search over the defaults (see lib/xgboost/searchSpace.ts). */
+  searchSpace?: SearchSpaceConfig;
   /** Holdout window at the end of the data, never seen by training or tuning (e.g. `6m`, `90d`). */
   holdout: string;
   /** Fewer holdout rows than this fails validation (exit 2): too few to judge a model on. */
@@ -154,6 +159,14 @@ export function validatePipelineConfig(c: PipelineConfig): string[] {
     problems.push(`approval reminder "${c.approvalReminder}" must look like 1d, 12h, 30m or 45s`);
   }
   if (!Number.isInteger(c.trials) || c.trials < 1 || c.trials > 10_000) problems.push('trials must be 1 to 10000');
+  if (c.searchSpace !== undefined) {
+    try {
+      xgboostSearchSpace(c.searchSpace);
+    } catch (err) {
+      if (!(err instanceof SearchSpaceError)) throw err;
+      problems.push(err.message);
+    }
+  }
   if (!Number.isInteger(c.minNewDays) || c.minNewDays < 0) problems.push('min new days must be ≥ 0');
   if (c.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(c.asOf)) problems.push(`as-of "${c.asOf}" must be YYYY-MM-DD`);
   if (!TRIGGERS.includes(c.trigger)) problems.push(`trigger "${c.trigger}" is not one of ${TRIGGERS.join(', ')}`);

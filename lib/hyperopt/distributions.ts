@@ -101,3 +101,51 @@ export function compatible(a: Distribution, b: Distribution): boolean {
   if (a.kind === 'categorical') return JSON.stringify(a.choices) === JSON.stringify((b as CategoricalDistribution).choices);
   return a.log === (b as FloatDistribution | IntDistribution).log;
 }
+
+/** A validated search space: parameter name → distribution, in suggestion order. */
+export type SearchSpace = Record<string, Distribution>;
+
+/** A parameter as written in a search-space definition (e.g. a JSON file). */
+export type ParamSpec =
+  | { type: 'float'; low: number; high: number; log?: boolean; step?: number | null }
+  | { type: 'int'; low: number; high: number; log?: boolean; step?: number }
+  | { type: 'categorical'; choices: CategoricalChoice[] };
+
+/**
+ * Validate a whole search space before any trial runs, reporting every problem at once: low ≥ high
+ * (a fixed value needs low = high), log with low ≤ 0, a step that does not divide the range, an
+ * empty categorical, a parameter name given twice (pass entries to detect that; an object cannot
+ * hold a name twice).
+ */
+export function defineSearchSpace(spec: Record<string, ParamSpec> | [string, ParamSpec][]): SearchSpace {
+  const entries = Array.isArray(spec) ? spec : Object.entries(spec);
+  const problems: string[] = [];
+  const space: SearchSpace = {};
+  for (const [name, p] of entries) {
+    if (name in space || problems.some((m) => m.startsWith(`"${name}":`))) {
+      problems.push(`"${name}": defined twice (a parameter name needs one distribution)`);
+      continue;
+    }
+    try {
+      space[name] = toDistribution(p);
+    } catch (err) {
+      problems.push(`"${name}": ${(err as Error).message}`);
+    }
+  }
+  if (problems.length) throw new SearchSpaceError(`invalid search space: ${problems.join('; ')}`);
+  return space;
+}
+
+function toDistribution(p: ParamSpec): Distribution {
+  if (p === null || typeof p !== 'object') throw new SearchSpaceError('expected an object like {"type": "float", "low": 0, "high": 1}');
+  if (p.type === 'categorical') {
+    if (!Array.isArray(p.choices)) throw new SearchSpaceError('categorical: "choices" must be a list');
+    return categoricalDistribution(p.choices);
+  }
+  if (p.type !== 'float' && p.type !== 'int') throw new SearchSpaceError(`type must be float, int or categorical, got ${JSON.stringify((p as { type: unknown }).type)}`);
+  if (typeof p.low !== 'number' || typeof p.high !== 'number') throw new SearchSpaceError(`${p.type}: "low" and "high" must be numbers`);
+  if (p.low > p.high) throw new SearchSpaceError(`${p.type}: low ${p.low} must be < high ${p.high} (or equal, to fix the value)`);
+  if (p.log && p.low <= 0) throw new SearchSpaceError(`${p.type}: log scale needs low > 0, got ${p.low}`);
+  if (p.type === 'float') return floatDistribution(p.low, p.high, { log: p.log ?? false, step: p.step ?? null, strict: true });
+  return intDistribution(p.low, p.high, { log: p.log ?? false, step: p.step ?? 1, strict: true });
+}

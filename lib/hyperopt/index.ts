@@ -8,4 +8,4 @@ export type { Sampler } from './samplers/sampler';
 export type { Pruner } from './pruners/pruner';
 export { MedianPruner, PercentilePruner, percentileLinear } from './pruners/percentile';
 export * from './journal';
-export * from './xgboostSpace';
+export { createStudy, type CreateStudyOptions } from './createStudy';

@@ -1,70 +1,114 @@
 /**
- * A small seeded generator (xoshiro128**, seeded through splitmix32) whose whole state is four
- * integers, so a study can carry it through Temporal's continue-as-new and resume exactly.
+ * NumPy's legacy `RandomState` (MT19937), the generator Optuna's samplers draw from: the same
+ * integer seed gives the same stream of doubles as `numpy.random.RandomState(seed)`, so a study
+ * sampled here can follow the trajectory Optuna takes for that seed. Plain JavaScript (no Node
+ * modules), and its state is plain data, so a study carries it through Temporal's continue-as-new.
  */
-export class SeededRng {
-  private s: [number, number, number, number];
+const N = 624;
+const M = 397;
 
-  constructor(seed: number | [number, number, number, number] = 0) {
-    if (Array.isArray(seed)) {
-      this.s = [...seed];
+export interface RandomStateSnapshot {
+  /** The 624 words of MT19937's state. */
+  key: number[];
+  pos: number;
+}
+
+export class RandomState {
+  private readonly key = new Uint32Array(N);
+  private pos = N;
+
+  constructor(seed: number | RandomStateSnapshot = 0) {
+    if (typeof seed === 'number') {
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32 − 1], got ${seed}`);
+      // init_genrand, as numpy's RandomState(int) seeds it.
+      let s = seed >>> 0;
+      for (let i = 0; i < N; i++) {
+        this.key[i] = s;
+        s = (Math.imul(1812433253, (s ^ (s >>> 30)) >>> 0) + i + 1) >>> 0;
+      }
       return;
     }
-    let x = seed >>> 0;
-    const next = () => {
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s = [next(), next(), next(), next()];
+    if (!Array.isArray(seed.key) || seed.key.length !== N || !(Number.isInteger(seed.pos) && seed.pos >= 0 && seed.pos <= N)) {
+      throw new RangeError('not a RandomState snapshot (expected 624 state words and a position)');
+    }
+    this.key.set(seed.key);
+    this.pos = seed.pos;
   }
 
-  state(): [number, number, number, number] {
-    return [...this.s];
+  state(): RandomStateSnapshot {
+    return { key: Array.from(this.key), pos: this.pos };
   }
 
-  private nextUint32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1] << 9) >>> 0;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
+  private refill(): void {
+    const k = this.key;
+    for (let i = 0; i < N; i++) {
+      const y = (k[i]! & 0x80000000) | (k[(i + 1) % N]! & 0x7fffffff);
+      k[i] = k[(i + M) % N]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    }
+    this.pos = 0;
   }
 
-  /** Uniform in [0, 1) with 53 random bits. */
+  nextUint32(): number {
+    if (this.pos >= N) this.refill();
+    let y = this.key[this.pos++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** `random_sample()`: uniform in [0, 1) from two words (53 bits). */
   random(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
   }
 
+  /** `uniform(low, high)`: low + (high − low)·u. */
   uniform(low: number, high: number): number {
     return low + (high - low) * this.random();
   }
 
-  /** Integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.random() * n);
-  }
-
-  /** Index drawn with the given (normalised) probabilities. */
-  choice(probs: ArrayLike<number>): number {
-    let u = this.random();
-    for (let i = 0; i < probs.length - 1; i++) {
-      u -= probs[i]!;
-      if (u < 0) return i;
+  /**
+   * `choice(len(p), p=p, size)`: one uniform per draw, located in the normalised cumulative sum
+   * (the first index whose cumulative probability exceeds it).
+   */
+  choice(p: ArrayLike<number>, size: number): number[] {
+    const cdf = new Array<number>(p.length);
+    let acc = 0;
+    for (let i = 0; i < p.length; i++) cdf[i] = acc += p[i]!;
+    const last = cdf[cdf.length - 1]!;
+    for (let i = 0; i < cdf.length; i++) cdf[i]! /= last;
+    const out = new Array<number>(size);
+    for (let s = 0; s < size; s++) {
+      const u = this.random();
+      let lo = 0;
+      let hi = cdf.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cdf[mid]! <= u) lo = mid + 1;
+        else hi = mid;
+      }
+      out[s] = lo;
     }
-    return probs.length - 1;
+    return out;
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+/** Round half to even, as NumPy's `np.round` and Python's `round` do. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const view = new DataView(new ArrayBuffer(8));
+
+/** The largest double below x (`np.nextafter(x, -inf)`) for finite x. */
+export function nextDown(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  view.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
+  return view.getFloat64(0);
 }

@@ -1,4 +1,4 @@
-import { compatible, contains, floatDistribution, intDistribution, categoricalDistribution, isSingle, SearchSpaceError, toExternal, toInternal, type CategoricalChoice, type Distribution } from './distributions';
+import { compatible, contains, floatDistribution, intDistribution, categoricalDistribution, isSingle, SearchSpaceError, toExternal, toInternal, type CategoricalChoice, type Distribution, type SearchSpace } from './distributions';
 import type { Pruner } from './pruners/pruner';
 import type { Sampler } from './samplers/sampler';
 
@@ -41,7 +41,10 @@ export class Study {
     readonly sampler: Sampler,
     readonly pruner?: Pruner,
     state?: StudyState,
+    readonly studyName = 'no-name',
   ) {
+    if (direction !== 'minimize' && direction !== 'maximize') throw new Error(`direction must be "minimize" or "maximize", got ${JSON.stringify(direction)}`);
+    if (state && state.direction !== direction) throw new Error(`the saved study is ${state.direction}d, not ${direction}d`);
     this.trials = state ? cloneTrials(state.trials) : [];
     if (state?.samplerState !== undefined) sampler.restore(state.samplerState);
   }
@@ -59,7 +62,10 @@ export class Study {
     const t = this.trials[typeof trial === 'number' ? trial : trial.number];
     if (!t) throw new Error(`no trial ${String(typeof trial === 'number' ? trial : trial.number)}`);
     if (t.state !== TrialState.RUNNING) throw new Error(`trial ${t.number} is already finished (${TrialState[t.state]})`);
-    if (typeof result === 'number') {
+    if (result === null || (typeof result !== 'number' && typeof result !== 'object')) {
+      t.state = TrialState.FAIL;
+      t.failReason = `the objective returned ${JSON.stringify(result) ?? String(result)}, not a number`;
+    } else if (typeof result === 'number') {
       if (Number.isNaN(result)) {
         t.state = TrialState.FAIL;
         t.failReason = 'the objective returned NaN';
@@ -88,6 +94,10 @@ export class Study {
 
   get bestValue(): number {
     return this.bestTrial.value!;
+  }
+
+  get directions(): Direction[] {
+    return [this.direction];
   }
 
   get bestParams(): Record<string, CategoricalChoice> {
@@ -145,15 +155,25 @@ export class Trial {
   }
 
   suggestFloat(name: string, low: number, high: number, o: { log?: boolean; step?: number | null } = {}): number {
-    return this.suggest(name, floatDistribution(low, high, o)) as number;
+    return this.suggestDistribution(name, floatDistribution(low, high, o)) as number;
   }
 
   suggestInt(name: string, low: number, high: number, o: { log?: boolean; step?: number } = {}): number {
-    return this.suggest(name, intDistribution(low, high, o)) as number;
+    return this.suggestDistribution(name, intDistribution(low, high, o)) as number;
   }
 
   suggestCategorical<T extends CategoricalChoice>(name: string, choices: T[]): T {
-    return this.suggest(name, categoricalDistribution(choices)) as T;
+    return this.suggestDistribution(name, categoricalDistribution(choices)) as T;
+  }
+
+  /** Suggest from an already validated distribution (see `defineSearchSpace`). */
+  suggest(name: string, d: Distribution): CategoricalChoice {
+    return this.suggestDistribution(name, d);
+  }
+
+  /** Suggest every parameter of a search space, in its order. */
+  suggestAll(space: SearchSpace): Record<string, CategoricalChoice> {
+    return Object.fromEntries(Object.entries(space).map(([name, d]) => [name, this.suggestDistribution(name, d)]));
   }
 
   report(step: number, value: number): void {
@@ -165,7 +185,7 @@ export class Trial {
     return this.study.pruner?.prune(this.study, this.frozen) ?? false;
   }
 
-  private suggest(name: string, d: Distribution): CategoricalChoice {
+  private suggestDistribution(name: string, d: Distribution): CategoricalChoice {
     const existing = this.frozen.distributions[name];
     if (existing) {
       if (!compatible(existing, d)) throw new SearchSpaceError(`parameter "${name}" was already suggested with another distribution`);

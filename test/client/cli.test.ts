@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
@@ -129,15 +131,41 @@ describe('trainctl CLI', () => {
     expect(out.error.message).toContain('SYN-A');
   }, 180_000);
 
-  it('runs a hyperparameter search and shows its trials', async () => {
-    const out = await cli(['hpo', '--tickers', 'SYN-A,SYN-B', '--period', '3y', '--as-of', '2026-10-30', '--trials', '4', '--parallel', '2', '--wait', '--json']);
+  it('runs a hyperparameter search over a configured space and shows its trials', async () => {
+    const space = join(paths.root, 'space.json');
+    writeFileSync(space, JSON.stringify({ max_depth: { low: 2, high: 3 }, n_estimators: { low: 30, high: 60 } }));
+    const out = await cli(['hpo', '--tickers', 'SYN-A,SYN-B', '--period', '3y', '--as-of', '2026-10-30', '--trials', '4', '--parallel', '2', '--search-space', space, '--wait', '--json']);
     expect(out.code, out.stderr).toBe(0);
     const r = JSON.parse(out.stdout);
     expect(r.completed + r.pruned + r.failed).toBe(4);
+    expect(r.params.maxDepth).toBeLessThanOrEqual(3);
     const status = JSON.parse((await cli(['hpo', 'status', r.runId, '--json'])).stdout);
     expect(status.trials).toHaveLength(4);
     expect(status.best.value).toBe(r.value);
   }, 180_000);
+
+  it('exits 3 on a bad search-space file, before anything starts', async () => {
+    const write = (name: string, text: string) => {
+      const file = join(paths.root, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    const cases: [string, RegExp][] = [
+      [write('inverted.json', '{"max_depth": {"low": 9, "high": 3}}'), /"max_depth": int: low 9 must be < high 3/],
+      [write('log0.json', '{"learning_rate": {"low": 0, "high": 0.3, "log": true}}'), /"learning_rate": float: log scale needs low > 0/],
+      [write('step.json', '{"n_estimators": {"low": 50, "high": 300, "step": 40}}'), /step 40 does not divide the range \[50, 300\]/],
+      [write('twice.json', '{"max_depth": {"low": 2, "high": 4}, "max_depth": {"low": 3, "high": 5}}'), /defines "max_depth" more than once/],
+      [write('unknown.json', '{"depth": {"low": 2, "high": 4}}'), /unknown parameter "depth"/],
+      [write('broken.json', '{"max_depth": {"low": 2,'), /is not valid JSON/],
+      [join(paths.root, 'missing.json'), /cannot read .*missing\.json \(ENOENT\)/],
+    ];
+    for (const [file, reason] of cases) {
+      const out = await cli(['hpo', '--search-space', file]);
+      expect(out.code, `${file}: ${out.stderr}`).toBe(3);
+      expect(out.stderr).toMatch(reason);
+      expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  }, 120_000);
 
   it('exits 3 with a one-line reason for a bad flag, value or unreachable server', async () => {
     const period = await cli(['run', '--period', '7y']);

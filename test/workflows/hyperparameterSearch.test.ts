@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
-import { xgboostSearchSpace } from '../../lib/hyperopt';
 import { createTrainingWorker } from '../../workers/worker';
 import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
 import { runPythonJson } from '../support/python';
@@ -24,7 +23,9 @@ describe('hyperparameterSearch', () => {
       deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
     });
     await worker.runUntil(async () => {
-      const config = resolvePipelineConfig({ tickers: ['SYN-A', 'SYN-B'], period: '3y', asOf: '2026-10-30', seed: 5 });
+      // A configured search space: narrower trees than the default and a fixed subsample.
+      const searchSpace = { max_depth: { low: 2, high: 4 }, n_estimators: { low: 20, high: 60, step: 10 }, subsample: { low: 0.8, high: 0.8 } };
+      const config = resolvePipelineConfig({ tickers: ['SYN-A', 'SYN-B'], period: '3y', asOf: '2026-10-30', seed: 5, searchSpace });
       const handle = await t.client.workflow.start(hyperparameterSearch, {
         taskQueue,
         workflowId: `hpo-${Date.now().toString(36)}`,
@@ -33,9 +34,13 @@ describe('hyperparameterSearch', () => {
       const result = await handle.result();
       expect(result.completed + result.pruned + result.failed).toBe(8);
       expect(result.completed).toBeGreaterThan(0);
-      const [lo, hi] = xgboostSearchSpace.maxDepth;
-      expect(result.params.maxDepth).toBeGreaterThanOrEqual(lo);
-      expect(result.params.maxDepth).toBeLessThanOrEqual(hi);
+      const status0 = await handle.query(hpoStatusQuery);
+      for (const trial of status0.trials) {
+        expect(trial.params.max_depth).toBeGreaterThanOrEqual(2);
+        expect(trial.params.max_depth).toBeLessThanOrEqual(4);
+        expect([20, 30, 40, 50, 60]).toContain(trial.params.n_estimators);
+        expect(trial.params.subsample).toBe(0.8);
+      }
       const best = JSON.parse(readFileSync(result.bestFile!, 'utf8'));
       expect(best).toMatchObject({ params: result.params, value: result.value, trialNumber: result.trialNumber });
 
@@ -59,6 +64,27 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       expect(optuna).toEqual({ n: 8, best: result.value });
     });
   }, 300_000);
+
+  it('refuses a bad search space before any trial runs, as a non-retryable configuration error', async () => {
+    const taskQueue = uniqueTaskQueue('hpo-bad-space');
+    const paths = tempPaths();
+    const worker = await createTrainingWorker({
+      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
+      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
+    });
+    // The CLI validates this too (exit 3); here the workflow is started directly, as from another client.
+    expect(() => resolvePipelineConfig({ searchSpace: { max_depth: { low: 8, high: 3 } } })).toThrow(/max_depth.*low 8/);
+    const config = { ...resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' }), searchSpace: { max_depth: { low: 8, high: 3 }, learning_rate: { low: 0, high: 0.3, log: true } } };
+    await worker.runUntil(async () => {
+      const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-bad-${Date.now().toString(36)}`, args: [{ config, trials: 4, parallel: 2 }] });
+      const err = await handle.result().then(() => undefined, (e: unknown) => e as { cause?: { type?: string; nonRetryable?: boolean; message?: string } });
+      expect(err?.cause?.type).toBe('ConfigError');
+      expect(err?.cause?.nonRetryable).toBe(true);
+      expect(err?.cause?.message).toMatch(/"max_depth": int: low 8 must be < high 3.*"learning_rate": float: log scale needs low > 0/);
+      const history = await handle.fetchHistory();
+      expect(history.events?.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+    });
+  }, 120_000);
 
   it('resumes after its worker is killed mid-search, with no trial lost or duplicated', async () => {
     const taskQueue = uniqueTaskQueue('hpo-kill');

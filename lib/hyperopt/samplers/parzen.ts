@@ -1,6 +1,6 @@
 import type { Distribution } from '../distributions';
-import type { SeededRng } from '../rng';
-import { logGaussMass, sampleTruncNorm } from './truncnorm';
+import { roundHalfEven, type RandomState } from '../rng';
+import { logGaussMass, ppfBatch } from './truncnorm';
 
 export interface ParzenParameters {
   priorWeight: number;
@@ -44,57 +44,121 @@ export class ParzenEstimator {
     this.dims = Object.entries(space).map(([name, d]) => ({ name, dim: buildDimension(observations[name] ?? [], d, p) }));
   }
 
-  sample(rng: SeededRng, size: number): Record<string, number[]> {
-    const out: Record<string, number[]> = Object.fromEntries(this.dims.map((d) => [d.name, [] as number[]]));
-    for (let s = 0; s < size; s++) {
-      const k = rng.choice(this.weights);
-      for (const { name, dim } of this.dims) {
-        if (dim.kind === 'categorical') {
-          out[name]!.push(rng.choice(dim.rows[k]!));
-          continue;
+  /**
+   * Draw `size` candidates, consuming the generator exactly as Optuna's mixture does: the kernels
+   * first, then one uniform per candidate for each categorical dimension, then the quantiles of all
+   * numeric dimensions (dimension by dimension) turned into truncated-normal draws.
+   */
+  sample(rng: RandomState, size: number): Record<string, number[]> {
+    const active = rng.choice(this.weights, size);
+    const out: Record<string, number[]> = {};
+    for (const { name, dim } of this.dims) {
+      if (dim.kind !== 'categorical') continue;
+      out[name] = active.map((k) => {
+        const u = rng.random();
+        const row = dim.rows[k]!;
+        let acc = 0;
+        let count = 0;
+        for (let c = 0; c < row.length; c++) {
+          acc += row[c]!;
+          if ((c === row.length - 1 ? 1 : acc) < u) count++;
         }
-        let x = sampleTruncNorm(rng.random(), dim.mus[k]!, dim.sigmas[k]!, dim.low, dim.high);
-        if (dim.log) x = Math.exp(x);
-        if (dim.step !== null) x = Math.min(Math.max(dim.rawLow + Math.round((x - dim.rawLow) / dim.step) * dim.step, dim.rawLow), dim.rawHigh);
-        out[name]!.push(x);
+        return count;
+      });
+    }
+    const numeric = this.dims.filter((d): d is { name: string; dim: Extract<Dimension, { kind: 'numeric' }> } => d.dim.kind === 'numeric');
+    const q: number[] = [];
+    const a: number[] = [];
+    const b: number[] = [];
+    for (const { dim } of numeric) {
+      for (const k of active) {
+        q.push(rng.random());
+        a.push((dim.low - dim.mus[k]!) / dim.sigmas[k]!);
+        b.push((dim.high - dim.mus[k]!) / dim.sigmas[k]!);
       }
     }
+    const z = ppfBatch(q, a, b);
+    numeric.forEach(({ name, dim }, d) => {
+      out[name] = active.map((k, s) => {
+        let x = z[d * size + s]! * dim.sigmas[k]! + dim.mus[k]!;
+        if (dim.log) x = Math.exp(x);
+        if (dim.step !== null) return Math.min(Math.max(dim.rawLow + roundHalfEven((x - dim.rawLow) / dim.step) * dim.step, dim.rawLow), dim.rawHigh);
+        // Guard against rounding just outside the bounds (the draw is inside them mathematically).
+        return Math.min(Math.max(x, dim.rawLow), dim.rawHigh);
+      });
+    });
     return out;
   }
 
-  /** log Σ_k w_k Π_d p_kd(x_d) for each sample (log-sum-exp over kernels). */
+  /**
+   * log Σ_k w_k Π_d p_kd(x_d) for each sample (log-sum-exp over kernels), summed in Optuna's
+   * order: categorical and stepped dimensions one by one, then the continuous ones together, then
+   * the log weight; the kernels' sum is NumPy's pairwise sum.
+   */
   logPdf(samples: Record<string, number[]>): number[] {
     const size = samples[this.dims[0]?.name ?? '']?.length ?? 0;
+    const logW = this.weights.map((w) => Math.log(w));
     const result: number[] = [];
+    const continuous = this.dims.filter(({ dim }) => dim.kind === 'numeric' && dim.step === null);
+    const others = this.dims.filter(({ dim }) => !(dim.kind === 'numeric' && dim.step === null));
     for (let s = 0; s < size; s++) {
-      const perKernel = this.weights.map((w) => Math.log(w));
-      for (const { name, dim } of this.dims) {
-        const x = samples[name]![s]!;
-        for (let k = 0; k < perKernel.length; k++) perKernel[k]! += logKernel(dim, k, x);
-      }
-      const max = Math.max(...perKernel);
-      result.push(max === -Infinity ? -Infinity : max + Math.log(perKernel.reduce((a, v) => a + Math.exp(v - max), 0)));
+      const perKernel = logW.map((lw, k) => {
+        let acc = 0;
+        for (const { name, dim } of others) {
+          const x = samples[name]![s]!;
+          if (dim.kind === 'categorical') {
+            acc += Math.log(dim.rows[k]![Math.round(x)]!);
+            continue;
+          }
+          // Stepped values: the kernel's mass over [x − step/2, x + step/2], in the transformed space.
+          const left = dim.log ? Math.log(x - dim.step! / 2) : x - dim.step! / 2;
+          const right = dim.log ? Math.log(x + dim.step! / 2) : x + dim.step! / 2;
+          acc += logGaussMass((left - dim.mus[k]!) / dim.sigmas[k]!, (right - dim.mus[k]!) / dim.sigmas[k]!);
+          acc -= dim.logNorms[k]!;
+        }
+        if (continuous.length) {
+          let sum = 0;
+          for (const { name, dim } of continuous) {
+            if (dim.kind !== 'numeric') continue;
+            const x = samples[name]![s]!;
+            const z = ((dim.log ? Math.log(x) : x) - dim.mus[k]!) / dim.sigmas[k]!;
+            sum += -(z * z) / 2 - LOG_SQRT_2PI - dim.logNorms[k]! - dim.logSigmas[k]!;
+          }
+          acc += sum;
+        }
+        return acc + lw;
+      });
+      let max = -Infinity;
+      for (const v of perKernel) if (v > max) max = v;
+      if (max === -Infinity) max = 0;
+      result.push(Math.log(pairwiseSum(perKernel.map((v) => Math.exp(v - max)))) + max);
     }
     return result;
   }
 }
 
+/** NumPy's pairwise summation (eight accumulators per block of ≤ 128, halves above that). */
+export function pairwiseSum(a: number[], start = 0, n = a.length): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[start + i]!;
+    return res;
+  }
+  if (n <= 128) {
+    const r = a.slice(start, start + 8);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j]! += a[start + i + j]!;
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n; i++) res += a[start + i]!;
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}
+
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-function logKernel(dim: Dimension, k: number, x: number): number {
-  if (dim.kind === 'categorical') return Math.log(dim.rows[k]![Math.round(x)]!);
-  const mu = dim.mus[k]!;
-  const sigma = dim.sigmas[k]!;
-  const norm = dim.logNorms[k]!;
-  if (dim.step === null) {
-    const z = ((dim.log ? Math.log(x) : x) - mu) / sigma;
-    return -0.5 * z * z - LOG_SQRT_2PI - dim.logSigmas[k]! - norm;
-  }
-  // Stepped values: the kernel's mass over [x − step/2, x + step/2], in the transformed space.
-  const left = dim.log ? Math.log(x - dim.step / 2) : x - dim.step / 2;
-  const right = dim.log ? Math.log(x + dim.step / 2) : x + dim.step / 2;
-  return logGaussMass((left - mu) / sigma, (right - mu) / sigma) - norm;
-}
 
 function buildDimension(observations: number[], d: Distribution, p: ParzenParameters): Dimension {
   if (d.kind === 'categorical') {

@@ -1,31 +1,46 @@
 import type { Distribution } from '../distributions';
-import { SeededRng } from '../rng';
+import { nextDown, RandomState, roundHalfEven, type RandomStateSnapshot } from '../rng';
 import type { FrozenTrial, Study } from '../study';
 import type { Sampler } from './sampler';
 
-/** Uniform in the (log-)range; stepped values drawn on [low − step/2, high + step/2], snapped and clipped. */
-export function sampleUniform(rng: SeededRng, d: Distribution): number {
-  if (d.kind === 'categorical') return rng.int(d.choices.length);
-  const step = d.step;
-  if (d.log) {
-    const lo = step ? Math.log(d.low - step / 2) : Math.log(d.low);
-    const hi = step ? Math.log(d.high + step / 2) : Math.log(d.high);
-    const x = Math.exp(rng.uniform(lo, hi));
-    return step ? snap(x, d.low, d.high, step) : Math.min(Math.max(x, d.low), d.high);
+/**
+ * One draw as Optuna's RandomSampler makes it (its `_SearchSpaceTransform`), draw for draw:
+ * - float: uniform on [low, high), log-scaled in ln space; stepped floats on
+ *   [low − step/2, high + step/2], rounded (half to even) to the grid and clipped;
+ * - int: uniform on [low − step/2, high + step/2] (in ln space when log), then rounded to the grid;
+ * - categorical: one uniform per choice, the largest wins (one-hot encoding, argmax).
+ */
+export function sampleUniform(rng: RandomState, d: Distribution): number {
+  if (d.kind === 'categorical') {
+    let best = 0;
+    let bestU = -1;
+    for (let i = 0; i < d.choices.length; i++) {
+      const u = rng.uniform(0, 1);
+      if (u > bestU) [best, bestU] = [i, u];
+    }
+    return best;
   }
-  if (step) return snap(rng.uniform(d.low - step / 2, d.high + step / 2), d.low, d.high, step);
-  return rng.uniform(d.low, d.high);
-}
-
-function snap(x: number, low: number, high: number, step: number): number {
-  return Math.min(Math.max(low + Math.round((x - low) / step) * step, low), high);
+  if (d.kind === 'float') {
+    if (d.log) return Math.min(Math.max(Math.exp(rng.uniform(Math.log(d.low), Math.log(d.high))), d.low), nextDown(d.high));
+    if (d.step !== null) {
+      const x = rng.uniform(d.low - d.step / 2, d.high + d.step / 2);
+      return Math.min(Math.max(roundHalfEven((x - d.low) / d.step) * d.step + d.low, d.low), d.high);
+    }
+    return Math.min(rng.uniform(d.low, d.high), nextDown(d.high));
+  }
+  if (d.log) {
+    const x = rng.uniform(Math.log(d.low - d.step / 2), Math.log(d.high + d.step / 2));
+    return Math.min(Math.max(roundHalfEven(Math.exp(x)), d.low), d.high);
+  }
+  const x = rng.uniform(d.low - d.step / 2, d.high + d.step / 2);
+  return Math.min(Math.max(Math.floor((x - d.low) / d.step + 0.5) * d.step + d.low, d.low), d.high);
 }
 
 export class RandomSampler implements Sampler {
-  rng: SeededRng;
+  rng: RandomState;
 
   constructor(options: { seed?: number } = {}) {
-    this.rng = new SeededRng(options.seed ?? 0);
+    this.rng = new RandomState(options.seed ?? 0);
   }
 
   sampleRelative(): Record<string, number> {
@@ -41,6 +56,6 @@ export class RandomSampler implements Sampler {
   }
 
   restore(state: unknown): void {
-    this.rng = new SeededRng((state as { rng: [number, number, number, number] }).rng);
+    this.rng = new RandomState((state as { rng: RandomStateSnapshot }).rng);
   }
 }

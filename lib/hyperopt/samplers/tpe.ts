@@ -1,5 +1,5 @@
-import { compatible, isSingle, type Distribution } from '../distributions';
-import { SeededRng } from '../rng';
+import { isSingle, type Distribution } from '../distributions';
+import { RandomState, type RandomStateSnapshot } from '../rng';
 import { TrialState, type FrozenTrial, type Study } from '../study';
 import { ParzenEstimator, type ParzenParameters } from './parzen';
 import { sampleUniform } from './random';
@@ -32,11 +32,14 @@ export function defaultWeights(n: number): number[] {
 
 /** Optuna 5.0's TPESampler defaults: multivariate and constant liar on, 10 startup trials, 24 EI candidates. */
 export class TPESampler implements Sampler {
-  rng: SeededRng;
+  /** The TPE draws; startup trials draw from `randomRng`, as Optuna's inner RandomSampler (same seed). */
+  rng: RandomState;
+  randomRng: RandomState;
   private o: Required<Omit<TPEOptions, 'seed'>>;
 
   constructor(options: TPEOptions = {}) {
-    this.rng = new SeededRng(options.seed ?? 0);
+    this.rng = new RandomState(options.seed ?? 0);
+    this.randomRng = new RandomState(options.seed ?? 0);
     this.o = {
       nStartupTrials: options.nStartupTrials ?? 10,
       nEiCandidates: options.nEiCandidates ?? 24,
@@ -54,17 +57,25 @@ export class TPESampler implements Sampler {
     return study.trials.filter((t) => t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED);
   }
 
-  /** Intersection of the finished trials' distributions (compatible, not single-valued). */
+  /**
+   * Optuna's IntersectionSearchSpace: the parameters every COMPLETE trial has with an identical
+   * distribution (PRUNED trials are not considered), single-valued ones dropped, sorted by name.
+   */
   relativeSearchSpace(study: Study): Record<string, Distribution> {
     let space: Record<string, Distribution> | undefined;
-    for (const t of this.finished(study)) {
+    for (const t of study.trials) {
+      if (t.state !== TrialState.COMPLETE) continue;
       if (!space) {
         space = { ...t.distributions };
         continue;
       }
-      for (const [k, d] of Object.entries(space)) if (!t.distributions[k] || !compatible(t.distributions[k]!, d)) delete space[k];
+      for (const [k, d] of Object.entries(space)) if (!t.distributions[k] || !sameDistribution(t.distributions[k]!, d)) delete space[k];
     }
-    return Object.fromEntries(Object.entries(space ?? {}).filter(([, d]) => !isSingle(d)));
+    return Object.fromEntries(
+      Object.entries(space ?? {})
+        .filter(([, d]) => !isSingle(d))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   }
 
   sampleRelative(study: Study, trial: FrozenTrial): Record<string, number> {
@@ -75,7 +86,7 @@ export class TPESampler implements Sampler {
   }
 
   sampleIndependent(study: Study, trial: FrozenTrial, name: string, d: Distribution): number {
-    if (this.finished(study).length < this.o.nStartupTrials) return sampleUniform(this.rng, d);
+    if (this.finished(study).length < this.o.nStartupTrials) return sampleUniform(this.randomRng, d);
     return this.sample(study, trial, { [name]: d })[name]!;
   }
 
@@ -101,11 +112,13 @@ export class TPESampler implements Sampler {
   }
 
   state(): unknown {
-    return { rng: this.rng.state() };
+    return { rng: this.rng.state(), random: this.randomRng.state() };
   }
 
   restore(state: unknown): void {
-    this.rng = new SeededRng((state as { rng: [number, number, number, number] }).rng);
+    const s = state as { rng: RandomStateSnapshot; random: RandomStateSnapshot };
+    this.rng = new RandomState(s.rng);
+    this.randomRng = new RandomState(s.random);
   }
 }
 
@@ -138,4 +151,11 @@ function prunedScore(t: FrozenTrial, sign: number): [number, number] {
   const step = Math.max(...steps);
   const v = t.intermediateValues[step]!;
   return [-step, Number.isNaN(v) ? Infinity : sign * v];
+}
+
+function sameDistribution(a: Distribution, b: Distribution): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'categorical') return JSON.stringify(a.choices) === JSON.stringify((b as typeof a).choices);
+  const o = b as typeof a;
+  return a.low === o.low && a.high === o.high && a.log === o.log && a.step === o.step;
 }

@@ -77,36 +77,71 @@ export function logGaussMass(a: number, b: number): number {
   return Math.log1p(-ndtr(a) - ndtr(-b));
 }
 
-/** x with log Φ(x) = y (y ≤ 0), by Newton's method from an asymptotic/logistic first guess. */
-export function ndtriExp(y: number): number {
-  const flipped = y > -1e-2;
-  const z = flipped ? Math.log(-Math.expm1(y)) : y;
-  let x = z < -5 ? -Math.sqrt(-2 * (z + LOG_SQRT_2PI)) : -(Math.sqrt(3) / Math.PI) * Math.log(Math.expm1(-z));
-  for (let i = 0; i < 100; i++) {
-    const logNdtrX = logNdtr(x);
-    const logPdf = -0.5 * x * x - LOG_SQRT_2PI;
-    const dx = (logNdtrX - z) * Math.exp(logNdtrX - logPdf);
-    x -= dx;
-    if (Math.abs(dx) < 1e-8 * Math.abs(x)) break;
+/** NumPy's `logaddexp`: log(eˣ + eʸ) without overflow. */
+export function logAddExp(x: number, y: number): number {
+  if (x === y) return x + Math.LN2;
+  const d = x - y;
+  return d > 0 ? x + Math.log1p(Math.exp(-d)) : d <= 0 ? y + Math.log1p(Math.exp(d)) : d;
+}
+
+/**
+ * x with log Φ(x) = y (y ≤ 0) for a batch, by Newton's method from an asymptotic/logistic first
+ * guess. As in Optuna, the whole batch iterates until every element has converged.
+ */
+export function ndtriExpBatch(ys: number[]): number[] {
+  const flipped = ys.map((y) => y > -1e-2);
+  const z = ys.map((y, i) => (flipped[i] ? Math.log(-Math.expm1(y)) : y));
+  const x = z.map((zi) => (zi < -5 ? -Math.sqrt(-2 * (zi + LOG_SQRT_2PI)) : -(Math.sqrt(3) / Math.PI) * Math.log(Math.expm1(-zi))));
+  for (let iter = 0; iter < 100; iter++) {
+    let converged = true;
+    for (let i = 0; i < x.length; i++) {
+      const logNdtrX = logNdtr(x[i]!);
+      const logPdf = -0.5 * x[i]! ** 2 - LOG_SQRT_2PI;
+      const dx = (logNdtrX - z[i]!) * Math.exp(logNdtrX - logPdf);
+      x[i]! -= dx;
+      if (!(Math.abs(dx) < 1e-8 * Math.abs(x[i]!))) converged = false;
+    }
+    if (converged) break;
   }
-  return flipped ? -x : x;
+  return x.map((xi, i) => (flipped[i] ? -xi : xi));
+}
+
+export function ndtriExp(y: number): number {
+  return ndtriExpBatch([y])[0]!;
+}
+
+/**
+ * Inverse CDF of standard normals truncated to [a_i, b_i] at quantiles q_i, solved as Optuna
+ * does: the left (a < 0) and right cases each as one batch, the right case mirrored to stay in
+ * the accurate left tail.
+ */
+export function ppfBatch(q: number[], a: number[], b: number[]): number[] {
+  const out = new Array<number>(q.length);
+  const left: number[] = [];
+  const right: number[] = [];
+  q.forEach((_, i) => (a[i]! < 0 ? left : right).push(i));
+  const solve = (idx: number[], sign: 1 | -1) => {
+    if (!idx.length) return;
+    const ys = idx.map((i) => {
+      const logMass = logGaussMass(a[i]!, b[i]!);
+      return sign === 1 ? logAddExp(logNdtr(a[i]!), Math.log(q[i]!) + logMass) : logAddExp(logNdtr(-b[i]!), Math.log1p(-q[i]!) + logMass);
+    });
+    ndtriExpBatch(ys).forEach((x, j) => (out[idx[j]!] = sign * x));
+  };
+  solve(left, 1);
+  solve(right, -1);
+  for (let i = 0; i < q.length; i++) {
+    if (q[i] === 0) out[i] = a[i]!;
+    if (q[i] === 1) out[i] = b[i]!;
+    if (a[i] === b[i]) out[i] = NaN;
+  }
+  return out;
 }
 
 /** Inverse CDF of the standard normal truncated to [a, b], at quantile q. */
 export function ppf(q: number, a: number, b: number): number {
   if (a === b) return a;
-  const logMass = logGaussMass(a, b);
-  if (a < 0) {
-    const logQ = Math.log(q);
-    const logLeft = logNdtr(a);
-    const m = Math.max(logLeft, logQ + logMass);
-    return ndtriExp(m + Math.log(Math.exp(logLeft - m) + Math.exp(logQ + logMass - m)));
-  }
-  // Right side: mirror to keep the computation in the accurate left tail.
-  const logQ = Math.log1p(-q);
-  const logLeft = logNdtr(-b);
-  const m = Math.max(logLeft, logQ + logMass);
-  return -ndtriExp(m + Math.log(Math.exp(logLeft - m) + Math.exp(logQ + logMass - m)));
+  return ppfBatch([q], [a], [b])[0]!;
 }
 
 /** Draw from N(mu, sigma²) truncated to [low, high]. */

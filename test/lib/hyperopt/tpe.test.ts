@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeSigmas, defaultGamma, defaultWeights, floatDistribution, intDistribution, categoricalDistribution,
-  MedianPruner, ParzenEstimator, RandomSampler, SearchSpaceError, SeededRng, Study, TPESampler, TrialState, contains,
+  MedianPruner, ParzenEstimator, RandomSampler, SearchSpaceError, RandomState, Study, TPESampler, TrialState, contains,
 } from '../../../lib/hyperopt';
 import { ks2samp } from '../../../lib/drift';
 import { runPythonJson } from '../../support/python';
@@ -82,7 +82,7 @@ print(json.dumps(pe.log_pdf({k: np.array(v, dtype=float) for k, v in c['pts'].it
   it("draws from the same mixture as Optuna's sampler (two-sample KS on 5,000 draws per dimension)", () => {
     const obs = { x: [0.3, -1.2, 2.5, 0.31, 4.0, -3.3, 4.9, 4.95], lr: [0.001, 0.2, 0.05, 0.0003, 0.9, 0.01, 0.5, 0.0001] };
     const space = { x: floatDistribution(-5, 5), lr: floatDistribution(1e-4, 1, { log: true }) };
-    const ours = new ParzenEstimator(obs, space, defaultWeights(8), { priorWeight: 1, considerMagicClip: true, considerEndpoints: false }).sample(new SeededRng(1), 5000);
+    const ours = new ParzenEstimator(obs, space, defaultWeights(8), { priorWeight: 1, considerMagicClip: true, considerEndpoints: false }).sample(new RandomState(1), 5000);
     const ref = runPythonJson<Record<string, number[]>>(
       `import json, sys, numpy as np
 from optuna.distributions import FloatDistribution
