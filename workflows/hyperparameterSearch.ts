@@ -15,6 +15,8 @@ export interface SearchInput {
   parallel: number;
   /** Wall-clock limit in ms for starting new trials. */
   timeoutMs?: number;
+  /** Time limit of one trial (all its folds, retries included); a trial over it is FAIL. Default 1 h. */
+  trialTimeoutMs?: number;
   /** Trials started per workflow run before continuing as new (default 40). */
   trialsPerRun?: number;
   /** Carried across continue-as-new. */
@@ -23,7 +25,7 @@ export interface SearchInput {
 
 export interface SearchStatus {
   studyName: string;
-  trials: { number: number; state: string; value: number | null; params: Record<string, unknown>; folds: number }[];
+  trials: { number: number; state: string; value: number | null; params: Record<string, unknown>; folds: number; reason?: string }[];
   best: { number: number; value: number; params: Record<string, unknown> } | null;
   finished: boolean;
 }
@@ -42,12 +44,16 @@ export interface SearchResult {
 
 export const hpoStatusQuery = defineQuery<SearchStatus>('hpoStatus');
 
-const folds = proxyActivities<Activities>({
-  startToCloseTimeout: '20m',
-  heartbeatTimeout: '1m',
-  // A fold that keeps failing marks its trial FAIL; the search goes on.
-  retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+/** A fold activity whose schedule-to-close timeout is what is left of its trial's time budget. */
+const foldWithin = (remainingMs: number) =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '20m',
+    scheduleToCloseTimeout: Math.max(1, Math.round(remainingMs)),
+    heartbeatTimeout: '1m',
+    // A fold that keeps failing (or runs out of its trial's time) marks its trial FAIL; the search goes on.
+    retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  }).evaluateFold;
+const DEFAULT_TRIAL_TIMEOUT_MS = 3_600_000;
 const io = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] } });
 
 const N_FOLDS = 4;
@@ -89,7 +95,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     const best = done.length ? study.bestTrial : null;
     return {
       studyName,
-      trials: study.trials.map((t) => ({ number: t.number, state: TrialState[t.state], value: t.value, params: externalParams(t), folds: foldsDone.get(t.number) ?? Object.keys(t.intermediateValues).length })),
+      trials: study.trials.map((t) => ({ number: t.number, state: TrialState[t.state], value: t.value, params: externalParams(t), folds: foldsDone.get(t.number) ?? Object.keys(t.intermediateValues).length, ...(t.failReason ? { reason: t.failReason } : {}) })),
       best: best ? { number: best.number, value: best.value!, params: externalParams(best) } : null,
       finished,
     };
@@ -97,10 +103,14 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
 
   const runTrial = async (trial: Trial) => {
     const params = suggestXgboostParams(trial, space);
+    const budget = input.trialTimeoutMs ?? DEFAULT_TRIAL_TIMEOUT_MS;
+    const trialStart = Date.now();
     let sum = 0;
     try {
       for (let k = 0; k < N_FOLDS; k++) {
-        const r = await folds.evaluateFold({ features: featureSet, config: input.config, params, fold: k });
+        const remaining = budget - (Date.now() - trialStart);
+        if (remaining <= 0) throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${k} of ${N_FOLDS} folds`);
+        const r = await foldWithin(remaining)({ features: featureSet, config: input.config, params, fold: k });
         sum += r.logLoss;
         foldsDone.set(trial.number, k + 1);
         trial.report(k, sum / (k + 1));
@@ -111,7 +121,9 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
       }
       study.tell(trial, sum / N_FOLDS);
     } catch (err) {
-      study.tell(trial, { state: TrialState.FAIL, reason: String((err as Error).message ?? err) });
+      const cause = (err as { cause?: { timeoutType?: unknown } }).cause;
+      const reason = cause && 'timeoutType' in cause ? `trial exceeded its time limit of ${budget / 1000} s (fold timed out)` : String((err as Error).message ?? err);
+      study.tell(trial, { state: TrialState.FAIL, reason });
       log.warn('trial failed', { trial: trial.number, error: String(err) });
     }
   };
@@ -136,7 +148,11 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   }
 
   const done = study.trials.filter((t) => t.state === TrialState.COMPLETE);
-  if (!done.length) throw new Error(`no trial of ${study.trials.length} completed; see the failed trials in the hpoStatus query`);
+  if (!done.length) {
+    // A failure of the search, not of the workflow task (which Temporal would retry forever).
+    const reasons = [...new Set(study.trials.map((t) => t.failReason).filter(Boolean))].slice(0, 3).join('; ');
+    throw ApplicationFailure.nonRetryable(`no trial of ${study.trials.length} completed${reasons ? ` (${reasons})` : ''}; see \`trainctl hpo status ${info.workflowId}\``, 'SearchFailed');
+  }
   const best = study.bestTrial;
   const hp: Hyperparams = toHyperparams(externalParams(best) as Record<string, number>);
   const written = await io.writeSearchResults({ runId: info.workflowId, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });

@@ -16,9 +16,10 @@ export function addHpoCommand(program: Command): void {
       .argument('[runId]', 'the search to show')
       .option('--parallel <k>', 'trials evaluated at once', '2')
       .option('--timeout <duration>', 'stop starting new trials after this long (e.g. 30m, 2h)')
+      .option('--trial-timeout <duration>', 'time limit of one trial, all its folds included; a trial over it is recorded as FAIL', '1h')
       .option('--wait', 'wait for the search to finish and print the best parameters')
       .option('--json', 'machine-readable output'),
-  ).action(async (action: string | undefined, runId: string | undefined, o: RunFlags & { parallel: string; timeout?: string; wait?: boolean; json?: boolean }) => {
+  ).action(async (action: string | undefined, runId: string | undefined, o: RunFlags & { parallel: string; timeout?: string; trialTimeout: string; wait?: boolean; json?: boolean }) => {
     if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <runId>\``);
     // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
     const search = action === 'status' ? undefined : searchInput(o);
@@ -29,16 +30,16 @@ export function addHpoCommand(program: Command): void {
         const s = await client.workflow.getHandle(runId).query(hpoStatusQuery);
         if (o.json) return console.log(JSON.stringify(s, null, 2));
         console.log(`study ${s.studyName}${s.finished ? ' (finished)' : ''}`);
-        for (const t of s.trials) console.log(`  #${String(t.number).padEnd(4)} ${t.state.padEnd(9)} ${t.value === null ? '—'.padEnd(8) : t.value.toFixed(4).padEnd(8)} folds ${t.folds}  ${JSON.stringify(t.params)}`);
+        for (const t of s.trials) console.log(`  #${String(t.number).padEnd(4)} ${t.state.padEnd(9)} ${t.value === null ? '—'.padEnd(8) : t.value.toFixed(4).padEnd(8)} folds ${t.folds}  ${JSON.stringify(t.params)}${t.reason ? `  (${t.reason})` : ''}`);
         if (s.best) console.log(`best: trial ${s.best.number}, log loss ${s.best.value.toFixed(4)} ${JSON.stringify(s.best.params)}`);
         return;
       }
-      const { config, parallel, timeoutMs } = search;
+      const { config, parallel, timeoutMs, trialTimeoutMs } = search;
       const id = `hpo-${config.modelName}-${Date.now()}`;
       const handle = await client.workflow.start(hyperparameterSearch, {
         taskQueue: settings.taskQueue,
         workflowId: id,
-        args: [{ config, trials: config.trials, parallel, timeoutMs }],
+        args: [{ config, trials: config.trials, parallel, timeoutMs, trialTimeoutMs }],
         staticSummary: `TPE search for ${config.modelName}: ${config.trials} trials, ${parallel} at a time`,
       });
       if (!o.wait) return console.log(o.json ? JSON.stringify({ runId: id }) : `Started ${id}\nWeb UI: ${workflowUiLink(settings, id)}\nStatus: npx trainctl hpo status ${id}`);
@@ -53,11 +54,13 @@ export function addHpoCommand(program: Command): void {
   });
 }
 
-function searchInput(o: RunFlags & { parallel: string; timeout?: string }) {
+function searchInput(o: RunFlags & { parallel: string; timeout?: string; trialTimeout: string }) {
   const config = buildConfig(configFromFlags(o));
   const parallel = Number(o.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) throw new ConfigError(`--parallel expects 1–32, got "${o.parallel}"`);
   const timeoutMs = o.timeout === undefined ? undefined : parseDurationMs(o.timeout);
   if (o.timeout !== undefined && timeoutMs === undefined) throw new ConfigError(`--timeout "${o.timeout}" must look like 30m, 2h or 1d`);
-  return { config, parallel, timeoutMs };
+  const trialTimeoutMs = parseDurationMs(o.trialTimeout);
+  if (trialTimeoutMs === undefined) throw new ConfigError(`--trial-timeout "${o.trialTimeout}" must look like 90s, 10m or 1h`);
+  return { config, parallel, timeoutMs, trialTimeoutMs };
 }

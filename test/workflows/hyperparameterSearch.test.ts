@@ -86,6 +86,26 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
     });
   }, 120_000);
 
+  it('records a trial over its time limit as FAIL with the reason, and goes on to the next', async () => {
+    const taskQueue = uniqueTaskQueue('hpo-trial-timeout');
+    const paths = tempPaths();
+    const worker = await createTrainingWorker({
+      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
+      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
+    });
+    const config = resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' });
+    await worker.runUntil(async () => {
+      // 1 ms cannot hold a fold (an activity round trip alone takes longer): every trial times out.
+      const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-tt-${Date.now().toString(36)}`, args: [{ config, trials: 3, parallel: 1, trialTimeoutMs: 1 }] });
+      await expect(handle.result()).rejects.toThrow();
+      const status = await handle.query(hpoStatusQuery);
+      expect(status.trials.map((x) => x.state)).toEqual(['FAIL', 'FAIL', 'FAIL']);
+      for (const trial of status.trials) expect(trial.reason).toMatch(/trial exceeded its time limit of 0.001 s/);
+      const failure = await handle.result().catch((e: { cause?: { message?: string } }) => e.cause?.message);
+      expect(failure).toMatch(/no trial of 3 completed/);
+    });
+  }, 120_000);
+
   it('resumes after its worker is killed mid-search, with no trial lost or duplicated', async () => {
     const taskQueue = uniqueTaskQueue('hpo-kill');
     const paths = tempPaths();
