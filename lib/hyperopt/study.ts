@@ -52,9 +52,7 @@ export class Study {
   ask(): Trial {
     const frozen: FrozenTrial = { number: this.trials.length, state: TrialState.RUNNING, params: {}, distributions: {}, value: null, intermediateValues: {}, systemAttrs: {}, userAttrs: {} };
     this.trials.push(frozen);
-    const trial = new Trial(this, frozen);
-    trial.relative = this.sampler.sampleRelative(this, frozen);
-    return trial;
+    return new Trial(this, frozen);
   }
 
   /** Finish a trial: a number → COMPLETE (NaN → FAIL with the reason), or an explicit state. */
@@ -142,8 +140,7 @@ export function externalParams(t: FrozenTrial): Record<string, CategoricalChoice
 }
 
 export class Trial {
-  /** Jointly sampled values for this trial (multivariate TPE), filled by the study at ask(). */
-  relative: Record<string, number> = {};
+  private relativeParams: Record<string, number> | undefined;
 
   constructor(
     private readonly study: Study,
@@ -152,6 +149,15 @@ export class Trial {
 
   get number(): number {
     return this.frozen.number;
+  }
+
+  /**
+   * Jointly sampled values (multivariate TPE), drawn lazily at the first suggestion that needs a
+   * sampler — as Optuna does, so trials asked together see each other's draws under constant liar.
+   */
+  get relative(): Record<string, number> {
+    this.relativeParams ??= this.study.sampler.sampleRelative(this.study, this.frozen);
+    return this.relativeParams;
   }
 
   suggestFloat(name: string, low: number, high: number, o: { log?: boolean; step?: number | null } = {}): number {

@@ -1,4 +1,4 @@
-import { isSingle, type Distribution } from '../distributions';
+import { isSingle, toExternal, toInternal, type Distribution } from '../distributions';
 import { RandomState, type RandomStateSnapshot } from '../rng';
 import { TrialState, type FrozenTrial, type Study } from '../study';
 import { ParzenEstimator, type ParzenParameters } from './parzen';
@@ -17,6 +17,9 @@ export interface TPEOptions {
   gamma?: (n: number) => number;
   weights?: (n: number) => number[];
 }
+
+const RELATIVE_KEY = 'tpe:relative_params';
+const RELATIVE_CHUNK = 2045;
 
 /** gamma(n) = min(ceil(0.1·n), 25). */
 export const defaultGamma = (n: number) => Math.min(Math.ceil(0.1 * n), 25);
@@ -82,7 +85,14 @@ export class TPESampler implements Sampler {
     if (!this.o.multivariate) return {};
     const space = this.relativeSearchSpace(study);
     if (Object.keys(space).length === 0 || this.finished(study).length < this.o.nStartupTrials) return {};
-    return this.sample(study, trial, space);
+    const params = this.sample(study, trial, space);
+    if (this.o.constantLiar) {
+      // Published as Optuna does (system attrs `tpe:relative_params:<i>`, JSON of external values in
+      // chunks), so other trials asked meanwhile count this one's draw among the "above" trials.
+      const json = JSON.stringify(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, toExternal(space[k]!, v)])));
+      for (let i = 0; i * RELATIVE_CHUNK < json.length; i++) trial.systemAttrs[`${RELATIVE_KEY}:${i}`] = json.slice(i * RELATIVE_CHUNK, (i + 1) * RELATIVE_CHUNK);
+    }
+    return params;
   }
 
   sampleIndependent(study: Study, trial: FrozenTrial, name: string, d: Distribution): number {
@@ -97,8 +107,9 @@ export class TPESampler implements Sampler {
     const [below, above] = splitTrials(study, trials, this.o.gamma(n));
     const p: ParzenParameters = { priorWeight: this.o.priorWeight, considerMagicClip: this.o.considerMagicClip, considerEndpoints: this.o.considerEndpoints };
     const build = (ts: FrozenTrial[]) => {
-      const usable = ts.filter((t) => Object.keys(space).every((k) => k in t.params));
-      const obs = Object.fromEntries(Object.keys(space).map((k) => [k, usable.map((t) => t.params[k]!)]));
+      const params = ts.map((t) => this.paramsOf(t, space));
+      const usable = params.filter((p) => Object.keys(space).every((k) => k in p));
+      const obs = Object.fromEntries(Object.keys(space).map((k) => [k, usable.map((p) => p[k]!)]));
       return new ParzenEstimator(obs, space, this.o.weights(usable.length), p);
     };
     const l = build(below);
@@ -109,6 +120,26 @@ export class TPESampler implements Sampler {
     let best = 0;
     for (let i = 1; i < ll.length; i++) if (ll[i]! - lg[i]! > ll[best]! - lg[best]!) best = i;
     return Object.fromEntries(Object.keys(space).map((k) => [k, candidates[k]![best]!]));
+  }
+
+  /** A trial's internal values; a running trial's also include its published relative draw. */
+  private paramsOf(t: FrozenTrial, space: Record<string, Distribution>): Record<string, number> {
+    if (t.state !== TrialState.RUNNING || !this.o.multivariate) return t.params;
+    let json = '';
+    for (let i = 0; typeof t.systemAttrs[`${RELATIVE_KEY}:${i}`] === 'string'; i++) json += t.systemAttrs[`${RELATIVE_KEY}:${i}`] as string;
+    if (!json) return t.params;
+    let relative: Record<string, unknown>;
+    try {
+      relative = JSON.parse(json) as Record<string, unknown>;
+    } catch {
+      return t.params;
+    }
+    const internal: Record<string, number> = {};
+    for (const [k, v] of Object.entries(relative)) {
+      const d = space[k] ?? t.distributions[k];
+      if (d) internal[k] = toInternal(d, v);
+    }
+    return { ...internal, ...t.params };
   }
 
   state(): unknown {

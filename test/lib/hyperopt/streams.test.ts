@@ -85,14 +85,14 @@ def objective(t):
     return (x2 - (5.1 / (4 * math.pi ** 2)) * x1 ** 2 + (5 / math.pi) * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
 `;
 
-function optunaTrials(objectiveSource: string, sampler: string, seeds: number[], trials: number) {
+function optunaTrials(objectiveSource: string, sampler: string, seeds: number[], trials: number, options = '') {
   return runPythonJson<Record<string, unknown>[][]>(
     `import json, optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 ${objectiveSource}
 out = []
 for seed in ${JSON.stringify(seeds)}:
-    study = optuna.create_study(sampler=optuna.samplers.${sampler}(seed=seed))
+    study = optuna.create_study(sampler=optuna.samplers.${sampler}(seed=seed${options}))
     study.optimize(objective, n_trials=${trials})
     out.append([t.params for t in study.trials])
 print(json.dumps(out))`,
@@ -126,6 +126,52 @@ describe('same seed, same trials as Optuna 5.0', () => {
     ours.forEach((trials, s) => trials.forEach((params, i) => {
       for (const [k, v] of Object.entries(theirs[s]![i]!)) expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
     }));
+  });
+
+  it('TPESampler in independent (univariate) mode and without constant liar, with a non-default start-up', async () => {
+    const seeds = [0, 7];
+    const theirs = optunaTrials(BRANIN_PY, 'TPESampler', seeds, 60, ', multivariate=False, constant_liar=False, n_startup_trials=5, n_ei_candidates=10');
+    const ours = await ourTrials(branin, (seed) => new TPESampler({ seed, multivariate: false, constantLiar: false, nStartupTrials: 5, nEiCandidates: 10 }), seeds, 60);
+    ours.forEach((trials, s) => trials.forEach((params, i) => {
+      for (const [k, v] of Object.entries(theirs[s]![i]!)) expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
+    }));
+  });
+
+  it('TPESampler with trials in flight (constant liar): batches of 3 asked together, suggestions interleaved', async () => {
+    const seeds = [0, 2];
+    const theirs = runPythonJson<Record<string, unknown>[][]>(
+      `import json, optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+${BRANIN_PY}
+out = []
+for seed in ${JSON.stringify(seeds)}:
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+    for r in range(15):
+        ts = [study.ask() for _ in range(3)]
+        if r % 2:
+            # interleaved: every trial draws x1 before any draws x2
+            for t in ts:
+                t.suggest_float('x1', -5, 10)
+            values = [objective(t) for t in reversed(ts)][::-1]
+        else:
+            values = [objective(t) for t in ts]
+        for t, v in zip(ts, values):
+            study.tell(t, v)
+    out.append([t.params for t in study.trials])
+print(json.dumps(out))`,
+    );
+    for (const [s, seed] of seeds.entries()) {
+      const study = new Study('minimize', new TPESampler({ seed }));
+      for (let r = 0; r < 15; r++) {
+        const ts = [study.ask(), study.ask(), study.ask()];
+        if (r % 2) for (const t of ts) t.suggestFloat('x1', -5, 10);
+        const values = r % 2 ? [...ts].reverse().map(branin).reverse() : ts.map(branin);
+        ts.forEach((t, i) => study.tell(t, values[i]!));
+      }
+      study.trials.map(externalParams).forEach((params, i) => {
+        for (const [k, v] of Object.entries(theirs[s]![i]!)) expect(close(params[k], v), `seed ${seed} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
+      });
+    }
   });
 
   it('TPESampler on a mixed space: identical through the random start-up and into TPE', async () => {
