@@ -9,6 +9,11 @@ import { runPythonJson } from '../support/python';
 import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 
 let t: TemporalTestContext;
+const searchWorker = (taskQueue: string, paths: ReturnType<typeof tempPaths>) =>
+  createTrainingWorker({
+    connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
+    deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
+  });
 beforeAll(async () => {
   t = await connectTestTemporal();
 });
@@ -18,10 +23,7 @@ describe('hyperparameterSearch', () => {
   it('runs TPE trials as fold activities in parallel, survives continue-as-new, writes the best params and an Optuna journal', async () => {
     const taskQueue = uniqueTaskQueue('hpo');
     const paths = tempPaths();
-    const worker = await createTrainingWorker({
-      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
-      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
-    });
+    const worker = await searchWorker(taskQueue, paths);
     await worker.runUntil(async () => {
       // A configured search space: narrower trees than the default and a fixed subsample.
       const searchSpace = { max_depth: { low: 2, high: 4 }, n_estimators: { low: 20, high: 60, step: 10 }, subsample: { low: 0.8, high: 0.8 } };
@@ -68,10 +70,7 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
   it('refuses a bad search space before any trial runs, as a non-retryable configuration error', async () => {
     const taskQueue = uniqueTaskQueue('hpo-bad-space');
     const paths = tempPaths();
-    const worker = await createTrainingWorker({
-      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
-      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
-    });
+    const worker = await searchWorker(taskQueue, paths);
     // The CLI validates this too (exit 3); here the workflow is started directly, as from another client.
     expect(() => resolvePipelineConfig({ searchSpace: { max_depth: { low: 8, high: 3 } } })).toThrow(/max_depth.*low 8/);
     const config = { ...resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' }), searchSpace: { max_depth: { low: 8, high: 3 }, learning_rate: { low: 0, high: 0.3, log: true } } };
@@ -89,10 +88,7 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
   it('records a trial over its time limit as FAIL with the reason, and goes on to the next', async () => {
     const taskQueue = uniqueTaskQueue('hpo-trial-timeout');
     const paths = tempPaths();
-    const worker = await createTrainingWorker({
-      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
-      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
-    });
+    const worker = await searchWorker(taskQueue, paths);
     const config = resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' });
     await worker.runUntil(async () => {
       // 1 ms cannot hold a fold (an activity round trip alone takes longer): every trial times out.
@@ -123,10 +119,7 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       await new Promise((r) => setTimeout(r, 200));
     }
     child.kill('SIGKILL');
-    const worker = await createTrainingWorker({
-      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
-      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
-    });
+    const worker = await searchWorker(taskQueue, paths);
     const [result, status] = await worker.runUntil(async () => [await handle.result(), await handle.query(hpoStatusQuery)] as const);
     expect(result.completed + result.pruned + result.failed).toBe(6);
     expect(status.trials.map((x) => x.number)).toEqual([0, 1, 2, 3, 4, 5]);
