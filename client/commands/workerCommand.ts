@@ -3,6 +3,7 @@ import type { LevelWithSilent } from 'pino';
 import { resolvePaths } from '../../lib/config/paths';
 import { resolveTemporalSettings } from '../../lib/config/temporal';
 import { createLogger, temporalLoggerFromPino } from '../../lib/log';
+import { checkMlflowEnv } from '../../lib/mlflow';
 import { ConfigError } from '../../lib/util/errors';
 import { createTrainingWorker } from '../../workers/worker';
 
@@ -18,6 +19,8 @@ export interface RunningWorker {
 export async function runWorkerUntilSignal(options: { logLevel?: LevelWithSilent; onStopped?: () => Promise<void> | void } = {}): Promise<RunningWorker> {
   const paths = resolvePaths();
   const settings = resolveTemporalSettings();
+  // A malformed tracking URI is a configuration error at start-up, not a warning in every run.
+  checkMlflowEnv(process.env);
   const logger = createLogger({ level: options.logLevel ?? 'info', logsDir: paths.logsDir });
   Runtime.install({
     logger: temporalLoggerFromPino(logger),

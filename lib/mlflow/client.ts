@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../util/errors';
 
 export class MlflowError extends Error {
   constructor(readonly status: number | undefined, readonly errorCode: string | undefined, message: string) {
@@ -185,6 +186,26 @@ export class MlflowClient {
 /** The client when MLFLOW_TRACKING_URI is set, else null (tracking off). */
 export function mlflowFromEnv(env: Record<string, string | undefined>, options?: { fetch?: typeof fetch }): MlflowClient | null {
   return env.MLFLOW_TRACKING_URI ? new MlflowClient(env.MLFLOW_TRACKING_URI, options) : null;
+}
+
+/** At start-up: a malformed MLFLOW_TRACKING_URI is a configuration error, not a warning in every run. */
+export function checkMlflowEnv(env: Record<string, string | undefined>): void {
+  const problem = env.MLFLOW_TRACKING_URI ? trackingUriProblem(env.MLFLOW_TRACKING_URI) : undefined;
+  if (problem) throw new ConfigError(problem);
+}
+
+/** Why MLFLOW_TRACKING_URI cannot be used (only an MLflow server over http(s) is supported), or undefined. */
+export function trackingUriProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `MLFLOW_TRACKING_URI "${uri}" is not a URL: use the tracking server's address, e.g. http://127.0.0.1:5000`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `MLFLOW_TRACKING_URI "${uri}" uses ${url.protocol.replace(':', '')}: trainctl talks to an MLflow tracking server over http(s), e.g. http://127.0.0.1:5000`;
+  }
+  return undefined;
 }
 
 export interface TrackingOutcome<T> {

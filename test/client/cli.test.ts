@@ -180,5 +180,12 @@ describe('trainctl CLI', () => {
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toContain('Cannot reach Temporal at 127.0.0.1:1');
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    const badMlflow = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, [bin, 'worker'], { env: { ...process.env, TEMPORAL_ADDRESS: t.address, MLFLOW_TRACKING_URI: 'localhost:5000' }, timeout: 30_000 }, (err, _o, stderr) =>
+        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stderr }),
+      ),
+    );
+    expect(badMlflow.code).toBe(3);
+    expect(badMlflow.stderr).toMatch(/MLFLOW_TRACKING_URI "localhost:5000" uses localhost: trainctl talks to an MLflow tracking server over http\(s\)/);
   }, 60_000);
 });

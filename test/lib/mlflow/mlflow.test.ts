@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MlflowClient, mlflowFromEnv, moveChampion, trackCandidate } from '../../../lib/mlflow';
+import { checkMlflowEnv, MlflowClient, mlflowFromEnv, moveChampion, trackCandidate } from '../../../lib/mlflow';
+import { ConfigError } from '../../../lib/util/errors';
 import { startMlflowServer, type MlflowServer } from '../../support/mlflowServer';
 
 let server: MlflowServer;
@@ -64,6 +65,14 @@ describe('MLflow tracking and registry (real server on loopback)', () => {
     const missing = await moveChampion(client, 'direction-classifier', 'v9.0.0');
     expect(missing.ok).toBe(false);
     expect(missing.error).toContain('v9.0.0');
+  });
+
+  it('refuses a malformed tracking URI at start-up with the reason', () => {
+    expect(() => checkMlflowEnv({})).not.toThrow();
+    expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: 'http://127.0.0.1:5000' })).not.toThrow();
+    expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: '127.0.0.1:5000/' })).toThrow(/is not a URL: use the tracking server's address/);
+    expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: 'file:///tmp/mlruns' })).toThrow(/uses file: trainctl talks to an MLflow tracking server over http\(s\)/);
+    expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: 'databricks' })).toThrow(ConfigError);
   });
 
   it('reports an unreachable server instead of throwing, and is off without MLFLOW_TRACKING_URI', async () => {
