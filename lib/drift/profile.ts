@@ -19,6 +19,12 @@ export interface ReferenceProfile {
   positiveRate?: number;
 }
 
+/** At most k evenly spaced order statistics of sorted values (all of them when there are ≤ k). */
+export function orderStatistics(sorted: ArrayLike<number>, k: number): number[] {
+  const m = Math.min(k, sorted.length);
+  return Array.from({ length: m }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, m - 1))]!);
+}
+
 export function profileColumn(values: ArrayLike<number>, nBins = 10, sampleSize = 2000): ColumnProfile {
   const edges = quantileEdges(values, nBins);
   const { fractions, n, nan } = binFractions(values, edges);
@@ -28,8 +34,7 @@ export function profileColumn(values: ArrayLike<number>, nBins = 10, sampleSize 
   const mean = n ? sum / n : NaN;
   let sq = 0;
   for (const v of sorted) sq += (v - mean) ** 2;
-  const k = Math.min(sampleSize, sorted.length);
-  const sample = Array.from({ length: k }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, k - 1))]!);
+  const sample = orderStatistics(sorted, sampleSize);
   return { edges, fractions, n, nan, mean, std: n > 1 ? Math.sqrt(sq / (n - 1)) : NaN, sample };
 }
 

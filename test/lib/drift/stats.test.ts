@@ -79,4 +79,23 @@ describe('checkDrift', () => {
     const moderate = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [normal(2000, 40, 0.35), normal(2000, 41)] } });
     expect(moderate.status).toBe('warning');
   });
+
+  it('checks a window of more than 10,000 rows (KS on 10,000 evenly spaced order statistics, checked against SciPy)', () => {
+    const big = normal(25_000, 42, 0.05);
+    const r = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [big, normal(25_000, 43)] } });
+    expect(r.rows).toBe(25_000);
+    const sorted = [...big].sort((x, y) => x - y);
+    const current = Array.from({ length: 10_000 }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / 9_999)]!);
+    const scipy = runPythonJson<{ statistic: number; pvalue: number }>(
+      `import json, sys
+from scipy.stats import ks_2samp
+d = json.load(sys.stdin)
+r = ks_2samp(d['ref'], d['cur'], method='exact')
+print(json.dumps(dict(statistic=float(r.statistic), pvalue=float(r.pvalue))))`,
+      { ref: ref.features.a!.sample, cur: current },
+    );
+    expect(r.features[0]!.ks).toBeCloseTo(scipy.statistic, 12);
+    expect(Math.abs(r.features[0]!.pValue! - scipy.pvalue)).toBeLessThan(1e-9 + 1e-6 * scipy.pvalue);
+    expect(() => ks2samp(big, normal(100, 44))).toThrow(/up to 10,000 values a side/);
+  });
 });
