@@ -78,6 +78,14 @@ export function parseHoldout(text: string): { months?: number; days?: number } {
   return m[2] === 'm' ? { months: n } : { days: m[2] === 'w' ? n * 7 : n };
 }
 
+/** Calendar months back, clamped to the target month's last day (31 May − 3 months = 29 Feb 2024, not 2 March). */
+export function subtractMonths(d: Date, months: number): Date {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() - months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)));
+}
+
 /**
  * The last `holdout` of the data is kept for validation only. Training ends `purgeGap` trading
  * days before it, so no training label (which looks `purgeGap` days ahead) peeks into the holdout.
@@ -87,9 +95,7 @@ export function splitHoldout(o: { dates: string[]; holdout: string; purgeGap: nu
   if (days.length === 0) throw new ValidationError('no labelled rows to split into training and holdout');
   const last = new Date(`${days[days.length - 1]}T00:00:00Z`);
   const span = parseHoldout(o.holdout);
-  const cut = new Date(last);
-  if (span.months) cut.setUTCMonth(cut.getUTCMonth() - span.months);
-  else cut.setUTCDate(cut.getUTCDate() - span.days!);
+  const cut = span.months ? subtractMonths(last, span.months) : new Date(last.getTime() - span.days! * 86_400_000);
   const cutIso = cut.toISOString().slice(0, 10);
   const firstHoldout = days.findIndex((d) => d > cutIso);
   if (firstHoldout <= o.purgeGap) {

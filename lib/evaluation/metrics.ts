@@ -27,7 +27,8 @@ export function classificationMetrics(yTrue: ArrayLike<number>, proba: ArrayLike
   for (let i = 0; i < n; i++) {
     const y = yTrue[i]!;
     const p = proba[i]!;
-    const pred = p >= threshold ? 1 : 0;
+    // Up when P(up) > threshold: the backtest's long rule and XGBClassifier.predict (0.5 itself is "down").
+    const pred = p > threshold ? 1 : 0;
     if (pred === 1) y === 1 ? tp++ : fp++;
     else y === 1 ? fn++ : tn++;
     const c = Math.min(Math.max(p, EPS), 1 - EPS);

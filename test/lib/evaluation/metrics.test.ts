@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classificationMetrics, rocAuc, splitHoldout, walkForwardFolds } from '../../../lib/evaluation';
+import { classificationMetrics, rocAuc, splitHoldout, subtractMonths, walkForwardFolds } from '../../../lib/evaluation';
 import { ConfigError, ValidationError } from '../../../lib/util/errors';
 import { runPythonJson } from '../../support/python';
 
@@ -24,7 +24,7 @@ cases = json.load(sys.stdin)
 out = []
 for c in cases:
     y, p = c['y'], c['p']
-    pred = [1 if v >= 0.5 else 0 for v in p]
+    pred = [1 if v > 0.5 else 0 for v in p]  # as XGBClassifier.predict: 0.5 itself is 'down'
     out.append(dict(
         accuracy=m.accuracy_score(y, pred), precision=m.precision_score(y, pred, zero_division=0),
         recall=m.recall_score(y, pred, zero_division=0), f1=m.f1_score(y, pred, zero_division=0),
@@ -47,6 +47,14 @@ describe('classification metrics', () => {
     });
   });
 
+  it('calls p = threshold "down", like the backtest, which is flat there', () => {
+    const m = classificationMetrics([1, 0, 1, 0], [0.5, 0.5, 0.7, 0.2]);
+    expect(m.recall).toBeCloseTo(0.5, 15);
+    expect(m.precision).toBe(1);
+    const m2 = classificationMetrics([1, 0], [0.6, 0.6], 0.6);
+    expect(m2.recall).toBe(0);
+  });
+
   it('is NaN for AUC with a single class, and zero precision when nothing is predicted up', () => {
     expect(rocAuc([1, 1, 1], [0.2, 0.3, 0.4])).toBeNaN();
     const m = classificationMetrics([0, 1, 0], [0.1, 0.2, 0.3]);
@@ -57,6 +65,20 @@ describe('classification metrics', () => {
 });
 
 describe('walk-forward folds and holdout', () => {
+  it('subtracts calendar months like pandas DateOffset (clamped to the month end)', () => {
+    const dates = ['2024-05-31', '2024-03-31', '2023-05-31', '2024-12-31', '2024-01-15', '2025-03-30', '2024-08-31', '2024-02-29'];
+    const months = [3, 1, 3, 6, 1, 1, 6, 12];
+    const ref = runPythonJson<string[]>(
+      `import json, sys
+import pandas as pd
+c = json.load(sys.stdin)
+print(json.dumps([(pd.Timestamp(d) - pd.DateOffset(months=m)).strftime('%Y-%m-%d') for d, m in zip(c['d'], c['m'])]))`,
+      { d: dates, m: months },
+    );
+    expect(ref[0]).toBe('2024-02-29');
+    expect(dates.map((d, i) => subtractMonths(new Date(`${d}T00:00:00Z`), months[i]!).toISOString().slice(0, 10))).toEqual(ref);
+  });
+
   const days = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
   const dates = days.flatMap((d) => [d, d]); // two tickers per date
 
