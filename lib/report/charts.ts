@@ -47,7 +47,24 @@ export function lineChartSvg(o: {
   });
   const svg = chart.renderToSVGString();
   chart.dispose();
-  return svg;
+  return scopeIds(svg);
+}
+
+/**
+ * ECharts' SSR output names clip paths and classes after per-process counters (`zr0-…`, `zr1-cls-7`),
+ * so the same chart came out different on a retried activity. Name them after a hash of the chart
+ * instead: the same chart gives the same bytes, different charts in one page keep distinct ids.
+ */
+export function scopeIds(svg: string): string {
+  // Class numbers run on across charts too: renumber them in order of first appearance.
+  const classes = new Map<string, number>();
+  const normalised = svg.replace(/\bzr\d+-/g, 'zr-').replace(/\bzr-cls-(\d+)\b/g, (_, n: string) => {
+    if (!classes.has(n)) classes.set(n, classes.size);
+    return `zr-cls-${classes.get(n)!}`;
+  });
+  let h = 0x811c9dc5;
+  for (let i = 0; i < normalised.length; i++) h = Math.imul(h ^ normalised.charCodeAt(i), 0x01000193);
+  return normalised.replace(/\bzr-/g, `c${(h >>> 0).toString(36)}-`);
 }
 
 /** PNG of an SVG (resvg), with the system's fonts; DejaVu ships with Debian's fonts-dejavu-core. */

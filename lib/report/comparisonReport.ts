@@ -59,6 +59,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
   const equitySvg = lineChartSvg({
     title: `Equity on the holdout (${r.dataWindow.holdoutStart} … ${r.dataWindow.holdoutEnd}), costs included`,
     categories: r.equity.dates,
+    yName: 'equity (× start)',
     series: [
       { name: `candidate ${r.version}`, color: '#1f77b4', data: r.equity.candidate },
       ...(r.equity.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', data: r.equity.production }] : []),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../lib/backtest';
 import { classificationMetrics, rocCurve } from '../../../lib/evaluation';
 import { writeComparisonReport } from '../../../lib/report';
+import { lineChartSvg } from '../../../lib/report/charts';
 import { evaluatePromotion } from '../../../lib/validation';
 import { DEFAULT_CRITERIA } from '../../../lib/config/pipeline';
 
@@ -57,6 +58,20 @@ describe('comparison report', () => {
     expect(md).toContain(`**Recommendation: ${decision.decision}**`);
     const html = readFileSync(paths.html, 'utf8');
     expect(html.match(/<svg/g)?.length).toBe(2);
+    // Two inline charts: every id is unique and every url(#…) / class resolves inside its own <svg>.
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g)!) {
+      const own = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!));
+      for (const [, ref] of svg.matchAll(/url\(#([^)]+)\)/g)) expect(own.has(ref!), ref).toBe(true);
+      for (const [, cls] of svg.matchAll(/class="([^"]+)"/g)) expect(svg).toContain(`.${cls}`);
+    }
+    // The same chart renders to the same bytes, however many charts the process drew before.
+    const chart = { title: 't', series: [{ name: 's', color: '#000', data: [1, 2, 3] }], categories: ['a', 'b', 'c'] };
+    expect(lineChartSvg(chart)).toBe(lineChartSvg(chart));
+    const [equity, roc] = html.match(/<svg[\s\S]*?<\/svg>/g)!;
+    expect(equity).toContain('equity (× start)');
+    expect(roc).toContain('true positive rate');
     expect(html).toContain('SYNTHETIC DATA');
     const json = JSON.parse(readFileSync(paths.json, 'utf8'));
     expect(json.candidate.metrics.accuracy).toBe(cm.accuracy);
