@@ -154,7 +154,8 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
         () =>
           executeChild(hyperparameterSearch, {
             workflowId: `${runId}-hpo`,
-            args: [{ config, features, trials: config.trials, parallel: 2 }],
+            // Configs recorded before these settings existed (histories, schedules) get the defaults.
+            args: [{ config, features, trials: config.trials, parallel: config.hpoParallel ?? 2, trialTimeoutMs: parseDurationMs(config.trialTimeout ?? '1h') }],
           }),
         (r) => `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})`,
       );

@@ -14,12 +14,10 @@ export function addHpoCommand(program: Command): void {
       .description('hyperparameter search (TPE) as a durable workflow; `hpo status <runId>` shows its trials')
       .argument('[action]', '"status" to show a running or finished search')
       .argument('[runId]', 'the search to show')
-      .option('--parallel <k>', 'trials evaluated at once', '2')
       .option('--timeout <duration>', 'stop starting new trials after this long (e.g. 30m, 2h)')
-      .option('--trial-timeout <duration>', 'time limit of one trial, all its folds included; a trial over it is recorded as FAIL', '1h')
       .option('--wait', 'wait for the search to finish and print the best parameters')
       .option('--json', 'machine-readable output'),
-  ).action(async (action: string | undefined, runId: string | undefined, o: RunFlags & { parallel: string; timeout?: string; trialTimeout: string; wait?: boolean; json?: boolean }) => {
+  ).action(async (action: string | undefined, runId: string | undefined, o: RunFlags & { timeout?: string; wait?: boolean; json?: boolean }) => {
     if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <runId>\``);
     // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
     const search = action === 'status' ? undefined : searchInput(o);
@@ -54,13 +52,9 @@ export function addHpoCommand(program: Command): void {
   });
 }
 
-function searchInput(o: RunFlags & { parallel: string; timeout?: string; trialTimeout: string }) {
+function searchInput(o: RunFlags & { timeout?: string }) {
   const config = buildConfig(configFromFlags(o));
-  const parallel = Number(o.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) throw new ConfigError(`--parallel expects 1–32, got "${o.parallel}"`);
   const timeoutMs = o.timeout === undefined ? undefined : parseDurationMs(o.timeout);
   if (o.timeout !== undefined && timeoutMs === undefined) throw new ConfigError(`--timeout "${o.timeout}" must look like 30m, 2h or 1d`);
-  const trialTimeoutMs = parseDurationMs(o.trialTimeout);
-  if (trialTimeoutMs === undefined) throw new ConfigError(`--trial-timeout "${o.trialTimeout}" must look like 90s, 10m or 1h`);
-  return { config, parallel, timeoutMs, trialTimeoutMs };
+  return { config, parallel: config.hpoParallel, timeoutMs, trialTimeoutMs: parseDurationMs(config.trialTimeout)! };
 }

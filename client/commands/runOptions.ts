@@ -27,6 +27,8 @@ export interface RunFlags {
   optimize?: boolean;
   trials?: string;
   searchSpace?: string;
+  parallel?: string;
+  trialTimeout?: string;
 }
 
 /** The flags of the existing training-script convention, shared by `run` and `start`. */
@@ -51,6 +53,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--use-best', 'train with best_hyperparameters.json from the last search, when present')
     .option('--optimize', 'run a hyperparameter search (TPE, --trials) before training')
     .option('--trials <n>', 'trials for --optimize', '30')
+    .option('--parallel <k>', 'search trials evaluated at once (default 2)')
+    .option('--trial-timeout <duration>', 'time limit of one search trial, all its folds included; over it the trial is FAIL (default 1h)')
     .option('--search-space <file.json>', 'ranges for the search, e.g. {"max_depth": {"low": 2, "high": 6}} (see README)')
     .option('--force', 'run even when there is not enough new data')
     .option('--dry-run', 'stop after the comparison: no approval gate, no promotion');
@@ -73,6 +77,8 @@ export function configFromFlags(f: RunFlags): PipelineConfigInput {
     dryRun: f.dryRun ?? false,
     useBest: f.useBest ?? false,
     optimize: f.optimize ?? false,
+    hpoParallel: intFlag('--parallel', f.parallel),
+    trialTimeout: f.trialTimeout,
     searchSpace: f.searchSpace === undefined ? undefined : readSearchSpace(f.searchSpace),
     criteria: {
       minAccuracy: numFlag('--min-accuracy', f.minAccuracy),

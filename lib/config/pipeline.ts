@@ -37,6 +37,10 @@ export interface PipelineConfig {
   /** Run a hyperparameter search (child workflow) before training. */
   optimize: boolean;
   trials: number;
+  /** Trials of the hyperparameter search evaluated at once (constant liar keeps them apart). */
+  hpoParallel: number;
+  /** Time limit of one search trial, all its folds and retries (duration, e.g. `1h`). */
+  trialTimeout: string;
   /** Ranges for the hyperparameter search over the defaults (see lib/xgboost/searchSpace.ts). */
   searchSpace?: SearchSpaceConfig;
   /** Holdout window at the end of the data, never seen by training or tuning (e.g. `6m`, `90d`). */
@@ -83,6 +87,8 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   useBest: false,
   optimize: false,
   trials: 30,
+  hpoParallel: 2,
+  trialTimeout: '1h',
   holdout: '6m',
   minHoldoutRows: 50,
   labelHorizon: 5,
@@ -159,6 +165,8 @@ export function validatePipelineConfig(c: PipelineConfig): string[] {
     problems.push(`approval reminder "${c.approvalReminder}" must look like 1d, 12h, 30m or 45s`);
   }
   if (!Number.isInteger(c.trials) || c.trials < 1 || c.trials > 10_000) problems.push('trials must be 1 to 10000');
+  if (!Number.isInteger(c.hpoParallel) || c.hpoParallel < 1 || c.hpoParallel > 32) problems.push(`--parallel expects 1–32, got ${c.hpoParallel}`);
+  if (parseDurationMs(c.trialTimeout) === undefined) problems.push(`--trial-timeout "${c.trialTimeout}" must look like 90s, 10m or 1h`);
   if (c.searchSpace !== undefined) {
     try {
       xgboostSearchSpace(c.searchSpace);

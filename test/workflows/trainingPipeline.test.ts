@@ -138,6 +138,26 @@ describe('trainingPipeline', () => {
     }, { MLFLOW_TRACKING_URI: 'http://127.0.0.1:1' });
   });
 
+  it('with optimize, searches as a child workflow and trains the candidate with the best parameters', async () => {
+    await withWorker('optimize', async ({ taskQueue, paths }) => {
+      const searchSpace = { max_depth: { low: 2, high: 3 }, n_estimators: { low: 20, high: 40 } };
+      const handle = await start(taskQueue, { optimize: true, trials: 4, hpoParallel: 2, trialTimeout: '5m', searchSpace, dryRun: true }, 'optimize');
+      const result = await handle.result();
+      const optimize = result.stages.find((s) => s.name === 'optimize')!;
+      expect(optimize.state).toBe('done');
+      expect(optimize.note).toMatch(/completed, \d+ pruned, \d+ failed; best log loss/);
+      const children = [];
+      for await (const w of t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}-hpo'` })) children.push(w);
+      expect(children.map((c) => [c.type, c.status.name])).toEqual([['hyperparameterSearch', 'COMPLETED']]);
+      const { params } = (await t.client.workflow.getHandle(`${handle.workflowId}-hpo`).result()) as { params: Record<string, number> };
+      const registry = await openRegistry({ root: paths.modelsDir });
+      const entry = await registry.get(result.candidateVersion!);
+      expect(entry.metadata.params).toMatchObject({ ...params, paramsSource: 'search' });
+      expect(params.maxDepth).toBeLessThanOrEqual(3);
+      expect(params.nEstimators).toBeLessThanOrEqual(40);
+    });
+  }, 300_000);
+
   it('ends rejected without waiting when the candidate fails the thresholds', async () => {
     await withWorker('validation', async ({ taskQueue }) => {
       const handle = await start(taskQueue, { criteria: { minAccuracy: 0.99 } }, 'validation');
