@@ -87,7 +87,13 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   dataWindow ??= { start: features.start, end: features.end };
   const featureSet = features;
 
-  const study = new Study('minimize', new TPESampler({ seed: input.config.seed, constantLiar: true }), new MedianPruner({ nStartupTrials: 5 }), input.resume?.state);
+  let study: Study;
+  try {
+    study = new Study('minimize', new TPESampler({ seed: input.config.seed, constantLiar: true }), new MedianPruner({ nStartupTrials: 5 }), input.resume?.state);
+  } catch (err) {
+    // A study carried over from an older hyperopt-ts (another generator state) cannot be resumed.
+    throw ApplicationFailure.nonRetryable(`cannot resume the study: ${(err as Error).message}; start the search again`, 'ConfigError');
+  }
   const foldsDone = new Map<number, number>();
   let finished = false;
   setHandler(hpoStatusQuery, (): SearchStatus => {

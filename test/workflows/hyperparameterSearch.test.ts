@@ -85,6 +85,25 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
     });
   }, 120_000);
 
+  it('refuses to resume a study saved by an older generator, as a non-retryable error', async () => {
+    const taskQueue = uniqueTaskQueue('hpo-old-state');
+    const paths = tempPaths();
+    const worker = await searchWorker(taskQueue, paths);
+    const config = resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' });
+    const resume = {
+      state: { direction: 'minimize' as const, trials: [], samplerState: { rng: [1, 2, 3, 4] } },
+      startedAt: Date.now(),
+      features: { path: '/nonexistent', sha256: 'x' } as never,
+      dataWindow: { start: '2024-01-01', end: '2026-10-30' },
+    };
+    await worker.runUntil(async () => {
+      const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-old-${Date.now().toString(36)}`, args: [{ config, trials: 2, parallel: 1, resume }] });
+      const err = await handle.result().then(() => undefined, (e: { cause?: { type?: string; nonRetryable?: boolean; message?: string } }) => e.cause);
+      expect(err).toMatchObject({ type: 'ConfigError', nonRetryable: true });
+      expect(err?.message).toMatch(/cannot resume the study: not a RandomState snapshot/);
+    });
+  }, 60_000);
+
   it('records a trial over its time limit as FAIL with the reason, and goes on to the next', async () => {
     const taskQueue = uniqueTaskQueue('hpo-trial-timeout');
     const paths = tempPaths();
