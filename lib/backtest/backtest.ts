@@ -1,3 +1,5 @@
+import { predictsUp } from '../evaluation/metrics';
+
 export interface TradingMetrics {
   totalReturn: number;
   cagr: number;
@@ -60,7 +62,7 @@ export function runBacktest(o: {
     let s = 0, b = 0, traded = 0, held = 0;
     for (const i of rows) {
       const ticker = o.tickers[i]!;
-      const pos = o.proba[i]! > threshold ? 1 : 0;
+      const pos = predictsUp(o.proba[i]!, threshold) ? 1 : 0;
       const prev = position.get(ticker) ?? 0;
       traded += Math.abs(pos - prev) * w;
       held += pos * w;
@@ -95,7 +97,8 @@ export function runBacktest(o: {
  * Conventions: Sharpe = mean/std (sample, ddof 1) × √252 with a zero risk-free rate; Sortino =
  * mean / downside deviation × √252, where downside deviation = √(mean over all days of min(r,0)²);
  * CAGR from the compounded total over days/252 years; max drawdown as a negative fraction of the
- * running peak; hit rate = share of invested days with a positive return.
+ * running peak, the starting capital (1.0) counting as the first peak (a fall on day one is a
+ * drawdown); hit rate = share of invested days with a positive return.
  */
 export function tradingMetrics(returns: number[], invested: boolean[]): TradingMetrics {
   const n = returns.length;

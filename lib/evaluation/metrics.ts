@@ -16,6 +16,15 @@ export interface ClassificationMetrics {
 const EPS = 1e-15;
 
 /**
+ * The one decision rule for "predicted up": P(up) strictly above the threshold, as the backtest's
+ * long rule and XGBClassifier.predict (so p = 0.5 itself is "down" / flat). Metrics and the
+ * backtest both call this, so they cannot drift apart.
+ */
+export function predictsUp(p: number, threshold = 0.5): boolean {
+  return p > threshold;
+}
+
+/**
  * Binary classification metrics with scikit-learn's definitions: precision/recall are 0 when
  * undefined (zero_division=0), ROC AUC uses the trapezoid over distinct thresholds (ties averaged,
  * NaN when only one class is present), log loss clips probabilities to [1e-15, 1 − 1e-15].
@@ -27,8 +36,7 @@ export function classificationMetrics(yTrue: ArrayLike<number>, proba: ArrayLike
   for (let i = 0; i < n; i++) {
     const y = yTrue[i]!;
     const p = proba[i]!;
-    // Up when P(up) > threshold: the backtest's long rule and XGBClassifier.predict (0.5 itself is "down").
-    const pred = p > threshold ? 1 : 0;
+    const pred = predictsUp(p, threshold) ? 1 : 0;
     if (pred === 1) y === 1 ? tp++ : fp++;
     else y === 1 ? fn++ : tn++;
     const c = Math.min(Math.max(p, EPS), 1 - EPS);

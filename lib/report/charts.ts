@@ -21,6 +21,11 @@ export function lineChartSvg(o: {
   yRange?: [number, number];
   xName?: string;
   yName?: string;
+  /**
+   * Prefix for the SVG's ids and classes (letters, digits, `-`, `_`), for pages that inline the
+   * same chart more than once; by default a hash of the chart, unique per distinct chart.
+   */
+  idPrefix?: string;
   width?: number;
   height?: number;
 }): string {
@@ -47,7 +52,7 @@ export function lineChartSvg(o: {
   });
   const svg = chart.renderToSVGString();
   chart.dispose();
-  return scopeIds(svg);
+  return scopeIds(svg, o.idPrefix);
 }
 
 /**
@@ -55,7 +60,8 @@ export function lineChartSvg(o: {
  * so the same chart came out different on a retried activity. Name them after a hash of the chart
  * instead: the same chart gives the same bytes, different charts in one page keep distinct ids.
  */
-export function scopeIds(svg: string): string {
+export function scopeIds(svg: string, idPrefix?: string): string {
+  if (idPrefix !== undefined && !/^[A-Za-z][\w-]*$/.test(idPrefix)) throw new RangeError(`chart id prefix "${idPrefix}" must be a letter followed by letters, digits, - or _`);
   // Class numbers run on across charts too: renumber them in order of first appearance.
   const classes = new Map<string, number>();
   const normalised = svg.replace(/\bzr\d+-/g, 'zr-').replace(/\bzr-cls-(\d+)\b/g, (_, n: string) => {
@@ -64,7 +70,8 @@ export function scopeIds(svg: string): string {
   });
   let h = 0x811c9dc5;
   for (let i = 0; i < normalised.length; i++) h = Math.imul(h ^ normalised.charCodeAt(i), 0x01000193);
-  return normalised.replace(/\bzr-/g, `c${(h >>> 0).toString(36)}-`);
+  const hash = (h >>> 0).toString(36);
+  return normalised.replace(/\bzr-/g, idPrefix ? `${idPrefix}-${hash}-` : `c${hash}-`);
 }
 
 /** PNG of an SVG (resvg), with the system's fonts; DejaVu ships with Debian's fonts-dejavu-core. */

@@ -60,6 +60,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
     title: `Equity on the holdout (${r.dataWindow.holdoutStart} … ${r.dataWindow.holdoutEnd}), costs included`,
     categories: r.equity.dates,
     yName: 'equity (× start)',
+    idPrefix: 'equity',
     series: [
       { name: `candidate ${r.version}`, color: '#1f77b4', data: r.equity.candidate },
       ...(r.equity.production ? [{ name: `production ${r.production?.version}`, color: '#ff7f0e', data: r.equity.production }] : []),
@@ -71,6 +72,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
     title: 'ROC curve on the holdout',
     xName: 'false positive rate',
     yName: 'true positive rate',
+    idPrefix: 'roc',
     xRange: [0, 1],
     yRange: [0, 1],
     series: [

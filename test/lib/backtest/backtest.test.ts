@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../lib/backtest';
+import { runBacktest, tradingMetrics } from '../../../lib/backtest';
 import { runPythonJson } from '../../support/python';
 
 /** An independent pandas/numpy computation of the same long/flat strategy on the same signals. */
@@ -15,7 +15,8 @@ g = df.assign(s=df.w * df.pos * df.r, b=df.w * df.r, t=df.w * df.trade).groupby(
 strat = g.s - g.t * c['costBps'] / 1e4
 def stats(r):
     eq = np.cumprod(1 + r.values)
-    dd = (eq / np.maximum.accumulate(eq) - 1).min()
+    peak = np.maximum.accumulate(np.concatenate([[1.0], eq]))[1:]  # the starting capital is the first peak
+    dd = min((eq / peak - 1).min(), 0.0)
     down = np.sqrt(np.mean(np.minimum(r.values, 0) ** 2))
     return dict(totalReturn=eq[-1] - 1, cagr=eq[-1] ** (252 / len(r)) - 1, sharpe=r.mean() / r.std(ddof=1) * np.sqrt(252),
                 sortino=r.mean() / down * np.sqrt(252), maxDrawdown=dd)
@@ -47,5 +48,26 @@ describe('long/flat backtest', () => {
     expect(ours.daily).toHaveLength(300);
     expect(ours.metrics.exposure).toBeGreaterThan(0.3);
     expect(ours.metrics.exposure).toBeLessThan(0.6);
+  });
+
+  it('measures drawdown from the starting capital, so a fall on day one counts', () => {
+    // Equity 0.9, 0.95, 0.92: relative to the first day's equity the worst fall would be 0 (peak 0.95 → 0.92 is −3.2%).
+    const returns = [-0.1, 0.95 / 0.9 - 1, 0.92 / 0.95 - 1];
+    expect(tradingMetrics(returns, [true, true, true]).maxDrawdown).toBeCloseTo(-0.1, 12);
+    const up = tradingMetrics([0.05, -0.02], [true, true]);
+    expect(up.maxDrawdown).toBeCloseTo(-0.02, 12);
+    expect(tradingMetrics([0.01, 0.02], [true, true]).maxDrawdown).toBe(0);
+    // Through runBacktest as well: one ticker always long, falling 10% on the first day.
+    const dates = ['2024-01-01', '2024-01-02', '2024-01-03'];
+    const bt = runBacktest({ dates, tickers: ['A', 'A', 'A'], proba: [0.9, 0.9, 0.9], nextReturn: returns, costBps: 0 });
+    expect(bt.metrics.maxDrawdown).toBeCloseTo(-0.1, 12);
+    expect(bt.buyHold.maxDrawdown).toBeCloseTo(-0.1, 12);
+  });
+
+  it('is flat when P(up) equals the threshold exactly (long only above it)', () => {
+    const dates = ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04'];
+    const bt = runBacktest({ dates, tickers: dates.map(() => 'A'), proba: [0.6, 0.6, 0.6000001, 0.6], nextReturn: [0.01, 0.02, 0.03, 0.04], threshold: 0.6, costBps: 0 });
+    expect(bt.metrics.exposure).toBeCloseTo(0.25, 15);
+    expect(bt.metrics.totalReturn).toBeCloseTo(0.03, 15);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classificationMetrics, rocAuc, splitHoldout, subtractMonths, walkForwardFolds } from '../../../lib/evaluation';
+import { runBacktest } from '../../../lib/backtest';
+import { classificationMetrics, predictsUp, rocAuc, splitHoldout, subtractMonths, walkForwardFolds } from '../../../lib/evaluation';
 import { ConfigError, ValidationError } from '../../../lib/util/errors';
 import { runPythonJson } from '../../support/python';
 
@@ -55,6 +56,20 @@ describe('classification metrics', () => {
     expect(m2.recall).toBe(0);
   });
 
+  it('share one "up" rule with the backtest: p = threshold is down in the metrics and flat in the backtest', () => {
+    expect(predictsUp(0.5)).toBe(false);
+    expect(predictsUp(0.5 + 1e-12)).toBe(true);
+    expect(predictsUp(0.55, 0.55)).toBe(false);
+    // One ticker, one row a day: every row the metrics call "up" is a long day in the backtest.
+    const proba = [0.55, 0.55, 0.56, 0.2, 0.55, 0.9, 0.55, 0.54];
+    const y = proba.map(() => 1);
+    const dates = proba.map((_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
+    const m = classificationMetrics(y, proba, 0.55);
+    const bt = runBacktest({ dates, tickers: dates.map(() => 'A'), proba, nextReturn: proba.map(() => 0.01), threshold: 0.55, costBps: 0 });
+    expect(m.confusion.tp + m.confusion.fp).toBe(2);
+    expect(bt.metrics.exposure * proba.length).toBeCloseTo(m.confusion.tp + m.confusion.fp, 12);
+  });
+
   it('is NaN for AUC with a single class, and zero precision when nothing is predicted up', () => {
     expect(rocAuc([1, 1, 1], [0.2, 0.3, 0.4])).toBeNaN();
     const m = classificationMetrics([0, 1, 0], [0.1, 0.2, 0.3]);
@@ -93,6 +108,19 @@ print(json.dumps([(pd.Timestamp(d) - pd.DateOffset(months=m)).strftime('%Y-%m-%d
     }
     const tested = folds.flatMap((f) => f.testIdx);
     expect(new Set(tested).size).toBe(tested.length);
+  });
+
+  it('starts a month-based holdout the day after the clamped cut (31 May 2024 − 3m = 29 Feb, so 1 March is in)', () => {
+    const daysUpTo = (end: string, n: number) =>
+      Array.from({ length: n }, (_, i) => new Date(Date.parse(`${end}T00:00:00Z`) - (n - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+    const may = daysUpTo('2024-05-31', 200);
+    expect(may.at(-1)).toBe('2024-05-31');
+    const s = splitHoldout({ dates: may, holdout: '3m', purgeGap: 5, minRows: 10 });
+    expect(s.holdoutStart).toBe('2024-03-01'); // setUTCMonth overflowed to 2 March and dropped 1–2 March
+    expect(s.trainEnd).toBe('2024-02-24');
+    const leapless = daysUpTo('2023-05-31', 200);
+    expect(leapless.at(-1)).toBe('2023-05-31');
+    expect(splitHoldout({ dates: leapless, holdout: '3m', purgeGap: 0, minRows: 10 }).holdoutStart).toBe('2023-03-01');
   });
 
   it('keeps the holdout unseen, with the purge gap, and validates its size and classes', () => {

@@ -82,4 +82,23 @@ describe('comparison report', () => {
       expect(bytes.readUInt32BE(16)).toBeGreaterThan(500); // width from the IHDR chunk
     }
   });
+
+  it('keeps ids apart for the same chart inlined twice when given prefixes, and labels the y axis', () => {
+    const chart = { title: 't', yName: 'accuracy', series: [{ name: 's', color: '#000', data: [0.5, 0.6, 0.55] }], categories: ['a', 'b', 'c'] };
+    const svgs = [lineChartSvg({ ...chart, idPrefix: 'first' }), lineChartSvg({ ...chart, idPrefix: 'second' })];
+    const page = svgs.join('\n');
+    const ids = [...page.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(1);
+    expect(new Set(ids).size).toBe(ids.length);
+    svgs.forEach((svg, k) => {
+      const own = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!));
+      const refs = [...svg.matchAll(/url\(#([^)]+)\)|href="#([^"]+)"/g)].map((m) => m[1] ?? m[2]!);
+      expect(refs.length).toBeGreaterThan(0);
+      for (const ref of refs) expect(own.has(ref), ref).toBe(true);
+      for (const id of own) expect(id.startsWith(k === 0 ? 'first-' : 'second-'), id).toBe(true);
+      expect(svg).not.toMatch(/\bzr\d*-/);
+      expect(svg).toMatch(/<text[^>]*>accuracy<\/text>/);
+    });
+    expect(() => lineChartSvg({ ...chart, idPrefix: '1 bad"' })).toThrow(RangeError);
+  });
 });
