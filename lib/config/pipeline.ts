@@ -22,7 +22,14 @@ export interface PromotionCriteria {
   /** How much worse than production the candidate may be on `primaryMetric`. */
   tolerance: number;
   primaryMetric: 'accuracy' | 'f1' | 'rocAuc' | 'balancedAccuracy';
+  /** Significance level of the skill test against the naive baseline and the paired test against production. */
+  alpha: number;
+  /** `non-inferior`: not worse than production (point estimate) and not significantly worse; `significant`: also significantly better. */
+  policy: PromotionPolicy;
 }
+
+export const PROMOTION_POLICIES = ['non-inferior', 'significant'] as const;
+export type PromotionPolicy = (typeof PROMOTION_POLICIES)[number];
 
 export interface PipelineConfig {
   /** Name of the model line in the registry (one registry per model line). */
@@ -76,6 +83,8 @@ export const DEFAULT_CRITERIA: PromotionCriteria = {
   minF1: 0.52,
   tolerance: 0.01,
   primaryMetric: 'accuracy',
+  alpha: 0.05,
+  policy: 'non-inferior',
 };
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
@@ -156,6 +165,10 @@ export function validatePipelineConfig(c: PipelineConfig): string[] {
     if (!(v >= 0 && v <= 1)) problems.push(`${key} ${v} must be between 0 and 1`);
   }
   if (!(c.criteria.tolerance >= 0 && c.criteria.tolerance <= 1)) problems.push('tolerance must be between 0 and 1');
+  if (!(c.criteria.alpha > 0 && c.criteria.alpha <= 0.5)) problems.push(`--alpha ${c.criteria.alpha} must be in (0, 0.5]`);
+  if (!PROMOTION_POLICIES.includes(c.criteria.policy)) {
+    problems.push(`--promotion-policy "${c.criteria.policy}" is not one of: ${PROMOTION_POLICIES.join(', ')}`);
+  }
   if (!(c.backtest.threshold > 0 && c.backtest.threshold < 1)) problems.push('backtest threshold must be in (0, 1)');
   if (!(c.backtest.costBps >= 0 && c.backtest.costBps <= 1000)) problems.push('cost must be 0 to 1000 bps');
   if (parseDurationMs(c.approvalTimeout) === undefined) {
