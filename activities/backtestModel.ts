@@ -23,6 +23,8 @@ export interface BacktestDetail {
   candidate: { proba: number[]; backtest: BacktestResult; roc: { fpr: number[]; tpr: number[] } };
   production: { version: string; proba: number[]; backtest: BacktestResult; roc: { fpr: number[]; tpr: number[] } } | null;
   y: number[];
+  /** Date of each holdout row (several tickers per date): the block bootstrap of the compare stage resamples whole dates. */
+  dates: string[];
 }
 
 /**
@@ -62,7 +64,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
     let productionScore: ModelScore | null = null;
     let productionNote: string | undefined;
     let schemaChanged = false;
-    const prod = await (await registryFor(deps)).production();
+    const prod = await (await registryFor(deps, config.modelName)).production();
     if (prod) {
       try {
         const model = await OnnxModel.load(prod.onnx, { expectedSha256: prod.files['model.onnx']?.sha256 ?? prod.metadata.files['model.onnx']?.sha256 });
@@ -93,6 +95,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
       candidate: { proba: Array.from(candProba), backtest: candBacktest, roc: rocCurve(y, candProba) },
       production,
       y: Array.from(y),
+      dates,
     };
     const path = join(deps.paths.runsDir, runId, 'backtest.json');
     await writeJsonAtomic(path, detail);

@@ -4,6 +4,7 @@ import { fetchMarketData } from '../lib/data';
 import { appendDriftHistory, checkDrift, columnsOf, writeDriftReport, type DriftResult, type DriftThresholds, type ReferenceProfile } from '../lib/drift';
 import { buildFeatureSet, loadFeatureMatrix } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
+import { modelLinePaths } from '../lib/config/paths';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 import { registryFor } from './registry';
@@ -43,7 +44,7 @@ export interface DriftSummary {
  */
 export function checkDriftActivity(deps: ActivityDeps) {
   return async function checkDriftNow(input: CheckDriftInput): Promise<DriftSummary> {
-    const production = await (await registryFor(deps)).production();
+    const production = await (await registryFor(deps, input.modelName)).production();
     const empty = (reason: string): DriftSummary => ({
       status: 'nothing_to_compare', reason, summary: `nothing to compare: ${reason}`, productionVersion: production?.version ?? null,
       rows: 0, window: null, maxPsi: null, predictionPsi: null, flagged: [], missing: [], report: null, synthetic: false,
@@ -94,13 +95,13 @@ export function checkDriftActivity(deps: ActivityDeps) {
     });
     const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
     const report = await writeDriftReport({
-      dir: join(deps.paths.reportsDir, 'drift', stamp),
+      dir: join(modelLinePaths(deps.paths, input.modelName).driftReportsDir, stamp),
       result,
       thresholds: input.thresholds,
       title: `Drift of ${input.modelName} ${production.version}: ${first} … ${days.at(-1)}`,
       synthetic: data.synthetic,
     });
-    await appendDriftHistory(join(deps.paths.stateDir, 'drift_history.jsonl'), {
+    await appendDriftHistory(modelLinePaths(deps.paths, input.modelName).driftHistory, {
       at: deps.now().toISOString(),
       runId: input.runId,
       productionVersion: production.version,

@@ -21,8 +21,8 @@ export interface NewDataCheck {
  * the freshest fetched ticker, against the configured minimum.
  */
 export function checkNewDataActivity(deps: ActivityDeps) {
-  return async function checkNewData({ data, minNewDays }: CheckNewDataInput): Promise<NewDataCheck> {
-    const production = await (await registryFor(deps)).production();
+  return async function checkNewData({ modelName, data, minNewDays }: CheckNewDataInput): Promise<NewDataCheck> {
+    const production = await (await registryFor(deps, modelName)).production();
     if (!production) return { enough: true, newDays: 0, since: null, reason: 'no production model yet: the first model is always trained' };
     const since = production.metadata.dataSource.window.end;
     let newDays = 0;

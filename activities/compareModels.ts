@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import { mlflowFromEnv, trackCandidate } from '../lib/mlflow';
+import { evidenceMetrics, mlflowFromEnv, trackCandidate } from '../lib/mlflow';
+import type { HoldoutEvidence } from '../lib/stats';
 import { writeComparisonReport } from '../lib/report';
 import { sha256, writeJsonAtomic } from '../lib/util';
-import { evaluatePromotion } from '../lib/validation';
+import { comparisonSummary, evaluatePromotion, evidenceFor, searchTrials, summariseEvidence } from '../lib/validation';
 import type { BacktestRef, CandidateRef, ComparisonRef, DataRef, FeatureSetRef } from '../workflows/types';
 import type { BacktestDetail } from './backtestModel';
 import type { ActivityDeps } from './deps';
@@ -27,8 +29,17 @@ export const CODE_VERSION = 'trainctl-0.1.0';
  */
 export function compareModelsActivity(deps: ActivityDeps) {
   return async function compareModels({ runId, config, data, features, candidate, backtest }: CompareModelsInput): Promise<ComparisonRef> {
-    const decision = evaluatePromotion({ candidate: backtest.candidate.metrics, production: backtest.production?.metrics ?? null, criteria: config.criteria });
-    const registry = await registryFor(deps);
+    const detail = JSON.parse(await readFile(backtest.result.path, 'utf8')) as BacktestDetail;
+    const evidence = evidenceFor({
+      detail,
+      labelHorizon: config.labelHorizon,
+      seed: config.seed,
+      alpha: config.criteria.alpha,
+      trials: searchTrials({ paramsSource: candidate.paramsSource, trials: config.trials }),
+    });
+    const decision = evaluatePromotion({ candidate: backtest.candidate.metrics, production: backtest.production?.metrics ?? null, criteria: config.criteria, evidence });
+    const evidenceSummary = summariseEvidence(evidence);
+    const registry = await registryFor(deps, config.modelName);
     const registered = await registry.registerCandidate({
       runId,
       artifacts: { modelJson: candidate.model.path, onnx: candidate.onnx.path, extra: { 'reference_profile.json': candidate.profile.path } },
@@ -51,14 +62,14 @@ export function compareModelsActivity(deps: ActivityDeps) {
           xgboostVersion: candidate.xgboostVersion,
           decision: decision.decision,
           failedCriteria: decision.failed,
+          evidence: evidenceSummary,
         },
       },
     });
     const version = registered.version;
-    const detail = JSON.parse(await readFile(backtest.result.path, 'utf8')) as BacktestDetail;
     const c = detail.candidate.backtest;
     const paths = await writeComparisonReport({
-      dir: join(deps.paths.reportsDir, version),
+      dir: join(modelLinePaths(deps.paths, config.modelName).reportsDir, version),
       version,
       runId,
       generatedAt: deps.now().toISOString(),
@@ -74,6 +85,16 @@ export function compareModelsActivity(deps: ActivityDeps) {
       },
       roc: { candidate: detail.candidate.roc, production: detail.production?.roc },
       decision,
+      evidence,
+      settings: {
+        threshold: config.backtest.threshold,
+        costBps: config.backtest.costBps,
+        labelHorizon: config.labelHorizon,
+        alpha: config.criteria.alpha,
+        policy: config.criteria.policy,
+        tolerance: config.criteria.tolerance,
+        primaryMetric: config.criteria.primaryMetric,
+      },
       dataWindow: { start: data.start, end: data.end, trainEnd: detail.holdout.trainEnd, holdoutStart: detail.holdout.start, holdoutEnd: detail.holdout.end },
       dataSource: { name: data.source, synthetic: data.synthetic, tickers: data.tickers.map((t) => t.ticker) },
       schemaChanged: backtest.schemaChanged,
@@ -83,13 +104,17 @@ export function compareModelsActivity(deps: ActivityDeps) {
       'model_comparison.html': paths.html,
       'model_comparison.json': paths.json,
     });
-    const tracking = await trackInMlflow(deps, { runId, config, data, features, candidate, backtest, version, decision: decision.decision, reportPaths: paths });
-    const m = backtest.candidate.metrics;
-    const summary = [
-      `${data.synthetic ? '[SYNTHETIC DATA] ' : ''}candidate ${version} (${candidate.modelType}) vs ${backtest.production ? `production ${backtest.production.version}` : 'no production model (first model)'}`,
-      `holdout ${detail.holdout.start} … ${detail.holdout.end}, ${backtest.holdoutRows} rows: accuracy ${m.accuracy.toFixed(3)} (naive baseline ${m.baselineAccuracy.toFixed(3)}), precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.rocAuc.toFixed(3)}`,
-      `recommendation: ${decision.decision}${decision.failed.length ? ` — failed ${decision.failed.join(', ')}` : ''}`,
-    ].join('\n');
+    const tracking = await trackInMlflow(deps, { runId, config, data, features, candidate, backtest, version, decision: decision.decision, evidence, reportPaths: paths });
+    const summary = comparisonSummary({
+      version,
+      modelType: candidate.modelType,
+      synthetic: data.synthetic,
+      productionVersion: backtest.production?.version ?? null,
+      holdout: { start: detail.holdout.start, end: detail.holdout.end, rows: backtest.holdoutRows },
+      metrics: backtest.candidate.metrics,
+      evidence,
+      decision,
+    });
     deps.logger.info({ module: 'compare', runId, version, decision: decision.decision, failed: decision.failed, report: paths.html }, `candidate ${version}: ${decision.decision}`);
     return {
       version,
@@ -99,6 +124,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
       firstModel: decision.firstModel,
       report: { markdown: paths.markdown, html: paths.html, json: paths.json },
       summary,
+      evidence: evidenceSummary,
       ...(tracking ? { tracking } : {}),
     };
   };
@@ -107,7 +133,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
 /** MLflow when MLFLOW_TRACKING_URI is set; a failure is reported and the run continues locally. */
 async function trackInMlflow(
   deps: ActivityDeps,
-  o: CompareModelsInput & { version: string; decision: string; reportPaths: { markdown: string; html: string; json: string } },
+  o: CompareModelsInput & { version: string; decision: string; evidence: HoldoutEvidence; reportPaths: { markdown: string; html: string; json: string } },
 ): Promise<ComparisonRef['tracking']> {
   const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
   if (!client) return undefined;
@@ -119,7 +145,7 @@ async function trackInMlflow(
     workflowId: o.runId,
     version: o.version,
     params: { model_type: o.candidate.modelType, ...o.candidate.params, holdout: o.config.holdout, label_horizon: o.config.labelHorizon, tickers: o.data.tickers.map((t) => t.ticker).join(','), source: o.data.source },
-    metrics: { ...prefixed('cv', o.candidate.cv), ...prefixed('holdout', o.backtest.candidate.metrics), ...prefixed('trading', o.backtest.candidate.trading) },
+    metrics: { ...prefixed('cv', o.candidate.cv), ...prefixed('holdout', o.backtest.candidate.metrics), ...prefixed('trading', o.backtest.candidate.trading), ...evidenceMetrics(o.evidence) },
     tags: { 'trainctl.data_start': o.data.start, 'trainctl.data_end': o.data.end, 'trainctl.synthetic': String(o.data.synthetic), 'trainctl.decision': o.decision },
     artifacts: [
       { path: o.candidate.model.path, artifactPath: 'model/model.json' },

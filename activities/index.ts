@@ -4,10 +4,12 @@ import { buildFeaturesActivity } from './buildFeatures';
 import { checkDriftActivity } from './checkDrift';
 import { checkNewDataActivity } from './checkNewData';
 import { compareModelsActivity } from './compareModels';
+import { deployModelActivity } from './deployModel';
 import { userErrorsAsFailures } from './errors';
 import { fetchMarketDataActivity } from './fetchMarketData';
 import { notifyActivity } from './notify';
 import { registryDecisionActivities } from './registryDecisions';
+import { scoringActivities } from './scoring';
 import { searchActivities } from './searchActivities';
 import { trainModelActivity } from './trainModel';
 
@@ -29,6 +31,8 @@ export function createActivities(deps: ActivityDeps) {
     ...searchActivities(deps),
     checkDrift: checkDriftActivity(deps),
     notify: notifyActivity(deps),
+    deployModel: deployModelActivity(deps),
+    ...scoringActivities(deps),
   };
   return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof raw;
 }

@@ -1,13 +1,21 @@
-import { openRegistry, type RetentionPolicy } from '../lib/registry';
+import { DEFAULT_PIPELINE_CONFIG } from '../lib/config/pipeline';
+import { openModelLine, type RetentionPolicy } from '../lib/registry';
 import { ConfigError } from '../lib/util/errors';
 import type { ActivityDeps } from './deps';
 
 /**
- * The registry as the worker is configured: TRAINCTL_RETENTION_KEEP (archived versions to keep) and
+ * The registry of one model line as the worker is configured: TRAINCTL_RETENTION_KEEP (archived versions to keep) and
  * TRAINCTL_RETENTION_MAX_AGE_DAYS apply after each promotion; unset, every version is kept.
  */
-export function registryFor(deps: ActivityDeps) {
-  return openRegistry({ root: deps.paths.modelsDir, clock: deps.now, retention: retentionFromEnv(deps.env) });
+export function registryFor(deps: ActivityDeps, modelName: string | undefined) {
+  return openModelLine({
+    modelsDir: deps.paths.modelsDir,
+    // Runs started before model lines existed did not pass a name: they belong to the default line.
+    modelName: modelName ?? DEFAULT_PIPELINE_CONFIG.modelName,
+    legacyModelName: DEFAULT_PIPELINE_CONFIG.modelName,
+    clock: deps.now,
+    retention: retentionFromEnv(deps.env),
+  });
 }
 
 export function retentionFromEnv(env: Record<string, string | undefined>): RetentionPolicy | undefined {

@@ -5,7 +5,7 @@ import { registryFor } from './registry';
 
 export interface PromoteModelInput {
   runId: string;
-  /** For MLflow's registered model name (the alias moves there too). */
+  /** The model line (its registry, and MLflow's registered model where the alias moves too); absent only in runs started before model lines. */
   modelName?: string;
   version: string;
   by: string;
@@ -18,7 +18,7 @@ export interface RejectCandidateInput extends PromoteModelInput {
 
 /** Registry transitions; each is idempotent per (runId, version), so a retry is harmless. */
 export function registryDecisionActivities(deps: ActivityDeps) {
-  const registry = () => registryFor(deps);
+  const registry = (modelName: string | undefined) => registryFor(deps, modelName);
   const champion = async (modelName: string | undefined, version: string, runId: string) => {
     const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
     if (!client || !modelName) return;
@@ -27,19 +27,19 @@ export function registryDecisionActivities(deps: ActivityDeps) {
   };
   return {
     async promoteModel(input: PromoteModelInput): Promise<PromoteResult> {
-      const result = await (await registry()).promote(input);
+      const result = await (await registry(input.modelName)).promote(input);
       await champion(input.modelName, result.to, input.runId);
       deps.logger.info({ module: 'registry', runId: input.runId, ...result, by: input.by }, `promoted ${result.to}`);
       return result;
     },
     async rollbackRegistry(input: { to: string; by: string; reason: string; runId: string; modelName?: string }): Promise<RollbackResult> {
-      const result = await (await registry()).rollback(input);
+      const result = await (await registry(input.modelName)).rollback(input);
       await champion(input.modelName, result.to, input.runId);
       deps.logger.info({ module: 'registry', ...result, by: input.by, reason: input.reason, runId: input.runId }, `rolled back to ${result.to}`);
       return result;
     },
     async rejectCandidate(input: RejectCandidateInput): Promise<{ version: string; stage: string }> {
-      const result = await (await registry()).reject(input);
+      const result = await (await registry(input.modelName)).reject(input);
       deps.logger.info({ module: 'registry', runId: input.runId, ...result, by: input.by, reason: input.reason }, `${input.stage} ${input.version}`);
       return result;
     },

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import type { PipelineConfig } from '../lib/config/pipeline';
+import { modelLinePaths } from '../lib/config/paths';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../lib/config/pipeline';
 import { classificationMetrics, splitHoldout, walkForwardFolds } from '../lib/evaluation';
 import { loadFeatureMatrix } from '../lib/features';
 import { studyToJournal, type StudyState } from '../lib/hyperopt';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util';
-import { trainModel } from '../lib/xgboost';
+import { engineFor } from '../lib/engine';
 import type { FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
@@ -21,6 +22,8 @@ export interface EvaluateFoldInput {
 
 export interface WriteSearchResultsInput {
   runId: string;
+  /** The model line whose best_hyperparameters.json this search writes (absent in searches started before model lines). */
+  modelName?: string;
   studyName: string;
   state: StudyState;
   best: { params: Hyperparams; value: number; trialNumber: number } | null;
@@ -39,7 +42,7 @@ export function searchActivities(deps: ActivityDeps) {
       const train = subset(all, split.trainIdx);
       const folds = walkForwardFolds({ dates: train.dates, nFolds: SEARCH_FOLDS, purgeGap: config.labelHorizon });
       const f = folds[fold]!;
-      const fit = await trainModel({
+      const fit = await engineFor(config.modelType).train({
         train: subset(train, f.trainIdx),
         modelType: config.modelType,
         params,
@@ -49,22 +52,23 @@ export function searchActivities(deps: ActivityDeps) {
       });
       try {
         const test = subset(train, f.testIdx);
-        const m = classificationMetrics(test.y, await fit.booster.predict(test.X));
+        const m = classificationMetrics(test.y, await fit.predict(test.X));
         return { logLoss: m.logLoss, accuracy: m.accuracy, baselineAccuracy: m.baselineAccuracy };
       } finally {
-        fit.booster.dispose();
+        fit.dispose();
       }
     },
 
     /** The journal (Optuna format, loadable by optuna / optuna-dashboard) and best_hyperparameters.json, atomically. */
     async writeSearchResults(input: WriteSearchResultsInput): Promise<{ journal: string; best: string | null }> {
-      const dir = join(deps.paths.stateDir, 'studies');
+      const line = modelLinePaths(deps.paths, input.modelName ?? DEFAULT_PIPELINE_CONFIG.modelName);
+      const dir = line.studiesDir;
       const journal = join(dir, `${input.studyName}.journal`);
       const lines = studyToJournal({ studyName: input.studyName, direction: input.state.direction, trials: input.state.trials, workerId: input.runId, now: deps.now });
       await writeFileAtomic(journal, `${lines.join('\n')}\n`);
       let best: string | null = null;
       if (input.best) {
-        best = join(deps.paths.stateDir, 'best_hyperparameters.json');
+        best = line.bestHyperparams;
         await writeJsonAtomic(best, { params: input.best.params, value: input.best.value, metric: 'walk-forward log loss', trialNumber: input.best.trialNumber, studyName: input.studyName, dataWindow: input.dataWindow, journal, runId: input.runId });
       }
       return { journal, best };

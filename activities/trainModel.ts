@@ -1,12 +1,13 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { splitHoldout, walkForward, walkForwardFolds } from '../lib/evaluation';
 import { buildReferenceProfile, columnsOf } from '../lib/drift';
 import { loadFeatureMatrix } from '../lib/features';
-import { exportToOnnx } from '../lib/onnx';
-import { defaultHyperparams, trainModel as trainBooster, xgboostVersion, type Dataset, type Matrix } from '../lib/xgboost';
+import { engineFor, type Engine } from '../lib/engine';
+import type { Dataset, Matrix } from '../lib/xgboost';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../lib/util';
 import type { CandidateRef, FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
@@ -26,12 +27,12 @@ export function trainModelActivity(deps: ActivityDeps) {
   return async function trainModel({ runId, features, config, params: searched }: TrainModelInput): Promise<CandidateRef> {
     const log = deps.logger.child({ module: 'train', runId });
     const signal = cancellationSignal();
+    const engine = engineFor(config.modelType);
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
     const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
     const train = subset(all, split.trainIdx);
 
-    const { params, source } = await chooseParams(deps, config, searched);
-    const xgbParams = { ...params, seed: config.seed };
+    const { params, source } = await chooseParams({ deps, config, engine, searched, log });
 
     // Walk-forward CV on the training window only: the holdout stays unseen until the backtest.
     const folds = walkForwardFolds({ dates: train.dates, nFolds: CV_FOLDS, purgeGap: config.labelHorizon });
@@ -39,12 +40,12 @@ export function trainModelActivity(deps: ActivityDeps) {
       folds,
       y: train.y,
       fitPredict: async (trainIdx, testIdx) => {
-        const fit = await trainBooster({ train: subset(train, trainIdx), modelType: config.modelType, params: xgbParams, seed: config.seed, signal });
+        const fit = await engine.train({ train: subset(train, trainIdx), modelType: config.modelType, params, seed: config.seed, signal });
         try {
           heartbeat({ step: 'cv' });
-          return await fit.booster.predict(subset(train, testIdx).X);
+          return await fit.predict(subset(train, testIdx).X);
         } finally {
-          fit.booster.dispose();
+          fit.dispose();
         }
       },
     });
@@ -53,11 +54,11 @@ export function trainModelActivity(deps: ActivityDeps) {
     // Final model: early stopping on the last fold's dates (after the purge gap), then saved.
     const last = folds[folds.length - 1]!;
     const total = params.nEstimators;
-    const fit = await trainBooster({
+    const fit = await engine.train({
       train: subset(train, last.trainIdx),
       valid: subset(train, last.testIdx),
       modelType: config.modelType,
-      params: xgbParams,
+      params,
       earlyStoppingRounds: 20,
       seed: config.seed,
       signal,
@@ -66,21 +67,24 @@ export function trainModelActivity(deps: ActivityDeps) {
     try {
       const dir = join(deps.paths.runsDir, runId, 'candidate');
       await mkdir(dir, { recursive: true });
-      const modelPath = join(dir, 'model.json');
+      const native = fit.nativeModel();
+      const modelPath = join(dir, native.fileName);
       const onnxPath = join(dir, 'model.onnx');
-      const json = fit.booster.toJson();
-      await writeFileAtomic(modelPath, json);
-      const onnx = exportToOnnx(json, {
+      await writeFileAtomic(modelPath, native.content);
+      const engineVersion = engine.version();
+      const onnx = fit.exportOnnx({
         featureNames: all.X.featureNames,
-        metadata: { schema_hash: features.schemaHash, model_type: config.modelType, run_id: runId },
+        metadata: { schema_hash: features.schemaHash, model_type: config.modelType, run_id: runId, engine: engine.name, engine_version: engineVersion },
       });
       await writeFileAtomic(onnxPath, onnx);
+      // Small and useful next to the model (gain per feature); not passed through the workflow.
+      await writeJsonAtomic(join(dir, 'feature_importance.json'), { engine: engine.name, type: 'total_gain', importance: fit.featureImportance() });
       // The reference for drift monitoring: training-window features, and predictions on the
       // validation fold, which the trees were not fitted on (in-sample scores are more extreme
       // than anything the model will produce on new data, so they would read as drift).
       const profilePath = join(dir, 'reference_profile.json');
       const validation = subset(train, last.testIdx);
-      const oosPredictions = await fit.booster.predict(validation.X);
+      const oosPredictions = Float32Array.from(await fit.predict(validation.X));
       await writeJsonAtomic(profilePath, buildReferenceProfile({ featureNames: train.X.featureNames, columns: columnsOf(train.X), predictions: oosPredictions, labels: train.y }));
       const ref: CandidateRef = {
         dir,
@@ -96,26 +100,35 @@ export function trainModelActivity(deps: ActivityDeps) {
         trainWindow: { start: train.dates[0]!, end: split.trainEnd },
         holdoutWindow: { start: split.holdoutStart, end: split.holdoutEnd },
         cv: { ...cv.mean, folds: folds.length },
-        xgboostVersion: xgboostVersion(),
+        xgboostVersion: engine.name === 'xgboost' ? engineVersion : 'none',
+        engine: engine.name,
+        engineVersion,
         schemaHash: features.schemaHash,
       };
       await writeJsonAtomic(join(dir, 'candidate.json'), ref);
-      log.info({ rounds: ref.rounds, bestIteration: ref.bestIteration, cvAccuracy: ref.cv.accuracy, baseline: ref.cv.baselineAccuracy }, 'candidate trained');
+      log.info({ engine: engine.name, engineVersion, rounds: ref.rounds, bestIteration: ref.bestIteration, cvAccuracy: ref.cv.accuracy, baseline: ref.cv.baselineAccuracy }, 'candidate trained');
       return ref;
     } finally {
-      fit.booster.dispose();
+      fit.dispose();
     }
   };
 }
 
-async function chooseParams(deps: ActivityDeps, config: PipelineConfig, searched?: Hyperparams): Promise<{ params: Hyperparams; source: CandidateRef['paramsSource'] }> {
-  if (searched) return { params: searched, source: 'search' };
-  const bestPath = join(deps.paths.stateDir, 'best_hyperparameters.json');
-  if (config.useBest && existsSync(bestPath)) {
-    const best = JSON.parse(await readFile(bestPath, 'utf8')) as { params: Hyperparams };
-    return { params: { ...defaultHyperparams, ...best.params }, source: 'best_hyperparameters.json' };
+/**
+ * Searched parameters first; then best_hyperparameters.json when --use-best and it was written for
+ * this engine (an xgb search's file does not configure an lgb run: it is ignored with a warning);
+ * else the engine's defaults.
+ */
+async function chooseParams(o: { deps: ActivityDeps; config: PipelineConfig; engine: Engine; searched?: Hyperparams; log: { warn: (obj: object, msg: string) => void } }): Promise<{ params: Hyperparams; source: CandidateRef['paramsSource'] }> {
+  if (o.searched) return { params: o.searched, source: 'search' };
+  const bestPath = join(o.deps.paths.stateDir, 'best_hyperparameters.json');
+  if (o.config.useBest && existsSync(bestPath)) {
+    const best = JSON.parse(await readFile(bestPath, 'utf8')) as { params?: Record<string, unknown> };
+    const params = o.engine.hyperparamsFrom(o.config.modelType, best.params ?? {});
+    if (params) return { params, source: 'best_hyperparameters.json' };
+    o.log.warn({ bestPath, engine: o.engine.name }, `best_hyperparameters.json holds parameters of another engine than ${o.engine.name}; training with the defaults`);
   }
-  return { params: { ...defaultHyperparams }, source: 'default' };
+  return { params: o.engine.defaultHyperparams(o.config.modelType), source: 'default' };
 }
 
 interface Rows {

@@ -1,19 +1,19 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolveTemporalSettings, workflowUiLink } from '../lib/config/temporal';
-import { ConfigError, isTrainctlError } from '../lib/util/errors';
-import { openTrainingRuns } from './activeRuns';
+import { isTrainctlError } from '../lib/util/errors';
 import { ensureDevServer } from './commands/devServerCommand';
-import { decide } from './commands/decide';
 import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
-import { buildConfig, finalJson, followRun, startRun, writeOutputJson } from './commands/run';
 import { addDriftCommands } from './commands/drift';
 import { addHpoCommand } from './commands/hpo';
+import { addConfigCommands } from './commands/config';
 import { addModelCommands } from './commands/models';
 import { addScheduleCommands } from './commands/schedule';
-import { connectClient } from './connection';
-import { EXIT, exitCodeForError, exitCodeForStatus } from './exitCodes';
+import { addServeCommand } from './commands/serve';
+import { EXIT } from './exit';
 import { formatStatus } from './format';
-import { readRunStatus } from './runStatus';
+
+// Modules that load @temporalio/client (~150 ms) or native addons are imported inside the actions
+// that use them, so `--help` and local commands start fast (bench/cli).
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
 
@@ -68,28 +68,28 @@ export function buildProgram(): Command {
     .option('--wait', 'follow the run until it ends or reaches the approval gate')
     .option('--json', 'with --wait: print one final JSON object (progress goes to stderr)')
     .option('--output-json <path>', 'with --wait: also write the final JSON object to this file')
-    .option('--allow-concurrent', 'start even if another run of this model is in progress')
+    .option('--allow-concurrent', 'start even if another run of this model is open (under a workflow ID of its own, outside the one-run-per-model guard)')
     .addOption(new Option('--log-level <level>', 'progress verbosity').choices(LOG_LEVELS).default('info'))
     .action(async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string; allowConcurrent?: boolean }) => {
+      const { buildConfig, checkOutputPath, finalJson, followRun, startRun, writeOutputJson } = await import('./commands/run');
+      const { exitCodeForStatus } = await import('./exitCodes');
+      const { connectClient } = await import('./connection');
       const config = buildConfig(configFromFlags(flags));
+      if (flags.outputJson) await checkOutputPath(flags.outputJson);
       const { client, settings, close } = await connectClient();
       try {
-        // Never two training runs of one model at once: a scheduled or drift-triggered run may be open.
-        const open = await openTrainingRuns(client, config.modelName);
-        if (open.length && !flags.allowConcurrent) {
-          throw new ConfigError(`${config.modelName} already has a training run in progress (${open.join(', ')}): wait for it, decide its approval, or pass --allow-concurrent`);
-        }
-        const { runId, uiLink } = await startRun(client, settings, config);
+        // Never two training runs of one model at once: the server refuses a second open run under the model's workflow ID.
+        const { workflowId, runId, uiLink } = await startRun(client, settings, config, { allowConcurrent: flags.allowConcurrent });
         const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
         const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn';
         if (!flags.wait) {
-          if (flags.json) console.log(JSON.stringify({ runId, uiLink }));
-          else console.log(`Started ${runId}\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${runId}`);
+          if (flags.json) console.log(JSON.stringify({ workflowId, runId, uiLink }));
+          else console.log(`Started ${workflowId} (run ${runId})\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${workflowId}`);
           return;
         }
-        progress(`Started ${runId} — ${uiLink}`);
-        const s = await followRun(client, runId, quiet ? () => {} : progress);
-        const result = finalJson(s, uiLink);
+        progress(`Started ${workflowId} (run ${runId}) — ${uiLink}`);
+        const s = await followRun(client, workflowId, quiet ? () => {} : progress);
+        const result = finalJson(s, { workflowId, uiLink });
         if (flags.outputJson) await writeOutputJson(flags.outputJson, result);
         if (flags.json) console.log(JSON.stringify(result));
         else console.log(`\n${formatStatus(s, uiLink)}`);
@@ -104,6 +104,8 @@ export function buildProgram(): Command {
     .description('stage, timings, metrics and outcome of a run')
     .option('--json', 'machine-readable, with the `outcome` field')
     .action(async (runId: string, o: { json?: boolean }) => {
+      const { connectClient } = await import('./connection');
+      const { readRunStatus } = await import('./runStatus');
       const { client, settings, close } = await connectClient();
       try {
         const s = await readRunStatus(client, runId);
@@ -123,6 +125,8 @@ export function buildProgram(): Command {
       .option('--candidate <version>', 'the candidate version you reviewed (refused if another one is waiting)')
       .option('--json', 'print the resulting status as JSON')
       .action(async (runId: string, o: { by: string; comment?: string; candidate?: string; json?: boolean }) => {
+        const { connectClient } = await import('./connection');
+        const { decide } = await import('./commands/decide');
         const { client, close } = await connectClient();
         try {
           const s = await decide(client, runId, kind, { by: o.by, comment: o.comment, version: o.candidate });
@@ -133,10 +137,12 @@ export function buildProgram(): Command {
         }
       });
   }
+  addConfigCommands(program);
   addModelCommands(program);
   addScheduleCommands(program);
   addDriftCommands(program);
   addHpoCommand(program);
+  addServeCommand(program);
   return program;
 }
 
@@ -151,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are not errors; commander already printed the reason otherwise.
       return err.exitCode === 0 ? EXIT.ok : EXIT.configError;
     }
+    const { exitCodeForError } = await import('./exitCodes');
     const code = exitCodeForError(err);
     const message = isTrainctlError(err) ? err.message : (err as Error)?.message ?? String(err);
     console.error(`trainctl: ${message}`);

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { resolveTemporalSettings, type TemporalSettings } from '../lib/config/temporal';
+import { effectiveEnv } from '../lib/config/load';
 import { ConfigError } from '../lib/util/errors';
 
 export interface ConnectedClient {
@@ -9,7 +10,7 @@ export interface ConnectedClient {
 }
 
 /** Connect to Temporal, turning "nothing listens there" into an actionable message. */
-export async function connectClient(settings: TemporalSettings = resolveTemporalSettings()): Promise<ConnectedClient> {
+export async function connectClient(settings: TemporalSettings = resolveTemporalSettings(effectiveEnv())): Promise<ConnectedClient> {
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: settings.address, connectTimeout: '5s' });

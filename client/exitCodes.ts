@@ -2,9 +2,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { isTrainctlError } from '../lib/util/errors';
 import type { PipelineStatus } from '../workflows/types';
+import { EXIT } from './exit';
 
-/** 0 ok · 1 training failed · 2 validation failed · 3 configuration error. */
-export const EXIT = { ok: 0, trainingFailed: 1, validationFailed: 2, configError: 3 } as const;
+export { EXIT };
 
 export function exitCodeForErrorType(type: string | undefined): number {
   if (type === 'ConfigError') return EXIT.configError;

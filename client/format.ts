@@ -1,4 +1,6 @@
-import type { ModelScore, PipelineStatus, TradingSummary } from '../workflows/types';
+import { formatInterval, pIs } from '../lib/stats/format';
+import type { Interval } from '../lib/stats/intervals';
+import type { EvidenceSummary, ModelScore, PipelineStatus, TradingSummary } from '../workflows/types';
 
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -20,13 +22,19 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
   }
   if (s.candidate) {
     out.push('');
-    out.push(formatScores(s.candidate, s.production ?? null));
+    out.push(formatScores(s.candidate, s.production ?? null, s.evidence));
+    if (s.evidence) out.push(formatEvidence(s.evidence));
     if (s.buyHold) out.push(`buy & hold on the same window: return ${pct(s.buyHold.totalReturn)}, Sharpe ${num(s.buyHold.sharpe, 2)}`);
   }
-  if (s.candidateVersion) out.push(`\ncandidate ${s.candidateVersion}: ${s.decision}${s.failedCriteria?.length ? ` (failed: ${s.failedCriteria.join(', ')})` : ''}`);
+  if (s.candidateVersion)
+    out.push(
+      `\ncandidate ${s.candidateVersion}: ${s.decision}${s.failedCriteria?.length ? ` (failed: ${s.failedCriteria.join(', ')})` : ''}`,
+    );
   if (s.report) out.push(`report    ${s.report.html}`);
   if (s.approval) {
-    out.push(`approval  deadline ${s.approval.deadline}${s.approval.decision ? ` · ${s.approval.decision.kind}d by ${s.approval.decision.by}` : ''}`);
+    out.push(
+      `approval  deadline ${s.approval.deadline}${s.approval.decision ? ` · ${s.approval.decision.kind}d by ${s.approval.decision.by}` : ''}`,
+    );
   }
   for (const r of s.refusedSignals ?? []) {
     out.push(`refused   ${r.kind} from ${r.by} for ${r.version}: ${r.reason}`);
@@ -43,21 +51,52 @@ export function approvalCommands(s: Pick<PipelineStatus, 'runId' | 'candidateVer
   ].join('\n');
 }
 
-export function formatScores(candidate: ModelScore, production: ModelScore | null): string {
-  const rows: [string, (m: ModelScore) => string][] = [
-    ['accuracy', (m) => num(m.metrics.accuracy)],
+/** Holdout metrics of both models; with evidence, each as `0.680 [0.642, 0.716]`. */
+export function formatScores(candidate: ModelScore, production: ModelScore | null, evidence?: EvidenceSummary): string {
+  type Side = 'candidate' | 'production';
+  const withCi = (side: Side, pick: (e: EvidenceSummary['candidate']) => Interval | null, plain: string, digits = 3) => {
+    const e = evidence?.[side];
+    const i = e ? pick(e) : null;
+    return i ? formatInterval(i, digits) : plain;
+  };
+  const rows: [string, (m: ModelScore, side: Side) => string][] = [
+    ['accuracy', (m, side) => withCi(side, (e) => e.accuracy, num(m.metrics.accuracy))],
     ['naive baseline', (m) => num(m.metrics.baselineAccuracy)],
-    ['precision', (m) => num(m.metrics.precision)],
-    ['recall', (m) => num(m.metrics.recall)],
-    ['F1', (m) => num(m.metrics.f1)],
-    ['ROC AUC', (m) => num(m.metrics.rocAuc)],
-    ['log loss', (m) => num(m.metrics.logLoss)],
+    ['precision', (m, side) => withCi(side, (e) => e.precision, num(m.metrics.precision))],
+    ['recall', (m, side) => withCi(side, (e) => e.recall, num(m.metrics.recall))],
+    ['F1', (m, side) => withCi(side, (e) => e.f1, num(m.metrics.f1))],
+    ['ROC AUC', (m, side) => withCi(side, (e) => e.rocAuc, num(m.metrics.rocAuc))],
+    ['log loss', (m, side) => withCi(side, (e) => e.logLoss, num(m.metrics.logLoss))],
+    ['Brier', (_m, side) => withCi(side, (e) => e.brier, '—')],
     ['return', (m) => pct(m.trading.totalReturn)],
-    ['Sharpe', (m) => num(m.trading.sharpe, 2)],
+    ['Sharpe', (m, side) => withCi(side, (e) => e.sharpe, num(m.trading.sharpe, 2), 2)],
     ['max drawdown', (m) => pct(m.trading.maxDrawdown)],
   ];
-  const head = `${'holdout metric'.padEnd(16)} ${`candidate${candidate.version ? ` ${candidate.version}` : ''}`.padEnd(18)} ${production ? `production ${production.version}` : 'production: none'}`;
-  return [head, ...rows.map(([name, f]) => `${name.padEnd(16)} ${f(candidate).padEnd(18)} ${production ? f(production) : ''}`.trimEnd())].join('\n');
+  const w = evidence ? 26 : 18;
+  const head = `${'holdout metric'.padEnd(16)} ${`candidate${candidate.version ? ` ${candidate.version}` : ''}`.padEnd(w)} ${production ? `production ${production.version}` : 'production: none'}`;
+  const body = rows
+    .filter(([name]) => name !== 'Brier' || evidence)
+    .map(([name, f]) =>
+      `${name.padEnd(16)} ${f(candidate, 'candidate').padEnd(w)} ${production ? f(production, 'production') : ''}`.trimEnd(),
+    );
+  return [head, ...body].join('\n');
+}
+
+/** The skill test, the paired comparison with production and PSR/DSR, in a few lines. */
+export function formatEvidence(e: EvidenceSummary): string {
+  const out = [`intervals ${Math.round(e.level * 100)} %: ${e.method}`];
+  out.push(
+    `skill     accuracy − naive baseline ${formatInterval(e.skill.difference, 3, { signed: true })}, ${pIs(e.skill.pValue)} — ${e.skill.significant ? 'better than the baseline' : 'not distinguishable from the baseline'} at α = ${e.alpha}`,
+  );
+  if (e.vsProduction) {
+    const v = e.vsProduction;
+    out.push(
+      `vs prod   accuracy ${formatInterval(v.accuracy.difference, 3, { signed: true })} (${pIs(v.accuracy.pValue)}), log loss ${formatInterval(v.logLoss.difference, 3, { signed: true })} (${pIs(v.logLoss.pValue)}), McNemar ${pIs(v.mcnemar.pExact)}`,
+    );
+  }
+  const c = e.candidate;
+  if (c.psr !== null) out.push(`PSR       ${c.psr.toFixed(2)}${c.dsr ? ` · DSR ${c.dsr.value.toFixed(2)} (${c.dsr.trials} trials)` : ''}`);
+  return out.join('\n');
 }
 
 export function formatTrading(t: TradingSummary): string {

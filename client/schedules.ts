@@ -2,44 +2,14 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type Schedul
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { TemporalSettings } from '../lib/config/temporal';
 import { ConfigError } from '../lib/util/errors';
-import { trainingPipeline } from '../workflows/trainingPipeline';
+import { dailyScoring, type DailyScoringInput } from '../workflows/dailyScoring';
+import { scheduledRetrain } from '../workflows/scheduledRetrain';
+import { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone } from './cron';
 
-export const DEFAULT_RETRAIN_CRON = '0 2 * * 0';
+export { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone };
 
 export function retrainScheduleId(modelName: string): string {
   return `weekly-retrain-${modelName}`;
-}
-
-/**
- * Validate a five-field cron expression (minute hour day-of-month month day-of-week) before the
- * server sees it, so the user gets a configuration error naming the field.
- */
-export function validateCron(expr: string): void {
-  const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) throw new ConfigError(`--cron "${expr}" must have 5 fields (minute hour day-of-month month day-of-week)`);
-  const names = ['minute', 'hour', 'day-of-month', 'month', 'day-of-week'];
-  const ranges: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
-  fields.forEach((field, i) => {
-    for (const part of field.split(',')) {
-      const m = /^(\*|\d+(?:-\d+)?)(?:\/(\d+))?$/.exec(part);
-      const bad = () => new ConfigError(`--cron "${expr}": ${names[i]} field "${field}" is invalid (allowed ${ranges[i]![0]}–${ranges[i]![1]}, *, ranges a-b, steps /n, lists a,b)`);
-      if (!m) throw bad();
-      if (m[1] !== '*') {
-        const [a, b] = m[1]!.split('-').map(Number);
-        const [lo, hi] = ranges[i]!;
-        if (a! < lo || a! > hi || (b !== undefined && (b < a! || b > hi))) throw bad();
-      }
-      if (m[2] !== undefined && Number(m[2]) === 0) throw bad();
-    }
-  });
-}
-
-export function validateTimezone(tz: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
-    throw new ConfigError(`--timezone "${tz}" is not an IANA time zone (e.g. UTC, America/New_York)`);
-  }
 }
 
 export interface CreateScheduleOptions {
@@ -65,7 +35,8 @@ export async function createRetrainSchedule(client: Client, settings: TemporalSe
     spec: { cronExpressions: [cron], timezone },
     action: {
       type: 'startWorkflow',
-      workflowType: trainingPipeline,
+      // The launcher starts the pipeline under the model line's workflow ID (one open run per model).
+      workflowType: scheduledRetrain,
       workflowId: `scheduled-${o.config.modelName}`,
       taskQueue: settings.taskQueue,
       args: [{ config: { ...o.config, trigger: 'schedule' } }],
@@ -96,4 +67,54 @@ export async function scheduleExists(client: Client, scheduleId: string): Promis
     if (err instanceof ScheduleNotFoundError) return false;
     throw err;
   }
+}
+
+export function dailyScoringScheduleId(modelName: string): string {
+  return `daily-scoring-${modelName}`;
+}
+
+/**
+ * Half an hour after the close, Monday–Friday, in the exchange's time zone: the synthetic market and
+ * Yahoo's default listings follow the US session (16:00 New York); a CSV directory's exchange is
+ * unknown, so UTC unless --timezone says otherwise.
+ */
+export function dailyScoringTiming(source: string): { cron: string; timezone: string } {
+  return { cron: '30 16 * * 1-5', timezone: source.startsWith('csv:') ? 'UTC' : 'America/New_York' };
+}
+
+/**
+ * The dailyScoring workflow on a Temporal Schedule (created by `npm start` when missing). Overlap
+ * SKIP; a missed day within the catch-up window is scored when the server is back.
+ */
+export async function ensureDailyScoringSchedule(client: Client, settings: TemporalSettings, o: { config: PipelineConfig; cron?: string; timezone?: string }) {
+  const timing = dailyScoringTiming(o.config.source);
+  const cron = o.cron ?? timing.cron;
+  const timezone = o.timezone ?? timing.timezone;
+  validateCron(cron);
+  validateTimezone(timezone);
+  const scheduleId = dailyScoringScheduleId(o.config.modelName);
+  if (await scheduleExists(client, scheduleId)) return { scheduleId, cron, timezone, created: false };
+  const input: DailyScoringInput = {
+    modelName: o.config.modelName,
+    tickers: o.config.tickers,
+    source: o.config.source,
+    seed: o.config.seed,
+    threshold: o.config.backtest.threshold,
+  };
+  await client.schedule.create({
+    scheduleId,
+    spec: { cronExpressions: [cron], timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: dailyScoring,
+      workflowId: `daily-scoring-run-${o.config.modelName}`,
+      taskQueue: settings.taskQueue,
+      args: [input],
+      staticSummary: `daily scoring of ${o.config.modelName}`,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day', pauseOnFailure: false },
+    state: { note: 'created by trainctl' },
+    memo: { modelName: o.config.modelName },
+  });
+  return { scheduleId, cron, timezone, created: true };
 }

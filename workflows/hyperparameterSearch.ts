@@ -1,8 +1,8 @@
 import { ApplicationFailure, continueAsNew, defineQuery, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo, condition } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { PipelineConfig } from '../lib/config/pipeline';
+import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
 import { externalParams, MedianPruner, SearchSpaceError, Study, TPESampler, TrialState, type SearchSpace, type StudyState, type Trial } from '../lib/hyperopt';
-import { suggestXgboostParams, toHyperparams, xgboostSearchSpace } from '../lib/xgboost/searchSpace';
+import { engineHyperparams, searchSpaceFor, suggestEngineParams } from '../lib/engine/searchSpace';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 import type { FeatureSetRef, Hyperparams } from './types';
 
@@ -10,12 +10,17 @@ export interface SearchInput {
   config: PipelineConfig;
   /** The feature set to tune on; when absent (standalone `trainctl hpo`) it is fetched and built here. */
   features?: FeatureSetRef;
-  trials: number;
-  /** Trials evaluated at once (constant liar keeps them apart). */
-  parallel: number;
-  /** Wall-clock limit in ms for starting new trials. */
+  /**
+   * Searches started before the settings lived only in `config` (trials, hpoParallel, trialTimeout,
+   * searchTimeout) carried them here; kept so they resume as they began.
+   * @deprecated
+   */
+  trials?: number;
+  /** @deprecated see `trials` */
+  parallel?: number;
+  /** @deprecated see `trials` */
   timeoutMs?: number;
-  /** Time limit of one trial (all its folds, retries included); a trial over it is FAIL. Default 1 h. */
+  /** @deprecated see `trials` */
   trialTimeoutMs?: number;
   /** Trials started per workflow run before continuing as new (default 40). */
   trialsPerRun?: number;
@@ -53,7 +58,6 @@ const foldWithin = (remainingMs: number) =>
     // A fold that keeps failing (or runs out of its trial's time) marks its trial FAIL; the search goes on.
     retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
   }).evaluateFold;
-const DEFAULT_TRIAL_TIMEOUT_MS = 3_600_000;
 const io = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] } });
 
 const N_FOLDS = 4;
@@ -67,10 +71,15 @@ const TRIALS_PER_RUN = 40;
  */
 export async function hyperparameterSearch(input: SearchInput): Promise<SearchResult> {
   const info = workflowInfo();
+  const { config } = input;
+  const trials = input.trials ?? config.trials;
+  const parallel = input.parallel ?? config.hpoParallel;
+  const trialTimeoutMs = input.trialTimeoutMs ?? parseDurationMs(config.trialTimeout)!;
+  const timeoutMs = input.timeoutMs ?? (config.searchTimeout === undefined ? undefined : parseDurationMs(config.searchTimeout));
   // The search space is checked before anything runs: a bad range fails the search at once.
   let space: SearchSpace;
   try {
-    space = xgboostSearchSpace(input.config.searchSpace);
+    space = searchSpaceFor(input.config.modelType, input.config.searchSpace);
   } catch (err) {
     if (err instanceof SearchSpaceError) throw ApplicationFailure.nonRetryable(err.message, 'ConfigError');
     throw err;
@@ -108,8 +117,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   });
 
   const runTrial = async (trial: Trial) => {
-    const params = suggestXgboostParams(trial, space);
-    const budget = input.trialTimeoutMs ?? DEFAULT_TRIAL_TIMEOUT_MS;
+    const params = suggestEngineParams(input.config.modelType, trial, space);
+    const budget = trialTimeoutMs;
     const trialStart = Date.now();
     let sum = 0;
     try {
@@ -135,21 +144,21 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   };
 
   const started = () => study.trials.length;
-  const timedOut = () => input.timeoutMs !== undefined && Date.now() - startedAt > input.timeoutMs;
+  const timedOut = () => timeoutMs !== undefined && Date.now() - startedAt > timeoutMs;
   let inFlight = 0;
   const startedThisRun = started();
-  while (started() < input.trials && !timedOut() && started() - startedThisRun < (input.trialsPerRun ?? TRIALS_PER_RUN)) {
-    await condition(() => inFlight < Math.max(1, input.parallel));
+  while (started() < trials && !timedOut() && started() - startedThisRun < (input.trialsPerRun ?? TRIALS_PER_RUN)) {
+    await condition(() => inFlight < parallel);
     if (timedOut()) break;
     inFlight++;
     const trial = study.ask();
     void runTrial(trial).finally(() => inFlight--);
-    setCurrentDetails(`study ${studyName}: ${started()} / ${input.trials} trials started`);
+    setCurrentDetails(`study ${studyName}: ${started()} / ${trials} trials started`);
   }
   await condition(() => inFlight === 0);
 
-  if (started() < input.trials && !timedOut()) {
-    await io.writeSearchResults({ runId: info.workflowId, studyName, state: study.toJSON(), best: null, dataWindow });
+  if (started() < trials && !timedOut()) {
+    await io.writeSearchResults({ runId: info.workflowId, modelName: input.config.modelName, studyName, state: study.toJSON(), best: null, dataWindow });
     await continueAsNew<typeof hyperparameterSearch>({ ...input, resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow } });
   }
 
@@ -160,8 +169,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     throw ApplicationFailure.nonRetryable(`no trial of ${study.trials.length} completed${reasons ? ` (${reasons})` : ''}; see \`trainctl hpo status ${info.workflowId}\``, 'SearchFailed');
   }
   const best = study.bestTrial;
-  const hp: Hyperparams = toHyperparams(externalParams(best) as Record<string, number>);
-  const written = await io.writeSearchResults({ runId: info.workflowId, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
+  const hp: Hyperparams = engineHyperparams(input.config.modelType, externalParams(best) as Record<string, number>);
+  const written = await io.writeSearchResults({ runId: info.workflowId, modelName: input.config.modelName, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
   finished = true;
   const count = (s: TrialState) => study.trials.filter((t) => t.state === s).length;
   return { params: hp, value: best.value!, trialNumber: best.number, studyName, journal: written.journal, bestFile: written.best, completed: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED), failed: count(TrialState.FAIL) };

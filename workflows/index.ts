@@ -2,3 +2,5 @@ export * from './trainingPipeline';
 export * from './rollbackModel';
 export * from './driftMonitor';
 export * from './hyperparameterSearch';
+export * from './scheduledRetrain';
+export * from './dailyScoring';

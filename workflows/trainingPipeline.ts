@@ -6,6 +6,7 @@ import {
   executeChild,
   defineSignal,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -16,6 +17,7 @@ import { parseDurationMs } from '../lib/config/pipeline';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 import { describeDetails } from './details';
 import { hyperparameterSearch } from './hyperparameterSearch';
+import { pipelineIdOf } from './ids';
 import type {
   ApprovalDecision,
   ComparisonRef,
@@ -30,6 +32,9 @@ import { STAGES } from './types';
 export const approveSignal = defineSignal<[ApprovalDecision]>('approve');
 export const rejectSignal = defineSignal<[ApprovalDecision]>('reject');
 export const statusQuery = defineQuery<PipelineStatus>('status');
+
+/** Marks runs that name themselves by pipelineIdOf (model lines) rather than by their workflow ID. */
+const PIPELINE_ID_PATCH = 'pipeline-id-of-model-line';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
 
@@ -60,7 +65,9 @@ const notifying = proxyActivities<Activities>({
  * Orchestration only: every stage is an activity that receives and returns references.
  */
 export async function trainingPipeline({ config }: PipelineInput): Promise<PipelineStatus> {
-  const runId = workflowInfo().workflowId;
+  // Runs of a model line share one workflow ID (workflows/ids.ts); runs started before that had
+  // a workflow ID of their own, which stays their pipeline ID when they are replayed.
+  const runId = patched(PIPELINE_ID_PATCH) ? pipelineIdOf(workflowInfo()) : workflowInfo().workflowId;
   const status: PipelineStatus = {
     runId,
     modelName: config.modelName,
@@ -155,7 +162,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
           executeChild(hyperparameterSearch, {
             workflowId: `${runId}-hpo`,
             // Configs recorded before these settings existed (histories, schedules) get the defaults.
-            args: [{ config, features, trials: config.trials, parallel: config.hpoParallel ?? 2, trialTimeoutMs: parseDurationMs(config.trialTimeout ?? '1h') }],
+            args: [{ config, features }],
           }),
         (r) => `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})`,
       );
@@ -191,7 +198,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     if (comparison.tracking) status.tracking = comparison.tracking;
 
     if (comparison.decision === 'REJECT') {
-      await io.rejectCandidate({ runId, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
+      await io.rejectCandidate({ runId, modelName: config.modelName, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
       finish('rejected', `validation failed: ${comparison.failed.join(', ')}`);
       await notify('rejected');
       return status;
@@ -224,7 +231,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     }
     status.approval!.decision = { ...approval, at: new Date().toISOString() };
     if (approval.kind === 'reject') {
-      await io.rejectCandidate({ runId, version: comparison.version, by: approval.by, reason: approval.comment ?? 'rejected by reviewer', stage: 'rejected' });
+      await io.rejectCandidate({ runId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: approval.comment ?? 'rejected by reviewer', stage: 'rejected' });
       finish('rejected', `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`);
       await notify('rejected');
       return status;

@@ -6,13 +6,15 @@ import type { TradingMetrics } from '../lib/backtest/backtest';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { MetricSummary } from '../lib/evaluation/metrics';
 import type { CriterionResult } from '../lib/validation/criteria';
-import type { XgbHyperparams } from '../lib/xgboost/types';
+import type { EvidenceSummary } from '../lib/validation/evidenceSummary';
+import type { EngineHyperparams, EngineName } from '../lib/engine/searchSpace';
 
-export type { CriterionResult };
+export type { CriterionResult, EvidenceSummary };
 /** Holdout/CV classification metrics, with the naive (majority-class) baseline on the same rows. */
 export type ClassificationSummary = MetricSummary;
 export type TradingSummary = TradingMetrics;
-export type Hyperparams = XgbHyperparams;
+/** XGBoost's or LightGBM's, by the run's model type. */
+export type Hyperparams = EngineHyperparams;
 
 export type Outcome = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'expired' | 'failed' | 'skipped';
 
@@ -68,7 +70,11 @@ export interface CandidateRef {
   trainWindow: { start: string; end: string };
   holdoutWindow: { start: string; end: string };
   cv: ClassificationSummary & { folds: number };
+  /** The libxgboost version for XGBoost models; "none" for other engines (see engineVersion). */
   xgboostVersion: string;
+  engine: EngineName;
+  /** The version of the engine's library that trained the model. */
+  engineVersion: string;
   schemaHash: string;
 }
 
@@ -99,6 +105,8 @@ export interface ComparisonRef {
   summary: string;
   /** MLflow tracking, when MLFLOW_TRACKING_URI is set; a failure never stops the run. */
   tracking?: { ok: boolean; error?: string; mlflowRunId?: string; modelVersion?: string };
+  /** Holdout intervals, skill test and paired comparison (lib/stats); the full evidence is in the report's JSON. */
+  evidence?: EvidenceSummary;
 }
 
 export interface ApprovalDecision {
@@ -142,6 +150,8 @@ export interface PipelineStatus {
   report?: ComparisonRef['report'];
   summary?: string;
   tracking?: ComparisonRef['tracking'];
+  /** Copied from the compare stage: intervals and p-values for `status` and `--json`. */
+  evidence?: EvidenceSummary;
   approval?: {
     deadline: string;
     decision?: ApprovalDecision & { kind: 'approve' | 'reject'; at: string };

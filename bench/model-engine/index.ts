@@ -1,6 +1,7 @@
 /**
  * bench/model-engine: our libxgboost binding vs Python's xgboost driving the same library, and
- * onnxruntime-node inference vs native predict, on the same data and parameters in the same run.
+ * onnxruntime-node inference vs native predict, on the same data and parameters in the same run;
+ * then the same for lib_lightgbm vs Python lightgbm (./lightgbm.ts).
  *   npm run bench -- model-engine          (ROWS=200000 COLS=30 ROUNDS=100 REPS=3 to change)
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { exportToOnnx, OnnxModel } from '../../lib/onnx';
 import { libraryCandidates, loadXGBoost, trainModel, xgboostVersion, type Dataset } from '../../lib/xgboost';
 import { runPython } from '../../test/support/python';
 import { makeDataset } from '../../test/lib/xgboost/fixtures';
+import { benchLightGBM } from './lightgbm';
 
 const ROWS = Number(process.env.ROWS ?? 200_000);
 const COLS = Number(process.env.COLS ?? 30);
@@ -98,4 +100,11 @@ console.log(`train   python xgboost.train   median ${median(py.train).toFixed(3)
 console.log(`predict native (binding)       ${Math.round(nativeRowsPerS).toLocaleString('en')} rows/s   (DMatrix creation included)`);
 console.log(`predict onnxruntime-node       ${Math.round(onnxRowsPerS).toLocaleString('en')} rows/s`);
 console.log(`max |p_onnx − p_native| over ${ROWS} rows: ${maxAbs.toExponential(2)}`);
-console.log(`RESULT model-engine train_ratio=${trainRatio.toFixed(3)} infer_ratio=${(onnxRowsPerS / nativeRowsPerS).toFixed(3)} max_abs_dp=${maxAbs.toExponential(2)}`);
+
+const lgb = await benchLightGBM({ ds, dir, rounds: ROUNDS, reps: REPS, nthread: NTHREAD });
+console.log('');
+for (const line of lgb.lines) console.log(line);
+console.log(
+  `RESULT model-engine train_ratio=${trainRatio.toFixed(3)} infer_ratio=${(onnxRowsPerS / nativeRowsPerS).toFixed(3)} max_abs_dp=${maxAbs.toExponential(2)} ` +
+    `lgb_train_ratio=${lgb.trainRatio.toFixed(3)} lgb_max_abs_dp=${lgb.maxAbsDp.toExponential(2)}`,
+);

@@ -1,16 +1,18 @@
-import { join } from 'node:path';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
-import { resolvePaths } from '../../lib/config/paths';
-import { readDriftHistory, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../../lib/drift';
+import { modelLinePaths, resolvePaths } from '../../lib/config/paths';
+// From its own module: lib/drift's index also carries the report (echarts, ~300 ms to load).
+import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../../lib/drift/check';
 import { ConfigError } from '../../lib/util/errors';
-import { driftMonitor, type DriftMonitorInput } from '../../workflows/driftMonitor';
-import { connectClient } from '../connection';
-import { validateCron, validateTimezone } from '../schedules';
-import { buildConfig } from './run';
+import type { DriftMonitorInput } from '../../workflows/driftMonitor';
+import { validateCron, validateTimezone } from '../cron';
+import { loadConfig } from '../../lib/config/load';
+import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
+
+// The Temporal client and workflow definitions are loaded by the actions (see client/cli.ts).
+const temporal = async () => ({ ...(await import('../connection')), ...(await import('../../workflows/driftMonitor')) });
 
 interface DriftFlags {
-  modelName: string;
+  modelName?: string;
   window: string;
   autoRetrain?: boolean;
   watch?: string;
@@ -20,7 +22,9 @@ interface DriftFlags {
   ksPValue?: string;
 }
 
-function driftInput(o: DriftFlags): DriftMonitorInput {
+async function driftInput(o: DriftFlags): Promise<DriftMonitorInput> {
+  // The configuration (file, environment, defaults) with this command's model name and source.
+  const pipeline = loadConfig({ flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) } }).pipeline;
   const windowDays = Number(o.window);
   if (!Number.isInteger(windowDays) || windowDays < 5) throw new ConfigError(`--window expects whole trading days ≥ 5, got "${o.window}"`);
   const num = (name: string, v: string | undefined, d: number) => {
@@ -36,19 +40,19 @@ function driftInput(o: DriftFlags): DriftMonitorInput {
   };
   if (thresholds.psiWarning >= thresholds.psiCritical) throw new ConfigError('--psi-warning must be below --psi-critical');
   return {
-    modelName: o.modelName,
+    modelName: pipeline.modelName,
     windowDays,
     thresholds,
     watch: o.watch ? o.watch.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     autoRetrain: o.autoRetrain ?? false,
-    pipeline: buildConfig({ modelName: o.modelName, ...(o.source ? { source: o.source } : {}) }),
+    pipeline,
     source: o.source,
   };
 }
 
 const options = (cmd: Command) =>
   cmd
-    .option('--model-name <name>', 'model line', 'direction-classifier')
+    .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
     .option('--window <days>', 'trading days of recent data to compare with the training distribution', '20')
     .option('--watch <features>', 'comma-separated features to watch (default: all)')
     .option('--auto-retrain', 'start a training run on critical drift (at most one at a time)')
@@ -63,10 +67,11 @@ export function addDriftCommands(program: Command): void {
   options(drift.command('check').description('run one drift check now (a driftMonitor workflow) and print the result'))
     .option('--json', 'machine-readable')
     .action(async (o: DriftFlags & { json?: boolean }) => {
-      const input = driftInput(o);
+      const input = await driftInput(o);
+      const { connectClient, driftMonitor } = await temporal();
       const { client, settings, close } = await connectClient();
       try {
-        const r = await client.workflow.execute(driftMonitor, { taskQueue: settings.taskQueue, workflowId: `drift-check-${o.modelName}-${Date.now()}`, args: [input] });
+        const r = await client.workflow.execute(driftMonitor, { taskQueue: settings.taskQueue, workflowId: `drift-check-${input.modelName}-${Date.now()}`, args: [input] });
         if (o.json) return console.log(JSON.stringify(r, null, 2));
         console.log(`${r.status.toUpperCase()} — ${r.summary}`);
         if (r.reason) console.log(r.reason);
@@ -80,10 +85,12 @@ export function addDriftCommands(program: Command): void {
 
   drift
     .command('history')
-    .description('every drift check so far (from the drift log)')
+    .description('every drift check of a model line so far (from its drift log)')
+    .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
     .option('--json', 'machine-readable')
-    .action(async (o: { json?: boolean }) => {
-      const rows = await readDriftHistory(join(resolvePaths().stateDir, 'drift_history.jsonl'));
+    .action(async (o: { json?: boolean; modelName?: string }) => {
+      const { readDriftHistory } = await import('../../lib/drift/history');
+      const rows = await readDriftHistory(modelLinePaths(resolvePaths(), resolveModelName(o.modelName)).driftHistory);
       if (o.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('No drift checks yet: `npx trainctl drift check`.');
       for (const r of rows) {
@@ -99,14 +106,16 @@ export function addDriftCommands(program: Command): void {
     .action(async (o: DriftFlags & { cron: string; timezone: string; paused?: boolean }) => {
       validateCron(o.cron);
       validateTimezone(o.timezone);
-      const input = driftInput(o);
+      const input = await driftInput(o);
+      const { connectClient, driftMonitor } = await temporal();
+      const { ScheduleOverlapPolicy } = await import('@temporalio/client');
       const { client, settings, close } = await connectClient();
       try {
-        const scheduleId = `daily-drift-${o.modelName}`;
+        const scheduleId = `daily-drift-${input.modelName}`;
         await client.schedule.create({
           scheduleId,
           spec: { cronExpressions: [o.cron], timezone: o.timezone },
-          action: { type: 'startWorkflow', workflowType: driftMonitor, workflowId: `drift-${o.modelName}`, taskQueue: settings.taskQueue, args: [input] },
+          action: { type: 'startWorkflow', workflowType: driftMonitor, workflowId: `drift-${input.modelName}`, taskQueue: settings.taskQueue, args: [input] },
           policies: { overlap: ScheduleOverlapPolicy.SKIP },
           state: { paused: o.paused ?? false, note: 'created by trainctl drift schedule' },
         });

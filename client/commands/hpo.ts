@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { parseDurationMs } from '../../lib/config/pipeline';
 import { workflowUiLink } from '../../lib/config/temporal';
 import { ConfigError } from '../../lib/util/errors';
-import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
-import { connectClient } from '../connection';
 import { addRunOptions, configFromFlags, type RunFlags } from './runOptions';
-import { buildConfig } from './run';
 
 export function addHpoCommand(program: Command): void {
   addRunOptions(
@@ -14,13 +10,16 @@ export function addHpoCommand(program: Command): void {
       .description('hyperparameter search (TPE) as a durable workflow; `hpo status <runId>` shows its trials')
       .argument('[action]', '"status" to show a running or finished search')
       .argument('[runId]', 'the search to show')
-      .option('--timeout <duration>', 'stop starting new trials after this long (e.g. 30m, 2h)')
+      .option('--timeout <duration>', 'stop starting new trials after this long (e.g. 30m, 2h); same as --search-timeout')
       .option('--wait', 'wait for the search to finish and print the best parameters')
       .option('--json', 'machine-readable output'),
   ).action(async (action: string | undefined, runId: string | undefined, o: RunFlags & { timeout?: string; wait?: boolean; json?: boolean }) => {
     if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <runId>\``);
     // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
     const search = action === 'status' ? undefined : searchInput(o);
+    // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
+    const { connectClient } = await import('../connection');
+    const { hpoStatusQuery, hyperparameterSearch } = await import('../../workflows/hyperparameterSearch');
     const { client, settings, close } = await connectClient();
     try {
       if (action === 'status' || !search) {
@@ -32,13 +31,13 @@ export function addHpoCommand(program: Command): void {
         if (s.best) console.log(`best: trial ${s.best.number}, log loss ${s.best.value.toFixed(4)} ${JSON.stringify(s.best.params)}`);
         return;
       }
-      const { config, parallel, timeoutMs, trialTimeoutMs } = search;
+      const { config } = search;
       const id = `hpo-${config.modelName}-${Date.now()}`;
       const handle = await client.workflow.start(hyperparameterSearch, {
         taskQueue: settings.taskQueue,
         workflowId: id,
-        args: [{ config, trials: config.trials, parallel, timeoutMs, trialTimeoutMs }],
-        staticSummary: `TPE search for ${config.modelName}: ${config.trials} trials, ${parallel} at a time`,
+        args: [{ config }],
+        staticSummary: `TPE search for ${config.modelName}: ${config.trials} trials, ${config.hpoParallel} at a time`,
       });
       if (!o.wait) return console.log(o.json ? JSON.stringify({ runId: id }) : `Started ${id}\nWeb UI: ${workflowUiLink(settings, id)}\nStatus: npx trainctl hpo status ${id}`);
       const r = await handle.result();
@@ -52,9 +51,7 @@ export function addHpoCommand(program: Command): void {
   });
 }
 
+/** `--timeout` is the search's own name for --search-timeout; validated with everything else. */
 function searchInput(o: RunFlags & { timeout?: string }) {
-  const config = buildConfig(configFromFlags(o));
-  const timeoutMs = o.timeout === undefined ? undefined : parseDurationMs(o.timeout);
-  if (o.timeout !== undefined && timeoutMs === undefined) throw new ConfigError(`--timeout "${o.timeout}" must look like 30m, 2h or 1d`);
-  return { config, parallel: config.hpoParallel, timeoutMs, trialTimeoutMs: parseDurationMs(config.trialTimeout)! };
+  return { config: configFromFlags(o, o.timeout === undefined ? {} : { searchTimeout: o.timeout }) };
 }

@@ -1,11 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { resolvePaths } from '../../lib/config/paths';
-import { openRegistry, parseVersion } from '../../lib/registry';
+import { parseVersion } from '../../lib/registry';
 import { ConfigError } from '../../lib/util/errors';
-import { rollbackModel } from '../../workflows/rollbackModel';
-import { connectClient } from '../connection';
+import { allLines, MODEL_NAME_HELP, MODEL_NAME_OPTION, openLine, resolveModelName } from '../modelLine';
 
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
@@ -23,26 +20,35 @@ export function addModelCommands(program: Command): void {
 
   models
     .command('list')
-    .description('every version with its stage, date and key holdout metrics')
+    .description('every version of a model line with its stage, date and key holdout metrics')
+    .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
+    .option('--all', 'every model line, one table each')
     .option('--json', 'machine-readable')
-    .action(async (o: { json?: boolean }) => {
-      const registry = await openRegistry({ root: resolvePaths().modelsDir });
-      const rows = await registry.list();
-      if (o.json) return console.log(JSON.stringify(rows, null, 2));
-      if (rows.length === 0) return console.log('No models registered yet: run `npx trainctl run` (or `npm start`).');
+    .action(async (o: { json?: boolean; modelName?: string; all?: boolean }) => {
+      const names = o.all ? await allLines() : [resolveModelName(o.modelName)];
+      const byLine = await Promise.all(names.map(async (name) => ({ modelName: name, versions: await (await openLine(name)).list() })));
+      if (o.json) return console.log(JSON.stringify(o.all ? byLine : byLine[0]!.versions, null, 2));
+      for (const { modelName, versions: rows } of byLine) {
+      if (o.all) console.log(`\n${modelName}`);
+      if (rows.length === 0) {
+        console.log(`No versions of ${modelName} registered yet: run \`npx trainctl run --model-name ${modelName}\` (or \`npm start\`).`);
+        continue;
+      }
       console.log(`${'version'.padEnd(10)} ${'stage'.padEnd(11)} ${'created'.padEnd(20)} ${'type'.padEnd(7)} ${'accuracy'.padEnd(9)} ${'baseline'.padEnd(9)} ${'f1'.padEnd(7)} auc`);
       for (const r of rows) {
         const m = r.metrics;
         console.log(`${r.version.padEnd(10)} ${r.stage.padEnd(11)} ${r.createdAt.slice(0, 19).padEnd(20)} ${r.modelType.padEnd(7)} ${fmt(m.accuracy).padEnd(9)} ${fmt(m.baselineAccuracy).padEnd(9)} ${fmt(m.f1).padEnd(7)} ${fmt(m.rocAuc)}`);
       }
+      }
     });
 
   models
     .command('show <version>')
-    .description('metadata, files and report of one version')
+    .description('metadata, files and report of one version of a model line')
+    .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
     .option('--json', 'machine-readable')
-    .action(async (version: string, o: { json?: boolean }) => {
-      const registry = await openRegistry({ root: resolvePaths().modelsDir });
+    .action(async (version: string, o: { json?: boolean; modelName?: string }) => {
+      const registry = await openLine(resolveModelName(o.modelName));
       const entry = await registry.get(checkVersion(version));
       if (o.json) return console.log(JSON.stringify(entry, null, 2));
       const md = entry.metadata;
@@ -64,10 +70,11 @@ export function addModelCommands(program: Command): void {
     .command('prune')
     .description('remove old versions: keeps production, staging and the N newest archives')
     .requiredOption('--keep <n>', 'archived versions to keep')
-    .action(async (o: { keep: string }) => {
+    .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
+    .action(async (o: { keep: string; modelName?: string }) => {
       const keep = Number(o.keep);
       if (!Number.isInteger(keep) || keep < 0) throw new ConfigError(`--keep expects a whole number ≥ 0, got "${o.keep}"`);
-      const registry = await openRegistry({ root: resolvePaths().modelsDir });
+      const registry = await openLine(resolveModelName(o.modelName));
       const { removed } = await registry.prune({ keep });
       console.log(removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove');
     });
@@ -79,18 +86,23 @@ export function addModelCommands(program: Command): void {
     .option('--previous', 'restore the version that was production before the current one')
     .requiredOption('--by <name>', 'who rolls back (audited)')
     .requiredOption('--reason <text>', 'why (audited)')
-    .option('--model-name <name>', 'model line', 'direction-classifier')
-    .action(async (o: { to?: string; previous?: boolean; by: string; reason: string; modelName: string }) => {
+    .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
+    .action(async (o: { to?: string; previous?: boolean; by: string; reason: string; modelName?: string }) => {
       if (!!o.to === !!o.previous) throw new ConfigError('give exactly one of --to vX.Y.Z or --previous');
       const to = o.previous ? 'previous' : checkVersion(o.to!);
+      const modelName = resolveModelName(o.modelName);
+      // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
+      const { WorkflowFailedError } = await import('@temporalio/client');
+      const { rollbackModel } = await import('../../workflows/rollbackModel');
+      const { connectClient } = await import('../connection');
       const started = performance.now();
       const { client, settings, close } = await connectClient();
       try {
         const handle = await client.workflow.start(rollbackModel, {
           taskQueue: settings.taskQueue,
-          workflowId: `rollback-${o.modelName}-${Date.now()}`,
-          args: [{ modelName: o.modelName, to, by: o.by, reason: o.reason }],
-          staticSummary: `rollback ${o.modelName} to ${to} by ${o.by}`,
+          workflowId: `rollback-${modelName}-${Date.now()}`,
+          args: [{ modelName, to, by: o.by, reason: o.reason }],
+          staticSummary: `rollback ${modelName} to ${to} by ${o.by}`,
         });
         const result = await handle.result().catch((err: unknown) => {
           if (err instanceof WorkflowFailedError) {

@@ -1,38 +1,61 @@
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import { PipelineConfigError, resolvePipelineConfig, type PipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { resolvePipelineConfig, type PipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
 import { workflowUiLink, type TemporalSettings } from '../../lib/config/temporal';
 import { ConfigError } from '../../lib/util/errors';
+import { pipelineWorkflowId } from '../../workflows/ids';
 import { trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
 import { exitCodeForStatus } from '../exitCodes';
 import { readRunStatus } from '../runStatus';
 
+/** Defaults + input, validated completely (ConfigError, exit 3, every problem with its key path). */
 export function buildConfig(input: PipelineConfigInput): PipelineConfig {
-  try {
-    return resolvePipelineConfig(input);
-  } catch (err) {
-    if (err instanceof PipelineConfigError) throw new ConfigError(err.problems.join('; '));
-    throw err;
-  }
+  return resolvePipelineConfig(input);
 }
 
-export function newRunId(modelName: string, now = new Date()): string {
+/** A workflow ID outside the model line's guard, for `--allow-concurrent` only. */
+function concurrentWorkflowId(modelName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').replace('T', '-');
-  return `train-${modelName}-${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${pipelineWorkflowId(modelName)}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-export async function startRun(client: Client, settings: TemporalSettings, config: PipelineConfig, runId = newRunId(config.modelName)) {
-  const handle = await client.workflow.start(trainingPipeline, {
+/**
+ * Start a training run under the model line's workflow ID (workflows/ids.ts): the server refuses
+ * it while another run of the model is open, whoever started that one.
+ */
+export async function startRun(client: Client, settings: TemporalSettings, config: PipelineConfig, options: { allowConcurrent?: boolean } = {}) {
+  const workflowId = options.allowConcurrent ? concurrentWorkflowId(config.modelName) : pipelineWorkflowId(config.modelName);
+  const handle = await client.workflow
+    .start(trainingPipeline, {
     taskQueue: settings.taskQueue,
-    workflowId: runId,
+    workflowId,
+    workflowIdConflictPolicy: 'FAIL',
     args: [{ config }],
     memo: { modelName: config.modelName, trigger: config.trigger },
     staticSummary: `${config.modelName}: ${config.modelType} on ${config.source} ${config.tickers.join(',')} (${config.period})`,
     staticDetails: `trigger: ${config.trigger}${config.reason ? ` — ${config.reason}` : ''}; holdout ${config.holdout}; approval timeout ${config.approvalTimeout}`,
-  });
-  return { runId, handle, uiLink: workflowUiLink(settings, runId) };
+    })
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunInProgressError(config.modelName, workflowId);
+      throw err;
+    });
+  return { workflowId, runId: handle.firstExecutionRunId, handle, uiLink: workflowUiLink(settings, workflowId) };
+}
+
+/** Another run of the model line is open: a configuration error (exit 3), nothing started. */
+export class RunInProgressError extends ConfigError {
+  constructor(
+    readonly modelName: string,
+    readonly workflowId: string,
+  ) {
+    super(
+      `${modelName} already has a training run in progress (${workflowId}): wait for it, decide its approval (npx trainctl status ${workflowId}), or pass --allow-concurrent`,
+    );
+  }
 }
 
 const TERMINAL: PipelineStatus['outcome'][] = ['promoted', 'rejected', 'expired', 'failed', 'skipped'];
@@ -64,8 +87,10 @@ export async function followRun(
   }
 }
 
-export function finalJson(s: PipelineStatus, uiLink: string) {
+export function finalJson(s: PipelineStatus, o: { workflowId: string; uiLink: string }) {
   return {
+    /** What `status`, `approve` and `reject` take. */
+    workflowId: o.workflowId,
     runId: s.runId,
     outcome: s.outcome,
     reason: s.reason ?? null,
@@ -82,8 +107,27 @@ export function finalJson(s: PipelineStatus, uiLink: string) {
     dataWindow: s.dataWindow ?? null,
     error: s.error ?? null,
     exitCode: exitCodeForStatus(s),
-    uiLink,
+    uiLink: o.uiLink,
   };
+}
+
+/**
+ * `--output-json PATH` is checked before the run starts: its folder must exist and be writable
+ * (and the file, when it exists), else a ConfigError (exit 3) — not a raw ENOENT after the run
+ * registered a version.
+ */
+export async function checkOutputPath(path: string): Promise<void> {
+  const target = resolve(path);
+  const dir = dirname(target);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new ConfigError(`--output-json ${path}: the folder ${dir} does not exist`);
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isDirectory()) throw new ConfigError(`--output-json ${path} is a folder, expected a file path`);
+  try {
+    await access(existing ? target : dir, constants.W_OK);
+  } catch {
+    throw new ConfigError(`--output-json ${path}: ${existing ? 'the file' : `the folder ${dir}`} is not writable`);
+  }
 }
 
 export async function writeOutputJson(path: string, value: unknown): Promise<void> {

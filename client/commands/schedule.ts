@@ -1,9 +1,12 @@
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors';
-import { connectClient } from '../connection';
-import { createRetrainSchedule, describeSchedule, retrainScheduleId, validateCron, validateTimezone, DEFAULT_RETRAIN_CRON } from '../schedules';
+import { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone } from '../cron';
+import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
 import { addRunOptions, configFromFlags, type RunFlags } from './runOptions';
-import { buildConfig } from './run';
+
+// The Temporal client is loaded by the actions (see client/cli.ts).
+const temporal = async () => ({ ...(await import('../connection')), ...(await import('../schedules')), ...(await import('./run')) });
 
 function parseDate(name: string, v: string): Date {
   const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
@@ -23,6 +26,7 @@ export function addScheduleCommands(program: Command): void {
       .option('--paused', 'create it paused')
       .option('--note <text>', 'note shown with the schedule'),
   ).action(async (o: RunFlags & { cron: string; timezone: string; paused?: boolean; note?: string }) => {
+    const { buildConfig, connectClient, createRetrainSchedule, retrainScheduleId } = await temporal();
     const config = buildConfig({ ...configFromFlags(o), trigger: 'schedule' });
     validateCron(o.cron);
     validateTimezone(o.timezone);
@@ -42,21 +46,29 @@ export function addScheduleCommands(program: Command): void {
     schedule
       .command(name)
       .description(description)
-      .option('--model-name <name>', 'model line', 'direction-classifier');
+      .option(MODEL_NAME_OPTION, MODEL_NAME_HELP);
 
   withHandle('describe', 'next run times, recent runs and their outcomes')
     .option('--json', 'machine-readable')
-    .action(async (o: { modelName: string; json?: boolean }) => {
+    .action(async (o: { modelName?: string; json?: boolean }) => {
+      const { connectClient, describeSchedule, retrainScheduleId } = await temporal();
       const { client, close } = await connectClient();
       try {
-        const d = await describeSchedule(client, retrainScheduleId(o.modelName));
+        const d = await describeSchedule(client, retrainScheduleId(resolveModelName(o.modelName)));
         const recent = await Promise.all(
           d.info.recentActions.map(async (a) => {
-            const id = a.action.workflow.workflowId;
+            let id = a.action.workflow.workflowId;
+            let runId = a.action.workflow.firstExecutionRunId;
             let outcome = 'unknown';
             try {
-              const desc = await client.workflow.getHandle(id, a.action.workflow.firstExecutionRunId).describe();
-              outcome = desc.status.name === 'COMPLETED' ? String(((await client.workflow.getHandle(id).result()) as { outcome?: string }).outcome) : desc.status.name.toLowerCase();
+              const launched = await outcomeOf(client, id, runId);
+              // The schedule starts a launcher (workflows/scheduledRetrain.ts): report the pipeline run it started.
+              const started = launched.result as { outcome?: string; workflowId?: string; runId?: string | null } | undefined;
+              if (started?.outcome === 'started' && started.workflowId && started.runId) {
+                [id, runId] = [started.workflowId, started.runId];
+                const run = await outcomeOf(client, id, runId);
+                outcome = run.result ? String((run.result as { outcome?: string }).outcome) : run.status;
+              } else outcome = started?.outcome === 'skipped' ? 'skipped (a run was open)' : launched.status;
             } catch {
               /* history may be gone */
             }
@@ -85,10 +97,11 @@ export function addScheduleCommands(program: Command): void {
   const simple = (name: string, description: string, act: (h: Awaited<ReturnType<typeof handleFor>>, o: { note?: string; from?: string; to?: string }) => Promise<string>) =>
     withHandle(name, description)
       .option('--note <text>', 'why (shown with the schedule)')
-      .action(async (o: { modelName: string; note?: string; from?: string; to?: string }) => {
+      .action(async (o: { modelName?: string; note?: string; from?: string; to?: string }) => {
+        const { connectClient } = await temporal();
         const { client, close } = await connectClient();
         try {
-          const handle = await handleFor(client, o.modelName);
+          const handle = await handleFor(client, resolveModelName(o.modelName));
           console.log(await act(handle, o));
         } finally {
           await close();
@@ -111,9 +124,18 @@ export function addScheduleCommands(program: Command): void {
     .option('--to <date>', 'end of the window');
 }
 
-async function handleFor(client: Awaited<ReturnType<typeof connectClient>>['client'], modelName: string) {
+async function handleFor(client: Client, modelName: string) {
+  const { describeSchedule, retrainScheduleId } = await temporal();
   const id = retrainScheduleId(modelName);
   await describeSchedule(client, id);
   return client.schedule.getHandle(id);
 }
 
+
+/** Status of one workflow run, with its result when it completed. */
+async function outcomeOf(client: Client, workflowId: string, runId: string): Promise<{ status: string; result?: unknown }> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  const desc = await handle.describe();
+  if (desc.status.name !== 'COMPLETED') return { status: desc.status.name.toLowerCase() };
+  return { status: 'completed', result: await handle.result() };
+}

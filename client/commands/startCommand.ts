@@ -8,7 +8,7 @@ import { approvalCommands, formatScores } from '../format';
 import { runWorkerUntilSignal } from './workerCommand';
 import { ensureDevServer } from './devServerCommand';
 import { decide } from './decide';
-import { buildConfig, followRun, startRun } from './run';
+import { buildConfig, followRun, RunInProgressError, startRun } from './run';
 
 /**
  * `npm start`: dev server (reused if running) + worker + one pipeline run on the embedded default,
@@ -30,8 +30,16 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
       const s = await createRetrainSchedule(client, settings, { config, note: 'created by npm start' });
       out(`Created the weekly retraining schedule ${s.scheduleId} ("${s.cron}" ${s.timezone}); see \`npx trainctl schedule describe\`.`);
     }
-    const { runId } = await startRun(client, settings, config);
-    out(`\nStarted ${runId}${config.source === 'synthetic' ? ' on the SYNTHETIC embedded market (not real prices)' : ''}`);
+    let runId: string;
+    try {
+      runId = (await startRun(client, settings, config)).workflowId;
+      out(`\nStarted ${runId}${config.source === 'synthetic' ? ' on the SYNTHETIC embedded market (not real prices)' : ''}`);
+    } catch (err) {
+      if (!(err instanceof RunInProgressError)) throw err;
+      // A run of this model is still open from an earlier start (e.g. waiting for approval): follow it.
+      runId = err.workflowId;
+      out(`\nA run of ${config.modelName} is already open: following ${runId}`);
+    }
     out(`Follow it in the Web UI: ${workflowUiLink(settings, runId)}\n`);
     const gate = await followRun(client, runId, out, { untilGate: true });
     if (gate.outcome === 'awaiting_approval') {

@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import type { LevelWithSilent } from 'pino';
+import { effectiveEnv } from '../../lib/config/load';
 import { resolvePaths } from '../../lib/config/paths';
 import { resolveTemporalSettings } from '../../lib/config/temporal';
 import { createLogger, temporalLoggerFromPino } from '../../lib/log';
@@ -18,9 +19,11 @@ export interface RunningWorker {
  */
 export async function runWorkerUntilSignal(options: { logLevel?: LevelWithSilent; onStopped?: () => Promise<void> | void } = {}): Promise<RunningWorker> {
   const paths = resolvePaths();
-  const settings = resolveTemporalSettings();
+  // The config file's service settings (webhooks, retention, MLflow, Temporal) under the environment.
+  const env = effectiveEnv();
+  const settings = resolveTemporalSettings(env);
   // A malformed tracking URI is a configuration error at start-up, not a warning in every run.
-  checkMlflowEnv(process.env);
+  checkMlflowEnv(env);
   const logger = createLogger({ level: options.logLevel ?? 'info', logsDir: paths.logsDir });
   Runtime.install({
     logger: temporalLoggerFromPino(logger),
@@ -35,7 +38,7 @@ export async function runWorkerUntilSignal(options: { logLevel?: LevelWithSilent
   const worker = await createTrainingWorker({
     connection,
     settings,
-    deps: { paths, logger, env: process.env, now: () => new Date(), fetch },
+    deps: { paths, logger, env, now: () => new Date(), fetch },
   });
   const done = (async () => {
     try {

@@ -29,3 +29,29 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env, root = env.TR
     logsDir: resolve(root, env.TRAINCTL_LOGS_DIR ?? 'logs'),
   };
 }
+
+/** Files that belong to one model line (see lib/registry/lines.ts for the registry itself). */
+export interface ModelLinePaths {
+  registryRoot: string;
+  /** The best parameters of the line's last search (`--use-best`). */
+  bestHyperparams: string;
+  /** Optuna-format journals of the line's searches. */
+  studiesDir: string;
+  driftHistory: string;
+  driftReportsDir: string;
+  /** Comparison reports, one folder per version. */
+  reportsDir: string;
+}
+
+export function modelLinePaths(paths: Paths, modelName: string): ModelLinePaths {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(modelName)) throw new RangeError(`model name "${modelName}" is not a valid folder name`);
+  const registryRoot = resolve(paths.modelsDir, modelName);
+  return {
+    registryRoot,
+    bestHyperparams: resolve(registryRoot, 'best_hyperparameters.json'),
+    studiesDir: resolve(paths.stateDir, 'studies', modelName),
+    driftHistory: resolve(paths.stateDir, 'drift', modelName, 'drift_history.jsonl'),
+    driftReportsDir: resolve(paths.reportsDir, modelName, 'drift'),
+    reportsDir: resolve(paths.reportsDir, modelName),
+  };
+}

@@ -35,7 +35,10 @@ export class OnnxModel {
       throw new ModelError(`ONNX model ${path} has SHA-256 ${digest} but its metadata says ${options.expectedSha256}: refusing a modified or corrupt model`);
     }
     const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: options.intraOpThreads ?? 0,
+      // One thread by default: onnxruntime's tree ensemble splits the tree sum across threads for
+      // batches, which changes the float32 rounding of some scores; single-threaded, a row scores
+      // bit-for-bit the same in a backtest batch as alone in the prediction service.
+      intraOpNumThreads: options.intraOpThreads ?? 1,
       graphOptimizationLevel: 'all',
     });
     const metadata = readMetadata(bytes);

@@ -2,3 +2,4 @@ export * from './types';
 export { LocalRegistry, openRegistry, type LocalRegistryOptions } from './localRegistry';
 export { RegistryLockedError } from './lock';
 export { parseVersion, compareVersions, nextVersion } from './version';
+export { assertModelName, listModelLines, migrateLegacyRegistry, openModelLine, registryRoot, type OpenModelLineOptions } from './lines';

@@ -61,7 +61,8 @@ export function lineChartSvg(o: {
  * instead: the same chart gives the same bytes, different charts in one page keep distinct ids.
  */
 export function scopeIds(svg: string, idPrefix?: string): string {
-  if (idPrefix !== undefined && !/^[A-Za-z][\w-]*$/.test(idPrefix)) throw new RangeError(`chart id prefix "${idPrefix}" must be a letter followed by letters, digits, - or _`);
+  if (idPrefix !== undefined && !/^[A-Za-z][\w-]*$/.test(idPrefix))
+    throw new RangeError(`chart id prefix "${idPrefix}" must be a letter followed by letters, digits, - or _`);
   // Class numbers run on across charts too: renumber them in order of first appearance.
   const classes = new Map<string, number>();
   const normalised = svg.replace(/\bzr\d+-/g, 'zr-').replace(/\bzr-cls-(\d+)\b/g, (_, n: string) => {
@@ -76,5 +77,7 @@ export function scopeIds(svg: string, idPrefix?: string): string {
 
 /** PNG of an SVG (resvg), with the system's fonts; DejaVu ships with Debian's fonts-dejavu-core. */
 export function svgToPng(svg: string): Uint8Array {
-  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'original' } }).render().asPng();
+  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'original' } })
+    .render()
+    .asPng();
 }

@@ -1,1 +1,4 @@
 export * from './criteria';
+export * from './decide';
+export * from './evidenceInput';
+export * from './evidenceSummary';

@@ -1,3 +1,4 @@
+import { ConfigError } from '../util/errors';
 import type { ModelType, XgbHyperparams } from './types';
 
 /** The existing training convention: 100 trees, depth 6, learning rate 0.1, logloss. */
@@ -71,5 +72,7 @@ export function boostingPlan(modelType: ModelType, hp: XgbHyperparams, options: 
         // coord_descent is deterministic; the default shotgun updater is not with several threads.
         params: { ...common, booster: 'gblinear', updater: 'coord_descent', eta: hp.learningRate, ...regularization },
       };
+    case 'lgb':
+      throw new ConfigError('model type lgb is trained by the LightGBM engine, not XGBoost (use engineFor(modelType))');
   }
 }

@@ -51,16 +51,27 @@ export const DEFAULT_SEARCH_SPACE: Readonly<Required<Pick<SearchSpaceConfig, 'n_
  */
 export function xgboostSearchSpace(config: SearchSpaceConfig = {}): SearchSpace {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new SearchSpaceError('the search space must be an object of parameter → {low, high, log?, step?}');
+  // Every problem of the file at once: unknown names, unknown fields, and the ranges of the rest.
+  const problems: string[] = [];
   const unknown = Object.keys(config).filter((k) => !(k in PARAMETERS));
-  if (unknown.length) throw new SearchSpaceError(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: the search space covers ${Object.keys(PARAMETERS).join(', ')}`);
+  if (unknown.length) problems.push(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: the search space covers ${Object.keys(PARAMETERS).join(', ')}`);
   const fields = ['low', 'high', 'log', 'step'];
-  const badFields = Object.entries(config).flatMap(([name, r]) =>
-    r && typeof r === 'object' ? Object.keys(r).filter((k) => !fields.includes(k)).map((k) => `"${name}": unknown field "${k}" (use low, high, log, step)`) : [`"${name}": expected {low, high, log?, step?}`],
-  );
-  if (badFields.length) throw new SearchSpaceError(`invalid search space: ${badFields.join('; ')}`);
-  const merged: Record<string, ParamRange> = { ...DEFAULT_SEARCH_SPACE, ...config };
+  const shapeOk = (r: unknown) => !!r && typeof r === 'object' && Object.keys(r).every((k) => fields.includes(k));
+  for (const [name, r] of Object.entries(config)) {
+    if (!r || typeof r !== 'object') problems.push(`"${name}": expected {low, high, log?, step?}`);
+    else for (const k of Object.keys(r).filter((k) => !fields.includes(k))) problems.push(`"${name}": unknown field "${k}" (use low, high, log, step)`);
+  }
+  const known = Object.fromEntries(Object.entries(config).filter(([k, r]) => k in PARAMETERS && shapeOk(r)));
+  const merged: Record<string, ParamRange> = { ...DEFAULT_SEARCH_SPACE, ...known };
   const spec = Object.entries(merged).map(([name, r]): [string, ParamSpec] => [name, { type: PARAMETERS[name as XgbParamName].type, low: r.low, high: r.high, log: r.log, step: r.step }]);
-  return defineSearchSpace(spec);
+  try {
+    const space = defineSearchSpace(spec);
+    if (!problems.length) return space;
+  } catch (err) {
+    if (!(err instanceof SearchSpaceError)) throw err;
+    problems.push(err.message.replace(/^invalid search space: /, ''));
+  }
+  throw new SearchSpaceError(problems.length === 1 ? problems[0]! : `invalid search space: ${problems.join('; ')}`);
 }
 
 /** Suggest every parameter of the space and map the names to our hyperparameter fields. */

@@ -59,26 +59,27 @@ describe('trainctl CLI', () => {
 
     const concurrent = await cli(RUN);
     expect(concurrent.code).toBe(3);
-    expect(concurrent.stderr).toContain(`already has a training run in progress (${r1.runId})`);
+    expect(concurrent.stderr).toContain(`already has a training run in progress (${r1.workflowId})`);
+    expect(r1.workflowId).toBe('train-direction-classifier');
 
-    const wrong = await cli(['approve', r1.runId, '--by', 'mallory', '--candidate', 'v9.9.9']);
+    const wrong = await cli(['approve', r1.workflowId, '--by', 'mallory', '--candidate', 'v9.9.9']);
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('v1.0.0');
 
-    const ok = await cli(['approve', r1.runId, '--by', 'alice', '--comment', 'first model']);
+    const ok = await cli(['approve', r1.workflowId, '--by', 'alice', '--comment', 'first model']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('promoted');
 
-    const status = await cli(['status', r1.runId, '--json']);
+    const status = await cli(['status', r1.workflowId, '--json']);
     expect(JSON.parse(status.stdout).outcome).toBe('promoted');
-    const human = await cli(['status', r1.runId]);
+    const human = await cli(['status', r1.workflowId]);
     expect(human.stdout).toMatch(/outcome\s+promoted/);
     expect(human.stdout).toContain('SYNTHETIC');
 
     const second = JSON.parse((await cli(RUN)).stdout);
     expect(second.candidateVersion).toBe('v1.1.0');
     expect(second.production.version).toBe('v1.0.0');
-    expect((await cli(['approve', second.runId, '--by', 'alice'])).code).toBe(0);
+    expect((await cli(['approve', second.workflowId, '--by', 'alice'])).code).toBe(0);
 
     const listed = JSON.parse((await cli(['models', 'list', '--json'])).stdout) as { version: string; stage: string }[];
     expect(listed.map((m) => [m.version, m.stage])).toEqual(expect.arrayContaining([['v1.0.0', 'archived'], ['v1.1.0', 'production']]));
@@ -93,7 +94,7 @@ describe('trainctl CLI', () => {
     const ml = new MlflowClient(mlflow.uri);
     expect((await ml.getAlias('direction-classifier', 'champion'))?.tags.trainctl_version).toBe('v1.0.0');
     expect((await ml.getAlias('direction-classifier', 'challenger'))?.tags.trainctl_version).toBe('v1.1.0');
-    expect(JSON.parse((await cli(['status', second.runId, '--json'])).stdout).tracking.ok).toBe(true);
+    expect(JSON.parse((await cli(['status', second.workflowId, '--json'])).stdout).tracking.ok).toBe(true);
 
     const drift = await cli(['drift', 'check', '--json', '--window', '30']);
     expect(drift.code, drift.stderr).toBe(0);

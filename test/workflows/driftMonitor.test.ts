@@ -6,7 +6,8 @@ import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/confi
 import { generateSyntheticMarket } from '../../lib/data';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../../lib/drift';
 import { createTrainingWorker } from '../../workers/worker';
-import { driftMonitor, driftRetrainWorkflowId } from '../../workflows/driftMonitor';
+import { driftMonitor } from '../../workflows/driftMonitor';
+import { pipelineWorkflowId } from '../../workflows/ids';
 import { approveSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
 import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
@@ -89,14 +90,14 @@ describe('driftMonitor', () => {
       const first = await t.client.workflow.execute(driftMonitor, { taskQueue, workflowId: `drift-shift-1-${Date.now()}`, args: [{ ...base, source, autoRetrain: true }] });
       expect(first.status, first.summary).toBe('critical');
       expect(first.maxPsi!).toBeGreaterThan(0.25);
-      expect(first.retrain).toMatchObject({ started: true, workflowId: driftRetrainWorkflowId(config.modelName) });
+      expect(first.retrain).toMatchObject({ started: true, workflowId: pipelineWorkflowId(config.modelName) });
       const second = await t.client.workflow.execute(driftMonitor, { taskQueue, workflowId: `drift-shift-2-${Date.now()}`, args: [{ ...base, source, autoRetrain: true }] });
       expect(second.status).toBe('critical');
       expect(second.retrain).toMatchObject({ started: false });
 
-      const retrain = t.client.workflow.getHandle(driftRetrainWorkflowId(config.modelName));
+      const retrain = t.client.workflow.getHandle(pipelineWorkflowId(config.modelName));
       const runs = [];
-      for await (const w of t.client.workflow.list({ query: `WorkflowId = '${driftRetrainWorkflowId(config.modelName)}'` })) runs.push(w);
+      for await (const w of t.client.workflow.list({ query: `WorkflowId = '${pipelineWorkflowId(config.modelName)}'` })) runs.push(w);
       expect(runs.filter((w) => w.taskQueue === taskQueue)).toHaveLength(1);
       const status = await retrain.query(statusQuery);
       expect(status.trigger).toBe('drift');

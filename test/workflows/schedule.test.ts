@@ -4,6 +4,8 @@ import { createRetrainSchedule, retrainScheduleId } from '../../client/schedules
 import { createTrainingWorker } from '../../workers/worker';
 import { approveSignal, statusQuery } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
+import { pipelineWorkflowId } from '../../workflows/ids';
+import type { ScheduledRetrainResult } from '../../workflows/scheduledRetrain';
 import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 
 let t: TemporalTestContext;
@@ -30,13 +32,21 @@ describe('weekly retraining schedule (a real Temporal Schedule, fired with trigg
       expect(scheduleId).toBe(retrainScheduleId(config.modelName));
       const handle = t.client.schedule.getHandle(scheduleId);
       // The production spec is weekly; fire it on demand, as the schedule would.
-      const runOf = async (n: number) => {
+      // Each firing starts the launcher, which starts the pipeline under the model line's workflow ID.
+      const launch = async (n: number) => {
         await handle.trigger();
         for (;;) {
           const d = await handle.describe();
-          if (d.info.recentActions.length >= n) return t.client.workflow.getHandle(d.info.recentActions[n - 1]!.action.workflow.workflowId);
+          const action = d.info.recentActions[n - 1]?.action.workflow;
+          if (action) return (await t.client.workflow.getHandle(action.workflowId, action.firstExecutionRunId).result()) as ScheduledRetrainResult;
           await new Promise((r) => setTimeout(r, 300));
         }
+      };
+      const runOf = async (n: number) => {
+        const launched = await launch(n);
+        expect(launched.outcome).toBe('started');
+        expect(launched.workflowId).toBe(pipelineWorkflowId(config.modelName));
+        return t.client.workflow.getHandle(launched.workflowId, launched.runId!);
       };
       const first = await runOf(1);
       let s: PipelineStatus;
@@ -47,10 +57,14 @@ describe('weekly retraining schedule (a real Temporal Schedule, fired with trigg
       }
       expect(s.trigger).toBe('schedule');
       expect(s.outcome).toBe('awaiting_approval'); // no production yet: the first model is always trained
+      // A firing while that run is open starts nothing: one open run per model.
+      const overlapping = await launch(2);
+      expect(overlapping).toMatchObject({ outcome: 'skipped', runId: null });
+      expect(overlapping.reason).toContain('already open');
       await first.signal(approveSignal, { version: s.candidateVersion!, by: 'alice' });
       expect((await first.result()).outcome).toBe('promoted');
 
-      const second = await runOf(2);
+      const second = await runOf(3);
       const skipped = (await second.result()) as PipelineStatus;
       expect(skipped.outcome).toBe('skipped');
       expect(skipped.reason).toMatch(/new trading days/);

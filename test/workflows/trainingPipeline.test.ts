@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
-import { openRegistry } from '../../lib/registry';
+import { openRegistry, registryRoot } from '../../lib/registry';
 import { createTrainingWorker } from '../../workers/worker';
 import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
@@ -102,7 +102,7 @@ describe('trainingPipeline', () => {
         await maybeRecordHistory(handle, 'promoted-after-refused-signal');
         expect(result.stages.find((s) => s.name === 'promote')!.state).toBe('done');
 
-        const registry = await openRegistry({ root: paths.modelsDir });
+        const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
         const production = await registry.production();
         expect(production?.version).toBe('v1.0.0');
         const audit = await registry.audit();
@@ -133,7 +133,7 @@ describe('trainingPipeline', () => {
       const result = await handle.result();
       expect(result.outcome).toBe('rejected');
       expect(result.reason).toContain('bob');
-      const registry = await openRegistry({ root: paths.modelsDir });
+      const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
       expect(await registry.production()).toBeNull();
     }, { MLFLOW_TRACKING_URI: 'http://127.0.0.1:1' });
   });
@@ -150,7 +150,7 @@ describe('trainingPipeline', () => {
       for await (const w of t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}-hpo'` })) children.push(w);
       expect(children.map((c) => [c.type, c.status.name])).toEqual([['hyperparameterSearch', 'COMPLETED']]);
       const { params } = (await t.client.workflow.getHandle(`${handle.workflowId}-hpo`).result()) as { params: Record<string, number> };
-      const registry = await openRegistry({ root: paths.modelsDir });
+      const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
       const entry = await registry.get(result.candidateVersion!);
       expect(entry.metadata.params).toMatchObject({ ...params, paramsSource: 'search' });
       expect(params.maxDepth).toBeLessThanOrEqual(3);
@@ -177,7 +177,7 @@ describe('trainingPipeline', () => {
       const result = await handle.result();
       expect(result.outcome).toBe('expired');
       await maybeRecordHistory(handle, 'expired-with-reminder');
-      const registry = await openRegistry({ root: paths.modelsDir });
+      const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
       expect(await registry.production()).toBeNull();
       expect((await registry.staging())?.version).toBe(result.candidateVersion);
     });
@@ -213,7 +213,7 @@ describe('trainingPipeline', () => {
       const history = await handle.fetchHistory();
       const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
       expect(Math.max(...attempts)).toBe(1);
-      const registry = await openRegistry({ root: paths.modelsDir });
+      const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
       expect(await registry.list()).toEqual([]);
     });
   });

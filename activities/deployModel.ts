@@ -1,0 +1,71 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { DEFAULT_DEPLOY_TIMEOUT_MS, parseInstanceList, waitForInstances, type InstanceState } from '../lib/serving';
+import type { ActivityDeps } from './deps';
+import { heartbeat } from './heartbeat';
+
+export interface DeployModelInput {
+  runId: string;
+  modelName: string;
+  version: string;
+  /** When the change was decided (approval signal, rollback request): the clock for approvalToServingMs. */
+  decidedAt: string;
+  /** Deadline for every instance to serve the version; default 5 min. */
+  timeoutMs?: number;
+}
+
+export interface DeployModelResult {
+  version: string;
+  /** No instances configured (TRAINCTL_SERVE_INSTANCES empty): nothing to wait for. */
+  skipped: boolean;
+  instances: InstanceState[];
+  /** Time this step waited. */
+  waitMs: number;
+  /** From the decision to "all instances serve it" (null when skipped). */
+  approvalToServingMs: number | null;
+}
+
+/** The failure type a workflow catches to roll production back; non-retryable, details = DeployModelResult. */
+export const DEPLOY_TIMEOUT_ERROR = 'DeployTimeout';
+
+/**
+ * Wait until every instance in TRAINCTL_SERVE_INSTANCES (comma-separated base URLs) reports the
+ * version as production on /v1/models. Instances switch on their own by watching the registry, so
+ * this step only observes: a retry after a worker crash simply observes again.
+ */
+export function deployModelActivity(deps: ActivityDeps) {
+  return async function deployModel(input: DeployModelInput): Promise<DeployModelResult> {
+    const instances = parseInstanceList(deps.env.TRAINCTL_SERVE_INSTANCES);
+    const log = deps.logger.child({ module: 'deploy', runId: input.runId, version: input.version });
+    if (instances.length === 0) {
+      log.info('no serving instances configured (TRAINCTL_SERVE_INSTANCES): deploy skipped');
+      return { version: input.version, skipped: true, instances: [], waitMs: 0, approvalToServingMs: null };
+    }
+    const wait = await waitForInstances({
+      instances,
+      modelName: input.modelName,
+      version: input.version,
+      timeoutMs: input.timeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS,
+      fetch: deps.fetch,
+      onPoll: (states) => heartbeat({ switched: states.filter((s) => s.switchedAt).length, of: states.length }),
+    });
+    const result: DeployModelResult = {
+      version: input.version,
+      skipped: false,
+      instances: wait.instances,
+      waitMs: wait.ms,
+      approvalToServingMs: wait.ok ? Math.max(...wait.instances.map((s) => Date.parse(s.switchedAt!))) - Date.parse(input.decidedAt) : null,
+    };
+    if (!wait.ok) {
+      const which = wait.notSwitched.map((s) => `${s.url} (${s.problem})`).join(', ');
+      log.warn({ notSwitched: wait.notSwitched }, 'deploy did not finish');
+      throw ApplicationFailure.create({
+        type: DEPLOY_TIMEOUT_ERROR,
+        nonRetryable: true,
+        message: `${input.version} is not served by ${wait.notSwitched.length} of ${instances.length} instances after ${Math.round(wait.ms / 1000)} s: ${which}`,
+        details: [result],
+      });
+    }
+    log.info({ approvalToServingMs: result.approvalToServingMs, instances: instances.length }, `all instances serve ${input.version}`);
+    return result;
+  };
+}

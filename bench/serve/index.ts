@@ -1,0 +1,138 @@
+/**
+ * bench/serve: the prediction service (`trainctl serve`, a child process) under autocannon on
+ * loopback, and onnxruntime single-row latency against native XGBoost on the same model and row.
+ *   npm run bench -- serve        (DURATION=10 CONNECTIONS=10 RATE=1000 ROUNDS=100 DEPTH=6 to change)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { resolvePaths } from '../../lib/config/paths';
+import { FEATURE_NAMES } from '../../lib/features';
+import { OnnxModel } from '../../lib/onnx';
+import { Booster } from '../../lib/xgboost';
+import { FeatureRowProvider, dataCacheSeriesLoader } from '../../lib/serving';
+import { parseSource, readSeriesParquet } from '../../lib/data';
+import { tempPaths } from '../../test/support/temporal';
+import { lineRegistry, prepareMarket, registerTrainedVersion, TICKERS } from '../../test/serving/support/modelLine';
+import { runLoad, type LoadResult } from './autocannon';
+
+const DURATION = Number(process.env.DURATION ?? 10);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
+const RATE = Number(process.env.RATE ?? 1000);
+const ROUNDS = Number(process.env.ROUNDS ?? 100);
+const DEPTH = Number(process.env.DEPTH ?? 6);
+const MODEL = 'direction-classifier';
+const root = resolve(import.meta.dirname, '../..');
+
+const paths = tempPaths('bench-serve-');
+const market = await prepareMarket(paths);
+const registry = await lineRegistry(paths, MODEL);
+const v1 = await registerTrainedVersion({ paths, modelName: MODEL, market, rounds: ROUNDS, maxDepth: DEPTH, runId: 'bench-1' });
+await registry.promote({ version: v1.version, by: 'bench', reason: 'bench', runId: 'bench-1' });
+const v2 = await registerTrainedVersion({ paths, modelName: MODEL, market, rounds: ROUNDS, maxDepth: DEPTH - 1, runId: 'bench-2' });
+const entry = await registry.get(v1.version);
+const windowStart = entry.metadata.dataSource.window.start;
+
+// Request bodies: the last 60 trading days of every ticker, and the same rows as feature objects.
+const provider = new FeatureRowProvider({ load: dataCacheSeriesLoader({ dataCacheDir: paths.dataCacheDir, sourceKey: parseSource('synthetic').cacheKey }) });
+const dates = (await readSeriesParquet(market.data.tickers[0]!.path, TICKERS[0]!)).dates.slice(-60);
+const tickerBodies = TICKERS.flatMap((ticker) => dates.map((date) => JSON.stringify({ ticker, date })));
+const featureBodies: string[] = [];
+for (const ticker of TICKERS) {
+  for (const date of dates.slice(-20)) {
+    const r = await provider.row({ ticker, date, windowStart, featureNames: [...FEATURE_NAMES] });
+    featureBodies.push(JSON.stringify({ features: Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, r.values[j]!])) }));
+  }
+}
+
+function startService(shadow: boolean): Promise<{ url: string; child: ChildProcess }> {
+  const args = ['--import', 'tsx', join(root, 'bin/trainctl.mjs'), 'serve', '--port', '0', '--poll-ms', '100', '--model-name', MODEL];
+  if (!shadow) args.push('--no-shadow');
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TRAINCTL_HOME: paths.root, UV_THREADPOOL_SIZE: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolveUrl, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /on (http:\/\/\S+)/.exec(out);
+      if (m) resolveUrl({ url: m[1]!, child });
+    });
+    child.on('exit', (code) => reject(new Error(`trainctl serve exited with ${code}: ${out}`)));
+  });
+}
+
+async function load(url: string, bodies: string[], rate?: number): Promise<LoadResult> {
+  let i = 0;
+  return runLoad({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    overallRate: rate,
+    requests: [{ method: 'POST', path: '/v1/predict', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }) }],
+  });
+}
+
+const fmt = (r: LoadResult) => `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.timeouts + r.non2xx}`;
+const stop = (c: ChildProcess) => new Promise<void>((r) => (c.once('exit', () => r()), c.kill('SIGTERM')));
+const rows: [string, LoadResult][] = [];
+
+for (const shadow of [false, true]) {
+  const { url, child } = await startService(shadow);
+  try {
+    await load(url, tickerBodies.slice(0, 5), undefined).catch(() => undefined); // warm-up: feature rows cached per ticker
+    for (const [name, bodies] of [['features', featureBodies], ['ticker/date', tickerBodies]] as const) {
+      rows.push([`${name}, shadow ${shadow ? 'on' : 'off'}, max throughput`, await load(url, bodies)]);
+      rows.push([`${name}, shadow ${shadow ? 'on' : 'off'}, ${RATE} req/s`, await load(url, bodies, RATE)]);
+    }
+    if (shadow) {
+      // Hot swaps under load: promote the candidate and roll back, alternately, every 500 ms.
+      let swaps = 0;
+      let stopSwaps = false;
+      const swapping = (async () => {
+        while (!stopSwaps) {
+          await new Promise((r) => setTimeout(r, 500));
+          if (swaps % 2 === 0) await registry.promote({ version: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` }).catch(() => registry.rollback({ to: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` }));
+          else await registry.rollback({ to: v1.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` });
+          swaps++;
+        }
+      })();
+      rows.push([`ticker/date, shadow on, ${RATE} req/s, swapping`, await load(url, tickerBodies, RATE)]);
+      stopSwaps = true;
+      await swapping;
+      console.log(`hot swaps during that run: ${swaps}`);
+    }
+  } finally {
+    await stop(child);
+  }
+}
+for (const [name, r] of rows) console.log(`${name.padEnd(46)} ${fmt(r)}`);
+
+// Single-row latency, same model and row: onnxruntime (the serving path) vs native XGBoost predict.
+const booster = await Booster.load(await readFile(join(resolvePaths({}, paths.root).runsDir, 'bench-1', 'candidate', 'model.json')), [...FEATURE_NAMES]);
+const onnx = await OnnxModel.load(v1.onnx.path);
+const row = await provider.row({ ticker: TICKERS[0], windowStart, featureNames: [...FEATURE_NAMES] });
+const X = { data: row.values, rows: 1, cols: row.values.length, featureNames: [...FEATURE_NAMES] };
+const time = async (fn: () => Promise<unknown>, n = 2000) => {
+  for (let i = 0; i < 200; i++) await fn();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fn();
+  return ((performance.now() - t0) / n) * 1000;
+};
+const onnxUs = await time(() => onnx.predictProba(X));
+const nativeUs = await time(() => booster.predict(X));
+const [po] = await onnx.predictProba(X);
+const [pn] = await booster.predict(X);
+console.log(`single row: onnxruntime ${onnxUs.toFixed(1)} µs, native XGBoost ${nativeUs.toFixed(1)} µs (|Δp| ${Math.abs(po! - pn!).toExponential(1)})`);
+booster.dispose();
+await onnx.dispose();
+
+const pick = (name: string) => rows.find(([n]) => n === name)![1];
+const max = pick('ticker/date, shadow off, max throughput');
+const maxShadow = pick('ticker/date, shadow on, max throughput');
+const fixed = pick(`ticker/date, shadow off, ${RATE} req/s`);
+const fixedShadow = pick(`ticker/date, shadow on, ${RATE} req/s`);
+const swap = pick(`ticker/date, shadow on, ${RATE} req/s, swapping`);
+const errors = rows.filter(([n]) => !n.includes('swapping')).reduce((t, [, r]) => t + r.errors + r.timeouts + r.non2xx, 0);
+console.log(
+  `RESULT serve rps=${Math.round(max.requests.average)} p99_ms=${fixed.latency.p99} rps_shadow=${Math.round(maxShadow.requests.average)} p99_ms_shadow=${fixedShadow.latency.p99} ` +
+    `errors=${errors} swap_errors=${swap.errors + swap.timeouts + swap.non2xx} single_row_ratio=${(onnxUs / nativeUs).toFixed(2)}`,
+);

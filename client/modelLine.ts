@@ -1,0 +1,23 @@
+import { resolvePaths } from '../lib/config/paths';
+import { loadConfig } from '../lib/config/load';
+import { DEFAULT_PIPELINE_CONFIG } from '../lib/config/pipeline';
+import { listModelLines, openModelLine, type LocalRegistry } from '../lib/registry';
+
+/** The registry of one model line, as the CLI sees it (TRAINCTL_MODELS_DIR or models/). */
+export function openLine(modelName: string): Promise<LocalRegistry> {
+  return openModelLine({ modelsDir: resolvePaths().modelsDir, modelName, legacyModelName: DEFAULT_PIPELINE_CONFIG.modelName });
+}
+
+/** Every model line with a registry, after migrating a pre-model-line registry. */
+export async function allLines(): Promise<string[]> {
+  await openLine(DEFAULT_PIPELINE_CONFIG.modelName);
+  return listModelLines(resolvePaths().modelsDir);
+}
+
+export const MODEL_NAME_OPTION = '--model-name <name>';
+export const MODEL_NAME_HELP = "model line (each name has its own versions, stages and pointers; default: the configuration's modelName)";
+
+/** The model line a command acts on: the flag, else the configuration (file, TRAINCTL_MODEL_NAME, default). */
+export function resolveModelName(flag: string | undefined): string {
+  return loadConfig({ flags: flag === undefined ? {} : { modelName: flag } }).pipeline.modelName;
+}

@@ -1,0 +1,56 @@
+import type { ModelType } from '../config/pipeline';
+import { exportToOnnx } from '../onnx/export';
+import { defaultHyperparams, trainModel, xgboostVersion, type Booster, type XgbHyperparams } from '../xgboost';
+import { xgboostSearchSpace, type SearchSpaceConfig } from '../xgboost/searchSpace';
+import type { Engine, TrainedModel } from './engine';
+import { knownNumbers } from './hyperparamsFile';
+
+const XGB_KEYS: (keyof XgbHyperparams)[] = ['nEstimators', 'maxDepth', 'learningRate', 'minChildWeight', 'subsample', 'colsampleBytree', 'regLambda', 'regAlpha', 'gamma'];
+
+/** libxgboost through lib/xgboost: gbtree (xgb), random forest (rf), gblinear (linear). */
+export const xgboostEngine: Engine = {
+  name: 'xgboost',
+  version: xgboostVersion,
+  defaultHyperparams: () => ({ ...defaultHyperparams }),
+  searchSpace: (config) => xgboostSearchSpace(config as SearchSpaceConfig),
+  hyperparamsFrom(_modelType: ModelType, params) {
+    const known = knownNumbers(params, XGB_KEYS);
+    return known && { ...defaultHyperparams, ...known };
+  },
+  async train(o) {
+    const fit = await trainModel({ ...o, params: o.params as Partial<XgbHyperparams> });
+    return xgboostModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds });
+  },
+};
+
+function xgboostModel(booster: Booster, info: { bestIteration: number; rounds: number }): TrainedModel {
+  return {
+    engine: 'xgboost',
+    ...info,
+    predict: (X) => booster.predict(X),
+    nativeModel: () => ({ fileName: 'model.json', content: booster.toJson() }),
+    exportOnnx: (options) => exportToOnnx(booster.toJson(), options),
+    featureImportance: () => totalGain(booster.toJson(), booster.featureNames),
+    dispose: () => booster.dispose(),
+  };
+}
+
+interface GainTrees {
+  learner: { gradient_booster: { model?: { trees?: { split_indices: number[]; loss_changes: number[]; left_children: number[] }[]; weights?: number[] } } };
+}
+
+/** XGBoost's "total_gain" from the model JSON (loss_changes of every split); |weight| for gblinear. */
+function totalGain(json: string, names: string[]): Record<string, number> {
+  const model = (JSON.parse(json) as GainTrees).learner.gradient_booster.model ?? {};
+  const out: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  if (model.trees) {
+    for (const t of model.trees) {
+      t.left_children.forEach((left, i) => {
+        if (left !== -1) out[names[t.split_indices[i]!]!]! += t.loss_changes[i]!;
+      });
+    }
+  } else if (model.weights) {
+    names.forEach((n, j) => (out[n] = Math.abs(model.weights![j]!)));
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+import { C_API, callAsync, check, loadLightGBM } from './library';
+import { paramString, type LgbParams } from './params';
+import type { Dataset, Matrix } from './types';
+
+const finalizer = new FinalizationRegistry<unknown>((handle) => {
+  loadLightGBM().LGBM_DatasetFree(handle);
+});
+
+/**
+ * A native LightGBM Dataset (binned features, labels, weights). NaN is the missing value; ±Infinity
+ * is turned into NaN first, as for XGBoost, so both engines see the same missing cells.
+ */
+export class LgbDataset {
+  private handle: unknown;
+
+  private constructor(handle: unknown, readonly rows: number, readonly cols: number) {
+    this.handle = handle;
+    finalizer.register(this, handle, this);
+  }
+
+  /**
+   * Binning runs off the event loop. A validation set must be built with `reference` (the training
+   * set) so it shares its bin boundaries; LightGBM refuses to evaluate on one that does not.
+   */
+  static async create(d: Dataset, options: { params: LgbParams; reference?: LgbDataset }): Promise<LgbDataset> {
+    const X = d.X;
+    if (X.data.length !== X.rows * X.cols) throw new RangeError(`matrix data has ${X.data.length} values, expected ${X.rows}×${X.cols}`);
+    const api = loadLightGBM();
+    const out: unknown[] = [null];
+    const data = sanitize(X.data);
+    await callAsync(api.LGBM_DatasetCreateFromMat, 'dataset creation', data, C_API.DTYPE_FLOAT32, X.rows, X.cols, 1, paramString(options.params), options.reference?.native ?? null, out);
+    const ds = new LgbDataset(out[0], X.rows, X.cols);
+    try {
+      if (X.featureNames.length === X.cols) {
+        check(api.LGBM_DatasetSetFeatureNames(ds.native, X.featureNames, X.cols), 'setting feature names');
+      }
+      ds.setField('label', d.y);
+      if (d.weights) ds.setField('weight', d.weights);
+    } catch (err) {
+      ds.dispose();
+      throw err;
+    }
+    return ds;
+  }
+
+  get native(): unknown {
+    if (this.handle === null) throw new Error('LgbDataset used after dispose()');
+    return this.handle;
+  }
+
+  private setField(field: 'label' | 'weight', values: Float32Array): void {
+    if (values.length !== this.rows) throw new RangeError(`${field} has ${values.length} values for ${this.rows} rows`);
+    check(loadLightGBM().LGBM_DatasetSetField(this.native, field, values, values.length, C_API.DTYPE_FLOAT32), `setting ${field}`);
+  }
+
+  dispose(): void {
+    if (this.handle === null) return;
+    finalizer.unregister(this);
+    loadLightGBM().LGBM_DatasetFree(this.handle);
+    this.handle = null;
+  }
+}
+
+/** ±Infinity → NaN (copy on first change only). */
+export function sanitize(data: Float32Array): Float32Array {
+  let copy: Float32Array | undefined;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v === Infinity || v === -Infinity) {
+      copy ??= Float32Array.from(data);
+      copy[i] = Number.NaN;
+    }
+  }
+  return copy ?? data;
+}
+
+export type { Matrix };

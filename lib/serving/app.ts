@@ -1,0 +1,133 @@
+import { hostname } from 'node:os';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { PredictionLogWriter } from '../predictionLog';
+import { FeatureRowProvider } from './featureRows';
+import { createServingMetrics, type ServingMetrics } from './metrics';
+import { ModelSetHolder, type AbConfig } from './modelSet';
+import { parsePredictQuery } from './predictQuery';
+import { Predictor } from './predictor';
+import { RegistryWatcher } from './registryWatcher';
+import { RequestError } from './requestError';
+import type { SeriesLoader } from './seriesLoader';
+import { describeModels } from './modelsView';
+
+export interface ServerOptions {
+  modelName: string;
+  /** The model line's registry folder (see registryRoot). */
+  registryRoot: string;
+  series: SeriesLoader & { stat?: (ticker: string) => Promise<string | null> };
+  log: PredictionLogWriter | null;
+  threshold: number;
+  shadow: boolean;
+  ab: AbConfig | null;
+  pollMs: number;
+  bodyLimitBytes: number;
+  maxBatchRows: number;
+  /** Shown on /v1/models so a deploy names the instance that did not switch. */
+  instanceId?: string;
+}
+
+export interface ServingServer {
+  app: FastifyInstance;
+  watcher: RegistryWatcher;
+  holder: ModelSetHolder;
+  metrics: ServingMetrics;
+  log: PredictionLogWriter | null;
+  close(): Promise<void>;
+}
+
+/** The prediction service; `await server.watcher.check()` before listening loads the models. */
+export function buildServer(o: ServerOptions): ServingServer {
+  const metrics = createServingMetrics(o.modelName);
+  const holder = new ModelSetHolder();
+  const watcher = new RegistryWatcher({
+    root: o.registryRoot,
+    holder,
+    pollMs: o.pollMs,
+    ab: o.ab,
+    onSwap: (set) => metrics.onSwap(set),
+    onRefusal: (r) => metrics.onRefusal(r),
+  });
+  const predictor = new Predictor({
+    modelName: o.modelName,
+    threshold: o.threshold,
+    shadow: o.shadow,
+    features: new FeatureRowProvider({ load: o.series, stat: o.series.stat }),
+    log: o.log,
+    metrics,
+  });
+  const instanceId = o.instanceId ?? `${hostname()}:${process.pid}`;
+  const app = Fastify({ logger: false, bodyLimit: o.bodyLimitBytes });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, status: String(reply.statusCode) });
+    metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err: FastifyError | RequestError, _req, reply) => {
+    if (err instanceof RequestError) {
+      metrics.rejections.inc({ reason: err.reason });
+      return reply.code(err.statusCode).send({ error: err.message });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) return reply.code(500).send({ error: `internal error: ${err.message}` });
+    const reason = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'malformed_json' : 'bad_request';
+    metrics.rejections.inc({ reason });
+    const message = reason === 'malformed_json' ? `body: malformed JSON (${err.message})` : reason === 'body_too_large' ? `body: larger than the limit of ${o.bodyLimitBytes} bytes` : err.message;
+    return reply.code(status).send({ error: message });
+  });
+
+  /** A request's models come from one snapshot, kept alive until its shadow scoring is done too. */
+  const serve = async (queries: ReturnType<typeof parsePredictQuery>[], batch: boolean) => {
+    const { set, release } = holder.acquire();
+    try {
+      const answers = await predictor.predict(set, queries, batch);
+      setImmediate(() => void predictor.shadow(set, queries, answers).catch(() => {}).finally(release));
+      return answers;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  };
+
+  app.post('/v1/predict', async (req) => {
+    const [answer] = await serve([parsePredictQuery(req.body)], false);
+    const { ticker: _t, role: _r, ...body } = answer!;
+    return body;
+  });
+
+  app.post('/v1/predict/batch', async (req) => {
+    const rows = (req.body as { rows?: unknown } | null)?.rows;
+    if (!Array.isArray(rows) || rows.length === 0) throw new RequestError(400, 'field "rows" must be a non-empty array of prediction requests', 'bad_body');
+    if (rows.length > o.maxBatchRows) throw new RequestError(413, `field "rows": ${rows.length} rows exceed the batch limit of ${o.maxBatchRows}`, 'batch_too_large');
+    const answers = await serve(rows.map((r, i) => parsePredictQuery(r, `rows[${i}].`)), true);
+    return { results: answers.map(({ ticker: _t, role: _r, ...a }) => a) };
+  });
+
+  app.get('/v1/models', async () => describeModels({ modelName: o.modelName, instanceId, set: holder.peek(), watcher, shadow: o.shadow }));
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const production = holder.peek().production;
+    if (production) return { ready: true, version: production.version };
+    const refused = watcher.refusals().find((r) => r.role === 'production');
+    const reason = refused ? `production ${refused.version} was refused: ${refused.reason}` : watcher.registry.production ? 'loading' : `the registry of ${o.modelName} has no production model yet`;
+    return reply.code(503).send({ ready: false, reason });
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  return {
+    app,
+    watcher,
+    holder,
+    metrics,
+    log: o.log,
+    async close() {
+      watcher.stop();
+      await app.close();
+      await o.log?.flush();
+      watcher.close();
+      holder.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { isIsoDate } from '../data/dates';
+import { sliceByDate } from '../data/series';
+import { DEFAULT_FEATURE_CONFIG, FEATURE_NAMES, tickerFeatureColumns, type TickerColumns } from '../features';
+import { RequestError } from './requestError';
+import type { SeriesLoader } from './seriesLoader';
+
+const TICKER_RE = /^[A-Za-z0-9][A-Za-z0-9.^=_-]{0,19}$/;
+
+interface Entry {
+  token: string;
+  checkedAt: number;
+  columns: TickerColumns;
+  rowOf: Map<string, number>;
+}
+
+/**
+ * Feature rows for (ticker, date) computed by the training code path: the cached bars from the
+ * model's first training day on, through lib/features' `tickerFeatureColumns` (what buildFeatures
+ * stores), then rounded to Float32 exactly as loadFeatureMatrix does. Computed once per ticker and
+ * data version; a changed cache file is noticed within `recheckMs`.
+ */
+export class FeatureRowProvider {
+  private readonly cache = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
+
+  constructor(private readonly o: { load: SeriesLoader; stat?: (ticker: string) => Promise<string | null>; recheckMs?: number; now?: () => number }) {}
+
+  async row(q: { ticker: unknown; date?: unknown; windowStart: string; featureNames: string[] }): Promise<{ ticker: string; date: string; values: Float32Array }> {
+    if (typeof q.ticker !== 'string' || !TICKER_RE.test(q.ticker)) throw new RequestError(400, 'field "ticker" must be a ticker symbol such as "SYN-A"', 'bad_ticker');
+    if (q.date !== undefined && (typeof q.date !== 'string' || !isIsoDate(q.date))) {
+      throw new RequestError(400, 'field "date" must be a YYYY-MM-DD date', 'bad_date');
+    }
+    const entry = await this.entry(q.ticker, q.windowStart);
+    const dates = entry.columns.dates;
+    if (dates.length === 0) throw new RequestError(400, `field "ticker": no feature rows for ${q.ticker} yet (history shorter than the warm-up)`, 'bad_ticker');
+    const date = (q.date as string | undefined) ?? dates.at(-1)!;
+    const i = entry.rowOf.get(date);
+    if (i === undefined) {
+      const where = date < dates[0]! || date > dates.at(-1)! ? `outside the data (${dates[0]} … ${dates.at(-1)})` : 'not a trading day in the data';
+      throw new RequestError(400, `field "date": ${date} is ${where} for ${q.ticker}`, 'bad_date');
+    }
+    const values = new Float32Array(q.featureNames.length);
+    q.featureNames.forEach((name, j) => {
+      values[j] = entry.columns.values[(FEATURE_NAMES as readonly string[]).indexOf(name)]![i]!;
+    });
+    return { ticker: q.ticker, date, values };
+  }
+
+  private async entry(ticker: string, windowStart: string): Promise<Entry> {
+    const key = `${ticker}|${windowStart}`;
+    const now = (this.o.now ?? Date.now)();
+    const cached = this.cache.get(key);
+    if (cached && now - cached.checkedAt < (this.o.recheckMs ?? 1000)) return cached;
+    if (cached && this.o.stat) {
+      if ((await this.o.stat(ticker)) === cached.token) {
+        cached.checkedAt = now;
+        return cached;
+      }
+    }
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.compute(ticker, windowStart, now).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async compute(ticker: string, windowStart: string, now: number): Promise<Entry> {
+    const loaded = await this.o.load(ticker);
+    if (!loaded) throw new RequestError(400, `field "ticker": unknown ticker ${ticker} (not in the data)`, 'bad_ticker');
+    const series = sliceByDate(loaded.series, windowStart);
+    // Features do not depend on the label settings; the default config only shapes the label columns.
+    const columns = tickerFeatureColumns(series, DEFAULT_FEATURE_CONFIG);
+    const entry: Entry = { token: loaded.token, checkedAt: now, columns, rowOf: new Map(columns.dates.map((d, i) => [d, i])) };
+    this.cache.set(`${ticker}|${windowStart}`, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,12 @@
+export { buildServer, type ServerOptions, type ServingServer } from './app';
+export { registryRoot } from './registryRoot';
+export { loadServingModel, LoadedModel } from './loadedModel';
+export { ModelSetHolder, type ModelSet, type AbConfig } from './modelSet';
+export { RegistryWatcher, type Refusal } from './registryWatcher';
+export { FeatureRowProvider } from './featureRows';
+export { dataCacheSeriesLoader, type SeriesLoader } from './seriesLoader';
+export { abArm } from './abRouter';
+export { RequestError } from './requestError';
+export { waitForInstances, parseInstanceList, DEFAULT_DEPLOY_TIMEOUT_MS, type DeployWaitResult, type InstanceState } from './deploy';
+export { scoreLatestDay, countShadowPredictions, type BatchScoringResult } from './batchScoring';
+export { predictionLogDir } from './locations';

@@ -1,0 +1,71 @@
+import { FEATURE_NAMES } from '../features';
+import { OnnxModel } from '../onnx';
+import type { ModelEntry } from '../registry';
+import { ModelError } from '../util/errors';
+
+/**
+ * A registry version loaded for serving. Reference-counted: a request retains the models of its
+ * snapshot, and a model swapped out is released (its onnxruntime session freed) only when the
+ * last request using it has finished, so a swap never pulls a session from under a request.
+ */
+export class LoadedModel {
+  private refs = 1;
+  readonly loadedAt = new Date().toISOString();
+
+  constructor(
+    readonly version: string,
+    readonly onnx: OnnxModel,
+    readonly schemaHash: string,
+    /** Start of the training data window: features are computed from the same first bar. */
+    readonly windowStart: string,
+  ) {}
+
+  get featureNames(): string[] {
+    return this.onnx.featureNames;
+  }
+
+  get sha256(): string {
+    return this.onnx.sha256;
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    if (--this.refs === 0) void this.onnx.dispose();
+  }
+}
+
+/**
+ * Load a version's ONNX file, refusing it unless its bytes match the SHA-256 recorded in the
+ * registry and its features are the ones the metadata names, in the same order, and ones our
+ * feature code can compute.
+ */
+export async function loadServingModel(entry: ModelEntry): Promise<LoadedModel> {
+  const expected = entry.files['model.onnx']?.sha256;
+  if (!expected) throw new ModelError(`${entry.version} has no model.onnx in the registry`);
+  const onnx = await OnnxModel.load(entry.onnx, { expectedSha256: expected, intraOpThreads: 1 });
+  try {
+    checkSchema(entry, onnx);
+  } catch (err) {
+    await onnx.dispose();
+    throw err;
+  }
+  return new LoadedModel(entry.version, onnx, entry.metadata.schemaHash, entry.metadata.dataSource.window.start);
+}
+
+function checkSchema(entry: ModelEntry, onnx: OnnxModel): void {
+  const declared = (entry.metadata.featureSchema as { names?: unknown } | undefined)?.names;
+  if (!Array.isArray(declared)) throw new ModelError(`${entry.version}: metadata.json has no featureSchema.names`);
+  const got = onnx.featureNames;
+  if (got.length !== declared.length || got.some((n, i) => n !== declared[i])) {
+    throw new ModelError(`${entry.version}: the ONNX model's features [${got.join(', ')}] differ from the metadata's [${declared.join(', ')}]`);
+  }
+  const unknown = got.filter((n) => !(FEATURE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new ModelError(`${entry.version}: features ${unknown.join(', ')} are not computed by this feature code`);
+  const onnxHash = onnx.metadata.schema_hash;
+  if (onnxHash !== undefined && onnxHash !== entry.metadata.schemaHash) {
+    throw new ModelError(`${entry.version}: the ONNX model was exported for schema ${onnxHash} but the metadata says ${entry.metadata.schemaHash}`);
+  }
+}

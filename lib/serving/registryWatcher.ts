@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LocalRegistry, type ModelEntry } from '../registry';
+import { loadServingModel, type LoadedModel } from './loadedModel';
+import type { ModelSet, ModelSetHolder } from './modelSet';
+
+export interface Refusal {
+  version: string;
+  role: 'production' | 'candidate';
+  sha256: string | null;
+  reason: string;
+  at: string;
+}
+
+export interface RegistryWatcherOptions {
+  root: string;
+  holder: ModelSetHolder;
+  /** How often registry.json is re-read; its content hash decides whether anything changed. */
+  pollMs: number;
+  ab: ModelSet['ab'];
+  load?: (entry: ModelEntry) => Promise<LoadedModel>;
+  onRefusal?: (r: Refusal) => void;
+  onSwap?: (set: ModelSet) => void;
+}
+
+/**
+ * Keeps the holder in step with the registry by polling registry.json — the registry's single
+ * commit point, replaced atomically — so instances on other hosts only need to see the same
+ * models directory (NFS, a synced volume); nothing is shared with the worker's process. A version
+ * that fails to load (checksum, truncation, schema) is refused and recorded; production stays on
+ * the version it served before.
+ */
+export class RegistryWatcher {
+  private readonly models = new Map<string, LoadedModel>();
+  private readonly refused = new Map<string, Refusal>();
+  private lastHash: string | null = null;
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  /** What registry.json said at the last check. */
+  registry: { production: string | null; staging: string | null; checkedAt: string | null } = { production: null, staging: null, checkedAt: null };
+  lastError: string | null = null;
+  /** The last swaps (epoch ms, production version after it), newest last: when each version went live here. */
+  readonly swaps: { at: number; production: string | null; candidate: string | null }[] = [];
+
+  constructor(private readonly o: RegistryWatcherOptions) {}
+
+  start(): void {
+    const tick = () => {
+      void this.check().finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.o.pollMs).unref();
+      });
+    };
+    this.timer = setTimeout(tick, this.o.pollMs).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  refusals(): Refusal[] {
+    return [...this.refused.values()];
+  }
+
+  loadedVersions(): string[] {
+    return [...this.models.keys()];
+  }
+
+  /** One check now (serialised with the poller's); resolves when any swap is installed. */
+  check(): Promise<void> {
+    this.running ??= this.checkOnce().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async checkOnce(): Promise<void> {
+    const text = await readFile(join(this.o.root, 'registry.json'), 'utf8').catch(() => null);
+    const hash = text === null ? 'absent' : createHash('sha256').update(text).digest('hex');
+    this.registry.checkedAt = new Date().toISOString();
+    if (hash === this.lastHash) return;
+    try {
+      const registry = new LocalRegistry({ root: this.o.root });
+      const [prod, stg] = text === null ? [null, null] : await Promise.all([registry.production(), registry.staging()]);
+      this.registry.production = prod?.version ?? null;
+      this.registry.staging = stg?.version ?? null;
+      const current = this.o.holder.peek();
+      const production = prod ? ((await this.obtain(prod, 'production')) ?? current.production) : null;
+      const candidate = stg ? await this.obtain(stg, 'candidate') : null;
+      if (production !== current.production || candidate !== current.candidate) {
+        const set = this.o.holder.swap({ production, candidate, ab: this.o.ab });
+        this.swaps.push({ at: Date.now(), production: production?.version ?? null, candidate: candidate?.version ?? null });
+        if (this.swaps.length > 100) this.swaps.shift();
+        this.o.onSwap?.(set);
+      }
+      for (const [version, model] of this.models) {
+        if (model !== production && model !== candidate) {
+          this.models.delete(version);
+          model.release();
+        }
+      }
+      this.lastHash = hash;
+      this.lastError = null;
+    } catch (err) {
+      // Registry unreadable mid-change (e.g. a version folder pruned under us): retry next poll.
+      this.lastError = (err as Error).message;
+    }
+  }
+
+  private async obtain(entry: ModelEntry, role: Refusal['role']): Promise<LoadedModel | null> {
+    const sha = entry.files['model.onnx']?.sha256 ?? null;
+    const have = this.models.get(entry.version);
+    if (have && have.sha256 === sha) return have;
+    try {
+      const model = await (this.o.load ?? loadServingModel)(entry);
+      this.models.set(entry.version, model);
+      this.refused.delete(entry.version);
+      return model;
+    } catch (err) {
+      const refusal: Refusal = { version: entry.version, role, sha256: sha, reason: (err as Error).message, at: new Date().toISOString() };
+      this.refused.set(entry.version, refusal);
+      this.o.onRefusal?.(refusal);
+      return null;
+    }
+  }
+
+  close(): void {
+    this.stop();
+    for (const model of this.models.values()) model.release();
+    this.models.clear();
+  }
+}

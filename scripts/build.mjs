@@ -1,0 +1,87 @@
+// The compiled CLI: client/cli.ts and everything it imports, bundled by esbuild into dist/ (ESM,
+// code-split, so a command's `await import()` still loads its modules only when it runs). npm
+// packages stay external. Sources remain the truth: the worker bundles workflows/ from the .ts
+// files, and bin/trainctl.mjs falls back to running the sources when dist/ is stale.
+// `node scripts/build.mjs` builds; scripts/setup.mjs calls buildIfStale().
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const distDir = join(root, 'dist');
+const manifestName = 'build.json';
+
+/**
+ * True when dist/ was built from the current sources: every input esbuild read (and this script)
+ * is older than the build's start. A missing input (file deleted or renamed) also counts as stale.
+ */
+export function isFresh(dir = distDir) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8'));
+  } catch {
+    return false;
+  }
+  try {
+    for (const input of manifest.inputs) if (statSync(join(root, input)).mtimeMs > manifest.startedAt) return false;
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+// A bundled module no longer sits where its source did, so `import.meta.url` in a source file
+// becomes the URL of that source (relative to the output file: every chunk lands directly in
+// dist/), and paths derived from it (.venv, workflows/index.ts) still point into the checkout.
+const sourceMetaUrl = {
+  name: 'source-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const fromOutput = relative(distDir, args.path).split('\\').join('/');
+      return {
+        contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromOutput)}, import.meta.url).href`),
+        loader: 'ts',
+      };
+    });
+  },
+};
+
+export async function build({ log = () => {} } = {}) {
+  const { build: esbuild } = await import('esbuild');
+  const startedAt = Date.now();
+  const staging = `${distDir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  const result = await esbuild({
+    absWorkingDir: root,
+    entryPoints: ['client/cli.ts'],
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [sourceMetaUrl],
+  });
+  const inputs = [...Object.keys(result.metafile.inputs), relative(root, fileURLToPath(import.meta.url))];
+  writeFileSync(join(staging, manifestName), JSON.stringify({ startedAt, inputs }, null, 1));
+  writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
+  rmSync(distDir, { recursive: true, force: true });
+  renameSync(staging, distDir);
+  log(`built dist/ from ${inputs.length - 1} sources in ${Date.now() - startedAt} ms`);
+}
+
+export async function buildIfStale({ log = () => {} } = {}) {
+  if (isFresh()) return false;
+  await build({ log });
+  return true;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await build({ log: (m) => console.log(`[build] ${m}`) });
+}

@@ -1,0 +1,31 @@
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ScoreDailyResult } from '../activities/scoring';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+
+export interface DailyScoringInput {
+  modelName: string;
+  tickers: string[];
+  source: string;
+  seed: number;
+  threshold: number;
+  /** Score this day instead of the newest one (backfills; the schedule leaves it unset). */
+  date?: string;
+}
+
+const scoring = proxyActivities<Activities>({
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '2m',
+  retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+/**
+ * Score the newest trading day of every configured ticker with production and the waiting
+ * candidate, so shadow evidence accumulates without outside traffic. Safe to re-run: the
+ * activity writes each (model, version, ticker, date) once.
+ */
+export async function dailyScoring(input: DailyScoringInput): Promise<ScoreDailyResult> {
+  const result = await scoring.scoreDailyPredictions({ ...input, runId: workflowInfo().workflowId });
+  log.info('daily scoring done', { written: result.written, alreadyLogged: result.alreadyLogged, production: result.production, candidate: result.candidate });
+  return result;
+}

@@ -1,0 +1,17 @@
+/**
+ * Workflow IDs of a model line. Every training run of a model starts under the same workflow ID,
+ * so "one open run per model" is enforced by the Temporal server itself: a second start while one is
+ * open fails (conflict policy FAIL for clients, WorkflowExecutionAlreadyStarted for child starts),
+ * whichever way it was triggered (CLI, schedule, drift). A closed ID can be reused by the next run.
+ */
+export function pipelineWorkflowId(modelName: string): string {
+  return `train-${modelName}`;
+}
+
+/**
+ * The pipeline ID: what names one training run in the registry, MLflow, reports and logs. Runs of
+ * a model line share their workflow ID, so the first execution's run ID tells them apart.
+ */
+export function pipelineIdOf(info: { workflowId: string; firstExecutionRunId: string }): string {
+  return `${info.workflowId}-${info.firstExecutionRunId.replace(/-/g, '').slice(0, 8)}`;
+}
