@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { runBacktest, type BacktestResult } from '../lib/backtest';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { classificationMetrics, rocCurve, splitHoldout, type ClassificationMetrics } from '../lib/evaluation';
-import { loadFeatureMatrix } from '../lib/features';
+import { loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
 import { sha256File, writeJsonAtomic } from '../lib/util';
 import type { BacktestRef, CandidateRef, ClassificationSummary, FeatureSetRef, ModelScore } from '../workflows/types';
+import type { BacktestDetail } from '../lib/backtest';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
 import { heartbeat } from './heartbeat';
@@ -18,14 +19,7 @@ export interface BacktestModelInput {
 }
 
 /** What the report needs beyond the summaries: per-row scores and daily equity, kept in a file. */
-export interface BacktestDetail {
-  holdout: { start: string; end: string; trainEnd: string; rows: number };
-  candidate: { proba: number[]; backtest: BacktestResult; roc: { fpr: number[]; tpr: number[] } };
-  production: { version: string; proba: number[]; backtest: BacktestResult; roc: { fpr: number[]; tpr: number[] } } | null;
-  y: number[];
-  /** Date of each holdout row (several tickers per date): the block bootstrap of the compare stage resamples whole dates. */
-  dates: string[];
-}
+export type { BacktestDetail } from '../lib/backtest';
 
 /**
  * Score the candidate and the current production model on the identical holdout rows through
@@ -42,14 +36,12 @@ export function backtestModelActivity(deps: ActivityDeps) {
     const tickers = idx.map((i) => all.tickers[i]!);
     const y = Float32Array.from(idx, (i) => all.y[i]!);
     const nextReturn = Float64Array.from(idx, (i) => all.nextReturn[i]!);
-    const rowsOf = (m: typeof all.X) => {
-      const data = new Float32Array(idx.length * m.cols);
-      idx.forEach((r, k) => data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols));
-      return { data, rows: idx.length, cols: m.cols, featureNames: m.featureNames };
-    };
+    const rowsOf = (m: typeof all.X) => selectRows(m, idx);
     const bt = { threshold: config.backtest.threshold, costBps: config.backtest.costBps };
 
     const cand = await OnnxModel.load(candidate.onnx.path, { expectedSha256: candidate.onnx.sha256 });
+    // Both models are scored through onnxruntime whatever engine trained them; the log names them.
+    const engines: { candidate: string; production?: string } = { candidate: engineOf(cand.metadata) };
     let candProba: Float32Array;
     try {
       candProba = await cand.predictProba(rowsOf(all.X));
@@ -69,6 +61,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
       try {
         const model = await OnnxModel.load(prod.onnx, { expectedSha256: prod.files['model.onnx']?.sha256 ?? prod.metadata.files['model.onnx']?.sha256 });
         try {
+          engines.production = engineOf(model.metadata);
           schemaChanged = prod.metadata.schemaHash !== features.schemaHash;
           let X = rowsOf(all.X);
           if (schemaChanged) {
@@ -108,7 +101,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
       buyHold: candBacktest.buyHold,
       schemaChanged,
     };
-    log.info({ accuracy: candMetrics.accuracy, baseline: candMetrics.baselineAccuracy, sharpe: candBacktest.metrics.sharpe, production: productionScore?.version ?? null }, 'holdout backtest done');
+    log.info({ engines, accuracy: candMetrics.accuracy, baseline: candMetrics.baselineAccuracy, sharpe: candBacktest.metrics.sharpe, production: productionScore?.version ?? null }, 'holdout backtest done');
     return ref;
   };
 }
@@ -116,4 +109,10 @@ export function backtestModelActivity(deps: ActivityDeps) {
 function summary(m: ClassificationMetrics): ClassificationSummary {
   const { n, accuracy, precision, recall, f1, rocAuc, logLoss, balancedAccuracy, baselineAccuracy } = m;
   return { n, accuracy, precision, recall, f1, rocAuc, logLoss, balancedAccuracy, baselineAccuracy };
+}
+
+/** "lightgbm 4.7.0" from the ONNX metadata; models exported before engines were named are XGBoost's. */
+function engineOf(metadata: Record<string, string>): string {
+  if (metadata.engine) return `${metadata.engine} ${metadata.engine_version ?? ''}`.trim();
+  return `xgboost ${metadata.xgboost_version ?? ''}`.trim();
 }

@@ -15,7 +15,7 @@ export function buildFeaturesActivity(deps: ActivityDeps) {
     const set = await withHeartbeat(
       buildFeatureSet({
         inputs: data.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256 })),
-        config: { labelHorizon: config.labelHorizon, labelThreshold: config.labelThreshold },
+        config: { labelHorizon: config.labelHorizon, labelThreshold: config.labelThreshold, candlestickPatterns: config.candlestickPatterns },
         storeDir: deps.paths.featureStoreDir,
       }),
     );

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchMarketData } from '../lib/data';
 import { appendDriftHistory, checkDrift, columnsOf, writeDriftReport, type DriftResult, type DriftThresholds, type ReferenceProfile } from '../lib/drift';
-import { buildFeatureSet, loadFeatureMatrix } from '../lib/features';
+import { buildFeatureSet, loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
 import { modelLinePaths } from '../lib/config/paths';
 import type { ActivityDeps } from './deps';
@@ -80,9 +80,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
     const model = await OnnxModel.load(production.onnx, { expectedSha256: profileFile && production.files['model.onnx']?.sha256 });
     try {
       if (model.featureNames.every((n, i) => all.X.featureNames[i] === n) && model.featureNames.length === all.X.cols) {
-        const data32 = new Float32Array(rows.length * all.X.cols);
-        rows.forEach((r, k) => data32.set(all.X.data.subarray(r * all.X.cols, (r + 1) * all.X.cols), k * all.X.cols));
-        predictions = await model.predictProba({ data: data32, rows: rows.length, cols: all.X.cols, featureNames: all.X.featureNames });
+        predictions = await model.predictProba(selectRows(all.X, rows));
       }
     } finally {
       await model.dispose();

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
@@ -6,9 +5,12 @@ import { evidenceMetrics, mlflowFromEnv, trackCandidate } from '../lib/mlflow';
 import type { HoldoutEvidence } from '../lib/stats';
 import { writeComparisonReport } from '../lib/report';
 import { sha256, writeJsonAtomic } from '../lib/util';
-import { comparisonSummary, evaluatePromotion, evidenceFor, searchTrials, summariseEvidence } from '../lib/validation';
-import type { BacktestRef, CandidateRef, ComparisonRef, DataRef, FeatureSetRef } from '../workflows/types';
-import type { BacktestDetail } from './backtestModel';
+import { comparisonSummary, evaluatePromotion, evidenceFor, forcedMark, searchTrials, summariseEvidence } from '../lib/validation';
+import type { BacktestRef, BudgetStatus, CandidateRef, ComparisonRef, DataRef, FeatureSetRef } from '../workflows/types';
+import type { BacktestDetail } from '../lib/backtest';
+import { backtestDetailSchema } from '../lib/backtest/detail';
+import { DataError } from '../lib/util/errors';
+import { readJsonFile } from '../lib/util/jsonFile';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
 
@@ -19,6 +21,8 @@ export interface CompareModelsInput {
   features: FeatureSetRef;
   candidate: CandidateRef;
   backtest: BacktestRef;
+  /** Time spent so far against the pipeline's budget (absent in runs from before the budget). */
+  budget?: BudgetStatus;
 }
 
 export const CODE_VERSION = 'trainctl-0.1.0';
@@ -28,8 +32,8 @@ export const CODE_VERSION = 'trainctl-0.1.0';
  * run) and write the comparison report under reports/<version>/ and into the version's folder.
  */
 export function compareModelsActivity(deps: ActivityDeps) {
-  return async function compareModels({ runId, config, data, features, candidate, backtest }: CompareModelsInput): Promise<ComparisonRef> {
-    const detail = JSON.parse(await readFile(backtest.result.path, 'utf8')) as BacktestDetail;
+  return async function compareModels({ runId, config, data, features, candidate, backtest, budget }: CompareModelsInput): Promise<ComparisonRef> {
+    const detail = (await readJsonFile({ path: backtest.result.path, schema: backtestDetailSchema, error: DataError })) as BacktestDetail;
     const evidence = evidenceFor({
       detail,
       labelHorizon: config.labelHorizon,
@@ -37,7 +41,9 @@ export function compareModelsActivity(deps: ActivityDeps) {
       alpha: config.criteria.alpha,
       trials: searchTrials({ paramsSource: candidate.paramsSource, trials: config.trials }),
     });
-    const decision = evaluatePromotion({ candidate: backtest.candidate.metrics, production: backtest.production?.metrics ?? null, criteria: config.criteria, evidence });
+    // --force skips the comparison with production (the convention's "force promotion").
+    const decision = evaluatePromotion({ candidate: backtest.candidate.metrics, production: config.force ? null : (backtest.production?.metrics ?? null), criteria: config.criteria, evidence });
+    const forced = forcedMark({ force: config.force, skipValidation: config.skipValidation, decision });
     const evidenceSummary = summariseEvidence(evidence);
     const registry = await registryFor(deps, config.modelName);
     const registered = await registry.registerCandidate({
@@ -63,6 +69,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
           decision: decision.decision,
           failedCriteria: decision.failed,
           evidence: evidenceSummary,
+          ...(forced ? { forced } : {}),
         },
       },
     });
@@ -98,6 +105,8 @@ export function compareModelsActivity(deps: ActivityDeps) {
       dataWindow: { start: data.start, end: data.end, trainEnd: detail.holdout.trainEnd, holdoutStart: detail.holdout.start, holdoutEnd: detail.holdout.end },
       dataSource: { name: data.source, synthetic: data.synthetic, tickers: data.tickers.map((t) => t.ticker) },
       schemaChanged: backtest.schemaChanged,
+      forced,
+      budget,
     });
     await registry.attachFiles(version, {
       'model_comparison.md': paths.markdown,
@@ -123,8 +132,9 @@ export function compareModelsActivity(deps: ActivityDeps) {
       criteria: decision.criteria,
       firstModel: decision.firstModel,
       report: { markdown: paths.markdown, html: paths.html, json: paths.json },
-      summary,
+      summary: forced ? `${forced.note}\n${summary}` : summary,
       evidence: evidenceSummary,
+      ...(forced ? { forced } : {}),
       ...(tracking ? { tracking } : {}),
     };
   };
@@ -145,8 +155,8 @@ async function trackInMlflow(
     workflowId: o.runId,
     version: o.version,
     params: { model_type: o.candidate.modelType, ...o.candidate.params, holdout: o.config.holdout, label_horizon: o.config.labelHorizon, tickers: o.data.tickers.map((t) => t.ticker).join(','), source: o.data.source },
-    metrics: { ...prefixed('cv', o.candidate.cv), ...prefixed('holdout', o.backtest.candidate.metrics), ...prefixed('trading', o.backtest.candidate.trading), ...evidenceMetrics(o.evidence) },
-    tags: { 'trainctl.data_start': o.data.start, 'trainctl.data_end': o.data.end, 'trainctl.synthetic': String(o.data.synthetic), 'trainctl.decision': o.decision },
+    metrics: { n_samples: o.candidate.trainRows, n_features: o.features.featureNames.length, ...prefixed('cv', o.candidate.cv), ...prefixed('holdout', o.backtest.candidate.metrics), ...prefixed('trading', o.backtest.candidate.trading), ...evidenceMetrics(o.evidence) },
+    tags: { 'trainctl.data_start': o.data.start, 'trainctl.data_end': o.data.end, 'trainctl.synthetic': String(o.data.synthetic), 'trainctl.decision': o.decision, ...(o.config.force || o.config.skipValidation ? { 'trainctl.forced': 'true' } : {}) },
     artifacts: [
       { path: o.candidate.model.path, artifactPath: 'model/model.json' },
       { path: o.candidate.onnx.path, artifactPath: 'model/model.onnx' },

@@ -1,6 +1,13 @@
 import { parseSource, updateCache } from '../lib/data';
 import { todayIso } from '../lib/data/dates';
-import { countShadowPredictions, dataCacheSeriesLoader, predictionLogDir, registryRoot, scoreLatestDay, type BatchScoringResult } from '../lib/serving';
+import {
+  countShadowPredictions,
+  dataCacheSeriesLoader,
+  predictionLogDir,
+  registryRoot,
+  scoreLatestDay,
+  type BatchScoringResult,
+} from '../lib/serving';
 import { assertModelName } from '../lib/registry';
 import { ConfigError } from '../lib/util/errors';
 import type { ActivityDeps } from './deps';
@@ -29,7 +36,13 @@ export function scoringActivities(deps: ActivityDeps) {
       assertModelName(input.modelName);
       if (input.tickers.length === 0) throw new ConfigError('daily scoring needs at least one ticker');
       const source = parseSource(input.source, { seed: input.seed, now: deps.now });
-      const refreshed = await updateCache({ source, tickers: input.tickers, end: input.date ?? todayIso(deps.now()), cacheDir: deps.paths.dataCacheDir, now: deps.now });
+      const refreshed = await updateCache({
+        source,
+        tickers: input.tickers,
+        end: input.date ?? todayIso(deps.now()),
+        cacheDir: deps.paths.dataCacheDir,
+        now: deps.now,
+      });
       heartbeat({ step: 'data refreshed' });
       const logDir = predictionLogDir(deps.paths, input.modelName);
       const result = await scoreLatestDay({
@@ -48,7 +61,10 @@ export function scoringActivities(deps: ActivityDeps) {
     },
 
     /** For the status of a run awaiting approval: shadow predictions of its candidate so far. */
-    async countShadowPredictions(input: { modelName: string; version: string }): Promise<{ total: number; requests: number; batch: number }> {
+    async countShadowPredictions(input: {
+      modelName: string;
+      version: string;
+    }): Promise<{ total: number; requests: number; batch: number }> {
       return countShadowPredictions({ logDir: predictionLogDir(deps.paths, assertModelName(input.modelName)), version: input.version });
     },
   };

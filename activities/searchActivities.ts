@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../lib/config/pipeline';
-import { classificationMetrics, splitHoldout, walkForwardFolds } from '../lib/evaluation';
-import { loadFeatureMatrix } from '../lib/features';
+import { classificationMetrics, splitHoldout, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
+import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { studyToJournal, type StudyState } from '../lib/hyperopt';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util';
 import { engineFor } from '../lib/engine';
+import { engineNameFor } from '../lib/engine/searchSpace';
+import { SEARCH_OBJECTIVE, writeBestParams } from '../lib/hpo';
 import type { FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
-import { subset } from './trainModel';
 
-export const SEARCH_FOLDS = 4;
 
 export interface EvaluateFoldInput {
   features: FeatureSetRef;
@@ -28,6 +28,8 @@ export interface WriteSearchResultsInput {
   state: StudyState;
   best: { params: Hyperparams; value: number; trialNumber: number } | null;
   dataWindow: { start: string; end: string };
+  /** Recorded in best_hyperparameters.json so a run of another engine refuses it (absent in older searches). */
+  modelType?: PipelineConfig['modelType'];
 }
 
 /**
@@ -39,11 +41,11 @@ export function searchActivities(deps: ActivityDeps) {
     async evaluateFold({ features, config, params, fold }: EvaluateFoldInput): Promise<{ logLoss: number; accuracy: number; baselineAccuracy: number }> {
       const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
       const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
-      const train = subset(all, split.trainIdx);
-      const folds = walkForwardFolds({ dates: train.dates, nFolds: SEARCH_FOLDS, purgeGap: config.labelHorizon });
+      const train = selectLabelledRows(all, split.trainIdx);
+      const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
       const f = folds[fold]!;
       const fit = await engineFor(config.modelType).train({
-        train: subset(train, f.trainIdx),
+        train: selectLabelledRows(train, f.trainIdx),
         modelType: config.modelType,
         params,
         seed: config.seed,
@@ -51,7 +53,7 @@ export function searchActivities(deps: ActivityDeps) {
         onRound: ({ round }) => heartbeat({ fold, round }),
       });
       try {
-        const test = subset(train, f.testIdx);
+        const test = selectLabelledRows(train, f.testIdx);
         const m = classificationMetrics(test.y, await fit.predict(test.X));
         return { logLoss: m.logLoss, accuracy: m.accuracy, baselineAccuracy: m.baselineAccuracy };
       } finally {
@@ -60,18 +62,17 @@ export function searchActivities(deps: ActivityDeps) {
     },
 
     /** The journal (Optuna format, loadable by optuna / optuna-dashboard) and best_hyperparameters.json, atomically. */
-    async writeSearchResults(input: WriteSearchResultsInput): Promise<{ journal: string; best: string | null }> {
+    async writeSearchResults(input: WriteSearchResultsInput): Promise<{ journal: string; best: string | null; bestNote?: string }> {
       const line = modelLinePaths(deps.paths, input.modelName ?? DEFAULT_PIPELINE_CONFIG.modelName);
       const dir = line.studiesDir;
       const journal = join(dir, `${input.studyName}.journal`);
       const lines = studyToJournal({ studyName: input.studyName, direction: input.state.direction, trials: input.state.trials, workerId: input.runId, now: deps.now });
       await writeFileAtomic(journal, `${lines.join('\n')}\n`);
-      let best: string | null = null;
-      if (input.best) {
-        best = line.bestHyperparams;
-        await writeJsonAtomic(best, { params: input.best.params, value: input.best.value, metric: 'walk-forward log loss', trialNumber: input.best.trialNumber, studyName: input.studyName, dataWindow: input.dataWindow, journal, runId: input.runId });
-      }
-      return { journal, best };
+      if (!input.best) return { journal, best: null };
+      // Replaced only by a better score on the same objective and data window (lib/hpo); the old file goes to the history.
+      const decision = await writeBestParams({ path: line.bestHyperparams, historyPath: `${line.bestHyperparams.replace(/\.json$/, '')}.history.jsonl`, now: deps.now(), next: { params: { ...input.best.params }, value: input.best.value, metric: SEARCH_OBJECTIVE, trialNumber: input.best.trialNumber, studyName: input.studyName, dataWindow: input.dataWindow, journal, runId: input.runId, ...(input.modelType ? { modelType: input.modelType, engine: engineNameFor(input.modelType) } : {}) } });
+      deps.logger.info({ module: 'hpo', fn: 'writeSearchResults', runId: input.runId, replaced: decision.replaced }, decision.reason);
+      return { journal, best: line.bestHyperparams, bestNote: decision.reason };
     },
   };
 }

@@ -1,12 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import { splitHoldout, walkForward, walkForwardFolds } from '../lib/evaluation';
+import { splitHoldout, walkForward, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
 import { buildReferenceProfile, columnsOf } from '../lib/drift';
-import { loadFeatureMatrix } from '../lib/features';
+import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { engineFor, type Engine } from '../lib/engine';
+import { bestParamsPath, loadBestParams } from '../lib/hpo';
 import type { Dataset, Matrix } from '../lib/xgboost';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../lib/util';
 import type { CandidateRef, FeatureSetRef, Hyperparams } from '../workflows/types';
@@ -21,7 +20,6 @@ export interface TrainModelInput {
   params?: Hyperparams;
 }
 
-const CV_FOLDS = 4;
 
 export function trainModelActivity(deps: ActivityDeps) {
   return async function trainModel({ runId, features, config, params: searched }: TrainModelInput): Promise<CandidateRef> {
@@ -30,20 +28,20 @@ export function trainModelActivity(deps: ActivityDeps) {
     const engine = engineFor(config.modelType);
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
     const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
-    const train = subset(all, split.trainIdx);
+    const train = selectLabelledRows(all, split.trainIdx);
 
     const { params, source } = await chooseParams({ deps, config, engine, searched, log });
 
     // Walk-forward CV on the training window only: the holdout stays unseen until the backtest.
-    const folds = walkForwardFolds({ dates: train.dates, nFolds: CV_FOLDS, purgeGap: config.labelHorizon });
+    const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
     const cv = await walkForward({
       folds,
       y: train.y,
       fitPredict: async (trainIdx, testIdx) => {
-        const fit = await engine.train({ train: subset(train, trainIdx), modelType: config.modelType, params, seed: config.seed, signal });
+        const fit = await engine.train({ train: selectLabelledRows(train, trainIdx), modelType: config.modelType, params, seed: config.seed, signal });
         try {
           heartbeat({ step: 'cv' });
-          return await fit.predict(subset(train, testIdx).X);
+          return await fit.predict(selectLabelledRows(train, testIdx).X);
         } finally {
           fit.dispose();
         }
@@ -55,8 +53,8 @@ export function trainModelActivity(deps: ActivityDeps) {
     const last = folds[folds.length - 1]!;
     const total = params.nEstimators;
     const fit = await engine.train({
-      train: subset(train, last.trainIdx),
-      valid: subset(train, last.testIdx),
+      train: selectLabelledRows(train, last.trainIdx),
+      valid: selectLabelledRows(train, last.testIdx),
       modelType: config.modelType,
       params,
       earlyStoppingRounds: 20,
@@ -83,7 +81,7 @@ export function trainModelActivity(deps: ActivityDeps) {
       // validation fold, which the trees were not fitted on (in-sample scores are more extreme
       // than anything the model will produce on new data, so they would read as drift).
       const profilePath = join(dir, 'reference_profile.json');
-      const validation = subset(train, last.testIdx);
+      const validation = selectLabelledRows(train, last.testIdx);
       const oosPredictions = Float32Array.from(await fit.predict(validation.X));
       await writeJsonAtomic(profilePath, buildReferenceProfile({ featureNames: train.X.featureNames, columns: columnsOf(train.X), predictions: oosPredictions, labels: train.y }));
       const ref: CandidateRef = {
@@ -115,40 +113,15 @@ export function trainModelActivity(deps: ActivityDeps) {
 }
 
 /**
- * Searched parameters first; then best_hyperparameters.json when --use-best and it was written for
- * this engine (an xgb search's file does not configure an lgb run: it is ignored with a warning);
- * else the engine's defaults.
+ * Searched parameters first; then best_hyperparameters.json when --use-best (lib/hpo: a file of
+ * another engine or with wrong names or types stops the run as a ConfigError); else the defaults.
  */
 async function chooseParams(o: { deps: ActivityDeps; config: PipelineConfig; engine: Engine; searched?: Hyperparams; log: { warn: (obj: object, msg: string) => void } }): Promise<{ params: Hyperparams; source: CandidateRef['paramsSource'] }> {
   if (o.searched) return { params: o.searched, source: 'search' };
-  const bestPath = join(o.deps.paths.stateDir, 'best_hyperparameters.json');
-  if (o.config.useBest && existsSync(bestPath)) {
-    const best = JSON.parse(await readFile(bestPath, 'utf8')) as { params?: Record<string, unknown> };
-    const params = o.engine.hyperparamsFrom(o.config.modelType, best.params ?? {});
-    if (params) return { params, source: 'best_hyperparameters.json' };
-    o.log.warn({ bestPath, engine: o.engine.name }, `best_hyperparameters.json holds parameters of another engine than ${o.engine.name}; training with the defaults`);
-  }
+  // A malformed or foreign file is a ConfigError (the CLI checks it before starting, too).
+  const best = o.config.useBest ? loadBestParams({ path: bestParamsPath(o.deps.paths, o.config.modelName), modelType: o.config.modelType }) : undefined;
+  if (best) return { params: best.params, source: 'best_hyperparameters.json' };
   return { params: o.engine.defaultHyperparams(o.config.modelType), source: 'default' };
 }
 
-interface Rows {
-  X: Matrix;
-  y: Float32Array;
-  dates: string[];
-}
-
-/** Select rows (by index) of a row-major matrix and its labels. */
-export function subset(m: Rows, idx: ArrayLike<number>): Dataset & { dates: string[] } {
-  const cols = m.X.cols;
-  const data = new Float32Array(idx.length * cols);
-  const y = new Float32Array(idx.length);
-  const dates = new Array<string>(idx.length);
-  for (let i = 0; i < idx.length; i++) {
-    const r = idx[i]!;
-    data.set(m.X.data.subarray(r * cols, (r + 1) * cols), i * cols);
-    y[i] = m.y[r]!;
-    dates[i] = m.dates[r]!;
-  }
-  return { X: { data, rows: idx.length, cols, featureNames: m.X.featureNames }, y, dates };
-}
 

@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { LOG_LEVEL_HELP, parseLogLevel } from '../lib/log/convention';
 import { resolveTemporalSettings, workflowUiLink } from '../lib/config/temporal';
 import { isTrainctlError } from '../lib/util/errors';
 import { ensureDevServer } from './commands/devServerCommand';
@@ -15,7 +16,15 @@ import { formatStatus } from './format';
 // Modules that load @temporalio/client (~150 ms) or native addons are imported inside the actions
 // that use them, so `--help` and local commands start fast (bench/cli).
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
+/** --log-level in the convention's spelling (DEBUG, INFO, WARNING, ERROR in any case) or pino's. */
+const logLevelOption = (help: string) =>
+  new Option('--log-level <level>', `${help}: ${LOG_LEVEL_HELP}`)
+    .argParser((text: string) => {
+      const level = parseLogLevel(text);
+      if (!level) throw new InvalidArgumentError(`expected ${LOG_LEVEL_HELP}`);
+      return level;
+    })
+    .default('info');
 
 export function buildProgram(): Command {
   const program = new Command('trainctl')
@@ -47,7 +56,7 @@ export function buildProgram(): Command {
   program
     .command('worker')
     .description('run a worker for the trainctl task queue (JSON logs to stdout and logs/training.log)')
-    .addOption(new Option('--log-level <level>', 'stdout log level').choices(LOG_LEVELS).default('info'))
+    .addOption(logLevelOption('stdout log level'))
     .action(async (o: { logLevel: 'info' }) => {
       // Loaded on demand: the worker pulls in native addons (Temporal core, libxgboost, onnxruntime).
       const { runWorkerUntilSignal } = await import('./commands/workerCommand');
@@ -69,7 +78,7 @@ export function buildProgram(): Command {
     .option('--json', 'with --wait: print one final JSON object (progress goes to stderr)')
     .option('--output-json <path>', 'with --wait: also write the final JSON object to this file')
     .option('--allow-concurrent', 'start even if another run of this model is open (under a workflow ID of its own, outside the one-run-per-model guard)')
-    .addOption(new Option('--log-level <level>', 'progress verbosity').choices(LOG_LEVELS).default('info'))
+    .addOption(logLevelOption('progress verbosity'))
     .action(async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string; allowConcurrent?: boolean }) => {
       const { buildConfig, checkOutputPath, finalJson, followRun, startRun, writeOutputJson } = await import('./commands/run');
       const { exitCodeForStatus } = await import('./exitCodes');
@@ -81,7 +90,7 @@ export function buildProgram(): Command {
         // Never two training runs of one model at once: the server refuses a second open run under the model's workflow ID.
         const { workflowId, runId, uiLink } = await startRun(client, settings, config, { allowConcurrent: flags.allowConcurrent });
         const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
-        const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn';
+        const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn' || flags.logLevel === 'fatal';
         if (!flags.wait) {
           if (flags.json) console.log(JSON.stringify({ workflowId, runId, uiLink }));
           else console.log(`Started ${workflowId} (run ${runId})\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${workflowId}`);

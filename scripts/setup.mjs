@@ -9,7 +9,8 @@
 // Plain Node with no dependencies: it has to run before node_modules exists.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,15 +38,36 @@ if (major < 20) {
 }
 const lockStamp = join(root, 'node_modules', '.trainctl-lock.sha256');
 const lockHash = fileHash(join(root, 'package-lock.json'));
+// onnxruntime-node's install script would try to download CUDA libraries; the CPU binding ships in the package.
+const npmEnv = { ONNXRUNTIME_NODE_INSTALL: 'skip', ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' };
 if (!existsSync(lockStamp) || readFileSync(lockStamp, 'utf8') !== lockHash) {
   say('installing npm dependencies pinned by package-lock.json…');
-  // onnxruntime-node's install script would try to download CUDA libraries; the CPU binding ships in the package.
   // `npm install` rather than `npm ci`: this registry lacks some other-platform optional packages
   // (e.g. @swc/core-darwin-arm64), which `npm ci` treats as an out-of-sync lockfile.
-  run('npm', ['install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip', ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' } });
+  run('npm', ['install', '--no-audit', '--no-fund'], { env: npmEnv });
   writeFileSync(lockStamp, lockHash);
 } else {
   say('npm dependencies: up to date');
+}
+// nodejs-polars' platform packages (optional, so other platforms install cleanly) declare engines
+// node >= 22 while nodejs-polars itself supports >= 20. npm skips an optional package whose engines
+// do not match, whatever the flags, so on Node 20 this machine's one is unpacked here from npm's
+// own tarball (`npm pack`, integrity-checked by npm against the registry).
+const polarsVersion = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages['node_modules/nodejs-polars']?.version;
+const libc = process.platform === 'linux' ? (process.report.getReport().header.glibcVersionRuntime ? '-gnu' : '-musl') : '';
+const polarsBinding = `nodejs-polars-${process.platform}-${process.arch}${libc}${process.platform === 'win32' ? '-msvc' : ''}`;
+const polarsDir = join(root, 'node_modules', polarsBinding);
+if (polarsVersion && !existsSync(join(polarsDir, 'package.json'))) {
+  say(`unpacking ${polarsBinding}@${polarsVersion} (npm skips it on Node ${process.versions.node})…`);
+  const tmp = mkdtempSync(join(tmpdir(), 'trainctl-polars-'));
+  const pack = spawnSync('npm', ['pack', `${polarsBinding}@${polarsVersion}`, '--pack-destination', tmp, '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (pack.status !== 0) {
+    console.error(`[setup] failed: npm pack ${polarsBinding}@${polarsVersion} (exit ${pack.status ?? pack.signal})`);
+    process.exit(3);
+  }
+  mkdirSync(polarsDir, { recursive: true });
+  run('tar', ['-xzf', join(tmp, JSON.parse(pack.stdout)[0].filename), '-C', polarsDir, '--strip-components=1']);
+  rmSync(tmp, { recursive: true, force: true });
 }
 
 // --- 2. Python carriers: temporal CLI and libxgboost ----------------------------------------

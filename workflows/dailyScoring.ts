@@ -26,6 +26,11 @@ const scoring = proxyActivities<Activities>({
  */
 export async function dailyScoring(input: DailyScoringInput): Promise<ScoreDailyResult> {
   const result = await scoring.scoreDailyPredictions({ ...input, runId: workflowInfo().workflowId });
-  log.info('daily scoring done', { written: result.written, alreadyLogged: result.alreadyLogged, production: result.production, candidate: result.candidate });
+  log.info('daily scoring done', {
+    written: result.written,
+    alreadyLogged: result.alreadyLogged,
+    production: result.production,
+    candidate: result.candidate,
+  });
   return result;
 }

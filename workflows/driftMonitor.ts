@@ -74,7 +74,7 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
     try {
       await startChild(trainingPipeline, {
         workflowId,
-        args: [{ config: { ...input.pipeline, trigger: 'drift', force: true, reason: `critical drift: ${summary.summary}`, ...(input.source ? { source: input.source } : {}) } }],
+        args: [{ config: { ...input.pipeline, trigger: 'drift', ignoreNewData: true, reason: `critical drift: ${summary.summary}`, ...(input.source ? { source: input.source } : {}) } }],
         // The retraining outlives this short check (it waits for approval): do not cancel it with us.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `retraining ${input.modelName} after critical drift`,

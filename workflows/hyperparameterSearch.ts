@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
 import { externalParams, MedianPruner, SearchSpaceError, Study, TPESampler, TrialState, type SearchSpace, type StudyState, type Trial } from '../lib/hyperopt';
 import { engineHyperparams, searchSpaceFor, suggestEngineParams } from '../lib/engine/searchSpace';
+import { WALK_FORWARD_FOLDS } from '../lib/evaluation/folds';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 import type { FeatureSetRef, Hyperparams } from './types';
 
@@ -60,7 +61,6 @@ const foldWithin = (remainingMs: number) =>
   }).evaluateFold;
 const io = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] } });
 
-const N_FOLDS = 4;
 /** Continue-as-new well before the history grows large (each trial adds ~10 events per fold). */
 const TRIALS_PER_RUN = 40;
 
@@ -122,19 +122,19 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     const trialStart = Date.now();
     let sum = 0;
     try {
-      for (let k = 0; k < N_FOLDS; k++) {
+      for (let k = 0; k < WALK_FORWARD_FOLDS; k++) {
         const remaining = budget - (Date.now() - trialStart);
-        if (remaining <= 0) throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${k} of ${N_FOLDS} folds`);
+        if (remaining <= 0) throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${k} of ${WALK_FORWARD_FOLDS} folds`);
         const r = await foldWithin(remaining)({ features: featureSet, config: input.config, params, fold: k });
         sum += r.logLoss;
         foldsDone.set(trial.number, k + 1);
         trial.report(k, sum / (k + 1));
-        if (k < N_FOLDS - 1 && trial.shouldPrune()) {
+        if (k < WALK_FORWARD_FOLDS - 1 && trial.shouldPrune()) {
           study.tell(trial, { state: TrialState.PRUNED });
           return;
         }
       }
-      study.tell(trial, sum / N_FOLDS);
+      study.tell(trial, sum / WALK_FORWARD_FOLDS);
     } catch (err) {
       const cause = (err as { cause?: { timeoutType?: unknown } }).cause;
       const reason = cause && 'timeoutType' in cause ? `trial exceeded its time limit of ${budget / 1000} s (fold timed out)` : String((err as Error).message ?? err);

@@ -13,5 +13,7 @@ export function pipelineWorkflowId(modelName: string): string {
  * a model line share their workflow ID, so the first execution's run ID tells them apart.
  */
 export function pipelineIdOf(info: { workflowId: string; firstExecutionRunId: string }): string {
-  return `${info.workflowId}-${info.firstExecutionRunId.replace(/-/g, '').slice(0, 8)}`;
+  // Run IDs are UUIDv7: the leading hex digits are a timestamp, shared by runs started close
+  // together; the trailing ones are random.
+  return `${info.workflowId}-${info.firstExecutionRunId.replace(/-/g, '').slice(-12)}`;
 }

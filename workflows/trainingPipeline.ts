@@ -35,6 +35,11 @@ export const statusQuery = defineQuery<PipelineStatus>('status');
 
 /** Marks runs that name themselves by pipelineIdOf (model lines) rather than by their workflow ID. */
 const PIPELINE_ID_PATCH = 'pipeline-id-of-model-line';
+/**
+ * Runs started before the training-script convention: `force` meant "ignore the new-data check",
+ * and there was no time budget nor a notification of a skipped run.
+ */
+const CONVENTION_PATCH = 'training-script-convention';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
 
@@ -77,6 +82,10 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     stages: STAGES.map((name): StageStatus => ({ name, state: 'pending' })),
     refusedSignals: [],
   };
+  const convention = patched(CONVENTION_PATCH);
+  const startedAt = Date.now();
+  const budgetMs = convention ? parseDurationMs(config.pipelineBudget) : undefined;
+  if (budgetMs !== undefined) status.budget = { limit: config.pipelineBudget, limitMs: budgetMs, elapsedMs: 0, overrun: false };
   let decision: (ApprovalDecision & { kind: 'approve' | 'reject' }) | undefined;
 
   setHandler(statusQuery, () => status);
@@ -103,6 +112,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       const result = await run();
       s.state = 'done';
       s.note = note?.(result);
+      if (name !== 'approval' && name !== 'promote') await checkBudget();
       return result;
     } catch (err) {
       s.state = 'failed';
@@ -122,6 +132,15 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       // A notification that cannot be delivered must not decide the fate of a model.
       log.warn('notification failed', { event, error: String(err) });
     }
+  };
+  /** The budget runs from the start to the approval gate; its overrun is notified once. */
+  const checkBudget = async () => {
+    if (!status.budget) return;
+    status.budget.elapsedMs = Date.now() - startedAt;
+    if (status.budget.overrun || status.budget.elapsedMs <= status.budget.limitMs) return;
+    status.budget.overrun = true;
+    log.warn('pipeline over its time budget', { limit: status.budget.limit, elapsedMs: status.budget.elapsedMs });
+    await notify('budget_exceeded');
   };
   const finish = (outcome: PipelineStatus['outcome'], reason?: string): PipelineStatus => {
     status.outcome = outcome;
@@ -143,9 +162,13 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     status.synthetic = data.synthetic;
     status.dataWindow = { start: data.start, end: data.end };
 
-    if (config.trigger !== 'manual' && !config.force) {
+    if (config.trigger !== 'manual' && !(convention ? config.ignoreNewData : config.force)) {
       const fresh = await io.checkNewData({ modelName: config.modelName, data, minNewDays: config.minNewDays });
-      if (!fresh.enough) return finish('skipped', fresh.reason);
+      if (!fresh.enough) {
+        finish('skipped', fresh.reason);
+        if (convention) await notify('skipped');
+        return status;
+      }
     }
 
     const features = await stage(
@@ -187,7 +210,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const comparison: ComparisonRef = await stage(
       'compare',
-      () => io.compareModels({ runId, config, data, features, candidate, backtest }),
+      () => io.compareModels({ runId, config, data, features, candidate, backtest, ...(status.budget ? { budget: { ...status.budget, elapsedMs: Date.now() - startedAt } } : {}) }),
       (c) => `${c.version}: ${c.decision}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,
     );
     status.candidateVersion = comparison.version;
@@ -195,9 +218,11 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     status.failedCriteria = comparison.failed;
     status.report = comparison.report;
     status.summary = comparison.summary;
+    if (comparison.evidence) status.evidence = comparison.evidence;
     if (comparison.tracking) status.tracking = comparison.tracking;
+    if (comparison.forced) status.forced = comparison.forced;
 
-    if (comparison.decision === 'REJECT') {
+    if (comparison.decision === 'REJECT' && !comparison.forced) {
       await io.rejectCandidate({ runId, modelName: config.modelName, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
       finish('rejected', `validation failed: ${comparison.failed.join(', ')}`);
       await notify('rejected');
@@ -239,7 +264,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const promoted = await stage(
       'promote',
-      () => io.promoteModel({ runId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: approval.comment ?? 'approved' }),
+      () => io.promoteModel({ runId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: `${status.forced ? `${status.forced.note}; ` : ''}${approval.comment ?? 'approved'}` }),
       (p) => `${p.from ?? 'none'} → ${p.to}`,
     );
     status.promotedFrom = promoted.from;

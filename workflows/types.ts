@@ -7,6 +7,7 @@ import type { PipelineConfig } from '../lib/config/pipeline';
 import type { MetricSummary } from '../lib/evaluation/metrics';
 import type { CriterionResult } from '../lib/validation/criteria';
 import type { EvidenceSummary } from '../lib/validation/evidenceSummary';
+import type { ForcedMark } from '../lib/validation/forced';
 import type { EngineHyperparams, EngineName } from '../lib/engine/searchSpace';
 
 export type { CriterionResult, EvidenceSummary };
@@ -107,6 +108,18 @@ export interface ComparisonRef {
   tracking?: { ok: boolean; error?: string; mlflowRunId?: string; modelVersion?: string };
   /** Holdout intervals, skill test and paired comparison (lib/stats); the full evidence is in the report's JSON. */
   evidence?: EvidenceSummary;
+  /** Set when --force or --skip-validation let the candidate reach the approval gate whatever the criteria said. */
+  forced?: ForcedMark;
+}
+
+export type { ForcedMark };
+
+/** The pipeline's time budget from start to the approval gate (--budget). */
+export interface BudgetStatus {
+  limit: string;
+  limitMs: number;
+  elapsedMs: number;
+  overrun: boolean;
 }
 
 export interface ApprovalDecision {
@@ -152,6 +165,8 @@ export interface PipelineStatus {
   tracking?: ComparisonRef['tracking'];
   /** Copied from the compare stage: intervals and p-values for `status` and `--json`. */
   evidence?: EvidenceSummary;
+  forced?: ForcedMark;
+  budget?: BudgetStatus;
   approval?: {
     deadline: string;
     decision?: ApprovalDecision & { kind: 'approve' | 'reject'; at: string };

@@ -12,12 +12,16 @@ import { fileURLToPath } from 'node:url';
 import { generateSyntheticMarket } from '../../lib/data/syntheticMarket';
 import type { PriceSeries } from '../../lib/data/types';
 import { assembleFeatureFrame, tickerFeatureColumns } from '../../lib/features/featureFrame';
+import { CANDLESTICK_PATTERNS, PATTERN_NAMES } from '../../lib/features/patterns';
 import { venvPython } from '../../test/support/python';
 
 const targetRows = Number(process.argv[2] ?? 1_000_000);
 const ROWS_PER_TICKER = 2500;
 const tickerCount = Math.ceil(targetRows / ROWS_PER_TICKER);
-const config = { labelHorizon: 5, labelThreshold: 0 };
+// The whole candlestick pattern set is part of the timed work on both sides (reference.py calls
+// TA-Lib's CDL* functions for it, in the pandas reference too: pandas has no pattern recogniser).
+const config = { labelHorizon: 5, labelThreshold: 0, candlestickPatterns: [...PATTERN_NAMES] };
+const TALIB_PATTERNS = PATTERN_NAMES.map((p) => `${CANDLESTICK_PATTERNS[p].talib}:cdl_${p}`).join(',');
 
 function generate(): PriceSeries[] {
   const tickers = Array.from({ length: tickerCount }, (_, i) => `SYN-B${String(i).padStart(4, '0')}`);
@@ -57,7 +61,7 @@ function writeInputs(series: PriceSeries[], dir: string): { data: string; offset
 
 function reference(mode: 'talib' | 'pandas', files: { data: string; offsets: string }) {
   const script = fileURLToPath(new URL('./reference.py', import.meta.url));
-  const run = spawnSync(venvPython, [script, files.data, files.offsets, mode], { encoding: 'utf8', timeout: 900_000 });
+  const run = spawnSync(venvPython, [script, files.data, files.offsets, mode, TALIB_PATTERNS], { encoding: 'utf8', timeout: 900_000 });
   if (run.status !== 0) throw new Error(`${mode} reference failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { seconds: number; rows: number; maxrss_kb: number };
 }
@@ -77,7 +81,7 @@ try {
   const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
   const row = (name: string, seconds: number, rows: number, rss: string): string =>
     `${name.padEnd(28)} ${seconds.toFixed(3).padStart(8)} s ${Math.round(inputRows / seconds).toLocaleString('en-US').padStart(12)} rows/s ${String(rows).padStart(9)} out ${rss.padStart(6)} MB peak RSS`;
-  console.log(`features: ${series.length} tickers × ${ROWS_PER_TICKER} rows = ${inputRows.toLocaleString('en-US')} input rows, 27 features + labels`);
+  console.log(`features: ${series.length} tickers × ${ROWS_PER_TICKER} rows = ${inputRows.toLocaleString('en-US')} input rows, 27 features + ${PATTERN_NAMES.length} candlestick patterns + labels`);
   console.log(row('trainctl (TS kernels+polars)', best.seconds, best.rows, mb(peakRss)));
   console.log(row('TA-Lib 0.8.2 (+numpy/pandas)', talib.seconds, talib.rows, mb(talib.maxrss_kb * 1024)));
   console.log(row('pandas 3.1 (rolling/ewm)', pandas.seconds, pandas.rows, mb(pandas.maxrss_kb * 1024)));

@@ -1,6 +1,7 @@
 """Reference feature computations for bench/features: TA-Lib and plain pandas, same feature set.
 
-argv: data file (float64 fields × n, see index.ts), offsets file (int64), mode (talib|pandas).
+argv: data file (float64 fields × n, see index.ts), offsets file (int64), mode (talib|pandas),
+and optionally the candlestick patterns as TALIBNAME:feature,… (computed with TA-Lib in both modes).
 Prints one JSON line: {"seconds": …, "rows": …, "maxrss_kb": …}.
 """
 import json, sys, time
@@ -8,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 data_file, offsets_file, mode = sys.argv[1:4]
+patterns = [p.split(':') for p in sys.argv[4].split(',')] if len(sys.argv) > 4 and sys.argv[4] else []
 offsets = np.fromfile(offsets_file, dtype=np.int64)
 n = int(offsets[-1])
 o, h, l, c, a, v = np.fromfile(data_file, dtype=np.float64).reshape(6, n)
@@ -108,6 +110,11 @@ for i in range(len(offsets) - 1):
     s, e = int(offsets[i]), int(offsets[i + 1])
     f = a[s:e] / c[s:e]
     feats = compute(o[s:e] * f, h[s:e] * f, l[s:e] * f, a[s:e], v[s:e])
+    if patterns:
+        import talib
+        oo, hh, ll = o[s:e] * f, h[s:e] * f, l[s:e] * f
+        for fn, name in patterns:
+            feats[name] = getattr(talib, fn)(oo, hh, ll, a[s:e]).astype(float)
     fwd = shift_ratio(a[s:e], -H)
     feats['label'] = np.where(np.isnan(fwd), np.nan, (fwd > 0).astype(float))
     feats['fwd_return'] = fwd

@@ -4,7 +4,9 @@
  *   npm run bench -- serve        (DURATION=10 CONNECTIONS=10 RATE=1000 ROUNDS=100 DEPTH=6 to change)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolvePaths } from '../../lib/config/paths';
 import { FEATURE_NAMES } from '../../lib/features';
@@ -12,7 +14,6 @@ import { OnnxModel } from '../../lib/onnx';
 import { Booster } from '../../lib/xgboost';
 import { FeatureRowProvider, dataCacheSeriesLoader } from '../../lib/serving';
 import { parseSource, readSeriesParquet } from '../../lib/data';
-import { tempPaths } from '../../test/support/temporal';
 import { lineRegistry, prepareMarket, registerTrainedVersion, TICKERS } from '../../test/serving/support/modelLine';
 import { runLoad, type LoadResult } from './autocannon';
 
@@ -24,7 +25,7 @@ const DEPTH = Number(process.env.DEPTH ?? 6);
 const MODEL = 'direction-classifier';
 const root = resolve(import.meta.dirname, '../..');
 
-const paths = tempPaths('bench-serve-');
+const paths = resolvePaths({}, mkdtempSync(join(tmpdir(), 'bench-serve-')));
 const market = await prepareMarket(paths);
 const registry = await lineRegistry(paths, MODEL);
 const v1 = await registerTrainedVersion({ paths, modelName: MODEL, market, rounds: ROUNDS, maxDepth: DEPTH, runId: 'bench-1' });
@@ -34,27 +35,37 @@ const entry = await registry.get(v1.version);
 const windowStart = entry.metadata.dataSource.window.start;
 
 // Request bodies: the last 60 trading days of every ticker, and the same rows as feature objects.
-const provider = new FeatureRowProvider({ load: dataCacheSeriesLoader({ dataCacheDir: paths.dataCacheDir, sourceKey: parseSource('synthetic').cacheKey }) });
-const dates = (await readSeriesParquet(market.data.tickers[0]!.path, TICKERS[0]!)).dates.slice(-60);
+const provider = new FeatureRowProvider({
+  load: dataCacheSeriesLoader({ dataCacheDir: paths.dataCacheDir, sourceKey: parseSource('synthetic').cacheKey }),
+});
+const dates = (await readSeriesParquet(market.data.tickers[0].path, TICKERS[0])).dates.slice(-60);
 const tickerBodies = TICKERS.flatMap((ticker) => dates.map((date) => JSON.stringify({ ticker, date })));
 const featureBodies: string[] = [];
 for (const ticker of TICKERS) {
   for (const date of dates.slice(-20)) {
     const r = await provider.row({ ticker, date, windowStart, featureNames: [...FEATURE_NAMES] });
-    featureBodies.push(JSON.stringify({ features: Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, r.values[j]!])) }));
+    featureBodies.push(JSON.stringify({ features: Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, r.values[j]])) }));
   }
 }
 
 function startService(shadow: boolean): Promise<{ url: string; child: ChildProcess }> {
   const args = ['--import', 'tsx', join(root, 'bin/trainctl.mjs'), 'serve', '--port', '0', '--poll-ms', '100', '--model-name', MODEL];
   if (!shadow) args.push('--no-shadow');
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TRAINCTL_HOME: paths.root, UV_THREADPOOL_SIZE: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // As `trainctl serve` runs for real: libuv's default pool (onnxruntime's async runs and the log's
+  // fsyncs share it; the bench harness's UV_THREADPOOL_SIZE=1 is for training, not serving).
+  const env = { ...process.env };
+  delete env.UV_THREADPOOL_SIZE;
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...env, TRAINCTL_HOME: paths.root },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolveUrl, reject) => {
     let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
+    child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /on (http:\/\/\S+)/.exec(out);
-      if (m) resolveUrl({ url: m[1]!, child });
+      if (m) resolveUrl({ url: m[1], child });
     });
     child.on('exit', (code) => reject(new Error(`trainctl serve exited with ${code}: ${out}`)));
   });
@@ -67,11 +78,19 @@ async function load(url: string, bodies: string[], rate?: number): Promise<LoadR
     connections: CONNECTIONS,
     duration: DURATION,
     overallRate: rate,
-    requests: [{ method: 'POST', path: '/v1/predict', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }) }],
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/predict',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
+      },
+    ],
   });
 }
 
-const fmt = (r: LoadResult) => `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.timeouts + r.non2xx}`;
+const fmt = (r: LoadResult) =>
+  `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.timeouts + r.non2xx}`;
 const stop = (c: ChildProcess) => new Promise<void>((r) => (c.once('exit', () => r()), c.kill('SIGTERM')));
 const rows: [string, LoadResult][] = [];
 
@@ -79,7 +98,10 @@ for (const shadow of [false, true]) {
   const { url, child } = await startService(shadow);
   try {
     await load(url, tickerBodies.slice(0, 5), undefined).catch(() => undefined); // warm-up: feature rows cached per ticker
-    for (const [name, bodies] of [['features', featureBodies], ['ticker/date', tickerBodies]] as const) {
+    for (const [name, bodies] of [
+      ['features', featureBodies],
+      ['ticker/date', tickerBodies],
+    ] as const) {
       rows.push([`${name}, shadow ${shadow ? 'on' : 'off'}, max throughput`, await load(url, bodies)]);
       rows.push([`${name}, shadow ${shadow ? 'on' : 'off'}, ${RATE} req/s`, await load(url, bodies, RATE)]);
     }
@@ -90,7 +112,10 @@ for (const shadow of [false, true]) {
       const swapping = (async () => {
         while (!stopSwaps) {
           await new Promise((r) => setTimeout(r, 500));
-          if (swaps % 2 === 0) await registry.promote({ version: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` }).catch(() => registry.rollback({ to: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` }));
+          if (swaps % 2 === 0)
+            await registry
+              .promote({ version: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` })
+              .catch(() => registry.rollback({ to: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` }));
           else await registry.rollback({ to: v1.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` });
           swaps++;
         }
@@ -104,10 +129,12 @@ for (const shadow of [false, true]) {
     await stop(child);
   }
 }
+// Other processes on the machine show up directly in tail latency: say how busy it was.
+console.log(`load average (1 min) at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
 for (const [name, r] of rows) console.log(`${name.padEnd(46)} ${fmt(r)}`);
 
 // Single-row latency, same model and row: onnxruntime (the serving path) vs native XGBoost predict.
-const booster = await Booster.load(await readFile(join(resolvePaths({}, paths.root).runsDir, 'bench-1', 'candidate', 'model.json')), [...FEATURE_NAMES]);
+const booster = await Booster.load(await readFile(join(paths.runsDir, 'bench-1', 'candidate', 'model.json')), [...FEATURE_NAMES]);
 const onnx = await OnnxModel.load(v1.onnx.path);
 const row = await provider.row({ ticker: TICKERS[0], windowStart, featureNames: [...FEATURE_NAMES] });
 const X = { data: row.values, rows: 1, cols: row.values.length, featureNames: [...FEATURE_NAMES] };
@@ -121,7 +148,9 @@ const onnxUs = await time(() => onnx.predictProba(X));
 const nativeUs = await time(() => booster.predict(X));
 const [po] = await onnx.predictProba(X);
 const [pn] = await booster.predict(X);
-console.log(`single row: onnxruntime ${onnxUs.toFixed(1)} µs, native XGBoost ${nativeUs.toFixed(1)} µs (|Δp| ${Math.abs(po! - pn!).toExponential(1)})`);
+console.log(
+  `single row: onnxruntime ${onnxUs.toFixed(1)} µs, native XGBoost ${nativeUs.toFixed(1)} µs (|Δp| ${Math.abs(po - pn).toExponential(1)})`,
+);
 booster.dispose();
 await onnx.dispose();
 

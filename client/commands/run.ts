@@ -98,6 +98,8 @@ export function finalJson(s: PipelineStatus, o: { workflowId: string; uiLink: st
     decision: s.decision ?? null,
     failedCriteria: s.failedCriteria ?? [],
     metrics: s.candidate?.metrics ?? null,
+    /** Intervals, the skill test and the paired comparison with production (lib/stats). */
+    evidence: s.evidence ?? null,
     trading: s.candidate?.trading ?? null,
     production: s.production ?? null,
     buyHold: s.buyHold ?? null,

@@ -31,15 +31,25 @@ function number(flag: string, text: string, ok: (n: number) => boolean, expected
 export function addServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('HTTP prediction service for one model line: hot-swaps on promotion/rollback, shadow-scores the staging candidate, optional A/B, prediction log')
+    .description(
+      'HTTP prediction service for one model line: hot-swaps on promotion/rollback, shadow-scores the staging candidate, optional A/B, prediction log',
+    )
     .option('--model-name <name>', 'model line to serve', DEFAULT_PIPELINE_CONFIG.modelName)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'TCP port (0 = any free port)', '8080')
-    .option('--source <source>', 'price data the features are computed from: synthetic | yahoo | csv:DIR (the data cache the pipeline fetched into)', DEFAULT_PIPELINE_CONFIG.source)
+    .option(
+      '--source <source>',
+      'price data the features are computed from: synthetic | yahoo | csv:DIR (the data cache the pipeline fetched into)',
+      DEFAULT_PIPELINE_CONFIG.source,
+    )
     .option('--seed <n>', 'seed of the synthetic market (selects its cache)', String(DEFAULT_PIPELINE_CONFIG.seed))
     .option('--threshold <p>', 'direction is "up" when P(up) is above this', String(DEFAULT_PIPELINE_CONFIG.backtest.threshold))
     .option('--no-shadow', 'do not score the staging candidate alongside production')
-    .option('--ab-fraction <x>', 'share of tickers (sticky by hash of ticker and experiment) answered by the staging candidate; 0 = A/B off', '0')
+    .option(
+      '--ab-fraction <x>',
+      'share of tickers (sticky by hash of ticker and experiment) answered by the staging candidate; 0 = A/B off',
+      '0',
+    )
     .option('--ab-experiment <id>', 'experiment ID of the A/B split (a new ID reshuffles tickers); default ab-<model name>')
     .option('--poll-ms <ms>', 'how often registry.json is checked for a promotion or rollback', '500')
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', '65536')
@@ -59,9 +69,19 @@ export function addServeCommand(program: Command): void {
       const threshold = number('threshold', flags.threshold, (n) => n > 0 && n < 1, 'a probability in (0, 1)');
       const fraction = number('ab-fraction', flags.abFraction, (n) => n >= 0 && n <= 1, 'a share from 0 to 1');
       const pollMs = number('poll-ms', flags.pollMs, (n) => Number.isInteger(n) && n >= 10, 'a whole number of milliseconds ≥ 10');
-      const bodyLimitBytes = number('body-limit', flags.bodyLimit, (n) => Number.isInteger(n) && n >= 1024, 'a whole number of bytes ≥ 1024');
+      const bodyLimitBytes = number(
+        'body-limit',
+        flags.bodyLimit,
+        (n) => Number.isInteger(n) && n >= 1024,
+        'a whole number of bytes ≥ 1024',
+      );
       const maxBatchRows = number('max-batch-rows', flags.maxBatchRows, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
-      const keepDays = number('log-retention-days', flags.logRetentionDays, (n) => Number.isInteger(n) && n >= 1, 'a whole number of days ≥ 1');
+      const keepDays = number(
+        'log-retention-days',
+        flags.logRetentionDays,
+        (n) => Number.isInteger(n) && n >= 1,
+        'a whole number of days ≥ 1',
+      );
       // Loaded on demand: fastify, onnxruntime and polars are not needed by the other commands.
       const { runServer } = await import('./serveRun');
       await runServer({
@@ -83,4 +103,3 @@ export function addServeCommand(program: Command): void {
       });
     });
 }
-

@@ -28,7 +28,10 @@ export async function runServer(o: RunServerOptions): Promise<void> {
   assertModelName(o.modelName);
   const source = parseSource(o.source, { seed: o.seed });
   const logDir = o.logDir ?? predictionLogDir(paths, o.modelName);
-  const retain = () => applyRetention({ dir: logDir, keepDays: o.keepDays }).catch((err: Error) => console.error(`prediction log retention failed: ${err.message}`));
+  const retain = () =>
+    applyRetention({ dir: logDir, keepDays: o.keepDays }).catch((err: Error) =>
+      console.error(`prediction log retention failed: ${err.message}`),
+    );
   if (o.predictionLog) await retain();
   const server = buildServer({
     modelName: o.modelName,
@@ -47,7 +50,9 @@ export async function runServer(o: RunServerOptions): Promise<void> {
   server.watcher.start();
   const url = await server.app.listen({ host: o.host, port: o.port });
   const production = server.holder.peek().production?.version;
-  console.log(`Serving ${o.modelName} on ${url} — production ${production ?? 'none yet (503 until one is promoted)'}${o.ab ? `, A/B ${o.ab.fraction} (${o.ab.experimentId})` : ''}${o.predictionLog ? `, log ${logDir}` : ''}`);
+  console.log(
+    `Serving ${o.modelName} on ${url} — production ${production ?? 'none yet (503 until one is promoted)'}${o.ab ? `, A/B ${o.ab.fraction} (${o.ab.experimentId})` : ''}${o.predictionLog ? `, log ${logDir}` : ''}`,
+  );
   const retention = o.predictionLog ? setInterval(() => void retain(), 3_600_000).unref() : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

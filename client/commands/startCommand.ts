@@ -45,7 +45,7 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
     if (gate.outcome === 'awaiting_approval') {
       out('');
       out(gate.summary ?? '');
-      if (gate.candidate) out('\n' + formatScores(gate.candidate, gate.production ?? null));
+      if (gate.candidate) out('\n' + formatScores(gate.candidate, gate.production ?? null, gate.evidence));
       out(`\nreport: ${gate.report?.html ?? '—'}`);
       out(`\nThe candidate ${gate.candidateVersion} waits for approval until ${gate.approval?.deadline}.`);
       out(approvalCommands(gate));

@@ -1,1 +1,2 @@
 export * from './backtest';
+export { backtestDetailSchema, type BacktestDetail } from './detail';

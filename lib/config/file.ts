@@ -7,6 +7,11 @@ import { z } from 'zod';
  * precedence is the same for every setting: default < file < environment < flag.
  */
 const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+const smtpUrl = z.url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smtps:// URL' });
+/** Addresses as a list or one comma-separated string (as in TRAINCTL_EMAIL_TO). */
+const emailList = z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]);
+/** Drift or performance alerts sent to their own targets instead of the default ones. */
+const alertRoute = z.object({ slackWebhookUrl: url.optional(), webhookUrl: url.optional(), emailTo: emailList.optional() }).strict().optional();
 
 export const serviceSettingsSchema = z
   .object({
@@ -22,6 +27,11 @@ export const serviceSettingsSchema = z
       .object({
         slackWebhookUrl: url.optional(),
         webhookUrl: url.optional(),
+        smtpUrl: smtpUrl.optional(),
+        emailFrom: z.string().min(3).optional(),
+        emailTo: emailList.optional(),
+        drift: alertRoute,
+        performance: alertRoute,
       })
       .strict()
       .optional(),
@@ -52,6 +62,15 @@ export const SERVICE_ENV: Record<string, string> = {
   'schedule.timezone': 'TRAINCTL_SCHEDULE_TIMEZONE',
   'notifications.slackWebhookUrl': 'TRAINCTL_SLACK_WEBHOOK_URL',
   'notifications.webhookUrl': 'TRAINCTL_WEBHOOK_URL',
+  'notifications.smtpUrl': 'TRAINCTL_SMTP_URL',
+  'notifications.emailFrom': 'TRAINCTL_EMAIL_FROM',
+  'notifications.emailTo': 'TRAINCTL_EMAIL_TO',
+  'notifications.drift.slackWebhookUrl': 'TRAINCTL_DRIFT_SLACK_WEBHOOK_URL',
+  'notifications.drift.webhookUrl': 'TRAINCTL_DRIFT_WEBHOOK_URL',
+  'notifications.drift.emailTo': 'TRAINCTL_DRIFT_EMAIL_TO',
+  'notifications.performance.slackWebhookUrl': 'TRAINCTL_PERFORMANCE_SLACK_WEBHOOK_URL',
+  'notifications.performance.webhookUrl': 'TRAINCTL_PERFORMANCE_WEBHOOK_URL',
+  'notifications.performance.emailTo': 'TRAINCTL_PERFORMANCE_EMAIL_TO',
   'registry.retentionKeep': 'TRAINCTL_RETENTION_KEEP',
   'registry.retentionMaxAgeDays': 'TRAINCTL_RETENTION_MAX_AGE_DAYS',
   'mlflow.trackingUri': 'MLFLOW_TRACKING_URI',
@@ -61,6 +80,15 @@ export const SERVICE_ENV: Record<string, string> = {
 };
 
 /** Settings whose values are credentials or carry them (webhook URLs embed tokens): never printed. */
-export const SECRET_KEYS = new Set(['notifications.slackWebhookUrl', 'notifications.webhookUrl', 'mlflow.trackingUri']);
+export const SECRET_KEYS = new Set([
+  'notifications.slackWebhookUrl',
+  'notifications.webhookUrl',
+  'notifications.smtpUrl',
+  'notifications.drift.slackWebhookUrl',
+  'notifications.drift.webhookUrl',
+  'notifications.performance.slackWebhookUrl',
+  'notifications.performance.webhookUrl',
+  'mlflow.trackingUri',
+]);
 
 export const CONFIG_FILE_NAME = 'trainctl.config.json';

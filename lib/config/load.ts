@@ -130,7 +130,9 @@ export function readConfigFile(path: string, problems: string[]): z.output<typeo
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
     problems.push(...problemsOf(parsed.error, data).map((p) => `${path}: ${formatProblem(p)}`));
-    return {};
+    // Keep checking the pipeline section, so its problems are reported in the same run.
+    const pipeline = (data as { pipeline?: unknown } | null)?.pipeline;
+    return pipeline !== null && typeof pipeline === 'object' && !Array.isArray(pipeline) ? { pipeline: pipeline as Record<string, unknown> } : {};
   }
   return parsed.data;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SearchSpaceError } from '../hyperopt/distributions';
 import { searchSpaceFor, type EngineSearchSpaceConfig } from '../engine/searchSpace';
 import { parseDurationMs } from './duration';
+import { PATTERN_NAMES } from '../features/patternNames';
 
 /**
  * The one definition of the pipeline's configuration: every setting's type, default, range and
@@ -90,7 +91,7 @@ const pipelineObject = z
     tickers: meta(z.array(ticker).min(1, 'expected at least one ticker, e.g. AAPL,MSFT').max(1000, 'expected at most 1000 tickers').default(['SYN-A', 'SYN-B', 'SYN-C', 'SYN-D', 'SYN-E']), {
       flag: 'tickers', arg: '<list>', help: 'comma-separated symbols', fromText: 'list' }),
     source: meta(source.default('synthetic'), { flag: 'source', arg: '<source>', help: 'synthetic (embedded, offline) | yahoo | csv:DIR' }),
-    period: meta(z.enum(PERIODS).default('10y'), { flag: 'period', arg: '<period>', help: 'history to use' }),
+    period: meta(z.enum(PERIODS).default('5y'), { flag: 'period', arg: '<period>', help: 'history to use' }),
     modelType: meta(z.enum(MODEL_TYPES).default('xgb'), { flag: 'model-type', arg: '<type>', help: 'xgb (boosted trees) | rf (random forest) | linear | lgb (LightGBM)' }),
     holdout: meta(holdout.default('6m'), { flag: 'holdout', arg: '<window>', help: 'validation window at the end of the data, never trained on (e.g. 6m, 12w, 90d)' }),
     minHoldoutRows: meta(z.number().int('expected a whole number').min(10, 'expected at least 10').default(50), {
@@ -108,13 +109,28 @@ const pipelineObject = z
     seed: meta(int(0, 2 ** 31 - 1).default(42), { flag: 'seed', arg: '<n>', help: 'seed for the synthetic market, training, search and bootstrap', fromText: 'int' }),
     useBest: flagBool('use-best', "train with the model line's best_hyperparameters.json from its last search, when present"),
     optimize: flagBool('optimize', 'run a hyperparameter search (TPE, --trials) before training'),
-    trials: meta(int(1, 10_000).default(30), { flag: 'trials', arg: '<n>', help: 'trials of the hyperparameter search', fromText: 'int' }),
+    trials: meta(int(1, 10_000).default(20), { flag: 'trials', arg: '<n>', help: 'trials of the hyperparameter search', fromText: 'int' }),
     hpoParallel: meta(int(1, 32).default(2), { flag: 'parallel', arg: '<k>', help: 'search trials evaluated at once (constant liar keeps them apart)', fromText: 'int' }),
     trialTimeout: meta(duration('90s, 10m or 1h').default('1h'), {
       flag: 'trial-timeout', arg: '<duration>', help: 'time limit of one search trial, all its folds and retries; over it the trial is FAIL' }),
-    searchTimeout: meta(duration('30m or 2h').optional(), { flag: 'search-timeout', arg: '<duration>', help: 'stop starting new search trials after this long (default: no limit)' }),
-    force: flagBool('force', 'run even when there is not enough new data'),
+    // 20m of search leaves a default --optimize run 10m for training, backtest and compare inside the 30m budget.
+    searchTimeout: meta(duration('30m or 2h').default('20m'), { flag: 'search-timeout', arg: '<duration>', help: 'stop starting new search trials after this long' }),
+    pipelineBudget: meta(duration('30m or 1h').default('30m'), {
+      flag: 'budget', arg: '<duration>', help: 'time budget from the start of the run to the approval gate; an overrun notifies and shows in the status and report' }),
+    force: flagBool('force', 'force promotion: skip the comparison with production and let a candidate that failed the criteria reach the approval gate, marked FORCED'),
+    skipValidation: flagBool('skip-validation', 'backtest for the report only: failed criteria do not stop the run before the approval gate (marked FORCED)'),
+    ignoreNewData: flagBool('ignore-new-data', 'scheduled and drift runs: run even when there is not enough new data'),
     dryRun: flagBool('dry-run', 'stop after the comparison: no approval gate, no promotion'),
+    candlestickPatterns: meta(
+      z.array(z.enum(PATTERN_NAMES)).refine((a) => new Set(a).size === a.length, 'expected each pattern once').optional(),
+      { flag: 'candlestick-patterns', arg: '<list>', help: `TA-Lib candlestick patterns to add as cdl_<name> features (none by default): ${PATTERN_NAMES.join(',')}`, fromText: 'list' },
+    ),
+    signals: meta(z.string().regex(/^csv:.+/, 'expected csv:DIR').optional(), {
+      flag: 'signals', arg: '<csv:DIR>', help: 'external daily signals joined as features: DIR/*.csv with columns date,ticker,<series…> (see README)' }),
+    signalLagDays: meta(int(0, 30).default(1), {
+      flag: 'signal-lag-days', arg: '<n>', help: 'trading days after its date a signal value becomes usable (1: published after the close of day t, usable from t+1)', fromText: 'int' }),
+    warmStart: flagBool('warm-start', "continue boosting from the production model on the new data window instead of training from scratch"),
+    compareFull: flagBool('compare-full', 'with --warm-start, also train from scratch on the same data and report both side by side'),
     /** Ranges for the search over the engine's defaults (lib/engine/searchSpace.ts), from `--search-space FILE`. */
     searchSpace: z.custom<EngineSearchSpaceConfig>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'expected an object of parameter → {low, high, log?, step?}').optional(),
     /** Set by what starts the run (CLI, schedule, drift monitor), never by a flag. */
@@ -125,11 +141,7 @@ const pipelineObject = z
 
 /** Cross-field rules, each reported with the key path it concerns. */
 function crossChecks(c: z.output<typeof pipelineObject>, ctx: z.RefinementCtx): void {
-  const reminder = parseDurationMs(c.approvalReminder);
-  const timeout = parseDurationMs(c.approvalTimeout);
-  if (reminder !== undefined && timeout !== undefined && reminder >= timeout) {
-    ctx.addIssue({ code: 'custom', path: ['approvalReminder'], message: `expected less than the approval timeout (${c.approvalTimeout})`, input: c.approvalReminder });
-  }
+  // A reminder longer than the approval timeout is sent at the start of the wait (the workflow takes the smaller).
   if (c.searchSpace !== undefined) {
     try {
       searchSpaceFor(c.modelType, c.searchSpace);

@@ -6,12 +6,23 @@ import { addDays, countBusinessDaysAfter } from './dates';
 import { readSeriesParquet, writeSeriesParquet } from './parquet';
 import { concatSeries } from './series';
 import type { FetchRequest, MarketDataSource, PriceSeries } from './types';
+import { z } from 'zod';
+import { parseJsonText } from '../util/jsonFile';
 
 /**
  * Per-ticker raw history cache: `<cacheDir>/<source key>/<TICKER>.parquet` plus a `.meta.json`
  * recording which *requested* range has been fetched (a ticker listed in 2015 asked for from 2010
  * has no data before 2015, and must not be re-asked every run).
  */
+const cacheMetaSchema = z.looseObject({
+  ticker: z.string(),
+  source: z.string(),
+  coveredFrom: z.string().nullable(),
+  coveredTo: z.string(),
+  rows: z.number().int().min(0),
+  updatedAt: z.string(),
+});
+
 interface CacheMeta {
   ticker: string;
   source: string;
@@ -142,7 +153,8 @@ async function planTicker(args: {
   let meta: CacheMeta;
   let cached: PriceSeries;
   try {
-    meta = JSON.parse(await readFile(paths.meta, 'utf8')) as CacheMeta;
+    // Checked like every file we read; an unreadable or foreign one means the cache starts over.
+    meta = parseJsonText({ text: await readFile(paths.meta, 'utf8'), file: paths.meta, schema: cacheMetaSchema }) as CacheMeta;
     cached = await readSeriesParquet(paths.data, ticker);
   } catch {
     return full(start ?? null, end); // unreadable cache: start over

@@ -20,6 +20,29 @@ export interface SyntheticMarketOptions {
   start?: string;
   /** Inclusive YYYY-MM-DD. */
   end: string;
+  /**
+   * Changes planted from a known date (drift benchmarks and monitoring tests). Absent = the
+   * unchanged market: the same random draws in the same order, so the same bytes.
+   */
+  changes?: SyntheticChange[];
+}
+
+/** From `from` (inclusive YYYY-MM-DD) on, for every ticker. */
+export interface SyntheticChange {
+  from: string;
+  /** Multiplies every shock (market and idiosyncratic), e.g. 2 = volatility doubled. */
+  volatility?: number;
+  /** false = the learnable mean-reversion effect switched off. */
+  reversion?: false;
+  /** Multiplies every volume (a level shift, e.g. 3 = three times the usual volume). */
+  volume?: number;
+}
+
+/** Per-day multipliers built from the planted changes (null when nothing is planted). */
+interface Plan {
+  volatility: Float64Array;
+  reversion: Uint8Array;
+  volume: Float64Array;
 }
 
 export interface SyntheticMarket {
@@ -49,22 +72,42 @@ export function generateSyntheticMarket(options: SyntheticMarketOptions): Synthe
   const end = options.end;
   const start = options.start ?? tenYearsBefore(end);
   const days = parseDay(end) < parseDay(SYNTHETIC_ORIGIN) ? [] : businessDays(SYNTHETIC_ORIGIN, end);
+  const plan = planChanges(days, options.changes);
   const marketShocks = garchPath(new SeededRandom(`synthetic:${seed}:market`), days.length, MARKET);
-  const market = withReversion(marketShocks, MARKET.drift, MARKET.longRunVol);
+  const market = withReversion(scaled(marketShocks, plan), MARKET.drift, MARKET.longRunVol, plan);
   const from = lowerBound(days, start);
-  const series = tickers.map((ticker) => sliceSeries(tickerPath({ seed, ticker, days, market }), from));
+  const series = tickers.map((ticker) => sliceSeries(tickerPath({ seed, ticker, days, market, plan }), from));
   return { source: 'synthetic', synthetic: true, seed, series };
 }
 
-function tickerPath(args: { seed: number; ticker: string; days: string[]; market: Float64Array }): PriceSeries {
-  const { days, market } = args;
+function planChanges(days: string[], changes: SyntheticChange[] | undefined): Plan | null {
+  if (!changes?.length) return null;
+  const n = days.length;
+  const plan: Plan = { volatility: new Float64Array(n).fill(1), reversion: new Uint8Array(n).fill(1), volume: new Float64Array(n).fill(1) };
+  for (const c of changes) {
+    for (let t = lowerBound(days, c.from); t < n; t++) {
+      plan.volatility[t]! *= c.volatility ?? 1;
+      plan.volume[t]! *= c.volume ?? 1;
+      if (c.reversion === false) plan.reversion[t] = 0;
+    }
+  }
+  return plan;
+}
+
+function scaled(shocks: Float64Array, plan: Plan | null): Float64Array {
+  if (plan) for (let t = 0; t < shocks.length; t++) shocks[t]! *= plan.volatility[t]!;
+  return shocks;
+}
+
+function tickerPath(args: { seed: number; ticker: string; days: string[]; market: Float64Array; plan: Plan | null }): PriceSeries {
+  const { days, market, plan } = args;
   const rng = new SeededRandom(`synthetic:${args.seed}:ticker:${args.ticker}`);
   const n = days.length;
   const beta = rng.uniform(0.7, 1.3);
   const baseVolume = Math.round(rng.uniform(0.5, 5) * 1e6);
   let prevClose = rng.uniform(20, 200);
   const out = emptySeries(args.ticker, days);
-  const idio = withReversion(garchPath(rng, n, IDIO), IDIO.drift, IDIO.longRunVol);
+  const idio = withReversion(scaled(garchPath(rng, n, IDIO), plan), IDIO.drift, IDIO.longRunVol, plan);
   // Bar details draw from their own stream: sharing one with the shocks above would make early
   // bars depend on how many days were generated, breaking prefix stability.
   const barRng = new SeededRandom(`synthetic:${args.seed}:bars:${args.ticker}`);
@@ -79,7 +122,7 @@ function tickerPath(args: { seed: number; ticker: string; days: string[]; market
     out.high[t] = Math.max(open, close) * Math.exp(Math.abs(0.5 * dayVol * barRng.normal()));
     out.low[t] = Math.min(open, close) * Math.exp(-Math.abs(0.5 * dayVol * barRng.normal()));
     // Volume rises with the size of the move, as on real exchanges.
-    out.volume[t] = Math.round(baseVolume * Math.exp(0.3 * barRng.normal() + (0.6 * Math.abs(r)) / IDIO.longRunVol));
+    out.volume[t] = Math.round((plan?.volume[t] ?? 1) * baseVolume * Math.exp(0.3 * barRng.normal() + (0.6 * Math.abs(r)) / IDIO.longRunVol));
     prevClose = close;
   }
   return out;
@@ -89,14 +132,14 @@ function tickerPath(args: { seed: number; ticker: string; days: string[]; market
  * Log returns = drift + shock + a pull back against the last `window` days' move once it exceeds
  * `threshold` long-run sigmas. Applied to the market factor and to each ticker's own component.
  */
-function withReversion(shocks: Float64Array, drift: number, longRunVol: number): Float64Array {
+function withReversion(shocks: Float64Array, drift: number, longRunVol: number, plan: Plan | null): Float64Array {
   const { window, threshold, strength } = REVERSION;
   const n = shocks.length;
   const out = new Float64Array(n);
   const limit = threshold * longRunVol * Math.sqrt(window);
   let recent = 0;
   for (let t = 0; t < n; t++) {
-    const pull = Math.abs(recent) > limit ? (-strength * recent) / window : 0;
+    const pull = Math.abs(recent) > limit && (plan?.reversion[t] ?? 1) ? (-strength * recent) / window : 0;
     out[t] = drift + shocks[t]! + pull;
     recent += out[t]!;
     if (t >= window) recent -= out[t - window]!;

@@ -1,8 +1,11 @@
+import type { ColumnCalibration } from './calibration';
 import { ks2samp } from './ks';
-
-const KS_MAX_VALUES = 10_000;
 import { binFractions, psi } from './psi';
 import { orderStatistics, type ColumnProfile, type ReferenceProfile } from './profile';
+import { unseenCount } from './unseen';
+import { windowStats } from './windowStats';
+
+const KS_MAX_VALUES = 10_000;
 
 export type DriftLevel = 'ok' | 'warning' | 'critical';
 
@@ -11,6 +14,11 @@ export interface DriftThresholds {
   psiCritical: number;
   /** Family-wise KS significance; each feature is tested at ksPValue / number of watched features. */
   ksPValue: number;
+  /**
+   * 'calibrated' (default): per-feature thresholds from the reference profile's calibration when
+   * it was calibrated for the check's window length, else the fixed ones. 'fixed': always these.
+   */
+  mode?: 'calibrated' | 'fixed';
 }
 
 export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { psiWarning: 0.1, psiCritical: 0.25, ksPValue: 0.01 };
@@ -22,6 +30,14 @@ export interface FeatureDrift {
   pValue: number | null;
   level: DriftLevel;
   missing?: true;
+  /** The thresholds this feature was judged by. */
+  threshold?: { source: 'calibrated' | 'fixed'; psiWarning: number; psiCritical: number; ksWarning?: number; ksCritical?: number };
+  /** PSI and KS statistic of the window's last `recentDays` (calibrated checks). */
+  recent?: { psi: number; ks: number };
+  /** Values far outside anything the reference held (see unseen.ts). */
+  unseen?: number;
+  /** Why it alerted (absent when ok). */
+  reason?: string;
 }
 
 export interface DriftResult {
@@ -44,7 +60,7 @@ const rank: Record<DriftLevel, number> = { ok: 0, warning: 1, critical: 2 };
  */
 export function checkDrift(o: {
   reference: ReferenceProfile | null | undefined;
-  current: { featureNames: string[]; columns: ArrayLike<number>[]; predictions?: ArrayLike<number>; labels?: ArrayLike<number> };
+  current: { featureNames: string[]; columns: ArrayLike<number>[]; predictions?: ArrayLike<number>; labels?: ArrayLike<number>; windowDays?: number; dates?: ArrayLike<string> };
   thresholds?: Partial<DriftThresholds>;
   watch?: string[];
 }): DriftResult {
@@ -66,12 +82,23 @@ export function checkDrift(o: {
     const k = current.length && ref.sample.length ? ks2samp(ref.sample, current) : { statistic: NaN, pValue: NaN };
     return { psi: p, ks: k.statistic, pValue: k.pValue };
   };
+  const cal = o.reference.calibration;
+  const calibrated = t.mode !== 'fixed' && cal !== undefined && cal.windowDays === o.current.windowDays ? cal : undefined;
+  const recentRows = calibrated?.recentDays && o.current.dates ? lastDaysRows(o.current.dates, calibrated.recentDays) : undefined;
   const features: FeatureDrift[] = watched.map((name) => {
     const ref = o.reference!.features[name];
     const j = o.current.featureNames.indexOf(name);
     if (!ref || j < 0) return { name, psi: null, ks: null, pValue: null, level: 'ok', missing: true };
     const c = compare(ref, o.current.columns[j]!);
-    return { name, ...c, level: levelOf(c.psi, c.pValue) };
+    const fc = calibrated?.features[name];
+    if (fc) {
+      const values = o.current.columns[j]!;
+      const recent = fc.recent && recentRows ? windowStats(ref, recentRows.map((r) => values[r]!)) : undefined;
+      return { name, ...c, ...(recent ? { recent } : {}), ...calibratedLevel({ window: c, recent, calibration: fc, unseen: unseenCount(ref, values), recentDays: calibrated!.recentDays ?? 0 }) };
+    }
+    const level = levelOf(c.psi, c.pValue);
+    const reason = level === 'ok' ? undefined : c.psi >= t.psiWarning ? `PSI ${c.psi.toFixed(3)} ≥ ${c.psi >= t.psiCritical ? t.psiCritical : t.psiWarning} (fixed)` : `KS p ${c.pValue.toExponential(2)} < ${alpha.toExponential(2)} (Bonferroni)`;
+    return { name, ...c, level, threshold: { source: 'fixed', psiWarning: t.psiWarning, psiCritical: t.psiCritical }, ...(reason ? { reason } : {}) };
   });
   let prediction: DriftResult['prediction'];
   if (o.reference.predictions && o.current.predictions?.length) {
@@ -90,11 +117,47 @@ export function checkDrift(o: {
   const status = levels.reduce<DriftLevel>((a, b) => (rank[b] > rank[a] ? b : a), 'ok');
   const flagged = features.filter((f) => f.level !== 'ok').sort((a, b) => (b.psi ?? 0) - (a.psi ?? 0));
   const missing = features.filter((f) => f.missing).map((f) => f.name);
+  const mode = calibrated ? `thresholds calibrated for ${calibrated.windowDays}-day windows` : 'fixed thresholds';
   const summary = [
-    `${status.toUpperCase()}: ${flagged.length} of ${features.length} watched features drifted over ${rows} rows`,
+    `${status.toUpperCase()}: ${flagged.length} of ${features.length} watched features drifted over ${rows} rows (${mode})`,
     flagged.length ? `top: ${flagged.slice(0, 5).map((f) => `${f.name} PSI ${f.psi!.toFixed(3)}`).join(', ')}` : '',
     prediction ? `prediction PSI ${prediction.psi.toFixed(3)}` : '',
     missing.length ? `missing from current data: ${missing.join(', ')}` : '',
   ].filter(Boolean).join('; ');
   return { status, rows, features, prediction, label, summary };
 }
+
+/**
+ * Calibrated levels. The KS p-value is not used: it assumes independent rows, and a window of
+ * autocorrelated indicators rejects almost always; the KS statistic is judged against its own
+ * calibrated quantiles instead. Values far beyond the reference's whole range (a unit or scale
+ * error upstream) are critical at once, whatever the window's PSI, as PSI needs many such rows.
+ */
+function calibratedLevel(o: { window: { psi: number; ks: number }; recent?: { psi: number; ks: number }; calibration: ColumnCalibration; unseen: number; recentDays: number }): Pick<FeatureDrift, 'level' | 'threshold' | 'unseen' | 'reason'> {
+  const fc = o.calibration;
+  const threshold = { source: 'calibrated' as const, psiWarning: fc.psiWarning, psiCritical: fc.psiCritical, ksWarning: fc.ksWarning, ksCritical: fc.ksCritical };
+  const reasons: { level: DriftLevel; text: string }[] = [];
+  if (o.unseen >= UNSEEN_CRITICAL) reasons.push({ level: 'critical', text: `${o.unseen} values beyond the reference's range by more than its width` });
+  const judge = (what: string, s: { psi: number; ks: number }, c: Omit<ColumnCalibration, 'recent'>) => {
+    if (s.psi >= c.psiCritical) reasons.push({ level: 'critical', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiCritical.toFixed(3)}` });
+    else if (s.psi >= c.psiWarning) reasons.push({ level: 'warning', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiWarning.toFixed(3)}` });
+    if (s.ks >= c.ksCritical) reasons.push({ level: 'critical', text: `${what}KS ${s.ks.toFixed(3)} ≥ calibrated ${c.ksCritical.toFixed(3)}` });
+    else if (s.ks >= c.ksWarning) reasons.push({ level: 'warning', text: `${what}KS ${s.ks.toFixed(3)} ≥ calibrated ${c.ksWarning.toFixed(3)}` });
+  };
+  judge('', o.window, fc);
+  if (o.recent && fc.recent) judge(`last ${o.recentDays} days: `, o.recent, fc.recent);
+  const level = reasons.reduce<DriftLevel>((a, r) => (rank[r.level] > rank[a] ? r.level : a), 'ok');
+  return { level, threshold, ...(o.unseen ? { unseen: o.unseen } : {}), ...(reasons.length ? { reason: reasons.map((r) => r.text).join('; ') } : {}) };
+}
+
+/** Indices of the rows whose date is among the last `days` distinct dates. */
+function lastDaysRows(dates: ArrayLike<string>, days: number): number[] {
+  const distinct = [...new Set(Array.from(dates))].sort();
+  const first = distinct[Math.max(0, distinct.length - days)]!;
+  const out: number[] = [];
+  for (let r = 0; r < dates.length; r++) if (dates[r]! >= first) out.push(r);
+  return out;
+}
+
+/** Three rows (not one: a single corrupt print should warn through PSI, not page anyone). */
+const UNSEEN_CRITICAL = 3;

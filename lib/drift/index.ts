@@ -4,3 +4,6 @@ export * from './profile';
 export * from './check';
 export * from './history';
 export * from './report';
+export * from './calibration';
+export * from './windowStats';
+export * from './unseen';

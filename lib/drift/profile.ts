@@ -1,3 +1,4 @@
+import { calibrateDrift, type DriftCalibration } from './calibration';
 import { binFractions, quantileEdges } from './psi';
 
 /** One column's reference distribution, saved with the model at training time. */
@@ -17,6 +18,8 @@ export interface ReferenceProfile {
   features: Record<string, ColumnProfile>;
   predictions?: ColumnProfile;
   positiveRate?: number;
+  /** Thresholds calibrated on the reference's own rolling windows (absent in older profiles). */
+  calibration?: DriftCalibration;
 }
 
 /** At most k evenly spaced order statistics of sorted values (all of them when there are ≤ k). */
@@ -45,6 +48,8 @@ export function buildReferenceProfile(o: {
   predictions?: ArrayLike<number>;
   labels?: ArrayLike<number>;
   nBins?: number;
+  /** The rows' dates and the drift check's window length: calibrates the thresholds when given. */
+  calibration?: { dates: ArrayLike<string>; windowDays: number };
 }): ReferenceProfile {
   const features: Record<string, ColumnProfile> = {};
   o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j]!, o.nBins)));
@@ -54,7 +59,11 @@ export function buildReferenceProfile(o: {
     for (let i = 0; i < o.labels.length; i++) pos += o.labels[i] === 1 ? 1 : 0;
     positiveRate = pos / o.labels.length;
   }
-  return { version: 1, features, ...(o.predictions ? { predictions: profileColumn(o.predictions, o.nBins) } : {}), ...(positiveRate !== undefined ? { positiveRate } : {}) };
+  const profile: ReferenceProfile = { version: 1, features, ...(o.predictions ? { predictions: profileColumn(o.predictions, o.nBins) } : {}), ...(positiveRate !== undefined ? { positiveRate } : {}) };
+  if (o.calibration) {
+    profile.calibration = calibrateDrift({ profile, featureNames: o.featureNames, columns: o.columns, dates: o.calibration.dates, windowDays: o.calibration.windowDays });
+  }
+  return profile;
 }
 
 /** Columns of a row-major float matrix (for profiling and drift checks). */

@@ -1,6 +1,9 @@
 import { ConfigError, ValidationError } from '../util/errors';
 import { classificationMetrics, meanMetrics, type ClassificationMetrics, type MetricSummary } from './metrics';
 
+/** Walk-forward folds of the training window: the CV of the train stage and every search trial. */
+export const WALK_FORWARD_FOLDS = 4;
+
 export interface Fold {
   trainIdx: number[];
   testIdx: number[];

@@ -1,5 +1,8 @@
 import { adjustedBars, type AdjustedBars } from './adjust';
 import * as k from './kernels';
+import type { FeatureConfig } from './config';
+import { PATTERN_NAMES, patternFeatureName } from './patternNames';
+import { computePatternFeatures } from './patterns';
 import type { PriceSeries } from '../data/types';
 
 /**
@@ -34,9 +37,24 @@ export const FEATURE_NAMES = [
 /** Rows before this index lack some feature (SMA/EMA 50 need 50 bars) and are not emitted. */
 export const FEATURE_WARMUP = 49;
 
-/** Features of one ticker, one Float64Array per name in FEATURE_NAMES order (NaN = undefined). */
-export function computeTickerFeatures(series: PriceSeries): Float64Array[] {
+/** Every feature name this code can compute from prices (indicators and all patterns): names a signal may not take. */
+export const BUILT_IN_FEATURE_NAMES: readonly string[] = [...FEATURE_NAMES, ...PATTERN_NAMES.map(patternFeatureName)];
+
+/** The price features a configuration asks for: the indicators, then its candlestick patterns. */
+export function priceFeatureNames(config: Pick<FeatureConfig, 'candlestickPatterns'> = {}): string[] {
+  return [...FEATURE_NAMES, ...(config.candlestickPatterns ?? []).map(patternFeatureName)];
+}
+
+/**
+ * Features of one ticker, one Float64Array per name of `priceFeatureNames(config)` (NaN =
+ * undefined): FEATURE_NAMES first, so their positions do not depend on the configuration.
+ */
+export function computeTickerFeatures(series: PriceSeries, config: Pick<FeatureConfig, 'candlestickPatterns'> = {}): Float64Array[] {
   const bars = adjustedBars(series);
+  return [...indicatorFeatures(bars), ...computePatternFeatures(bars, config.candlestickPatterns ?? [])];
+}
+
+function indicatorFeatures(bars: AdjustedBars): Float64Array[] {
   const { high, low, close, volume } = bars;
   const n = close.length;
   const macd = k.macd(close, 12, 26, 9);

@@ -2,26 +2,43 @@ import pl from 'nodejs-polars';
 import { nullableFloat64 } from '../data/polarsColumns';
 import type { PriceSeries } from '../data/types';
 import type { FeatureConfig } from './config';
-import { computeTickerFeatures, FEATURE_NAMES, FEATURE_WARMUP } from './definitions';
+import { computeTickerFeatures, FEATURE_WARMUP, priceFeatureNames } from './definitions';
 import { computeLabels } from './label';
+import { joinSignals } from '../signals/join';
+import type { SignalTable } from '../signals/types';
 
 export const KEY_COLUMNS = ['date', 'ticker'] as const;
 export const TARGET_COLUMNS = ['label', 'fwd_return', 'next_return'] as const;
-const VALUE_COLUMNS = [...FEATURE_NAMES, ...TARGET_COLUMNS];
 
 /** One ticker's rows after the warm-up, as plain arrays (cheap to build, cheap to concatenate). */
 export interface TickerColumns {
   ticker: string;
   dates: string[];
-  /** FEATURE_NAMES then label, fwd_return, next_return; NaN = undefined. */
+  /** Names of the feature columns, the first `featureNames.length` entries of `values`. */
+  featureNames: string[];
+  /** The features (FEATURE_NAMES first) then label, fwd_return, next_return; NaN = undefined. */
   values: Float64Array[];
 }
 
-export function tickerFeatureColumns(series: PriceSeries, config: FeatureConfig): TickerColumns {
+/** External signals to join (after the price features), with their publication lag in trading days. */
+export interface JoinedSignals {
+  table: SignalTable;
+  lagDays: number;
+}
+
+export function tickerFeatureColumns(series: PriceSeries, config: FeatureConfig, signals?: JoinedSignals): TickerColumns {
   const from = Math.min(FEATURE_WARMUP, series.dates.length);
   const labels = computeLabels(series.adjClose, { horizon: config.labelHorizon, threshold: config.labelThreshold });
-  const all = [...computeTickerFeatures(series), labels.label, labels.fwdReturn, labels.nextReturn];
-  return { ticker: series.ticker, dates: series.dates.slice(from), values: all.map((a) => a.subarray(from)) };
+  const joined = signals ? signalColumns(series, signals) : [];
+  const all = [...computeTickerFeatures(series, config), ...joined, labels.label, labels.fwdReturn, labels.nextReturn];
+  const featureNames = [...priceFeatureNames(config), ...(signals?.table.names ?? [])];
+  return { ticker: series.ticker, dates: series.dates.slice(from), featureNames, values: all.map((a) => a.subarray(from)) };
+}
+
+/** A ticker without any signal rows gets missing values, not zeros. */
+function signalColumns(series: PriceSeries, signals: JoinedSignals): Float64Array[] {
+  const obs = signals.table.byTicker.get(series.ticker) ?? { dates: [], values: signals.table.names.map(() => new Float64Array(0)) };
+  return joinSignals(series.dates, obs, signals.lagDays);
 }
 
 /**
@@ -31,6 +48,10 @@ export function tickerFeatureColumns(series: PriceSeries, config: FeatureConfig)
  * per-value cost, and the repeated date/ticker strings are created from small dictionaries.
  */
 export function assembleFeatureFrame(parts: TickerColumns[]): pl.DataFrame {
+  const featureNames = parts[0]?.featureNames ?? priceFeatureNames();
+  const other = parts.find((p) => p.featureNames.join() !== featureNames.join());
+  if (other) throw new Error(`feature columns of ${other.ticker} differ from those of ${parts[0]!.ticker}`);
+  const valueColumns = [...featureNames, ...TARGET_COLUMNS];
   const total = parts.reduce((t, p) => t + p.dates.length, 0);
   const dateCodes = new Int32Array(total);
   const tickerCodes = new Int32Array(total);
@@ -44,7 +65,7 @@ export function assembleFeatureFrame(parts: TickerColumns[]): pl.DataFrame {
       tickerCodes[at++] = t;
     }
   });
-  const columns = VALUE_COLUMNS.map((name, j) => {
+  const columns = valueColumns.map((name, j) => {
     const big = new Float64Array(total);
     let offset = 0;
     for (const p of parts) {

@@ -20,3 +20,4 @@ export {
 } from './store';
 export { loadFeatureMatrix, type FeatureMatrix, type LoadFeatureMatrixOptions } from './matrix';
 export * as indicators from './kernels';
+export { selectLabelledRows, selectRows, type DenseMatrix } from './rows';

@@ -7,8 +7,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { DataError } from '../util/errors';
 import { sha256, sha256File, stableHash } from '../util/hash';
 import { FEATURE_CODE_VERSION, resolveFeatureConfig, type FeatureConfig } from './config';
-import { FEATURE_NAMES } from './definitions';
-import { assembleFeatureFrame, tickerFeatureColumns, type TickerColumns } from './featureFrame';
+import { priceFeatureNames } from './definitions';
+import { assembleFeatureFrame, tickerFeatureColumns, type JoinedSignals, type TickerColumns } from './featureFrame';
 
 export interface FeatureInput {
   ticker: string;
@@ -47,6 +47,8 @@ export interface BuildFeatureSetOptions {
   inputs: FeatureInput[];
   config?: Partial<FeatureConfig>;
   storeDir: string;
+  /** External daily signals joined as features (lib/signals), already validated. */
+  signals?: JoinedSignals;
 }
 
 const DATA_FILE = 'features.parquet';
@@ -54,9 +56,11 @@ const SCHEMA_FILE = 'schema.json';
 /** Written last: its presence marks a complete entry. */
 const MANIFEST_FILE = 'manifest.json';
 
-export function featureSetKey(inputs: FeatureInput[], config: FeatureConfig): string {
+export function featureSetKey(inputs: FeatureInput[], config: FeatureConfig, signals?: JoinedSignals): string {
   const data = [...inputs].sort((a, b) => (a.ticker < b.ticker ? -1 : 1)).map((i) => ({ ticker: i.ticker, sha256: i.sha256 }));
-  return stableHash({ codeVersion: FEATURE_CODE_VERSION, config, data });
+  // Without signals the key is what it always was, so existing store entries stay valid.
+  const joined = signals && { names: signals.table.names, lagDays: signals.lagDays, source: signals.table.fingerprint };
+  return stableHash(joined ? { codeVersion: FEATURE_CODE_VERSION, config, data, signals: joined } : { codeVersion: FEATURE_CODE_VERSION, config, data });
 }
 
 /**
@@ -66,7 +70,7 @@ export function featureSetKey(inputs: FeatureInput[], config: FeatureConfig): st
 export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<FeatureSetResult> {
   const config = resolveFeatureConfig(options.config);
   if (options.inputs.length === 0) throw new DataError('no tickers to build features from');
-  const key = featureSetKey(options.inputs, config);
+  const key = featureSetKey(options.inputs, config, options.signals);
   const dir = join(options.storeDir, key.slice(0, 24));
   const cached = await readCachedEntry(dir);
   if (cached) return { ...cached, cacheHit: true };
@@ -82,7 +86,7 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
         actual,
       });
     }
-    parts.push(tickerFeatureColumns(await readSeriesParquet(input.path, input.ticker), config));
+    parts.push(tickerFeatureColumns(await readSeriesParquet(input.path, input.ticker), config, options.signals));
   }
   const df = assembleFeatureFrame(parts).sort(['date', 'ticker']);
   if (df.height === 0) throw new DataError('too little data: no ticker has more rows than the feature warm-up');
@@ -104,7 +108,7 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
     labelledRows,
     schema,
     schemaHash: stableHash(schema),
-    featureNames: [...FEATURE_NAMES],
+    featureNames: parts[0]?.featureNames ?? priceFeatureNames(config),
     cacheHit: false,
     classBalance,
     start: dates.get(0) as string,

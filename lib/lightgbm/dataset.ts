@@ -1,3 +1,4 @@
+import { ModelError } from '../util/errors';
 import { C_API, callAsync, check, loadLightGBM } from './library';
 import { paramString, type LgbParams } from './params';
 import type { Dataset, Matrix } from './types';
@@ -25,6 +26,7 @@ export class LgbDataset {
   static async create(d: Dataset, options: { params: LgbParams; reference?: LgbDataset }): Promise<LgbDataset> {
     const X = d.X;
     if (X.data.length !== X.rows * X.cols) throw new RangeError(`matrix data has ${X.data.length} values, expected ${X.rows}×${X.cols}`);
+    if (X.featureNames.length === X.cols) checkFeatureNames(X.featureNames);
     const api = loadLightGBM();
     const out: unknown[] = [null];
     const data = sanitize(X.data);
@@ -58,6 +60,17 @@ export class LgbDataset {
     finalizer.unregister(this);
     loadLightGBM().LGBM_DatasetFree(this.handle);
     this.handle = null;
+  }
+}
+
+/**
+ * LightGBM stores whitespace in a feature name as "_" (and refuses JSON punctuation): the model
+ * would then name a feature differently from the schema, so such a name is refused up front.
+ */
+function checkFeatureNames(names: string[]): void {
+  const renamed = names.find((n) => /\s/.test(n));
+  if (renamed !== undefined) {
+    throw new ModelError(`feature "${renamed}" contains whitespace, which LightGBM would store as "${renamed.replace(/\s/g, '_')}" and no longer match the feature schema; rename the feature`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
+import { conventionFormat } from './convention';
 
 export type { Logger } from 'pino';
 
@@ -16,8 +17,8 @@ export interface LoggerOptions {
 }
 
 /**
- * JSON lines with timestamp, level, msg and module, to stdout and to `logs/training.log`.
- * Levels are printed as labels ("info"), not numbers, because people read these files.
+ * JSON lines in the training-script convention's format (./convention.ts: timestamp, upper-case
+ * level, message, module, function, nested metrics), to stdout and to `logs/training.log`.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
@@ -38,8 +39,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: minLevel,
       base: { app: 'trainctl', ...options.base },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      ...conventionFormat,
     },
     streams.length > 0 ? pino.multistream(streams) : pino.destination('/dev/null'),
   );

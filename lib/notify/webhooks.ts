@@ -1,36 +1,8 @@
 /**
- * Notification delivery to a Slack-compatible incoming webhook and/or a generic JSON webhook.
+ * Payloads and delivery for a Slack-compatible incoming webhook and a generic JSON webhook.
  * URLs come from configuration and are never logged (they are credentials).
  */
-export type NotificationEvent =
-  | 'started'
-  | 'awaiting_approval'
-  | 'approval_reminder'
-  | 'promoted'
-  | 'rejected'
-  | 'failed'
-  | 'expired'
-  | 'drift_warning'
-  | 'drift_critical'
-  | 'rollback';
-
-export interface Notification {
-  event: NotificationEvent;
-  runId: string;
-  modelName: string;
-  title: string;
-  text: string;
-  fields: Record<string, string | number | boolean | null>;
-}
-
-export interface WebhookTargets {
-  slackUrl?: string;
-  jsonUrl?: string;
-}
-
-export function webhookTargetsFromEnv(env: Record<string, string | undefined>): WebhookTargets {
-  return { slackUrl: env.TRAINCTL_SLACK_WEBHOOK_URL || undefined, jsonUrl: env.TRAINCTL_WEBHOOK_URL || undefined };
-}
+import type { Notification } from './types';
 
 export class WebhookDeliveryError extends Error {
   constructor(readonly target: 'slack' | 'json', readonly status: number | undefined, detail: string) {
@@ -58,39 +30,18 @@ export function jsonPayload(n: Notification, sentAt: Date): unknown {
   return { ...n, sentAt: sentAt.toISOString(), source: 'trainctl' };
 }
 
-/** Deliver to every configured target; throws on the first failure so the caller's retry policy applies. */
-export async function deliver(
-  n: Notification,
-  targets: WebhookTargets,
-  options: {
-    fetch?: typeof fetch;
-    now?: () => Date;
-    timeoutMs?: number;
-    /** Targets already delivered by an earlier attempt: not sent twice. */
-    skip?: Array<'slack' | 'json'>;
-    onDelivered?: (delivered: Array<'slack' | 'json'>) => void;
-  } = {},
-): Promise<Array<'slack' | 'json'>> {
-  const doFetch = options.fetch ?? fetch;
-  const delivered: Array<'slack' | 'json'> = [...(options.skip ?? [])];
-  const post = async (target: 'slack' | 'json', url: string, body: unknown) => {
-    if (delivered.includes(target)) return;
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-    } catch (err) {
-      throw new WebhookDeliveryError(target, undefined, (err as Error).message);
-    }
-    if (!res.ok) throw new WebhookDeliveryError(target, res.status, (await res.text()).slice(0, 200));
-    delivered.push(target);
-    options.onDelivered?.([...delivered]);
-  };
-  if (targets.slackUrl) await post('slack', targets.slackUrl, slackPayload(n));
-  if (targets.jsonUrl) await post('json', targets.jsonUrl, jsonPayload(n, (options.now ?? (() => new Date()))()));
-  return delivered;
+/** POST one JSON body; a network error or a non-2xx answer is a WebhookDeliveryError. */
+export async function postWebhook(o: { target: 'slack' | 'json'; url: string; body: unknown; fetch?: typeof fetch; timeoutMs?: number }): Promise<void> {
+  let res: Response;
+  try {
+    res = await (o.fetch ?? fetch)(o.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(o.body),
+      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+    });
+  } catch (err) {
+    throw new WebhookDeliveryError(o.target, undefined, (err as Error).message);
+  }
+  if (!res.ok) throw new WebhookDeliveryError(o.target, res.status, (await res.text()).slice(0, 200));
 }

@@ -33,16 +33,31 @@ export async function readPredictions(dir: string, range: { from?: string; to?: 
   return { records, skipped };
 }
 
-const COLUMNS = ['requestId', 'at', 'model', 'version', 'role', 'source', 'ticker', 'date', 'probabilityUp', 'direction', 'threshold', 'arm'] as const;
+const COLUMNS = [
+  'requestId',
+  'at',
+  'model',
+  'version',
+  'role',
+  'source',
+  'ticker',
+  'date',
+  'probabilityUp',
+  'direction',
+  'threshold',
+  'arm',
+] as const;
 
 /** The log as a polars DataFrame (one column per record field; `arm` null outside A/B). */
 export async function readPredictionFrame(dir: string, range: { from?: string; to?: string } = {}): Promise<pl.DataFrame> {
   const { records } = await readPredictions(dir, range);
   const columns: Record<string, unknown[]> = {};
   for (const c of COLUMNS) columns[c] = records.map((r) => r[c] ?? null);
-  return pl.DataFrame([
-    ...COLUMNS.filter((c) => c !== 'probabilityUp' && c !== 'threshold').map((c) => pl.Series(c, columns[c]!, pl.Utf8)),
-    pl.Series('probabilityUp', columns.probabilityUp!, pl.Float64),
-    pl.Series('threshold', columns.threshold!, pl.Float64),
-  ]).select(...COLUMNS);
+  return pl
+    .DataFrame([
+      ...COLUMNS.filter((c) => c !== 'probabilityUp' && c !== 'threshold').map((c) => pl.Series(c, columns[c], pl.Utf8)),
+      pl.Series('probabilityUp', columns.probabilityUp, pl.Float64),
+      pl.Series('threshold', columns.threshold, pl.Float64),
+    ])
+    .select(...COLUMNS);
 }

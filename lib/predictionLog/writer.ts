@@ -46,10 +46,12 @@ export class PredictionLogWriter {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return this.chain;
-    this.chain = this.chain.then(() => this.write(batch)).catch((err: unknown) => {
-      // A failed write must not poison later ones; the loss is visible in the written count.
-      process.emitWarning(`prediction log write failed: ${(err as Error).message}`);
-    });
+    this.chain = this.chain
+      .then(() => this.write(batch))
+      .catch((err: unknown) => {
+        // A failed write must not poison later ones; the loss is visible in the written count.
+        process.emitWarning(`prediction log write failed: ${(err as Error).message}`);
+      });
     return this.chain;
   }
 

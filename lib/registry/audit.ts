@@ -1,4 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
+import { ConfigError } from '../util/errors';
+import { auditEntrySchema } from './schemas';
 import type { AuditEntry } from './types';
 
 /** All complete entries. A torn last line (power loss mid-append) is ignored, not fatal. */
@@ -8,13 +10,20 @@ export async function readAudit(path: string): Promise<AuditEntry[]> {
     throw err;
   });
   const entries: AuditEntry[] = [];
-  for (const line of text.split('\n')) {
+  for (const [i, line] of text.split('\n').entries()) {
+    const n = i + 1;
     if (!line.trim()) continue;
+    let parsed: unknown;
     try {
-      entries.push(JSON.parse(line) as AuditEntry);
+      parsed = JSON.parse(line);
     } catch {
       // torn line: the entry is still pending in registry.json and will be re-appended
+      continue;
     }
+    const entry = auditEntrySchema.safeParse(parsed);
+    // A complete line that is not an audit entry is damage, not a torn write: say where.
+    if (!entry.success) throw new ConfigError(`${path}: line ${n}: ${entry.error.issues[0]?.path.join('.') || '(entry)'}: ${entry.error.issues[0]?.message}`);
+    entries.push(entry.data as AuditEntry);
   }
   return entries;
 }

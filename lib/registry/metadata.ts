@@ -1,12 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../util';
+import { readJsonFile } from '../util/jsonFile';
+import { modelMetadataSchema } from './schemas';
 import { METADATA, versionDir, type Layout } from './layout';
 import type { VersionRecord } from './state';
 import type { ModelMetadata } from './types';
 
 export async function readMetadata(layout: Layout, version: string): Promise<ModelMetadata> {
-  return JSON.parse(await readFile(join(versionDir(layout, version), METADATA), 'utf8')) as ModelMetadata;
+  return (await readJsonFile({ path: join(versionDir(layout, version), METADATA), schema: modelMetadataSchema })) as ModelMetadata;
 }
 
 /** The fields of metadata.json that registry.json owns and that change after registration. */

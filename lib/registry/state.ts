@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, fsyncDir } from '../util';
 import { crashPoint } from './crash';
+import { parseJsonText } from '../util/jsonFile';
 import type { Layout } from './layout';
+import { registryStateSchema } from './schemas';
 import type { AuditEntry, Stage, StageChange } from './types';
 
 /** The index entry of one version: everything that changes after registration lives here. */
@@ -76,9 +78,7 @@ export async function readState(layout: Layout): Promise<RegistryState> {
     if (existing.length > 0) throw new ConfigError(`${layout.state} is missing but ${layout.versionsDir} has versions`);
     return emptyState();
   }
-  const state = JSON.parse(text) as RegistryState;
-  if (state.format !== 1) throw new ConfigError(`${layout.state}: unsupported format ${String(state.format)}`);
-  return state;
+  return parseJsonText({ text, file: layout.state, schema: registryStateSchema }) as RegistryState;
 }
 
 const STATE_TMP_PREFIX = '.registry.json.';

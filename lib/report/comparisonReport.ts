@@ -35,6 +35,10 @@ export interface ComparisonReportInput {
   dataWindow: { start: string; end: string; trainEnd: string; holdoutStart: string; holdoutEnd: string };
   dataSource: { name: string; synthetic: boolean; tickers: string[] };
   schemaChanged?: boolean;
+  /** --force / --skip-validation: the candidate reaches the approval gate whatever the criteria said. */
+  forced?: { note: string; by: string[]; failed: string[] };
+  /** Time from the run's start to the compare stage against the pipeline's budget. */
+  budget?: { limit: string; limitMs: number; elapsedMs: number; overrun: boolean };
   runId: string;
   generatedAt: string;
 }
@@ -80,6 +84,14 @@ function change(c: number | undefined, p: number | undefined): [string, string] 
   if (c === undefined || p === undefined || !Number.isFinite(c) || !Number.isFinite(p)) return ['—', '—'];
   const abs = c - p;
   return [`${abs >= 0 ? '+' : ''}${abs.toFixed(4)}`, p !== 0 ? `${abs >= 0 ? '+' : ''}${((abs / Math.abs(p)) * 100).toFixed(1)}%` : '—'];
+}
+
+/** "Time budget: 12.3 min of 30m used to reach the comparison" — or the overrun, in bold. */
+export function budgetLine(b: NonNullable<ComparisonReportInput['budget']>): string {
+  const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+  return b.elapsedMs > b.limitMs
+    ? `**Time budget exceeded: ${min(b.elapsedMs)} to reach the comparison, budget ${b.limit}**`
+    : `Time budget: ${min(b.elapsedMs)} of ${b.limit} used to reach the comparison`;
 }
 
 /** model_comparison.{md,html,json} plus the charts as SVG, written atomically into `dir`. */
@@ -140,13 +152,16 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
     buyHold: r.buyHold,
     settings: r.settings,
     evidence: ev,
+    forced: r.forced ?? null,
+    budget: r.budget ?? null,
   };
 
   const md: string[] = [];
   if (r.dataSource.synthetic)
     md.push('> **SYNTHETIC DATA** — this report was produced on the embedded synthetic market, not real prices.\n');
+  if (r.forced) md.push(`> **${r.forced.note}** — a person still approves at the gate.\n`);
   md.push(`# Model comparison — candidate ${r.version}\n`);
-  md.push(`**Recommendation: ${r.decision.decision}**${r.decision.failed.length ? ` (failed: ${r.decision.failed.join(', ')})` : ''}\n`);
+  md.push(`**Recommendation: ${r.decision.decision}**${r.decision.failed.length ? ` (failed: ${r.decision.failed.join(', ')})` : ''}${r.forced ? ' — **FORCED** to the approval gate' : ''}\n`);
   md.push(`- Run: \`${r.runId}\` · generated ${r.generatedAt}`);
   md.push(`- Data: ${r.dataSource.name}${r.dataSource.synthetic ? ' (synthetic)' : ''}, tickers ${r.dataSource.tickers.join(', ')}`);
   md.push(
@@ -155,6 +170,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
   md.push(
     `- Production: ${r.production ? r.production.version : 'none'}${r.decision.firstModel ? ' — no production model: judged as a first model (thresholds and baseline only)' : ''}${r.productionNote ? ` — ${r.productionNote}` : ''}`,
   );
+  if (r.budget) md.push(`- ${budgetLine(r.budget)}`);
   if (r.schemaChanged)
     md.push('- **Feature schema changed** between production and candidate: each model is scored on its own features for the same dates.');
   md.push(`\n## Classification metrics (holdout, ${Math.round(ev.method.level * 100)} % intervals)\n`);

@@ -8,6 +8,7 @@ import { parsePredictQuery } from './predictQuery';
 import { Predictor } from './predictor';
 import { RegistryWatcher } from './registryWatcher';
 import { RequestError } from './requestError';
+import type { Prediction } from './predictor';
 import type { SeriesLoader } from './seriesLoader';
 import { describeModels } from './modelsView';
 
@@ -72,9 +73,19 @@ export function buildServer(o: ServerOptions): ServingServer {
     }
     const status = err.statusCode ?? 500;
     if (status >= 500) return reply.code(500).send({ error: `internal error: ${err.message}` });
-    const reason = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'malformed_json' : 'bad_request';
+    const reason =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'body_too_large'
+        : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+          ? 'malformed_json'
+          : 'bad_request';
     metrics.rejections.inc({ reason });
-    const message = reason === 'malformed_json' ? `body: malformed JSON (${err.message})` : reason === 'body_too_large' ? `body: larger than the limit of ${o.bodyLimitBytes} bytes` : err.message;
+    const message =
+      reason === 'malformed_json'
+        ? `body: malformed JSON (${err.message})`
+        : reason === 'body_too_large'
+          ? `body: larger than the limit of ${o.bodyLimitBytes} bytes`
+          : err.message;
     return reply.code(status).send({ error: message });
   });
 
@@ -83,7 +94,13 @@ export function buildServer(o: ServerOptions): ServingServer {
     const { set, release } = holder.acquire();
     try {
       const answers = await predictor.predict(set, queries, batch);
-      setImmediate(() => void predictor.shadow(set, queries, answers).catch(() => {}).finally(release));
+      setImmediate(
+        () =>
+          void predictor
+            .shadow(set, queries, answers)
+            .catch(() => {})
+            .finally(release),
+      );
       return answers;
     } catch (err) {
       release();
@@ -93,25 +110,35 @@ export function buildServer(o: ServerOptions): ServingServer {
 
   app.post('/v1/predict', async (req) => {
     const [answer] = await serve([parsePredictQuery(req.body)], false);
-    const { ticker: _t, role: _r, ...body } = answer!;
-    return body;
+    return publicAnswer(answer);
   });
 
   app.post('/v1/predict/batch', async (req) => {
     const rows = (req.body as { rows?: unknown } | null)?.rows;
-    if (!Array.isArray(rows) || rows.length === 0) throw new RequestError(400, 'field "rows" must be a non-empty array of prediction requests', 'bad_body');
-    if (rows.length > o.maxBatchRows) throw new RequestError(413, `field "rows": ${rows.length} rows exceed the batch limit of ${o.maxBatchRows}`, 'batch_too_large');
-    const answers = await serve(rows.map((r, i) => parsePredictQuery(r, `rows[${i}].`)), true);
-    return { results: answers.map(({ ticker: _t, role: _r, ...a }) => a) };
+    if (!Array.isArray(rows) || rows.length === 0)
+      throw new RequestError(400, 'field "rows" must be a non-empty array of prediction requests', 'bad_body');
+    if (rows.length > o.maxBatchRows)
+      throw new RequestError(413, `field "rows": ${rows.length} rows exceed the batch limit of ${o.maxBatchRows}`, 'batch_too_large');
+    const answers = await serve(
+      rows.map((r, i) => parsePredictQuery(r, `rows[${i}].`)),
+      true,
+    );
+    return { results: answers.map(publicAnswer) };
   });
 
-  app.get('/v1/models', async () => describeModels({ modelName: o.modelName, instanceId, set: holder.peek(), watcher, shadow: o.shadow }));
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/v1/models', (_req, reply) =>
+    reply.send(describeModels({ modelName: o.modelName, instanceId, set: holder.peek(), watcher, shadow: o.shadow })),
+  );
+  app.get('/healthz', (_req, reply) => reply.send({ ok: true }));
+  app.get('/readyz', (_req, reply) => {
     const production = holder.peek().production;
-    if (production) return { ready: true, version: production.version };
+    if (production) return reply.send({ ready: true, version: production.version });
     const refused = watcher.refusals().find((r) => r.role === 'production');
-    const reason = refused ? `production ${refused.version} was refused: ${refused.reason}` : watcher.registry.production ? 'loading' : `the registry of ${o.modelName} has no production model yet`;
+    const reason = refused
+      ? `production ${refused.version} was refused: ${refused.reason}`
+      : watcher.registry.production
+        ? 'loading'
+        : `the registry of ${o.modelName} has no production model yet`;
     return reply.code(503).send({ ready: false, reason });
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
@@ -130,4 +157,10 @@ export function buildServer(o: ServerOptions): ServingServer {
       holder.close();
     },
   };
+}
+
+/** The response fields: ticker and role are for the log; `arm` only under A/B. */
+function publicAnswer(p: Prediction) {
+  const { requestId, model, version, probabilityUp, direction, threshold, asOf, arm } = p;
+  return { requestId, model, version, probabilityUp, direction, threshold, asOf, ...(arm ? { arm } : {}) };
 }

@@ -35,7 +35,14 @@ export async function scoreLatestDay(o: {
 }): Promise<BatchScoringResult> {
   const registry = new LocalRegistry({ root: o.registryRoot });
   const [prod, stg] = await Promise.all([registry.production(), registry.staging()]);
-  const result: BatchScoringResult = { dates: {}, production: prod?.version ?? null, candidate: stg?.version ?? null, written: 0, alreadyLogged: 0, failed: [] };
+  const result: BatchScoringResult = {
+    dates: {},
+    production: prod?.version ?? null,
+    candidate: stg?.version ?? null,
+    written: 0,
+    alreadyLogged: 0,
+    failed: [],
+  };
   if (!prod) return result;
   const models: [LoadedModel, PredictionRecord['role']][] = [[await loadServingModel(prod), 'production']];
   if (stg) models.push([await loadServingModel(stg), 'shadow']);
@@ -55,15 +62,20 @@ export async function scoreLatestDay(o: {
             result.alreadyLogged++;
             continue;
           }
-          const [p] = await model.onnx.predictProba({ data: row.values, rows: 1, cols: row.values.length, featureNames: model.featureNames });
+          const [p] = await model.onnx.predictProba({
+            data: row.values,
+            rows: 1,
+            cols: row.values.length,
+            featureNames: model.featureNames,
+          });
           writer.append({
             ...key,
             requestId: `batch:${batchKey(key)}`,
             at,
             role,
             source: 'batch',
-            probabilityUp: p!,
-            direction: predictsUp(p!, o.threshold) ? 'up' : 'down',
+            probabilityUp: p,
+            direction: predictsUp(p, o.threshold) ? 'up' : 'down',
             threshold: o.threshold,
           });
           result.written++;
@@ -82,7 +94,10 @@ export async function scoreLatestDay(o: {
 }
 
 /** How many shadow predictions of `version` the log holds (shown while a run awaits approval). */
-export async function countShadowPredictions(o: { logDir: string; version: string }): Promise<{ total: number; requests: number; batch: number }> {
+export async function countShadowPredictions(o: {
+  logDir: string;
+  version: string;
+}): Promise<{ total: number; requests: number; batch: number }> {
   const { records } = await readPredictions(o.logDir);
   const shadow = records.filter((r) => r.role === 'shadow' && r.version === o.version);
   const batch = shadow.filter((r) => r.source === 'batch').length;

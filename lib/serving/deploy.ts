@@ -41,26 +41,32 @@ export async function waitForInstances(o: {
   let refused = false;
   for (;;) {
     await Promise.all(
-      states.filter((s) => !s.switchedAt).map(async (s) => {
-        try {
-          const res = await doFetch(new URL('/v1/models', s.url), { signal: AbortSignal.timeout(5000) });
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          const body = (await res.json()) as { model?: string; production?: { version?: string } | null; refusals?: { version: string; reason: string }[] };
-          s.serving = body.production?.version ?? null;
-          const refusal = body.refusals?.find((r) => r.version === o.version);
-          if (body.model !== o.modelName) s.problem = `serves model ${body.model}, not ${o.modelName}`;
-          else if (s.serving === o.version) {
-            s.problem = null;
-            s.switchedAt = new Date().toISOString();
-          } else if (refusal) {
-            s.problem = `refused ${o.version}: ${refusal.reason}`;
-            refused = true;
-          } else s.problem = `still serving ${s.serving ?? 'nothing'}`;
-        } catch (err) {
-          s.serving = null;
-          s.problem = `unreachable: ${(err as Error).message}`;
-        }
-      }),
+      states
+        .filter((s) => !s.switchedAt)
+        .map(async (s) => {
+          try {
+            const res = await doFetch(new URL('/v1/models', s.url), { signal: AbortSignal.timeout(5000) });
+            if (!res.ok) throw new Error(`HTTP ${res.status}`);
+            const body = (await res.json()) as {
+              model?: string;
+              production?: { version?: string } | null;
+              refusals?: { version: string; reason: string }[];
+            };
+            s.serving = body.production?.version ?? null;
+            const refusal = body.refusals?.find((r) => r.version === o.version);
+            if (body.model !== o.modelName) s.problem = `serves model ${body.model}, not ${o.modelName}`;
+            else if (s.serving === o.version) {
+              s.problem = null;
+              s.switchedAt = new Date().toISOString();
+            } else if (refusal) {
+              s.problem = `refused ${o.version}: ${refusal.reason}`;
+              refused = true;
+            } else s.problem = `still serving ${s.serving ?? 'nothing'}`;
+          } catch (err) {
+            s.serving = null;
+            s.problem = `unreachable: ${(err as Error).message}`;
+          }
+        }),
     );
     o.onPoll?.(states);
     const notSwitched = states.filter((s) => !s.switchedAt);
@@ -75,11 +81,15 @@ export async function waitForInstances(o: {
 /** `http://a:8080,http://b:8080` → URLs; a malformed entry is reported by name. */
 export function parseInstanceList(text: string | undefined): string[] {
   if (!text?.trim()) return [];
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    try {
-      return new URL(s).toString();
-    } catch {
-      throw new ConfigError(`serving instance "${s}" is not a URL (expected e.g. http://host:8080)`);
-    }
-  });
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return new URL(s).toString();
+      } catch {
+        throw new ConfigError(`serving instance "${s}" is not a URL (expected e.g. http://host:8080)`);
+      }
+    });
 }

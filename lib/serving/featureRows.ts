@@ -23,25 +23,35 @@ export class FeatureRowProvider {
   private readonly cache = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
 
-  constructor(private readonly o: { load: SeriesLoader; stat?: (ticker: string) => Promise<string | null>; recheckMs?: number; now?: () => number }) {}
+  constructor(
+    private readonly o: { load: SeriesLoader; stat?: (ticker: string) => Promise<string | null>; recheckMs?: number; now?: () => number },
+  ) {}
 
-  async row(q: { ticker: unknown; date?: unknown; windowStart: string; featureNames: string[] }): Promise<{ ticker: string; date: string; values: Float32Array }> {
-    if (typeof q.ticker !== 'string' || !TICKER_RE.test(q.ticker)) throw new RequestError(400, 'field "ticker" must be a ticker symbol such as "SYN-A"', 'bad_ticker');
+  async row(q: {
+    ticker: unknown;
+    date?: unknown;
+    windowStart: string;
+    featureNames: string[];
+  }): Promise<{ ticker: string; date: string; values: Float32Array }> {
+    if (typeof q.ticker !== 'string' || !TICKER_RE.test(q.ticker))
+      throw new RequestError(400, 'field "ticker" must be a ticker symbol such as "SYN-A"', 'bad_ticker');
     if (q.date !== undefined && (typeof q.date !== 'string' || !isIsoDate(q.date))) {
       throw new RequestError(400, 'field "date" must be a YYYY-MM-DD date', 'bad_date');
     }
     const entry = await this.entry(q.ticker, q.windowStart);
     const dates = entry.columns.dates;
-    if (dates.length === 0) throw new RequestError(400, `field "ticker": no feature rows for ${q.ticker} yet (history shorter than the warm-up)`, 'bad_ticker');
-    const date = (q.date as string | undefined) ?? dates.at(-1)!;
+    if (dates.length === 0)
+      throw new RequestError(400, `field "ticker": no feature rows for ${q.ticker} yet (history shorter than the warm-up)`, 'bad_ticker');
+    const date = q.date ?? dates.at(-1)!;
     const i = entry.rowOf.get(date);
     if (i === undefined) {
-      const where = date < dates[0]! || date > dates.at(-1)! ? `outside the data (${dates[0]} … ${dates.at(-1)})` : 'not a trading day in the data';
+      const where =
+        date < dates[0] || date > dates.at(-1)! ? `outside the data (${dates[0]} … ${dates.at(-1)})` : 'not a trading day in the data';
       throw new RequestError(400, `field "date": ${date} is ${where} for ${q.ticker}`, 'bad_date');
     }
     const values = new Float32Array(q.featureNames.length);
     q.featureNames.forEach((name, j) => {
-      values[j] = entry.columns.values[(FEATURE_NAMES as readonly string[]).indexOf(name)]![i]!;
+      values[j] = entry.columns.values[(FEATURE_NAMES as readonly string[]).indexOf(name)][i]!;
     });
     return { ticker: q.ticker, date, values };
   }

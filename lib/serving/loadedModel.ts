@@ -33,7 +33,8 @@ export class LoadedModel {
   }
 
   release(): void {
-    if (--this.refs === 0) void this.onnx.dispose();
+    // Nothing waits for the release; a failure to free a session must not become an unhandled rejection.
+    if (--this.refs === 0) void this.onnx.dispose().catch(() => {});
   }
 }
 
@@ -60,12 +61,16 @@ function checkSchema(entry: ModelEntry, onnx: OnnxModel): void {
   if (!Array.isArray(declared)) throw new ModelError(`${entry.version}: metadata.json has no featureSchema.names`);
   const got = onnx.featureNames;
   if (got.length !== declared.length || got.some((n, i) => n !== declared[i])) {
-    throw new ModelError(`${entry.version}: the ONNX model's features [${got.join(', ')}] differ from the metadata's [${declared.join(', ')}]`);
+    throw new ModelError(
+      `${entry.version}: the ONNX model's features [${got.join(', ')}] differ from the metadata's [${declared.join(', ')}]`,
+    );
   }
   const unknown = got.filter((n) => !(FEATURE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) throw new ModelError(`${entry.version}: features ${unknown.join(', ')} are not computed by this feature code`);
   const onnxHash = onnx.metadata.schema_hash;
   if (onnxHash !== undefined && onnxHash !== entry.metadata.schemaHash) {
-    throw new ModelError(`${entry.version}: the ONNX model was exported for schema ${onnxHash} but the metadata says ${entry.metadata.schemaHash}`);
+    throw new ModelError(
+      `${entry.version}: the ONNX model was exported for schema ${onnxHash} but the metadata says ${entry.metadata.schemaHash}`,
+    );
   }
 }

@@ -8,7 +8,12 @@ export function createServingMetrics(modelName: string) {
   registry.setDefaultLabels({ model: modelName });
   const m = {
     registry,
-    requests: new Counter({ name: 'serving_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
+    requests: new Counter({
+      name: 'serving_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: 'serving_request_duration_seconds',
       help: 'Request latency by route',
@@ -16,12 +21,42 @@ export function createServingMetrics(modelName: string) {
       buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
-    predictions: new Counter({ name: 'serving_predictions_total', help: 'Predictions by version and role', labelNames: ['version', 'role'], registers: [registry] }),
-    loaded: new Gauge({ name: 'serving_model_loaded', help: '1 for each version loaded, by role', labelNames: ['role', 'version', 'sha256'], registers: [registry] }),
-    shadowScores: new Counter({ name: 'serving_shadow_scores_total', help: 'Shadow scores of the staging candidate', labelNames: ['version'], registers: [registry] }),
-    shadowAgreement: new Counter({ name: 'serving_shadow_agreement_total', help: 'Shadow scores by whether the direction agrees with production', labelNames: ['version', 'agree'], registers: [registry] }),
-    refusals: new Counter({ name: 'serving_model_refusals_total', help: 'Model versions refused at load (checksum, schema, corrupt file)', labelNames: ['version', 'role'], registers: [registry] }),
-    rejections: new Counter({ name: 'serving_rejections_total', help: 'Requests refused (bad input, no model, too large) by reason', labelNames: ['reason'], registers: [registry] }),
+    predictions: new Counter({
+      name: 'serving_predictions_total',
+      help: 'Predictions by version and role',
+      labelNames: ['version', 'role'],
+      registers: [registry],
+    }),
+    loaded: new Gauge({
+      name: 'serving_model_loaded',
+      help: '1 for each version loaded, by role',
+      labelNames: ['role', 'version', 'sha256'],
+      registers: [registry],
+    }),
+    shadowScores: new Counter({
+      name: 'serving_shadow_scores_total',
+      help: 'Shadow scores of the staging candidate',
+      labelNames: ['version'],
+      registers: [registry],
+    }),
+    shadowAgreement: new Counter({
+      name: 'serving_shadow_agreement_total',
+      help: 'Shadow scores by whether the direction agrees with production',
+      labelNames: ['version', 'agree'],
+      registers: [registry],
+    }),
+    refusals: new Counter({
+      name: 'serving_model_refusals_total',
+      help: 'Model versions refused at load (checksum, schema, corrupt file)',
+      labelNames: ['version', 'role'],
+      registers: [registry],
+    }),
+    rejections: new Counter({
+      name: 'serving_rejections_total',
+      help: 'Requests refused (bad input, no model, too large) by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
   };
   return {
     ...m,

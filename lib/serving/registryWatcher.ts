@@ -38,7 +38,11 @@ export class RegistryWatcher {
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** What registry.json said at the last check. */
-  registry: { production: string | null; staging: string | null; checkedAt: string | null } = { production: null, staging: null, checkedAt: null };
+  registry: { production: string | null; staging: string | null; checkedAt: string | null } = {
+    production: null,
+    staging: null,
+    checkedAt: null,
+  };
   lastError: string | null = null;
   /** The last swaps (epoch ms, production version after it), newest last: when each version went live here. */
   readonly swaps: { at: number; production: string | null; candidate: string | null }[] = [];

@@ -10,7 +10,10 @@ export type SeriesLoader = (ticker: string) => Promise<{ series: PriceSeries; to
  * Reads the per-ticker Parquet cache the fetch stage keeps (`<dataCacheDir>/<sourceKey>/<T>.parquet`),
  * the same bars training snapshots are cut from. Null when the ticker has never been fetched.
  */
-export function dataCacheSeriesLoader(o: { dataCacheDir: string; sourceKey: string }): SeriesLoader & { stat: (t: string) => Promise<string | null> } {
+export function dataCacheSeriesLoader(o: {
+  dataCacheDir: string;
+  sourceKey: string;
+}): SeriesLoader & { stat: (t: string) => Promise<string | null> } {
   const pathOf = (ticker: string) => join(o.dataCacheDir, o.sourceKey, `${ticker}.parquet`);
   const token = async (ticker: string): Promise<string | null> => {
     const s = await stat(pathOf(ticker)).catch(() => null);

@@ -2,3 +2,4 @@ export * from './criteria';
 export * from './decide';
 export * from './evidenceInput';
 export * from './evidenceSummary';
+export * from './forced';

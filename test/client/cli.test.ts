@@ -168,6 +168,49 @@ describe('trainctl CLI', () => {
     }
   }, 120_000);
 
+  it('validates the whole configuration before connecting: every problem at once, exit 3, one line', async () => {
+    // No Temporal behind this address: a configuration error must not even try to connect.
+    const offline = (args: string[], env: Record<string, string> = {}) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, [bin, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', TRAINCTL_HOME: paths.root, ...env } }, (err, stdout, stderr) =>
+          resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
+        ),
+      );
+    const bad = await offline(['run', '--holdout', '0m', '--as-of', '2024-02-31', '--tickers', '', '--min-accuracy', '1.5'], { TRAINCTL_TRIALS: 'lots' });
+    expect(bad.code).toBe(3);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    for (const part of ['holdout = "0m" (from --holdout)', 'asOf = "2024-02-31" (from --as-of)', 'tickers = [] (from --tickers)', 'criteria.minAccuracy = 1.5 (from --min-accuracy)', 'trials = "lots" (from TRAINCTL_TRIALS)']) {
+      expect(bad.stderr).toContain(part);
+    }
+    expect(bad.stderr).not.toContain('Cannot reach Temporal');
+    const future = await offline(['run', '--as-of', '2089-01-01']);
+    expect(future.code).toBe(3);
+    expect(future.stderr).toMatch(/asOf = "2089-01-01" \(from --as-of\): expected a date not after today/);
+    const output = await offline(['run', '--output-json', join(paths.root, 'no-such-dir', 'out.json'), '--wait']);
+    expect(output.code).toBe(3);
+    expect(output.stderr).toMatch(/--output-json .*no-such-dir.* does not exist/);
+
+    // The config file, the environment and the flags, with where each value came from; secrets redacted.
+    const file = join(paths.root, 'team.config.json');
+    writeFileSync(file, JSON.stringify({ pipeline: { tickers: ['AAPL', 'MSFT'], trials: 12 }, notifications: { slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/very-secret' } }));
+    const shown = await offline(['config', 'show', '--config', file, '--seed', '7', '--json'], { TRAINCTL_TRIALS: '15' });
+    expect(shown.code, shown.stderr).toBe(0);
+    const settings = Object.fromEntries((JSON.parse(shown.stdout).settings as { key: string; value: unknown; origin: string }[]).map((r) => [r.key, r]));
+    expect(settings.tickers).toMatchObject({ value: ['AAPL', 'MSFT'], origin: 'file' });
+    expect(settings.trials).toMatchObject({ value: 15, origin: 'env' });
+    expect(settings.seed).toMatchObject({ value: 7, origin: 'flag' });
+    expect(settings.period.origin).toBe('default');
+    expect(settings['notifications.slackWebhookUrl'].origin).toBe('file');
+    expect(shown.stdout).not.toContain('very-secret');
+    writeFileSync(file, JSON.stringify({ pipeline: { trails: 3 }, registry: { retentionKeep: -1 } }));
+    const invalid = await offline(['config', 'validate', file]);
+    expect(invalid.code).toBe(3);
+    expect(invalid.stderr).toContain('unknown setting "trails"');
+    expect(invalid.stderr).toContain('registry.retentionKeep');
+    const help = await offline(['run', '--help']);
+    expect(help.stdout).toMatch(/--min-accuracy <x>\s+promotion threshold on holdout accuracy \(default: 0\.6\)/);
+  }, 60_000);
+
   it('exits 3 with a one-line reason for a bad flag, value or unreachable server', async () => {
     const period = await cli(['run', '--period', '7y']);
     expect(period.code).toBe(3);

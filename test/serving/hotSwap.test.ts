@@ -28,7 +28,11 @@ function loadGenerator(url: string, workers: number) {
       const body = batch ? { rows: TICKERS.map((ticker) => ({ ticker })) } : { ticker: TICKERS[k % TICKERS.length] };
       const t0 = Date.now();
       try {
-        const res = await fetch(`${url}${batch ? '/v1/predict/batch' : '/v1/predict'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${url}${batch ? '/v1/predict/batch' : '/v1/predict'}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         const json = (await res.json()) as { version?: string; results?: { version: string }[] };
         samples.push({ t0, t1: Date.now(), status: res.status, versions: json.results?.map((r) => r.version) ?? [json.version ?? '?'] });
       } catch {

@@ -25,13 +25,26 @@ describe('training/serving parity', () => {
     const candidate = await registerTrainedVersion({ paths, modelName: MODEL, market, rounds: 10, runId: 'run-2' });
     const f = market.features;
     const features: FeatureSetRef = {
-      path: f.path, sha256: f.sha256, rows: f.rows, labelledRows: f.labelledRows, featureNames: f.featureNames,
-      schemaHash: f.schemaHash, cacheHit: f.cacheHit, classBalance: f.classBalance, start: f.start, end: f.end,
+      path: f.path,
+      sha256: f.sha256,
+      rows: f.rows,
+      labelledRows: f.labelledRows,
+      featureNames: f.featureNames,
+      schemaHash: f.schemaHash,
+      cacheHit: f.cacheHit,
+      classBalance: f.classBalance,
+      start: f.start,
+      end: f.end,
     };
     // The backtest stage itself (activities/backtestModel): it scores the current production model
     // through onnxruntime on the holdout rows of the stored feature set and writes the scores.
     const backtest = backtestModelActivity({ paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch });
-    const ref = await backtest({ runId: 'parity', features, candidate: { onnx: candidate.onnx } as CandidateRef, config: resolvePipelineConfig({ modelName: MODEL }) });
+    const ref = await backtest({
+      runId: 'parity',
+      features,
+      candidate: { onnx: candidate.onnx } as CandidateRef,
+      config: resolvePipelineConfig({ modelName: MODEL }),
+    });
     detail = JSON.parse(await readFile(ref.result.path, 'utf8')) as BacktestDetail;
     holdout = await loadFeatureMatrix(f.path, { labelledOnly: true, from: detail.holdout.start, to: detail.holdout.end });
     server = await startServer(paths, MODEL);
@@ -45,7 +58,11 @@ describe('training/serving parity', () => {
     const served: number[] = [];
     for (let start = 0; start < holdout.dates.length; start += 100) {
       const rows = holdout.dates.slice(start, start + 100).map((date, k) => ({ ticker: holdout.tickers[start + k], date }));
-      const res = await fetch(`${server.url}/v1/predict/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows }) });
+      const res = await fetch(`${server.url}/v1/predict/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rows }),
+      });
       const body = (await res.json()) as { results: { version: string; probabilityUp: number }[] };
       expect(res.status).toBe(200);
       for (const r of body.results) {
@@ -54,11 +71,16 @@ describe('training/serving parity', () => {
       }
     }
     const mismatches = served.map((p, i) => [i, p, expected[i]] as const).filter(([, p, e]) => !Object.is(p, e));
-    if (process.env.DEBUG_PARITY) console.log(mismatches.slice(0, 10).map(([i, p, e]) => [i, holdout.tickers[i], holdout.dates[i], p, e, p - e!]));
+    if (process.env.DEBUG_PARITY)
+      console.log(mismatches.slice(0, 10).map(([i, p, e]) => [i, holdout.tickers[i], holdout.dates[i], p, e, p - e]));
     expect(mismatches).toEqual([]);
     // Single-row requests take the same path as batches: spot-check a few.
     for (const i of [0, Math.floor(served.length / 2), served.length - 1]) {
-      const res = await fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticker: holdout.tickers[i], date: holdout.dates[i] }) });
+      const res = await fetch(`${server.url}/v1/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ticker: holdout.tickers[i], date: holdout.dates[i] }),
+      });
       expect(((await res.json()) as { probabilityUp: number }).probabilityUp).toBe(expected[i]);
     }
   });

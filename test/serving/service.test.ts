@@ -15,8 +15,26 @@ let v1: string;
 let v2: string;
 
 const post = (path: string, body: unknown, raw = false) =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ? (body as string) : JSON.stringify(body) });
-const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> });
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+/** The fields of our JSON replies the tests read (each reply has a subset). */
+interface Reply {
+  requestId: string;
+  version: string;
+  probabilityUp: number;
+  direction: string;
+  asOf: string | null;
+  arm?: string;
+  error: string;
+  results: { version: string; probabilityUp: number }[];
+  production: { version: string; sha256: string } | null;
+  staging: { version: string } | null;
+  versionsLoaded: string[];
+}
+const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Reply });
 const until = async (what: () => Promise<boolean> | boolean, ms = 5000) => {
   const t0 = Date.now();
   while (!(await what())) {
@@ -49,10 +67,17 @@ describe('prediction service', () => {
     // The same row sent as features gives the same score: the ticker path adds no transformation.
     const { FeatureRowProvider, dataCacheSeriesLoader } = await import('../../lib/serving');
     const { parseSource } = await import('../../lib/data');
-    const rows = new FeatureRowProvider({ load: dataCacheSeriesLoader({ dataCacheDir: paths.dataCacheDir, sourceKey: parseSource('synthetic').cacheKey }) });
+    const rows = new FeatureRowProvider({
+      load: dataCacheSeriesLoader({ dataCacheDir: paths.dataCacheDir, sourceKey: parseSource('synthetic').cacheKey }),
+    });
     const entry = await (await lineRegistry(paths, MODEL)).get(v1);
-    const row = await rows.row({ ticker: 'SYN-A', date: '2026-11-02', windowStart: entry.metadata.dataSource.window.start, featureNames: [...FEATURE_NAMES] });
-    const features = Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, row.values[j]!]));
+    const row = await rows.row({
+      ticker: 'SYN-A',
+      date: '2026-11-02',
+      windowStart: entry.metadata.dataSource.window.start,
+      featureNames: [...FEATURE_NAMES],
+    });
+    const features = Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, row.values[j]]));
     const f = await json(await post('/v1/predict', { features }));
     expect(f.status).toBe(200);
     expect(f.body.probabilityUp).toBe(a.body.probabilityUp);
@@ -60,19 +85,21 @@ describe('prediction service', () => {
 
     const batch = await json(await post('/v1/predict/batch', { rows: TICKERS.map((ticker) => ({ ticker, date: '2026-11-02' })) }));
     expect(batch.status).toBe(200);
-    expect(batch.body.results.map((r: { version: string }) => r.version)).toEqual([v1, v1, v1]);
+    expect(batch.body.results.map((r) => r.version)).toEqual([v1, v1, v1]);
     expect(batch.body.results[0].probabilityUp).toBe(a.body.probabilityUp);
   });
 
   it('reports models, health, readiness and Prometheus metrics', async () => {
     const models = await json(await fetch(`${server.url}/v1/models`));
     expect(models.body.production).toMatchObject({ version: v1 });
-    expect(models.body.production.sha256).toBe((await (await lineRegistry(paths, MODEL)).get(v1)).files['model.onnx']!.sha256);
+    expect(models.body.production?.sha256).toBe((await (await lineRegistry(paths, MODEL)).get(v1)).files['model.onnx'].sha256);
     expect(models.body.versionsLoaded).toEqual([v1]);
     expect((await json(await fetch(`${server.url}/healthz`))).body).toEqual({ ok: true });
     expect((await json(await fetch(`${server.url}/readyz`))).body).toEqual({ ready: true, version: v1 });
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    expect(text).toMatch(new RegExp(`serving_model_loaded\\{role="production",version="${v1}",sha256="[0-9a-f]{64}",model="${MODEL}"\\} 1`));
+    expect(text).toMatch(
+      new RegExp(`serving_model_loaded\\{role="production",version="${v1}",sha256="[0-9a-f]{64}",model="${MODEL}"\\} 1`),
+    );
     expect(text).toMatch(/serving_requests_total\{route="\/v1\/predict",status="200",model="direction-classifier"\} [1-9]/);
     expect(text).toMatch(/serving_request_duration_seconds_bucket\{le="0.005",model="direction-classifier",route="\/v1\/predict"\} [1-9]/);
   });
@@ -89,11 +116,41 @@ describe('prediction service', () => {
       ['/v1/predict', { ticker: 'SYN-A', date: '2026-02-30' }, false, 400, /field "date" must be a YYYY-MM-DD date/],
       ['/v1/predict', { ticker: 'SYN-A', when: 'now' }, false, 400, /field "when" is not allowed/],
       ['/v1/predict', { features: { rsi_14: 1 } }, false, 400, /field "features.macd_12_26" is missing/],
-      ['/v1/predict', { features: { ...Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])), extra_x: 1 } }, false, 400, /field "features.extra_x" is not a feature of v1.0.0/],
-      ['/v1/predict', { features: { ...Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])), rsi_14: 'high' } }, false, 400, /field "features.rsi_14" must be a finite number/],
-      ['/v1/predict/batch', { rows: [{ ticker: 'SYN-A' }, { ticker: 'NOPE-1' }] }, false, 400, /field "rows\[1\].ticker": unknown ticker NOPE-1/],
-      ['/v1/predict/batch', { rows: Array.from({ length: 101 }, () => ({ ticker: 'SYN-A' })) }, false, 413, /101 rows exceed the batch limit of 100/],
-      ['/v1/predict', { features: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`feature_${i}`, i])) }, false, 413, /larger than the limit/],
+      [
+        '/v1/predict',
+        { features: { ...Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])), extra_x: 1 } },
+        false,
+        400,
+        /field "features.extra_x" is not a feature of v1.0.0/,
+      ],
+      [
+        '/v1/predict',
+        { features: { ...Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])), rsi_14: 'high' } },
+        false,
+        400,
+        /field "features.rsi_14" must be a finite number/,
+      ],
+      [
+        '/v1/predict/batch',
+        { rows: [{ ticker: 'SYN-A' }, { ticker: 'NOPE-1' }] },
+        false,
+        400,
+        /field "rows\[1\].ticker": unknown ticker NOPE-1/,
+      ],
+      [
+        '/v1/predict/batch',
+        { rows: Array.from({ length: 101 }, () => ({ ticker: 'SYN-A' })) },
+        false,
+        413,
+        /101 rows exceed the batch limit of 100/,
+      ],
+      [
+        '/v1/predict',
+        { features: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`feature_${i}`, i])) },
+        false,
+        413,
+        /larger than the limit/,
+      ],
     ];
     for (const [path, body, raw, status, message] of cases) {
       const res = await json(await post(path, body, raw));
@@ -114,7 +171,13 @@ describe('prediction service', () => {
     try {
       const ready = await json(await fetch(`${empty.url}/readyz`));
       expect(ready).toEqual({ status: 503, body: { ready: false, reason: 'the registry of other-line has no production model yet' } });
-      const res = await json(await fetch(`${empty.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ticker":"SYN-A"}' }));
+      const res = await json(
+        await fetch(`${empty.url}/v1/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"ticker":"SYN-A"}',
+        }),
+      );
       expect(res).toEqual({ status: 503, body: { error: 'no production model of other-line is loaded' } });
     } finally {
       await empty.close();
@@ -135,7 +198,7 @@ describe('prediction service', () => {
       ['production', v1, 'SYN-B', '2026-10-15'],
       ['shadow', v2, 'SYN-B', '2026-10-15'],
     ]);
-    expect(pair[1]!.probabilityUp).not.toBe(pair[0]!.probabilityUp);
+    expect(pair[1].probabilityUp).not.toBe(pair[0].probabilityUp);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(new RegExp(`serving_shadow_scores_total\\{version="${v2}",model="${MODEL}"\\} [1-9]`));
     expect(text).toMatch(new RegExp(`serving_shadow_agreement_total\\{version="${v2}",agree="(true|false)",model="${MODEL}"\\} [1-9]`));
@@ -148,7 +211,13 @@ describe('prediction service', () => {
       const arms = tickers.map((ticker) => abArm({ ticker, experimentId: 'exp-7', fraction: 0.5 }));
       for (const [i, ticker] of tickers.entries()) {
         for (let k = 0; k < 2; k++) {
-          const res = await json(await fetch(`${ab.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticker }) }));
+          const res = await json(
+            await fetch(`${ab.url}/v1/predict`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ ticker }),
+            }),
+          );
           expect(res.body).toMatchObject({ version: arms[i] === 'candidate' ? v2 : v1, arm: arms[i] });
         }
       }

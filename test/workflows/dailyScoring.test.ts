@@ -45,13 +45,21 @@ describe('dailyScoring', () => {
     const { records, skipped } = await readPredictions(predictionLogDir(paths, MODEL));
     expect(skipped).toEqual([]);
     expect(records.map((r) => [r.ticker, r.version, r.role, r.source, r.date]).sort()).toEqual(
-      TICKERS.flatMap((ticker) => [[ticker, v1, 'production', 'batch', AS_OF], [ticker, v2, 'shadow', 'batch', AS_OF]]).sort(),
+      TICKERS.flatMap((ticker) => [
+        [ticker, v1, 'production', 'batch', AS_OF],
+        [ticker, v2, 'shadow', 'batch', AS_OF],
+      ]).sort(),
     );
   });
 
   it('is put on a schedule after the close in the market time zone, once', async () => {
     const config = resolvePipelineConfig({ modelName: `sched-${Date.now().toString(36)}` });
-    const settings: TemporalSettings = { namespace: 'default', taskQueue: uniqueTaskQueue('daily-schedule'), address: t.address, uiUrl: '' };
+    const settings: TemporalSettings = {
+      namespace: 'default',
+      taskQueue: uniqueTaskQueue('daily-schedule'),
+      address: t.address,
+      uiUrl: '',
+    };
     const created = await ensureDailyScoringSchedule(t.client, settings, { config });
     expect(created).toMatchObject({ created: true, cron: '30 16 * * 1-5', timezone: 'America/New_York' });
     expect((await ensureDailyScoringSchedule(t.client, settings, { config })).created).toBe(false);

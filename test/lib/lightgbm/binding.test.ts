@@ -23,8 +23,8 @@ describe('lib_lightgbm binding', () => {
     expect(lightgbmVersion()).toBe(runPython('import lightgbm; print(lightgbm.__version__)').trim());
   });
 
-  it('trains the same model as Python lightgbm.train on the same data and parameters', async () => {
-    const ds = makeDataset({ rows: 3000, cols: 8, seed: 21, nanRate: 0.05 });
+  it('trains the same model as Python lightgbm.train on the same data, weights and parameters', async () => {
+    const ds = { ...makeDataset({ rows: 3000, cols: 8, seed: 21, nanRate: 0.05 }), weights: Float32Array.from({ length: 3000 }, (_, i) => 1 + (i % 3)) };
     const fit = await trainLightGBM({ train: ds, params: { nEstimators: 60, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.9, lambdaL2: 1 }, seed: 5, nthread: 2 });
     const ours = await fit.booster.predict(ds.X);
     const oursPath = join(dir, 'ours.txt');
@@ -37,14 +37,20 @@ describe('lib_lightgbm binding', () => {
 c = json.load(sys.stdin)
 X = np.fromfile(c['x'], dtype=np.float32).reshape(c['rows'], c['cols'])
 y = np.fromfile(c['y'], dtype=np.float32)
-b = lgb.train(c['params'], lgb.Dataset(X, label=y, feature_name=c['names'], params=c['params']), num_boost_round=60)
+w = np.fromfile(c['w'], dtype=np.float32)
+b = lgb.train(c['params'], lgb.Dataset(X, label=y, weight=w, feature_name=c['names'], params=c['params']), num_boost_round=60)
 b.save_model(c['out'])`,
-      JSON.stringify({ x: writeF32('train.X', ds.X.data), y: writeF32('train.y', ds.y), rows: ds.X.rows, cols: ds.X.cols, names: ds.X.featureNames, params, out: pyModel }),
+      JSON.stringify({ x: writeF32('train.X', ds.X.data), y: writeF32('train.y', ds.y), w: writeF32('train.w', ds.weights), rows: ds.X.rows, cols: ds.X.cols, names: ds.X.featureNames, params, out: pyModel }),
     );
     const theirs = pythonPredict({ dir, modelPath: pyModel, X: ds.X, tag: 'same-train' });
     let max = 0;
     for (let i = 0; i < ours.length; i++) max = Math.max(max, Math.abs(ours[i]! - theirs[i]!));
     expect(max).toBeLessThanOrEqual(1e-12);
+    // The weights reached LightGBM: without them the model differs.
+    const unweighted = await trainLightGBM({ train: { X: ds.X, y: ds.y }, params: { nEstimators: 60, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.9, lambdaL2: 1 }, seed: 5, nthread: 2 });
+    const p = await unweighted.booster.predict(ds.X);
+    unweighted.booster.dispose();
+    expect(Math.max(...p.map((v, i) => Math.abs(v - ours[i]!)))).toBeGreaterThan(1e-3);
     // And Python scores our saved file as we do.
     const fromOurFile = pythonPredict({ dir, modelPath: oursPath, X: ds.X, tag: 'our-file' });
     expect(Array.from(fromOurFile)).toEqual(Array.from(ours));

@@ -2,7 +2,13 @@ import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyRetention, PredictionLogWriter, readPredictionFrame, readPredictions, type PredictionRecord } from '../../../lib/predictionLog';
+import {
+  applyRetention,
+  PredictionLogWriter,
+  readPredictionFrame,
+  readPredictions,
+  type PredictionRecord,
+} from '../../../lib/predictionLog';
 
 const record = (i: number, over: Partial<PredictionRecord> = {}): PredictionRecord => ({
   requestId: `r${i}`,
@@ -66,7 +72,11 @@ describe('prediction log', () => {
   it('reads into a polars DataFrame with typed columns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plog-'));
     const writer = new PredictionLogWriter({ dir, flushMs: 0 });
-    writer.append(record(1), record(2, { role: 'ab', arm: 'candidate', probabilityUp: 0.75, direction: 'up' }), record(3, { ticker: null, date: null }));
+    writer.append(
+      record(1),
+      record(2, { role: 'ab', arm: 'candidate', probabilityUp: 0.75, direction: 'up' }),
+      record(3, { ticker: null, date: null }),
+    );
     await writer.close();
     const df = await readPredictionFrame(dir);
     expect(df.height).toBe(3);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { abArm } from '../../../lib/serving/abRouter';
 
 const tickers = Array.from({ length: 20_000 }, (_, i) => `T${i.toString(36).toUpperCase()}`);
-const share = (experimentId: string, fraction: number) => tickers.filter((ticker) => abArm({ ticker, experimentId, fraction }) === 'candidate').length / tickers.length;
+const share = (experimentId: string, fraction: number) =>
+  tickers.filter((ticker) => abArm({ ticker, experimentId, fraction }) === 'candidate').length / tickers.length;
 
 describe('A/B routing', () => {
   it('sends about the configured share of tickers to the candidate', () => {

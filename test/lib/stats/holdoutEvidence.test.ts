@@ -158,6 +158,29 @@ describe('holdout evidence', () => {
     expect(noSearch.candidate.dsr).toBeNull();
   });
 
+  it('p-values agree with the intervals: a 95 % interval excludes 0 exactly when the two-sided p is below 0.05', () => {
+    const h = panel({ days: 150, tickers: 4, seed: 12, skill: 0.05 });
+    const ev = holdoutEvidence({
+      dates: h.dates,
+      y: h.y,
+      candidate: { proba: h.cand },
+      production: { proba: h.prod },
+      labelHorizon: 5,
+      seed: 5,
+      alpha: 0.05,
+    });
+    const tests = [...Object.values(ev.paired!.metrics), ev.skill];
+    let excluding = 0;
+    for (const t of tests) {
+      const excludesZero = t.difference.low > 0 || t.difference.high < 0;
+      if (excludesZero) excluding++;
+      // Interpolated quantiles can sit a hair on either side of 0: allow one replicate's worth (1/2000).
+      if (Math.abs(t.p.twoSided - 0.05) > 0.002) expect(t.p.twoSided < 0.05, JSON.stringify(t)).toBe(excludesZero);
+    }
+    expect(excluding).toBeGreaterThan(0);
+    expect(excluding).toBeLessThan(tests.length);
+  });
+
   it('refuses a holdout too small for the block bootstrap, saying how many rows are needed', () => {
     const h = panel({ days: 40, tickers: 3, seed: 1, skill: 0.1 });
     const run = () => holdoutEvidence({ dates: h.dates, y: h.y, candidate: { proba: h.cand }, labelHorizon: 5, seed: 1, alpha: 0.05 });

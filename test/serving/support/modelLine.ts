@@ -48,13 +48,22 @@ export async function registerTrainedVersion(o: {
 }): Promise<TrainedVersion> {
   const { data, features } = o.market;
   const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-  const { booster } = await trainModel({ train: { X: all.X, y: all.y }, modelType: 'xgb', params: { nEstimators: o.rounds, maxDepth: o.maxDepth ?? 4 }, seed: 7, nthread: 1 });
+  const { booster } = await trainModel({
+    train: { X: all.X, y: all.y },
+    modelType: 'xgb',
+    params: { nEstimators: o.rounds, maxDepth: o.maxDepth ?? 4 },
+    seed: 7,
+    nthread: 1,
+  });
   const dir = join(o.paths.runsDir, o.runId, 'candidate');
   await mkdir(dir, { recursive: true });
   const json = booster.toJson();
   booster.dispose();
   await writeFile(join(dir, 'model.json'), json);
-  await writeFile(join(dir, 'model.onnx'), o.onnxBytes ?? exportToOnnx(json, { featureNames: all.X.featureNames, metadata: { schema_hash: features.schemaHash } }));
+  await writeFile(
+    join(dir, 'model.onnx'),
+    o.onnxBytes ?? exportToOnnx(json, { featureNames: all.X.featureNames, metadata: { schema_hash: features.schemaHash } }),
+  );
   const registry = await lineRegistry(o.paths, o.modelName);
   const { version } = await registry.registerCandidate({
     runId: o.runId,
@@ -65,7 +74,17 @@ export async function registerTrainedVersion(o: {
       modelType: 'xgb',
       params: { nEstimators: o.rounds, maxDepth: o.maxDepth ?? 4 },
       featureSchema: { names: o.declaredFeatureNames ?? features.featureNames, schemaHash: features.schemaHash },
-      dataSource: { source: 'synthetic', window: { start: data.tickers.map((t) => t.start).sort()[0]!, end: data.tickers.map((t) => t.end).sort().at(-1)! }, tickers: TICKERS },
+      dataSource: {
+        source: 'synthetic',
+        window: {
+          start: data.tickers.map((t) => t.start).sort()[0],
+          end: data.tickers
+            .map((t) => t.end)
+            .sort()
+            .at(-1)!,
+        },
+        tickers: TICKERS,
+      },
       rawDataHash: 'test',
       featureSetHash: features.sha256,
       metrics: { accuracy: 0.6 },

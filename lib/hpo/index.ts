@@ -1,0 +1,2 @@
+export * from './bestParamsFile';
+export * from './replaceBest';
