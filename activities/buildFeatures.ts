@@ -1,4 +1,5 @@
 import { buildFeatureSet } from '../lib/features';
+import { runSignals } from '../lib/features/runSignals';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { DataRef, FeatureSetRef } from '../workflows/types';
 import type { ActivityDeps } from './deps';
@@ -12,8 +13,11 @@ export interface BuildFeaturesInput {
 
 export function buildFeaturesActivity(deps: ActivityDeps) {
   return async function buildFeatures({ runId, data, config }: BuildFeaturesInput): Promise<FeatureSetRef> {
+    // Validated again here: a signals file may have changed since the run (or its schedule) started.
+    const signals = await runSignals(config, { now: deps.now(), errorKind: 'data' });
     const set = await withHeartbeat(
       buildFeatureSet({
+        signals,
         inputs: data.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256 })),
         config: { labelHorizon: config.labelHorizon, labelThreshold: config.labelThreshold, candlestickPatterns: config.candlestickPatterns },
         storeDir: deps.paths.featureStoreDir,

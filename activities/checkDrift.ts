@@ -31,7 +31,9 @@ export interface DriftSummary {
   window: { start: string; end: string } | null;
   maxPsi: number | null;
   predictionPsi: number | null;
-  flagged: { name: string; psi: number | null; level: string }[];
+  flagged: { name: string; psi: number | null; level: string; reason?: string }[];
+  /** 'calibrated' when the profile held thresholds for this window length, else 'fixed'. */
+  thresholds: 'calibrated' | 'fixed';
   missing: string[];
   report: { markdown: string; html: string; json: string } | null;
   synthetic: boolean;
@@ -47,7 +49,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
     const production = await (await registryFor(deps, input.modelName)).production();
     const empty = (reason: string): DriftSummary => ({
       status: 'nothing_to_compare', reason, summary: `nothing to compare: ${reason}`, productionVersion: production?.version ?? null,
-      rows: 0, window: null, maxPsi: null, predictionPsi: null, flagged: [], missing: [], report: null, synthetic: false,
+      rows: 0, window: null, maxPsi: null, predictionPsi: null, flagged: [], missing: [], report: null, synthetic: false, thresholds: input.thresholds.mode ?? 'calibrated',
     });
     if (!production) return empty('there is no production model yet');
     const profileFile = production.files['reference_profile.json'];
@@ -87,7 +89,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
     }
     const result = checkDrift({
       reference,
-      current: { featureNames: all.X.featureNames, columns: columnsOf(all.X, rows), predictions, labels: rows.map((r) => all.y[r]!) },
+      current: { featureNames: all.X.featureNames, columns: columnsOf(all.X, rows), predictions, labels: rows.map((r) => all.y[r]!), windowDays: input.windowDays, dates: rows.map((r) => all.dates[r]!) },
       thresholds: input.thresholds,
       watch: input.watch,
     });
@@ -119,7 +121,8 @@ export function checkDriftActivity(deps: ActivityDeps) {
       window: { start: first, end: days.at(-1)! },
       maxPsi: psis.length ? Math.max(...psis) : null,
       predictionPsi: result.prediction?.psi ?? null,
-      flagged: result.features.filter((f) => f.level !== 'ok').map((f) => ({ name: f.name, psi: f.psi, level: f.level })),
+      flagged: result.features.filter((f) => f.level !== 'ok').map((f) => ({ name: f.name, psi: f.psi, level: f.level, ...(f.reason ? { reason: f.reason } : {}) })),
+      thresholds: result.features.some((f) => f.threshold?.source === 'calibrated') ? 'calibrated' : 'fixed',
       missing: result.features.filter((f) => f.missing).map((f) => f.name),
       report,
       synthetic: data.synthetic,

@@ -12,6 +12,7 @@ import { registryDecisionActivities } from './registryDecisions';
 import { scoringActivities } from './scoring';
 import { searchActivities } from './searchActivities';
 import { trainModelActivity } from './trainModel';
+import { validateVersionActivities } from './validateVersion';
 
 export type { ActivityDeps } from './deps';
 
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     notify: notifyActivity(deps),
     deployModel: deployModelActivity(deps),
     ...scoringActivities(deps),
+    ...validateVersionActivities(deps),
   };
   return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof raw;
 }

@@ -3,7 +3,8 @@ import { modelLinePaths } from '../lib/config/paths';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../lib/config/pipeline';
 import { classificationMetrics, splitHoldout, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
-import { studyToJournal, type StudyState } from '../lib/hyperopt';
+import { externalParams, studyToJournal, TrialState, type StudyState } from '../lib/hyperopt';
+import { mlflowFromEnv, trackSearch } from '../lib/mlflow';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util';
 import { engineFor } from '../lib/engine';
 import { engineNameFor } from '../lib/engine/searchSpace';
@@ -72,7 +73,32 @@ export function searchActivities(deps: ActivityDeps) {
       // Replaced only by a better score on the same objective and data window (lib/hpo); the old file goes to the history.
       const decision = await writeBestParams({ path: line.bestHyperparams, historyPath: `${line.bestHyperparams.replace(/\.json$/, '')}.history.jsonl`, now: deps.now(), next: { params: { ...input.best.params }, value: input.best.value, metric: SEARCH_OBJECTIVE, trialNumber: input.best.trialNumber, studyName: input.studyName, dataWindow: input.dataWindow, journal, runId: input.runId, ...(input.modelType ? { modelType: input.modelType, engine: engineNameFor(input.modelType) } : {}) } });
       deps.logger.info({ module: 'hpo', fn: 'writeSearchResults', runId: input.runId, replaced: decision.replaced }, decision.reason);
+      await trackSearchInMlflow(deps, input);
       return { journal, best: line.bestHyperparams, bestNote: decision.reason };
     },
   };
+}
+
+/** Parent run + one nested run per trial when MLFLOW_TRACKING_URI is set; a failure is logged, never fatal. */
+async function trackSearchInMlflow(deps: ActivityDeps, input: WriteSearchResultsInput): Promise<void> {
+  const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
+  if (!client || !input.best) return;
+  const outcome = await trackSearch(client, {
+    modelName: input.modelName ?? DEFAULT_PIPELINE_CONFIG.modelName,
+    searchId: input.runId,
+    studyName: input.studyName,
+    objective: SEARCH_OBJECTIVE,
+    direction: input.state.direction,
+    dataWindow: input.dataWindow,
+    best: { number: input.best.trialNumber, value: input.best.value },
+    trials: input.state.trials.map((t) => ({
+      number: t.number,
+      state: TrialState[t.state] as 'COMPLETE',
+      value: t.value,
+      params: externalParams(t) as Record<string, string | number>,
+      foldValues: Object.entries(t.intermediateValues).sort(([a], [b]) => Number(a) - Number(b)).map(([, v]) => v),
+      ...(t.failReason ? { failReason: t.failReason } : {}),
+    })),
+  });
+  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', fn: 'trackSearch', runId: input.runId, error: outcome.error }, 'MLflow tracking of the search failed; its results are in the journal');
 }

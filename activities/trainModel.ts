@@ -2,15 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { splitHoldout, walkForward, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
-import { buildReferenceProfile, columnsOf } from '../lib/drift';
+import { buildReferenceProfile, columnsOf, DEFAULT_DRIFT_WINDOW_DAYS } from '../lib/drift';
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
-import { engineFor, type Engine } from '../lib/engine';
+import { describeFit, engineFor, fullRetrainSide, warmStartBase, WARM_START_FILE, type Engine, type WarmStartReport } from '../lib/engine';
 import { bestParamsPath, loadBestParams } from '../lib/hpo';
 import type { Dataset, Matrix } from '../lib/xgboost';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../lib/util';
 import type { CandidateRef, FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
+import { registryFor } from './registry';
 
 export interface TrainModelInput {
   runId: string;
@@ -31,6 +32,10 @@ export function trainModelActivity(deps: ActivityDeps) {
     const train = selectLabelledRows(all, split.trainIdx);
 
     const { params, source } = await chooseParams({ deps, config, engine, searched, log });
+    // --warm-start: checked before any training, so a refusal (schema change …) costs nothing.
+    const warm = config.warmStart
+      ? await warmStartBase(await (await registryFor(deps, config.modelName)).production(), { modelType: config.modelType, featureNames: all.X.featureNames, schemaHash: features.schemaHash, holdoutStart: split.holdoutStart })
+      : undefined;
 
     // Walk-forward CV on the training window only: the holdout stays unseen until the backtest.
     const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
@@ -52,7 +57,7 @@ export function trainModelActivity(deps: ActivityDeps) {
     // Final model: early stopping on the last fold's dates (after the purge gap), then saved.
     const last = folds[folds.length - 1]!;
     const total = params.nEstimators;
-    const fit = await engine.train({
+    const finalTraining = {
       train: selectLabelledRows(train, last.trainIdx),
       valid: selectLabelledRows(train, last.testIdx),
       modelType: config.modelType,
@@ -60,8 +65,11 @@ export function trainModelActivity(deps: ActivityDeps) {
       earlyStoppingRounds: 20,
       seed: config.seed,
       signal,
-      onRound: ({ round }) => heartbeat({ step: 'train', round, total }),
-    });
+      onRound: ({ round }: { round: number }) => heartbeat({ step: 'train', round, total }),
+    };
+    const started = performance.now();
+    const fit = await engine.train({ ...finalTraining, initModel: warm?.model });
+    const trainSeconds = (performance.now() - started) / 1000;
     try {
       const dir = join(deps.paths.runsDir, runId, 'candidate');
       await mkdir(dir, { recursive: true });
@@ -77,13 +85,21 @@ export function trainModelActivity(deps: ActivityDeps) {
       await writeFileAtomic(onnxPath, onnx);
       // Small and useful next to the model (gain per feature); not passed through the workflow.
       await writeJsonAtomic(join(dir, 'feature_importance.json'), { engine: engine.name, type: 'total_gain', importance: fit.featureImportance() });
+      if (warm) {
+        // Warm start vs (with --compare-full) a from-scratch retrain on the same data, for the report.
+        const holdout = selectLabelledRows(all, split.holdoutIdx);
+        const full = config.compareFull ? await fullRetrainSide(engine, { train: finalTraining, holdout }) : undefined;
+        const report: WarmStartReport = { from: warm.version, warm: await describeFit(fit, { seconds: trainSeconds, holdout }), ...(full ? { full } : {}) };
+        await writeJsonAtomic(join(dir, WARM_START_FILE), report);
+        log.info({ from: warm.version, baseRounds: fit.baseRounds, warm: report.warm, full: report.full }, 'warm start done');
+      }
       // The reference for drift monitoring: training-window features, and predictions on the
       // validation fold, which the trees were not fitted on (in-sample scores are more extreme
       // than anything the model will produce on new data, so they would read as drift).
       const profilePath = join(dir, 'reference_profile.json');
       const validation = selectLabelledRows(train, last.testIdx);
       const oosPredictions = Float32Array.from(await fit.predict(validation.X));
-      await writeJsonAtomic(profilePath, buildReferenceProfile({ featureNames: train.X.featureNames, columns: columnsOf(train.X), predictions: oosPredictions, labels: train.y }));
+      await writeJsonAtomic(profilePath, buildReferenceProfile({ featureNames: train.X.featureNames, columns: columnsOf(train.X), predictions: oosPredictions, labels: train.y, calibration: { dates: train.dates, windowDays: DEFAULT_DRIFT_WINDOW_DAYS } }));
       const ref: CandidateRef = {
         dir,
         model: { path: modelPath, sha256: await sha256File(modelPath) },

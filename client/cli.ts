@@ -10,6 +10,7 @@ import { addConfigCommands } from './commands/config';
 import { addModelCommands } from './commands/models';
 import { addScheduleCommands } from './commands/schedule';
 import { addServeCommand } from './commands/serve';
+import { addValidateCommand } from './commands/validate';
 import { EXIT } from './exit';
 import { formatStatus } from './format';
 
@@ -70,7 +71,9 @@ export function buildProgram(): Command {
       .description('what `npm start` runs: dev server + worker + one pipeline run on the embedded default'),
   ).action(async (flags: RunFlags) => {
     const { startCommand } = await import('./commands/startCommand');
-    await startCommand(configFromFlags(flags));
+    const config = configFromFlags(flags);
+    (await import('../lib/hpo')).checkUseBest(config, (await import('../lib/config/paths')).resolvePaths());
+    await startCommand(config);
   });
 
   addRunOptions(program.command('run').description('start a training pipeline run'))
@@ -84,6 +87,7 @@ export function buildProgram(): Command {
       const { exitCodeForStatus } = await import('./exitCodes');
       const { connectClient } = await import('./connection');
       const config = buildConfig(configFromFlags(flags));
+      (await import('../lib/hpo')).checkUseBest(config, (await import('../lib/config/paths')).resolvePaths());
       if (flags.outputJson) await checkOutputPath(flags.outputJson);
       const { client, settings, close } = await connectClient();
       try {
@@ -152,6 +156,7 @@ export function buildProgram(): Command {
   addDriftCommands(program);
   addHpoCommand(program);
   addServeCommand(program);
+  addValidateCommand(program);
   return program;
 }
 

@@ -86,7 +86,11 @@ export function dailyScoringTiming(source: string): { cron: string; timezone: st
  * The dailyScoring workflow on a Temporal Schedule (created by `npm start` when missing). Overlap
  * SKIP; a missed day within the catch-up window is scored when the server is back.
  */
-export async function ensureDailyScoringSchedule(client: Client, settings: TemporalSettings, o: { config: PipelineConfig; cron?: string; timezone?: string }) {
+export async function ensureDailyScoringSchedule(
+  client: Client,
+  settings: TemporalSettings,
+  o: { config: PipelineConfig; cron?: string; timezone?: string },
+) {
   const timing = dailyScoringTiming(o.config.source);
   const cron = o.cron ?? timing.cron;
   const timezone = o.timezone ?? timing.timezone;

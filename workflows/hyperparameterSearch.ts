@@ -43,6 +43,8 @@ export interface SearchResult {
   studyName: string;
   journal: string;
   bestFile: string | null;
+  /** Why best_hyperparameters.json was written, replaced or kept (absent in searches from before the rule). */
+  bestNote?: string;
   completed: number;
   pruned: number;
   failed: number;
@@ -170,8 +172,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   }
   const best = study.bestTrial;
   const hp: Hyperparams = engineHyperparams(input.config.modelType, externalParams(best) as Record<string, number>);
-  const written = await io.writeSearchResults({ runId: info.workflowId, modelName: input.config.modelName, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
+  const written = await io.writeSearchResults({ runId: info.workflowId, modelName: input.config.modelName, modelType: input.config.modelType, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
   finished = true;
   const count = (s: TrialState) => study.trials.filter((t) => t.state === s).length;
-  return { params: hp, value: best.value!, trialNumber: best.number, studyName, journal: written.journal, bestFile: written.best, completed: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED), failed: count(TrialState.FAIL) };
+  return { params: hp, value: best.value!, trialNumber: best.number, studyName, journal: written.journal, bestFile: written.best, ...(written.bestNote ? { bestNote: written.bestNote } : {}), completed: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED), failed: count(TrialState.FAIL) };
 }

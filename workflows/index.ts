@@ -4,3 +4,4 @@ export * from './driftMonitor';
 export * from './hyperparameterSearch';
 export * from './scheduledRetrain';
 export * from './dailyScoring';
+export * from './validateVersion';

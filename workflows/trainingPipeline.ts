@@ -187,7 +187,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
             // Configs recorded before these settings existed (histories, schedules) get the defaults.
             args: [{ config, features }],
           }),
-        (r) => `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})`,
+        (r) => `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})${r.bestNote ? `; best_hyperparameters.json ${r.bestNote}` : ''}`,
       );
       tuned = search.params;
     } else skip(['optimize']);

@@ -20,6 +20,7 @@ interface DriftFlags {
   psiWarning?: string;
   psiCritical?: string;
   ksPValue?: string;
+  fixedThresholds?: boolean;
 }
 
 async function driftInput(o: DriftFlags): Promise<DriftMonitorInput> {
@@ -37,6 +38,7 @@ async function driftInput(o: DriftFlags): Promise<DriftMonitorInput> {
     psiWarning: num('--psi-warning', o.psiWarning, DEFAULT_DRIFT_THRESHOLDS.psiWarning),
     psiCritical: num('--psi-critical', o.psiCritical, DEFAULT_DRIFT_THRESHOLDS.psiCritical),
     ksPValue: num('--ks-p-value', o.ksPValue, DEFAULT_DRIFT_THRESHOLDS.ksPValue),
+    mode: o.fixedThresholds ? 'fixed' : 'calibrated',
   };
   if (thresholds.psiWarning >= thresholds.psiCritical) throw new ConfigError('--psi-warning must be below --psi-critical');
   return {
@@ -59,7 +61,8 @@ const options = (cmd: Command) =>
     .option('--source <source>', "data source (default: the production model's own)")
     .option('--psi-warning <x>', `PSI warning threshold (default ${DEFAULT_DRIFT_THRESHOLDS.psiWarning})`)
     .option('--psi-critical <x>', `PSI critical threshold (default ${DEFAULT_DRIFT_THRESHOLDS.psiCritical})`)
-    .option('--ks-p-value <x>', `KS significance, Bonferroni-corrected over watched features (default ${DEFAULT_DRIFT_THRESHOLDS.ksPValue})`);
+    .option('--ks-p-value <x>', `KS significance, Bonferroni-corrected over watched features (default ${DEFAULT_DRIFT_THRESHOLDS.ksPValue})`)
+    .option('--fixed-thresholds', "judge every feature by the fixed PSI/KS thresholds above instead of the ones calibrated on the reference's own windows (saved with each model)");
 
 export function addDriftCommands(program: Command): void {
   const drift = program.command('drift').description('feature and prediction drift of the production model (PSI, KS)');
@@ -75,7 +78,7 @@ export function addDriftCommands(program: Command): void {
         if (o.json) return console.log(JSON.stringify(r, null, 2));
         console.log(`${r.status.toUpperCase()} — ${r.summary}`);
         if (r.reason) console.log(r.reason);
-        for (const f of r.flagged) console.log(`  ${f.name.padEnd(16)} PSI ${f.psi?.toFixed(3) ?? '—'}  ${f.level}`);
+        for (const f of r.flagged) console.log(`  ${f.name.padEnd(16)} PSI ${f.psi?.toFixed(3) ?? '—'}  ${f.level}${f.reason ? `  (${f.reason})` : ''}`);
         if (r.report) console.log(`report: ${r.report.html}`);
         if (r.retrain) console.log(`retraining: ${r.retrain.started ? `started ${r.retrain.workflowId}` : r.retrain.reason}`);
       } finally {

@@ -44,7 +44,7 @@ export function addHpoCommand(program: Command): void {
       if (o.json) return console.log(JSON.stringify({ runId: id, ...r }));
       console.log(`best trial ${r.trialNumber}: walk-forward log loss ${r.value.toFixed(4)} (${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed)`);
       console.log(JSON.stringify(r.params));
-      console.log(`written: ${r.bestFile} (train with it: npx trainctl run --use-best) · journal ${r.journal}`);
+      console.log(`${r.bestNote ? `best_hyperparameters.json ${r.bestNote}\n` : ''}file: ${r.bestFile} (train with it: npx trainctl run --use-best) · journal ${r.journal}`);
     } finally {
       await close();
     }

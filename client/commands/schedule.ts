@@ -4,6 +4,7 @@ import { ConfigError } from '../../lib/util/errors';
 import { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone } from '../cron';
 import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
 import { addRunOptions, configFromFlags, type RunFlags } from './runOptions';
+import { addTriggerOverrideOptions, overridesFrom, triggerWithOverrides } from './scheduleTrigger';
 
 // The Temporal client is loaded by the actions (see client/cli.ts).
 const temporal = async () => ({ ...(await import('../connection')), ...(await import('../schedules')), ...(await import('./run')) });
@@ -110,7 +111,25 @@ export function addScheduleCommands(program: Command): void {
 
   simple('pause', 'pause the schedule', async (h, o) => (await h.pause(o.note ?? 'paused with trainctl'), `paused ${h.scheduleId}`));
   simple('unpause', 'resume the schedule', async (h, o) => (await h.unpause(o.note ?? 'unpaused with trainctl'), `unpaused ${h.scheduleId}`));
-  simple('trigger', 'start a scheduled run now', async (h) => (await h.trigger(), `triggered ${h.scheduleId}`));
+  addTriggerOverrideOptions(
+    withHandle('trigger', 'start a scheduled run now; --force, --skip-validation, --trials, --ignore-new-data change this run only').option('--note <text>', 'why (the run\'s reason)'),
+  ).action(async (o: Record<string, unknown> & { modelName?: string; note?: string }) => {
+    const overrides = overridesFrom(o);
+    const modelName = resolveModelName(o.modelName);
+    const { connectClient } = await temporal();
+    const { client, close } = await connectClient();
+    try {
+      if (!overrides) {
+        const handle = await handleFor(client, modelName);
+        await handle.trigger();
+        return console.log(`triggered ${handle.scheduleId}`);
+      }
+      const r = await triggerWithOverrides(client, { modelName, overrides, note: o.note });
+      console.log(r.outcome === 'started' ? `triggered ${r.workflowId} (run ${r.runId}) with ${JSON.stringify(overrides)}` : r.reason);
+    } finally {
+      await close();
+    }
+  });
   simple('delete', 'delete the schedule', async (h) => (await h.delete(), `deleted ${h.scheduleId}`));
   simple('backfill', 'run the schedule for the firings in a past window', async (h, o) => {
     if (!o.from || !o.to) throw new ConfigError('backfill needs --from and --to');

@@ -125,8 +125,8 @@ const pipelineObject = z
       z.array(z.enum(PATTERN_NAMES)).refine((a) => new Set(a).size === a.length, 'expected each pattern once').optional(),
       { flag: 'candlestick-patterns', arg: '<list>', help: `TA-Lib candlestick patterns to add as cdl_<name> features (none by default): ${PATTERN_NAMES.join(',')}`, fromText: 'list' },
     ),
-    signals: meta(z.string().regex(/^csv:.+/, 'expected csv:DIR').optional(), {
-      flag: 'signals', arg: '<csv:DIR>', help: 'external daily signals joined as features: DIR/*.csv with columns date,ticker,<series…> (see README)' }),
+    signals: meta(z.string().regex(/^(csv:.+|synthetic)$/, 'expected csv:DIR or synthetic').optional(), {
+      flag: 'signals', arg: '<csv:DIR>', help: 'external daily signals joined as features: DIR/*.csv with columns date,ticker,<series…>, or synthetic (the embedded sentiment; see README)' }),
     signalLagDays: meta(int(0, 30).default(1), {
       flag: 'signal-lag-days', arg: '<n>', help: 'trading days after its date a signal value becomes usable (1: published after the close of day t, usable from t+1)', fromText: 'int' }),
     warmStart: flagBool('warm-start', "continue boosting from the production model on the new data window instead of training from scratch"),

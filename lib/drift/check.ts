@@ -137,7 +137,7 @@ function calibratedLevel(o: { window: { psi: number; ks: number }; recent?: { ps
   const fc = o.calibration;
   const threshold = { source: 'calibrated' as const, psiWarning: fc.psiWarning, psiCritical: fc.psiCritical, ksWarning: fc.ksWarning, ksCritical: fc.ksCritical };
   const reasons: { level: DriftLevel; text: string }[] = [];
-  if (o.unseen >= UNSEEN_CRITICAL) reasons.push({ level: 'critical', text: `${o.unseen} values beyond the reference's range by more than its width` });
+  if (o.unseen) reasons.push({ level: o.unseen >= UNSEEN_CRITICAL ? 'critical' : 'warning', text: `${o.unseen} value(s) beyond the reference's range by more than its width` });
   const judge = (what: string, s: { psi: number; ks: number }, c: Omit<ColumnCalibration, 'recent'>) => {
     if (s.psi >= c.psiCritical) reasons.push({ level: 'critical', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiCritical.toFixed(3)}` });
     else if (s.psi >= c.psiWarning) reasons.push({ level: 'warning', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiWarning.toFixed(3)}` });

@@ -6,6 +6,7 @@ import type { DriftResult, DriftThresholds } from './check';
 /** drift_report.{md,html,json} with a per-feature PSI bar chart (thresholds drawn as lines). */
 export async function writeDriftReport(o: { dir: string; result: DriftResult; thresholds: DriftThresholds; title: string; synthetic: boolean }): Promise<{ markdown: string; html: string; json: string }> {
   const feats = o.result.features.filter((f) => f.psi !== null);
+  const calibrated = feats.some((f) => f.threshold?.source === 'calibrated');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 820, height: Math.max(260, 22 * feats.length + 80) });
   chart.setOption({
     animation: false,
@@ -19,8 +20,10 @@ export async function writeDriftReport(o: { dir: string; result: DriftResult; th
       {
         type: 'bar',
         data: feats.map((f) => ({ value: f.psi, itemStyle: { color: f.level === 'critical' ? '#b3261e' : f.level === 'warning' ? '#e0a000' : '#1f77b4' } })),
-        markLine: { symbol: 'none', data: [{ xAxis: o.thresholds.psiWarning }, { xAxis: o.thresholds.psiCritical }], lineStyle: { type: 'dashed' } },
+        ...(calibrated ? {} : { markLine: { symbol: 'none', data: [{ xAxis: o.thresholds.psiWarning }, { xAxis: o.thresholds.psiCritical }], lineStyle: { type: 'dashed' } } }),
       },
+      // Calibrated thresholds differ per feature: one marker each instead of a common line.
+      ...(calibrated ? [{ type: 'scatter', name: 'calibrated critical PSI', symbol: 'diamond', symbolSize: 9, itemStyle: { color: '#333' }, data: feats.map((f) => f.threshold?.psiCritical ?? null) }] : []),
     ],
   });
   const svg = chart.renderToSVGString();
@@ -32,11 +35,17 @@ export async function writeDriftReport(o: { dir: string; result: DriftResult; th
     '',
     `**Status: ${r.status.toUpperCase()}** — ${r.summary}`,
     '',
-    `Thresholds: PSI warning ${o.thresholds.psiWarning}, critical ${o.thresholds.psiCritical}; KS p < ${o.thresholds.ksPValue} (Bonferroni over the watched features).`,
+    calibrated
+      ? "Thresholds: calibrated per feature at training on the reference's own rolling windows of this length (a high quantile × a margin, never below PSI 0.1 / 0.25); the window's last days are judged against their own calibration, and values beyond the reference's range by more than its width are flagged at once. KS p-values are shown but not used: they assume independent rows."
+      : `Thresholds (fixed): PSI warning ${o.thresholds.psiWarning}, critical ${o.thresholds.psiCritical}; KS p < ${o.thresholds.ksPValue} (Bonferroni over the watched features).`,
     '',
-    '| feature | PSI | KS | p-value | level |',
-    '|---|---|---|---|---|',
-    ...r.features.map((f) => (f.missing ? `| ${f.name} | — | — | — | missing from current data |` : `| ${f.name} | ${f.psi!.toFixed(4)} | ${f.ks!.toFixed(4)} | ${f.pValue!.toExponential(2)} | ${f.level} |`)),
+    '| feature | PSI | PSI threshold (warn / crit) | KS | KS threshold | p-value | level | why |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.features.map((f) =>
+      f.missing
+        ? `| ${f.name} | — | — | — | — | — | missing from current data | — |`
+        : `| ${f.name} | ${f.psi!.toFixed(4)} | ${f.threshold ? `${f.threshold.psiWarning.toFixed(3)} / ${f.threshold.psiCritical.toFixed(3)}` : '—'} | ${f.ks!.toFixed(4)} | ${f.threshold?.ksCritical !== undefined ? f.threshold.ksCritical.toFixed(3) : '—'} | ${f.pValue!.toExponential(2)} | ${f.level} | ${f.reason ?? ''} |`,
+    ),
     ...(r.prediction ? ['', `Prediction drift: PSI ${r.prediction.psi.toFixed(4)}, KS ${r.prediction.ks.toFixed(4)} (p ${r.prediction.pValue.toExponential(2)}) — ${r.prediction.level}`] : []),
     ...(r.label ? ['', `Label drift: positive rate ${r.label.currentPositiveRate.toFixed(3)} vs ${r.label.referencePositiveRate.toFixed(3)} at training (${r.label.n} labelled rows)`] : []),
   ].join('\n');

@@ -15,6 +15,11 @@ export interface EngineTrainOptions {
   nthread?: number;
   onRound?: (info: { round: number; total: number; evals: Record<string, number> }) => void | Promise<void>;
   signal?: AbortSignal;
+  /**
+   * Warm start: continue boosting from this model (the engine's own file, as `nativeModel()` gave
+   * it) for up to `nEstimators` more rounds. Engines that cannot continue refuse with a ConfigError.
+   */
+  initModel?: { fileName: string; content: Uint8Array };
 }
 
 /** A trained model of either engine, holding native memory until `dispose()`. */
@@ -22,6 +27,8 @@ export interface TrainedModel {
   readonly engine: EngineName;
   readonly bestIteration: number;
   readonly rounds: number;
+  /** Rounds taken over from `initModel` (0 when trained from scratch). */
+  readonly baseRounds: number;
   /** P(up) per row. */
   predict(X: Matrix): Promise<ArrayLike<number>>;
   /** The engine's own model file: XGBoost JSON, LightGBM text. */

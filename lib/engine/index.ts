@@ -6,6 +6,9 @@ import { xgboostEngine } from './xgboostEngine';
 
 export type { Engine, EngineTrainOptions, TrainedModel } from './engine';
 export * from './searchSpace';
+export { warmStartBase, type WarmStartBase, type WarmStartRun } from './warmStart';
+export { describeFit, fullRetrainSide, type RetrainSide, type WarmStartReport } from './fullRetrainComparison';
+export { readWarmStartReport, WARM_START_FILE } from './warmStartFile';
 
 const ENGINES = { xgboost: xgboostEngine, lightgbm: lightgbmEngine } as const;
 

@@ -4,6 +4,7 @@ import { lightgbmSearchSpace, type LgbSearchSpaceConfig } from '../lightgbm/sear
 import { exportLightGBMToOnnx } from '../onnx/lightgbmExport';
 import type { Engine, TrainedModel } from './engine';
 import { knownNumbers } from './hyperparamsFile';
+import { ConfigError } from '../util/errors';
 
 const LGB_KEYS = Object.keys(HYPERPARAM_RANGES) as (keyof LgbHyperparams)[];
 
@@ -22,12 +23,14 @@ export const lightgbmEngine: Engine = {
   },
   async train(o) {
     if (o.modelType !== 'lgb') throw new Error(`the LightGBM engine trains model type lgb, not ${o.modelType}`);
+    // LightGBM's init_model (continued training) is not bound yet: refuse rather than train from scratch silently.
+    if (o.initModel) throw new ConfigError('warm start is not available for --model-type lgb yet (LightGBM init_model is not bound); train from scratch without --warm-start');
     const fit = await trainLightGBM({ ...o, params: o.params as Partial<LgbHyperparams> });
-    return lightgbmModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds });
+    return lightgbmModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds, baseRounds: 0 });
   },
 };
 
-function lightgbmModel(booster: LgbBooster, info: { bestIteration: number; rounds: number }): TrainedModel {
+function lightgbmModel(booster: LgbBooster, info: { bestIteration: number; rounds: number; baseRounds: number }): TrainedModel {
   return {
     engine: 'lightgbm',
     ...info,

@@ -4,6 +4,7 @@ import { defaultHyperparams, trainModel, xgboostVersion, type Booster, type XgbH
 import { xgboostSearchSpace, type SearchSpaceConfig } from '../xgboost/searchSpace';
 import type { Engine, TrainedModel } from './engine';
 import { knownNumbers } from './hyperparamsFile';
+import { ConfigError } from '../util/errors';
 
 const XGB_KEYS: (keyof XgbHyperparams)[] = ['nEstimators', 'maxDepth', 'learningRate', 'minChildWeight', 'subsample', 'colsampleBytree', 'regLambda', 'regAlpha', 'gamma'];
 
@@ -18,12 +19,13 @@ export const xgboostEngine: Engine = {
     return known && { ...defaultHyperparams, ...known };
   },
   async train(o) {
-    const fit = await trainModel({ ...o, params: o.params as Partial<XgbHyperparams> });
-    return xgboostModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds });
+    if (o.initModel && o.initModel.fileName !== 'model.json') throw new ConfigError(`warm start: XGBoost cannot continue from ${o.initModel.fileName} (a model of another engine)`);
+    const fit = await trainModel({ ...o, params: o.params as Partial<XgbHyperparams>, initModel: o.initModel?.content });
+    return xgboostModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds, baseRounds: fit.baseRounds });
   },
 };
 
-function xgboostModel(booster: Booster, info: { bestIteration: number; rounds: number }): TrainedModel {
+function xgboostModel(booster: Booster, info: { bestIteration: number; rounds: number; baseRounds: number }): TrainedModel {
   return {
     engine: 'xgboost',
     ...info,

@@ -1,7 +1,7 @@
 import { adjustedBars, type AdjustedBars } from './adjust';
 import * as k from './kernels';
 import type { FeatureConfig } from './config';
-import { PATTERN_NAMES, patternFeatureName } from './patternNames';
+import { PATTERN_NAMES, patternFeatureName, type CandlestickPattern } from './patternNames';
 import { computePatternFeatures } from './patterns';
 import type { PriceSeries } from '../data/types';
 
@@ -39,6 +39,11 @@ export const FEATURE_WARMUP = 49;
 
 /** Every feature name this code can compute from prices (indicators and all patterns): names a signal may not take. */
 export const BUILT_IN_FEATURE_NAMES: readonly string[] = [...FEATURE_NAMES, ...PATTERN_NAMES.map(patternFeatureName)];
+
+/** The candlestick patterns among a model's feature names (serving and drift rebuild its features with them). */
+export function patternsInFeatures(names: readonly string[]): CandlestickPattern[] {
+  return PATTERN_NAMES.filter((p) => names.includes(patternFeatureName(p)));
+}
 
 /** The price features a configuration asks for: the indicators, then its candlestick patterns. */
 export function priceFeatureNames(config: Pick<FeatureConfig, 'candlestickPatterns'> = {}): string[] {

@@ -35,7 +35,11 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureMatrix
   const featureNames = options.featureNames ?? available;
   const unknown = featureNames.filter((f) => !available.includes(f));
   if (unknown.length > 0) {
-    throw new ConfigError(`feature set ${path} has no column(s) ${unknown.join(', ')}`, { unknown, available });
+    // Typically a model trained with signals or candlestick patterns scored on a set built without them.
+    throw new ConfigError(
+      `feature set ${path} has no column(s) ${unknown.join(', ')}: the model needs features this run does not build (configure the same signals and candlestick patterns it was trained with)`,
+      { unknown, available },
+    );
   }
   const missing = [...KEY_COLUMNS, ...TARGET_COLUMNS].filter((c) => !df.columns.includes(c));
   if (missing.length > 0) throw new DataError(`feature set ${path} lacks column(s) ${missing.join(', ')}`, { missing });

@@ -86,3 +86,9 @@ export function loadBestParams(o: { path: string; modelType: ModelType }): Retur
   }
   return parseBestParams({ text, file: o.path, modelType: o.modelType });
 }
+
+/** `run`/`start`/`schedule create` with --use-best: a bad file exits 3 before anything starts. */
+export function checkUseBest(config: { useBest: boolean; optimize: boolean; modelName: string; modelType: ModelType }, paths: Paths): void {
+  // With --optimize the search's own parameters are used; the file is not read.
+  if (config.useBest && !config.optimize) loadBestParams({ path: bestParamsPath(paths, config.modelName), modelType: config.modelType });
+}

@@ -40,7 +40,7 @@ export class LgbBooster {
     validateModelText(text, 'path' in source ? `LightGBM model ${source.path}` : 'the LightGBM model text');
     const iterations = [0];
     const out: unknown[] = [null];
-    check(loadLightGBM().LGBM_BoosterLoadModelFromString(text, iterations, out), 'model load');
+    await callAsync(loadLightGBM().LGBM_BoosterLoadModelFromString, 'model load', text, iterations, out);
     return new LgbBooster(out[0], readFeatureNames(text));
   }
 

@@ -1,2 +1,3 @@
 export * from './client';
 export * from './tracking';
+export * from './searchTracking';

@@ -6,6 +6,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { lineChartSvg, svgToPng } from './charts';
 import { calibrationSection, howToReadSection, pairedSection, sharpeSection, skillSection, type ReportSettings } from './evidenceSections';
 import { reliabilityChartSvg } from './reliabilityChart';
+import { warmStartSection } from './warmStartSection';
+import type { WarmStartReport } from '../engine/fullRetrainComparison';
 
 export interface ReportModel {
   version: string | null;
@@ -39,6 +41,8 @@ export interface ComparisonReportInput {
   forced?: { note: string; by: string[]; failed: string[] };
   /** Time from the run's start to the compare stage against the pipeline's budget. */
   budget?: { limit: string; limitMs: number; elapsedMs: number; overrun: boolean };
+  /** --warm-start: the warm-started candidate and (--compare-full) a from-scratch retrain side by side. */
+  warmStart?: WarmStartReport;
   runId: string;
   generatedAt: string;
 }
@@ -143,6 +147,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
     failedCriteria: r.decision.failed,
     criteria: r.decision.criteria,
     firstModel: r.decision.firstModel,
+    ...(r.warmStart ? { warmStart: r.warmStart } : {}),
     dataSource: r.dataSource,
     dataWindow: r.dataWindow,
     schemaChanged: r.schemaChanged ?? false,
@@ -212,6 +217,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
     }),
   );
   md.push(...calibrationSection(ev));
+  md.push(...warmStartSection(r.warmStart));
   md.push('\n## Promotion criteria\n');
   md.push('| criterion | result | detail |');
   md.push('|---|---|---|');

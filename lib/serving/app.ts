@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { PredictionLogWriter } from '../predictionLog';
+import { errorReply } from './errorReply';
 import { FeatureRowProvider } from './featureRows';
 import { createServingMetrics, type ServingMetrics } from './metrics';
 import { ModelSetHolder, type AbConfig } from './modelSet';
@@ -66,39 +67,30 @@ export function buildServer(o: ServerOptions): ServingServer {
     metrics.latency.observe({ route }, reply.elapsedTime / 1000);
   });
 
-  app.setErrorHandler((err: FastifyError | RequestError, _req, reply) => {
-    if (err instanceof RequestError) {
-      metrics.rejections.inc({ reason: err.reason });
-      return reply.code(err.statusCode).send({ error: err.message });
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 500) return reply.code(500).send({ error: `internal error: ${err.message}` });
-    const reason =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? 'body_too_large'
-        : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
-          ? 'malformed_json'
-          : 'bad_request';
-    metrics.rejections.inc({ reason });
-    const message =
-      reason === 'malformed_json'
-        ? `body: malformed JSON (${err.message})`
-        : reason === 'body_too_large'
-          ? `body: larger than the limit of ${o.bodyLimitBytes} bytes`
-          : err.message;
-    return reply.code(status).send({ error: message });
-  });
+  app.setErrorHandler(errorReply({ metrics, bodyLimitBytes: o.bodyLimitBytes }));
+
+  const notReadyReason = (): string => {
+    const refused = watcher.refusals().find((r) => r.role === 'production');
+    if (refused) return `production ${refused.version} was refused: ${refused.reason}`;
+    return watcher.registry.production
+      ? `production ${watcher.registry.production} is loading`
+      : `the registry of ${o.modelName} has no production model yet`;
+  };
 
   /** A request's models come from one snapshot, kept alive until its shadow scoring is done too. */
   const serve = async (queries: ReturnType<typeof parsePredictQuery>[], batch: boolean) => {
     const { set, release } = holder.acquire();
+    if (!set.production) {
+      release();
+      throw new RequestError(503, `no production model of ${o.modelName} is loaded: ${notReadyReason()}`, 'no_model');
+    }
     try {
       const answers = await predictor.predict(set, queries, batch);
       setImmediate(
         () =>
           void predictor
             .shadow(set, queries, answers)
-            .catch(() => {})
+            .catch(() => metrics.shadowErrors.inc())
             .finally(release),
       );
       return answers;
@@ -133,13 +125,7 @@ export function buildServer(o: ServerOptions): ServingServer {
   app.get('/readyz', (_req, reply) => {
     const production = holder.peek().production;
     if (production) return reply.send({ ready: true, version: production.version });
-    const refused = watcher.refusals().find((r) => r.role === 'production');
-    const reason = refused
-      ? `production ${refused.version} was refused: ${refused.reason}`
-      : watcher.registry.production
-        ? 'loading'
-        : `the registry of ${o.modelName} has no production model yet`;
-    return reply.code(503).send({ ready: false, reason });
+    return reply.code(503).send({ ready: false, reason: notReadyReason() });
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 

@@ -45,6 +45,11 @@ export function createServingMetrics(modelName: string) {
       labelNames: ['version', 'agree'],
       registers: [registry],
     }),
+    shadowErrors: new Counter({
+      name: 'serving_shadow_errors_total',
+      help: 'Shadow scorings that failed (the response was already sent)',
+      registers: [registry],
+    }),
     refusals: new Counter({
       name: 'serving_model_refusals_total',
       help: 'Model versions refused at load (checksum, schema, corrupt file)',

@@ -34,6 +34,27 @@ export class Booster {
     return booster;
   }
 
+  /**
+   * Training continuation: a booster over `cache` holding a saved model's rounds, with the
+   * training parameters set after the load (as Python's `xgb.train(xgb_model=…)` does), so the
+   * next `updateOneIter` adds trees on top of the loaded ones.
+   */
+  static continueFrom(o: { cache: DMatrix[]; model: Uint8Array; params: Record<string, string | number>; featureNames: string[] }): Booster {
+    const api = loadXGBoost();
+    const out: unknown[] = [null];
+    check(api.XGBoosterCreate(o.cache.map((d) => d.native), o.cache.length, out), 'booster creation');
+    const booster = new Booster(out[0], o.featureNames);
+    try {
+      check(api.XGBoosterLoadModelFromBuffer(booster.native, o.model, o.model.length), 'loading the model to continue from');
+      for (const [k, v] of Object.entries(o.params)) booster.setParam(k, v);
+      booster.setFeatureNames(o.featureNames);
+    } catch (err) {
+      booster.dispose();
+      throw err;
+    }
+    return booster;
+  }
+
   /** Load a model saved as JSON or UBJSON (bytes or a file path). */
   static async load(source: string | Uint8Array, featureNames: string[] = []): Promise<Booster> {
     const bytes = typeof source === 'string' ? await readFile(source) : source;

@@ -16,13 +16,19 @@ export interface TrainOptions {
   onRound?: (info: { round: number; total: number; evals: Record<string, number> }) => void | Promise<void>;
   /** Checked between rounds: a cancelled activity stops within one round. */
   signal?: AbortSignal;
+  /** A saved model (JSON/UBJSON) to continue boosting from: warm start, up to `nEstimators` new rounds. */
+  initModel?: Uint8Array;
 }
 
 export interface TrainResult {
   /** Holds the rounds up to the best iteration only (early stopping applied). */
   booster: Booster;
+  /** Index of the last round kept, counting the initial model's rounds. */
   bestIteration: number;
+  /** Rounds trained in this call (after early stopping, before slicing). */
   rounds: number;
+  /** Rounds taken over from `initModel` (0 when training from scratch). */
+  baseRounds: number;
   evalHistory: Record<string, number>[];
 }
 
@@ -35,14 +41,20 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const dtrain = DMatrix.fromDataset(o.train);
   const dvalid = o.valid ? DMatrix.fromDataset(o.valid) : undefined;
   const sets = [{ name: 'train', data: dtrain }, ...(dvalid ? [{ name: 'valid', data: dvalid }] : [])];
-  const booster = Booster.create(sets.map((s) => s.data), plan.params, o.train.X.featureNames);
+  const cache = sets.map((s) => s.data);
+  const booster = o.initModel
+    ? Booster.continueFrom({ cache, model: o.initModel, params: plan.params, featureNames: o.train.X.featureNames })
+    : Booster.create(cache, plan.params, o.train.X.featureNames);
   const evalHistory: Record<string, number>[] = [];
   let best = { iteration: 0, loss: Infinity };
+  let base = 0;
   try {
+    base = o.initModel ? booster.boostedRounds() : 0;
     for (let round = 0; round < plan.rounds; round++) {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('training cancelled');
-      await booster.updateOneIter(round, dtrain);
-      const evals = await booster.evalOneIter(round, sets);
+      // Iterations are numbered after the initial model's, as XGBoost's own continuation numbers them.
+      await booster.updateOneIter(base + round, dtrain);
+      const evals = await booster.evalOneIter(base + round, sets);
       evalHistory.push(evals);
       await o.onRound?.({ round: round + 1, total: plan.rounds, evals });
       const loss = evals['valid-logloss'];
@@ -53,11 +65,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     const rounds = evalHistory.length;
     const keep = dvalid && plan.earlyStopping && o.earlyStoppingRounds ? best.iteration + 1 : rounds;
     if (keep < rounds && o.modelType !== 'linear') {
-      const sliced = booster.slice(0, keep);
+      const sliced = booster.slice(0, base + keep);
       booster.dispose();
-      return { booster: sliced, bestIteration: keep - 1, rounds, evalHistory };
+      return { booster: sliced, bestIteration: base + keep - 1, rounds, baseRounds: base, evalHistory };
     }
-    return { booster, bestIteration: rounds - 1, rounds, evalHistory };
+    return { booster, bestIteration: base + rounds - 1, rounds, baseRounds: base, evalHistory };
   } catch (err) {
     booster.dispose();
     throw err;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paths } from '../../lib/config/paths';
 import { FEATURE_NAMES } from '../../lib/features';
 import { readPredictions } from '../../lib/predictionLog';
-import { abArm } from '../../lib/serving';
+import { abArm, countShadowPredictions } from '../../lib/serving';
 import { tempPaths } from '../support/temporal';
 import { AS_OF, lineRegistry, prepareMarket, registerTrainedVersion, TICKERS, type MarketFixture } from './support/modelLine';
 import { startServer, type RunningServer } from './support/server';
@@ -101,7 +101,7 @@ describe('prediction service', () => {
       new RegExp(`serving_model_loaded\\{role="production",version="${v1}",sha256="[0-9a-f]{64}",model="${MODEL}"\\} 1`),
     );
     expect(text).toMatch(/serving_requests_total\{route="\/v1\/predict",status="200",model="direction-classifier"\} [1-9]/);
-    expect(text).toMatch(/serving_request_duration_seconds_bucket\{le="0.005",model="direction-classifier",route="\/v1\/predict"\} [1-9]/);
+    expect(text).toMatch(/serving_request_duration_seconds_bucket\{le="\+Inf",model="direction-classifier",route="\/v1\/predict"\} [1-9]/);
   });
 
   it('refuses bad input with 400/413 naming the field, without crashing or logging a prediction', async () => {
@@ -178,7 +178,10 @@ describe('prediction service', () => {
           body: '{"ticker":"SYN-A"}',
         }),
       );
-      expect(res).toEqual({ status: 503, body: { error: 'no production model of other-line is loaded' } });
+      expect(res).toEqual({
+        status: 503,
+        body: { error: 'no production model of other-line is loaded: the registry of other-line has no production model yet' },
+      });
     } finally {
       await empty.close();
     }
@@ -199,6 +202,8 @@ describe('prediction service', () => {
       ['shadow', v2, 'SYN-B', '2026-10-15'],
     ]);
     expect(pair[1].probabilityUp).not.toBe(pair[0].probabilityUp);
+    // What a run awaiting approval reports: shadow predictions of its candidate so far.
+    expect(await countShadowPredictions({ logDir: server.logDir, version: v2 })).toEqual({ total: 1, requests: 1, batch: 0 });
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(new RegExp(`serving_shadow_scores_total\\{version="${v2}",model="${MODEL}"\\} [1-9]`));
     expect(text).toMatch(new RegExp(`serving_shadow_agreement_total\\{version="${v2}",agree="(true|false)",model="${MODEL}"\\} [1-9]`));

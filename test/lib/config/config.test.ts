@@ -116,3 +116,16 @@ describe('loading the configuration: defaults < file < environment < flags', () 
     expect(duplicateKeys('{"a": "}", "b": "\\"a\\""}')).toEqual([]);
   });
 });
+
+describe('the README', () => {
+  it('documents every setting flag with its current default', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const s of SETTINGS) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`--${s.flag}`));
+      expect(row, `--${s.flag} missing from the README settings table`).toBeDefined();
+      const shown = s.default === undefined ? '—' : Array.isArray(s.default) ? s.default.join(',') : String(s.default);
+      expect(row!.split('|')[3]!.trim(), `--${s.flag}`).toBe(shown);
+    }
+  });
+});

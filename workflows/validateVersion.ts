@@ -1,0 +1,29 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ValidationResult } from '../activities/validateVersion';
+import type { PipelineConfig } from '../lib/config/pipeline';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+
+export interface ValidateVersionInput {
+  config: PipelineConfig;
+  version: string;
+}
+
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
+const io = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+const fetching = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry });
+const compute = proxyActivities<Activities>({ startToCloseTimeout: '1h', heartbeatTimeout: '1m', retry });
+
+/**
+ * Backtest a registered version on the current data and write its report: the pipeline's fetch,
+ * features and backtest stages with the registered version in the candidate's place. Nothing is
+ * registered, promoted or rejected.
+ */
+export async function validateVersion({ config, version }: ValidateVersionInput): Promise<ValidationResult> {
+  const runId = workflowInfo().workflowId;
+  const data = await fetching.fetchMarketData({ runId, config });
+  const features = await compute.buildFeatures({ runId, data, config });
+  const candidate = await io.registeredVersion({ modelName: config.modelName, version, features });
+  const backtest = await compute.backtestModel({ runId, features, candidate, config });
+  return io.writeValidationReport({ runId, config, data, version, candidate, backtest });
+}
