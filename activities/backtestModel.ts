@@ -5,7 +5,8 @@ import { classificationMetrics, rocCurve, splitHoldout, type ClassificationMetri
 import { loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
 import { sha256File, writeJsonAtomic } from '../lib/util';
-import type { BacktestRef, CandidateRef, ClassificationSummary, FeatureSetRef, ModelScore } from '../workflows/types';
+import type { MetricSummary } from '../lib/evaluation/metrics';
+import type { BacktestRef, CandidateRef, FeatureSetRef, ModelScore } from '../workflows/types';
 import type { BacktestDetail } from '../lib/backtest';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
@@ -106,7 +107,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
   };
 }
 
-function summary(m: ClassificationMetrics): ClassificationSummary {
+function summary(m: ClassificationMetrics): MetricSummary {
   const { n, accuracy, precision, recall, f1, rocAuc, logLoss, balancedAccuracy, baselineAccuracy } = m;
   return { n, accuracy, precision, recall, f1, rocAuc, logLoss, balancedAccuracy, baselineAccuracy };
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { DEFAULT_DEPLOY_TIMEOUT_MS, parseInstanceList, waitForInstances, type InstanceState } from '../lib/serving';
+import { DEFAULT_DEPLOY_TIMEOUT_MS, parseInstanceList, waitForInstances, type InstanceState } from '../lib/serving/deploy';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 

@@ -7,6 +7,7 @@ import { compareModelsActivity } from './compareModels';
 import { deployModelActivity } from './deployModel';
 import { userErrorsAsFailures } from './errors';
 import { fetchMarketDataActivity } from './fetchMarketData';
+import { monitorActivities } from './monitorActivities';
 import { notifyActivity } from './notify';
 import { registryDecisionActivities } from './registryDecisions';
 import { scoringActivities } from './scoring';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     deployModel: deployModelActivity(deps),
     ...scoringActivities(deps),
     ...validateVersionActivities(deps),
+    ...monitorActivities(deps),
   };
   return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof raw;
 }

@@ -1,14 +1,10 @@
 import { parseSource, updateCache } from '../lib/data';
 import { todayIso } from '../lib/data/dates';
-import {
-  countShadowPredictions,
-  dataCacheSeriesLoader,
-  predictionLogDir,
-  registryRoot,
-  scoreLatestDay,
-  type BatchScoringResult,
-} from '../lib/serving';
-import { assertModelName } from '../lib/registry';
+// Not the lib/serving index: the worker has no use for the HTTP server (fastify, prom-client).
+import { countShadowPredictions, scoreLatestDay, type BatchScoringResult } from '../lib/serving/batchScoring';
+import { predictionLogDir } from '../lib/serving/locations';
+import { dataCacheSeriesLoader } from '../lib/serving/seriesLoader';
+import { assertModelName, registryRoot } from '../lib/registry';
 import { ConfigError } from '../lib/util/errors';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';

@@ -30,6 +30,8 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
     out.push(
       `\ncandidate ${s.candidateVersion}: ${s.decision}${s.failedCriteria?.length ? ` (failed: ${s.failedCriteria.join(', ')})` : ''}`,
     );
+  if (s.forced) out.push(`forced    ${s.forced.note}`);
+  if (s.budget) out.push(`budget    ${(s.budget.elapsedMs / 60_000).toFixed(1)} min of ${s.budget.limit} to the gate${s.budget.overrun ? ' — EXCEEDED' : ''}`);
   if (s.report) out.push(`report    ${s.report.html}`);
   if (s.approval) {
     out.push(

@@ -3,8 +3,8 @@
 // packages stay external. Sources remain the truth: the worker bundles workflows/ from the .ts
 // files, and bin/trainctl.mjs falls back to running the sources when dist/ is stale.
 // `node scripts/build.mjs` builds; scripts/setup.mjs calls buildIfStale().
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,15 +48,20 @@ const sourceMetaUrl = {
   },
 };
 
+// Builds replace each other file by file (each written to a temporary name, then renamed), with
+// the entry and the manifest last, and chunks named by content hash: a CLI started from the
+// previous build (a long-running worker, or a command in flight while the set-up rebuilds) still
+// finds every chunk it may import later. Files of earlier builds are removed after a day.
+const KEEP_OLD_BUILDS_MS = 24 * 3600_000;
+
 export async function build({ log = () => {} } = {}) {
   const { build: esbuild } = await import('esbuild');
   const startedAt = Date.now();
-  const staging = `${distDir}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
   const result = await esbuild({
     absWorkingDir: root,
     entryPoints: ['client/cli.ts'],
-    outdir: staging,
+    outdir: distDir,
+    write: false,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -68,12 +73,26 @@ export async function build({ log = () => {} } = {}) {
     logLevel: 'warning',
     plugins: [sourceMetaUrl],
   });
-  const inputs = [...Object.keys(result.metafile.inputs), relative(root, fileURLToPath(import.meta.url))];
-  writeFileSync(join(staging, manifestName), JSON.stringify({ startedAt, inputs }, null, 1));
-  writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
-  rmSync(distDir, { recursive: true, force: true });
-  renameSync(staging, distDir);
-  log(`built dist/ from ${inputs.length - 1} sources in ${Date.now() - startedAt} ms`);
+  const inputs = [...Object.keys(result.metafile.inputs), 'tsconfig.json', relative(root, fileURLToPath(import.meta.url))];
+  const entry = join(distDir, 'cli.js');
+  const files = [
+    { path: join(distDir, 'package.json'), contents: '{ "type": "module" }\n' },
+    ...result.outputFiles.filter((f) => f.path !== entry),
+    ...result.outputFiles.filter((f) => f.path === entry),
+    { path: join(distDir, manifestName), contents: JSON.stringify({ startedAt, inputs }, null, 1) },
+  ];
+  mkdirSync(distDir, { recursive: true });
+  for (const f of files) {
+    const temporary = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, f.contents);
+    renameSync(temporary, f.path);
+  }
+  const current = new Set(files.map((f) => basename(f.path)));
+  for (const name of readdirSync(distDir)) {
+    const path = join(distDir, name);
+    if (!current.has(name) && statSync(path).mtimeMs < startedAt - KEEP_OLD_BUILDS_MS) rmSync(path, { force: true });
+  }
+  log(`built dist/ from ${inputs.length - 2} sources in ${Date.now() - startedAt} ms`);
 }
 
 export async function buildIfStale({ log = () => {} } = {}) {

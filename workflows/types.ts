@@ -12,7 +12,6 @@ import type { EngineHyperparams, EngineName } from '../lib/engine/searchSpace';
 
 export type { CriterionResult, EvidenceSummary };
 /** Holdout/CV classification metrics, with the naive (majority-class) baseline on the same rows. */
-export type ClassificationSummary = MetricSummary;
 export type TradingSummary = TradingMetrics;
 /** XGBoost's or LightGBM's, by the run's model type. */
 export type Hyperparams = EngineHyperparams;
@@ -70,7 +69,7 @@ export interface CandidateRef {
   trainRows: number;
   trainWindow: { start: string; end: string };
   holdoutWindow: { start: string; end: string };
-  cv: ClassificationSummary & { folds: number };
+  cv: MetricSummary & { folds: number };
   /** The libxgboost version for XGBoost models; "none" for other engines (see engineVersion). */
   xgboostVersion: string;
   engine: EngineName;
@@ -81,7 +80,7 @@ export interface CandidateRef {
 
 export interface ModelScore {
   version: string | null;
-  metrics: ClassificationSummary;
+  metrics: MetricSummary;
   trading: TradingSummary;
 }
 
@@ -153,7 +152,7 @@ export interface PipelineStatus {
   synthetic?: boolean;
   dataWindow?: { start: string; end: string };
   featureSet?: { rows: number; features: number; cacheHit: boolean };
-  cv?: ClassificationSummary & { folds: number };
+  cv?: MetricSummary & { folds: number };
   candidate?: ModelScore;
   production?: ModelScore | null;
   buyHold?: TradingSummary;

@@ -49,7 +49,7 @@ for line in sys.stdin:
   let trees = 0;
   let modelText = '';
   let dump = '';
-  for (let r = 0; r <= o.reps; r++) {
+  const trainOurs = async () => {
     // Ours: Dataset construction (binning) + rounds, as lightgbm.train(params, Dataset(X, y), rounds) does.
     const t0 = performance.now();
     const fit = await trainLightGBM({ train: o.ds, params: hp, seed: 0, nthread: o.nthread });
@@ -57,11 +57,28 @@ for line in sys.stdin:
     modelText = fit.booster.toModelString();
     dump = fit.booster.dumpModel();
     fit.booster.dispose();
+    return seconds;
+  };
+  const trainPython = async () => {
     const py = (await python.send({ do: 'train' })) as { seconds: number; trees: number };
     trees = py.trees;
+    return py.seconds;
+  };
+  for (let r = 0; r <= o.reps; r++) {
+    // Order alternates too (ours first on even runs, Python first on odd), so neither side always
+    // follows the other's run.
+    let oursSeconds: number;
+    let pythonSeconds: number;
+    if (r % 2 === 0) {
+      oursSeconds = await trainOurs();
+      pythonSeconds = await trainPython();
+    } else {
+      pythonSeconds = await trainPython();
+      oursSeconds = await trainOurs();
+    }
     if (r === 0) continue;
-    ours.push(seconds);
-    theirs.push(py.seconds);
+    ours.push(oursSeconds);
+    theirs.push(pythonSeconds);
   }
   const modelPath = join(o.dir, 'lgb_model.txt');
   writeFileSync(modelPath, modelText);

@@ -16,6 +16,7 @@ import { FeatureRowProvider, dataCacheSeriesLoader } from '../../lib/serving';
 import { parseSource, readSeriesParquet } from '../../lib/data';
 import { lineRegistry, prepareMarket, registerTrainedVersion, TICKERS } from '../../test/serving/support/modelLine';
 import { runLoad, type LoadResult } from './autocannon';
+import { predictBuckets, quantileMs } from './serverLatency';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
@@ -71,12 +72,13 @@ function startService(shadow: boolean): Promise<{ url: string; child: ChildProce
   });
 }
 
-async function load(url: string, bodies: string[], rate?: number): Promise<LoadResult> {
+async function load(url: string, bodies: string[], rate?: number, duration = DURATION): Promise<LoadResult & { serverP99Ms: number }> {
   let i = 0;
-  return runLoad({
+  const before = await predictBuckets(url);
+  const result = await runLoad({
     url,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     overallRate: rate,
     requests: [
       {
@@ -87,17 +89,18 @@ async function load(url: string, bodies: string[], rate?: number): Promise<LoadR
       },
     ],
   });
+  return { ...result, serverP99Ms: quantileMs(before, await predictBuckets(url), 0.99) };
 }
 
-const fmt = (r: LoadResult) =>
-  `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.timeouts + r.non2xx}`;
+const fmt = (r: LoadResult & { serverP99Ms: number }) =>
+  `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (in the service ≤ ${r.serverP99Ms} ms), errors ${r.errors + r.timeouts + r.non2xx}`;
 const stop = (c: ChildProcess) => new Promise<void>((r) => (c.once('exit', () => r()), c.kill('SIGTERM')));
-const rows: [string, LoadResult][] = [];
+const rows: [string, LoadResult & { serverP99Ms: number }][] = [];
 
 for (const shadow of [false, true]) {
   const { url, child } = await startService(shadow);
   try {
-    await load(url, tickerBodies.slice(0, 5), undefined).catch(() => undefined); // warm-up: feature rows cached per ticker
+    await load(url, tickerBodies, undefined, 2); // warm-up: feature rows computed once per ticker
     for (const [name, bodies] of [
       ['features', featureBodies],
       ['ticker/date', tickerBodies],
@@ -161,6 +164,9 @@ const fixed = pick(`ticker/date, shadow off, ${RATE} req/s`);
 const fixedShadow = pick(`ticker/date, shadow on, ${RATE} req/s`);
 const swap = pick(`ticker/date, shadow on, ${RATE} req/s, swapping`);
 const errors = rows.filter(([n]) => !n.includes('swapping')).reduce((t, [, r]) => t + r.errors + r.timeouts + r.non2xx, 0);
+console.log(
+  `service-side p99 at ${RATE} req/s: ${fixed.serverP99Ms} ms without shadow, ${fixedShadow.serverP99Ms} ms with shadow, ${swap.serverP99Ms} ms while swapping; load average ${loadavg()[0]!.toFixed(2)}`,
+);
 console.log(
   `RESULT serve rps=${Math.round(max.requests.average)} p99_ms=${fixed.latency.p99} rps_shadow=${Math.round(maxShadow.requests.average)} p99_ms_shadow=${fixedShadow.latency.p99} ` +
     `errors=${errors} swap_errors=${swap.errors + swap.timeouts + swap.non2xx} single_row_ratio=${(onnxUs / nativeUs).toFixed(2)}`,

@@ -43,6 +43,13 @@ export const serviceSettingsSchema = z
       .strict()
       .optional(),
     mlflow: z.object({ trackingUri: url.optional() }).strict().optional(),
+    serving: z
+      .object({
+        /** Base URLs of every `trainctl serve` instance of the model line; the deploy stage waits for all of them. */
+        instances: z.array(url).optional(),
+      })
+      .strict()
+      .optional(),
     temporal: z
       .object({
         address: z.string().min(1).optional(),
@@ -74,6 +81,7 @@ export const SERVICE_ENV: Record<string, string> = {
   'registry.retentionKeep': 'TRAINCTL_RETENTION_KEEP',
   'registry.retentionMaxAgeDays': 'TRAINCTL_RETENTION_MAX_AGE_DAYS',
   'mlflow.trackingUri': 'MLFLOW_TRACKING_URI',
+  'serving.instances': 'TRAINCTL_SERVE_INSTANCES',
   'temporal.address': 'TEMPORAL_ADDRESS',
   'temporal.namespace': 'TEMPORAL_NAMESPACE',
   'temporal.taskQueue': 'TRAINCTL_TASK_QUEUE',

@@ -85,7 +85,7 @@ export function loadConfig(o: LoadConfigOptions = {}): LoadedConfig {
   }
   for (const s of SETTINGS) origins[s.key] ??= 'default';
 
-  const service: ServiceSettings = { schedule: fileData.schedule, notifications: fileData.notifications, registry: fileData.registry, mlflow: fileData.mlflow, temporal: fileData.temporal };
+  const service: ServiceSettings = { schedule: fileData.schedule, notifications: fileData.notifications, registry: fileData.registry, mlflow: fileData.mlflow, temporal: fileData.temporal, serving: fileData.serving };
   const serviceEnv: Record<string, string> = {};
   for (const [key, name] of Object.entries(SERVICE_ENV)) {
     const fromFile = getPath(service, key);

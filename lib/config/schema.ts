@@ -103,6 +103,8 @@ const pipelineObject = z
     backtest: backtest.prefault({}),
     approvalTimeout: meta(duration('7d, 12h or 30m').default('7d'), { flag: 'approval-timeout', arg: '<duration>', help: 'how long the approval gate waits (e.g. 7d, 12h, 30m)' }),
     approvalReminder: meta(duration('1d or 2h').default('1d'), { flag: 'approval-reminder', arg: '<duration>', help: 'send a reminder this long before the approval gate expires' }),
+    deployTimeout: meta(duration('5m or 30s').default('5m'), {
+      flag: 'deploy-timeout', arg: '<duration>', help: 'after promotion (or rollback), how long every serving instance may take to serve the new version before the run fails and production is rolled back' }),
     minNewDays: meta(z.number().int('expected a whole number').min(0, 'expected 0 or more').default(5), {
       flag: 'min-new-days', arg: '<n>', help: "scheduled runs: minimum new trading days since the production model's data end", fromText: 'int' }),
     asOf: meta(isoDate.optional(), { flag: 'as-of', arg: '<date>', help: 'last date of data to use (YYYY-MM-DD, not in the future; default today)' }),
@@ -122,7 +124,7 @@ const pipelineObject = z
     ignoreNewData: flagBool('ignore-new-data', 'scheduled and drift runs: run even when there is not enough new data'),
     dryRun: flagBool('dry-run', 'stop after the comparison: no approval gate, no promotion'),
     candlestickPatterns: meta(
-      z.array(z.enum(PATTERN_NAMES)).refine((a) => new Set(a).size === a.length, 'expected each pattern once').optional(),
+      z.array(z.enum(PATTERN_NAMES, { message: `expected candlestick patterns among ${PATTERN_NAMES.join(', ')}` })).refine((a) => new Set(a).size === a.length, 'expected each pattern once').optional(),
       { flag: 'candlestick-patterns', arg: '<list>', help: `TA-Lib candlestick patterns to add as cdl_<name> features (none by default): ${PATTERN_NAMES.join(',')}`, fromText: 'list' },
     ),
     signals: meta(z.string().regex(/^(csv:.+|synthetic)$/, 'expected csv:DIR or synthetic').optional(), {

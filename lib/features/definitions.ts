@@ -40,9 +40,12 @@ export const FEATURE_WARMUP = 49;
 /** Every feature name this code can compute from prices (indicators and all patterns): names a signal may not take. */
 export const BUILT_IN_FEATURE_NAMES: readonly string[] = [...FEATURE_NAMES, ...PATTERN_NAMES.map(patternFeatureName)];
 
-/** The candlestick patterns among a model's feature names (serving and drift rebuild its features with them). */
+/**
+ * The candlestick patterns among a model's feature names, in the model's column order (serving and
+ * drift rebuild its features with them, and columns are matched by position).
+ */
 export function patternsInFeatures(names: readonly string[]): CandlestickPattern[] {
-  return PATTERN_NAMES.filter((p) => names.includes(patternFeatureName(p)));
+  return names.flatMap((n) => PATTERN_NAMES.filter((p) => patternFeatureName(p) === n));
 }
 
 /** The price features a configuration asks for: the indicators, then its candlestick patterns. */

@@ -13,6 +13,11 @@ export const PATTERN_NAMES = [
   'three_black_crows',
   'harami',
   'shooting_star',
+  'inverted_hammer',
+  'dragonfly_doji',
+  'gravestone_doji',
+  'piercing',
+  'dark_cloud_cover',
 ] as const;
 
 export type CandlestickPattern = (typeof PATTERN_NAMES)[number];

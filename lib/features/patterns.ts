@@ -1,6 +1,6 @@
 import { CandleShape, type Candles } from './kernels/candleSettings';
-import { cdlHammer, cdlHangingMan, cdlDoji, cdlShootingStar } from './kernels/candlesSingle';
-import { cdlEngulfing, cdlHarami } from './kernels/candlesTwo';
+import { cdlDoji, cdlDragonflyDoji, cdlGravestoneDoji, cdlHammer, cdlHangingMan, cdlInvertedHammer, cdlShootingStar } from './kernels/candlesSingle';
+import { cdlDarkCloudCover, cdlEngulfing, cdlHarami, cdlPiercing } from './kernels/candlesTwo';
 import { cdl3BlackCrows, cdl3WhiteSoldiers, cdlEveningStar, cdlMorningStar } from './kernels/candlesThree';
 import type { CandlestickPattern } from './patternNames';
 
@@ -22,6 +22,11 @@ export const CANDLESTICK_PATTERNS = {
   three_black_crows: { talib: 'CDL3BLACKCROWS', kernel: cdl3BlackCrows },
   harami: { talib: 'CDLHARAMI', kernel: cdlHarami },
   shooting_star: { talib: 'CDLSHOOTINGSTAR', kernel: cdlShootingStar },
+  inverted_hammer: { talib: 'CDLINVERTEDHAMMER', kernel: cdlInvertedHammer },
+  dragonfly_doji: { talib: 'CDLDRAGONFLYDOJI', kernel: cdlDragonflyDoji },
+  gravestone_doji: { talib: 'CDLGRAVESTONEDOJI', kernel: cdlGravestoneDoji },
+  piercing: { talib: 'CDLPIERCING', kernel: cdlPiercing },
+  dark_cloud_cover: { talib: 'CDLDARKCLOUDCOVER', kernel: (s: CandleShape) => cdlDarkCloudCover(s) },
 } as const satisfies Record<CandlestickPattern, { talib: string; kernel: (s: CandleShape) => Float64Array }>;
 
 /** The pattern columns of one ticker, in the order given (the configuration's order). */

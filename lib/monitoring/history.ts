@@ -25,3 +25,21 @@ export async function readMonitorHistory(path: string): Promise<{ snapshots: Mon
   }
   return { snapshots, skipped };
 }
+
+/** The auto-rollback log: one JSON line per rollback the monitor made. */
+export async function appendAutoRollback(path: string, record: import('./rollbackPolicy').AutoRollbackRecord): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await appendFile(path, `${JSON.stringify(record)}\n`, { flag: 'a' });
+}
+
+export async function readAutoRollbacks(path: string): Promise<import('./rollbackPolicy').AutoRollbackRecord[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text.split('\n').flatMap((line) => {
+    try {
+      const v = JSON.parse(line) as { at?: unknown; from?: unknown; to?: unknown };
+      return typeof v.at === 'string' && typeof v.from === 'string' && typeof v.to === 'string' ? [v as import('./rollbackPolicy').AutoRollbackRecord] : [];
+    } catch {
+      return [];
+    }
+  });
+}

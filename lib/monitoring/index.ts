@@ -5,3 +5,6 @@ export * from './snapshot';
 export * from './performanceDrop';
 export * from './history';
 export * from './report';
+export * from './rollbackPolicy';
+export * from './locations';
+export * from './retrainConfig';

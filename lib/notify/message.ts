@@ -32,6 +32,7 @@ export const TITLES: Record<NotificationEvent, string> = {
   budget_exceeded: 'Training run over its time budget',
   drift_warning: 'Drift warning',
   drift_critical: 'Critical drift',
+  performance_drop: 'Realised performance dropped',
   rollback: 'Model rolled back',
 };
 

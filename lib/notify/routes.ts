@@ -9,7 +9,7 @@ export type AlertRoute = 'default' | 'drift' | 'performance';
 
 export function routeOf(event: NotificationEvent, detail: { validationFailed?: boolean } = {}): AlertRoute {
   if (event === 'drift_warning' || event === 'drift_critical') return 'drift';
-  if (event === 'budget_exceeded' || (event === 'rejected' && detail.validationFailed)) return 'performance';
+  if (event === 'performance_drop' || event === 'budget_exceeded' || (event === 'rejected' && detail.validationFailed)) return 'performance';
   return 'default';
 }
 

@@ -11,6 +11,7 @@ export type NotificationEvent =
   | 'budget_exceeded'
   | 'drift_warning'
   | 'drift_critical'
+  | 'performance_drop'
   | 'rollback';
 
 export interface Notification {

@@ -12,6 +12,8 @@ import type { WarmStartReport } from '../engine/fullRetrainComparison';
 export interface ReportModel {
   version: string | null;
   modelType?: string;
+  /** The library that trained it, e.g. `lightgbm 4.7.0`. */
+  engine?: string;
   metrics: Record<string, number>;
   trading: Record<string, number>;
 }
@@ -168,6 +170,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
   md.push(`# Model comparison — candidate ${r.version}\n`);
   md.push(`**Recommendation: ${r.decision.decision}**${r.decision.failed.length ? ` (failed: ${r.decision.failed.join(', ')})` : ''}${r.forced ? ' — **FORCED** to the approval gate' : ''}\n`);
   md.push(`- Run: \`${r.runId}\` · generated ${r.generatedAt}`);
+  if (r.candidate.modelType) md.push(`- Model: ${r.candidate.modelType}${r.candidate.engine ? ` (${r.candidate.engine})` : ''}`);
   md.push(`- Data: ${r.dataSource.name}${r.dataSource.synthetic ? ' (synthetic)' : ''}, tickers ${r.dataSource.tickers.join(', ')}`);
   md.push(
     `- Window: ${r.dataWindow.start} … ${r.dataWindow.end}; training up to ${r.dataWindow.trainEnd}; holdout ${r.dataWindow.holdoutStart} … ${r.dataWindow.holdoutEnd} (never seen by training or tuning)`,

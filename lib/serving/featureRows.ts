@@ -17,11 +17,12 @@ interface Entry {
  * Feature rows for (ticker, date) computed by the training code path: the cached bars from the
  * model's first training day on, through lib/features' `tickerFeatureColumns` (what buildFeatures
  * stores), then rounded to Float32 exactly as loadFeatureMatrix does. Computed once per ticker and
- * data version; a changed cache file is noticed within `recheckMs`.
+ * data version; a changed cache file is picked up in the background (see `entry`).
  */
 export class FeatureRowProvider {
   private readonly cache = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
+  private readonly revalidating = new Map<string, Promise<void>>();
 
   constructor(
     private readonly o: { load: SeriesLoader; stat?: (ticker: string) => Promise<string | null>; recheckMs?: number; now?: () => number },
@@ -56,16 +57,27 @@ export class FeatureRowProvider {
     return { ticker: q.ticker, date, values };
   }
 
+  /** Resolves when background re-checks of the price cache started so far are done (tests). */
+  async settled(): Promise<void> {
+    await Promise.all(this.revalidating.values());
+  }
+
+  /**
+   * Stale-while-revalidate: a request never waits for the file system once a ticker is cached.
+   * Every `recheckMs` one request starts a background check of the cache file; if it changed, the
+   * rows are recomputed and later requests see them.
+   */
   private async entry(ticker: string, windowStart: string): Promise<Entry> {
     const key = `${ticker}|${windowStart}`;
     const now = (this.o.now ?? Date.now)();
     const cached = this.cache.get(key);
-    if (cached && now - cached.checkedAt < (this.o.recheckMs ?? 1000)) return cached;
-    if (cached && this.o.stat) {
-      if ((await this.o.stat(ticker)) === cached.token) {
+    if (cached) {
+      if (now - cached.checkedAt >= (this.o.recheckMs ?? 1000) && !this.revalidating.has(key)) {
         cached.checkedAt = now;
-        return cached;
+        const check = this.revalidate(ticker, windowStart, cached, now).finally(() => this.revalidating.delete(key));
+        this.revalidating.set(key, check);
       }
+      return cached;
     }
     let pending = this.loading.get(key);
     if (!pending) {
@@ -73,6 +85,15 @@ export class FeatureRowProvider {
       this.loading.set(key, pending);
     }
     return pending;
+  }
+
+  private async revalidate(ticker: string, windowStart: string, cached: Entry, now: number): Promise<void> {
+    try {
+      if (this.o.stat && (await this.o.stat(ticker)) === cached.token) return;
+      await this.compute(ticker, windowStart, now);
+    } catch {
+      // The file is being replaced or went away: keep serving what we have, check again later.
+    }
   }
 
   private async compute(ticker: string, windowStart: string, now: number): Promise<Entry> {

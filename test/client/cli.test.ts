@@ -94,7 +94,12 @@ describe('trainctl CLI', () => {
     const ml = new MlflowClient(mlflow.uri);
     expect((await ml.getAlias('direction-classifier', 'champion'))?.tags.trainctl_version).toBe('v1.0.0');
     expect((await ml.getAlias('direction-classifier', 'challenger'))?.tags.trainctl_version).toBe('v1.1.0');
-    expect(JSON.parse((await cli(['status', second.workflowId, '--json'])).stdout).tracking.ok).toBe(true);
+    const tracking = JSON.parse((await cli(['status', second.workflowId, '--json'])).stdout).tracking as { ok: boolean; mlflowRunId: string };
+    expect(tracking.ok).toBe(true);
+    // The convention's dataset size on every candidate run.
+    const tracked = (await ml.getRun(tracking.mlflowRunId)).data.metrics ?? [];
+    expect(tracked.find((m) => m.key === 'n_features')?.value).toBeGreaterThanOrEqual(27);
+    expect(tracked.find((m) => m.key === 'n_samples')?.value).toBeGreaterThan(100);
 
     const drift = await cli(['drift', 'check', '--json', '--window', '30']);
     expect(drift.code, drift.stderr).toBe(0);
@@ -208,7 +213,8 @@ describe('trainctl CLI', () => {
     expect(invalid.stderr).toContain('unknown setting "trails"');
     expect(invalid.stderr).toContain('registry.retentionKeep');
     const help = await offline(['run', '--help']);
-    expect(help.stdout).toMatch(/--min-accuracy <x>\s+promotion threshold on holdout accuracy \(default: 0\.6\)/);
+    // commander wraps help text to the terminal width: match across line breaks.
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--min-accuracy <x> promotion threshold on holdout accuracy (default: 0.6)');
   }, 60_000);
 
   it('exits 3 with a one-line reason for a bad flag, value or unreachable server', async () => {

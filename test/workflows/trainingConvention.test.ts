@@ -65,7 +65,19 @@ async function atGate(handle: { query: (q: typeof statusQuery) => Promise<Pipeli
   }
 }
 
-const events = (r: WebhookReceiver) => r.received.map((x) => x.body as { event: string; title: string; text: string; fields: Record<string, unknown> });
+type Received = { event: string; title: string; text: string; fields: Record<string, unknown> };
+const events = (r: WebhookReceiver) => r.received.map((x) => x.body as Received);
+
+/** The notification activity runs after the status changes: wait for its delivery. */
+async function eventOf(r: WebhookReceiver, event: string): Promise<Received> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const found = events(r).find((e) => e.event === event);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${event} notification; got ${events(r).map((e) => e.event).join(', ')}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
 
 describe('training-script convention', () => {
   it('--force: a failing candidate reaches the gate marked FORCED; an over-budget run notifies the performance target', async () => {
@@ -89,7 +101,7 @@ describe('training-script convention', () => {
       expect(md).toMatch(/\*\*Time budget exceeded: \d+\.\d min to reach the comparison, budget 1s\*\*/);
       expect(JSON.parse(readFileSync(gate.report!.json, 'utf8'))).toMatchObject({ forced: { by: ['force'] }, budget: { overrun: true } });
 
-      const approval = events(hooks).find((e) => e.event === 'awaiting_approval')!;
+      const approval = await eventOf(hooks, 'awaiting_approval');
       expect(approval.title).toBe('FORCED: Candidate awaiting approval');
       expect(approval.fields.forced).toBe(gate.forced!.note);
       expect(String(approval.fields.accuracy)).toMatch(/^0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]$/);
@@ -103,7 +115,7 @@ describe('training-script convention', () => {
       const registry = await openRegistry({ root: registryRoot(paths.modelsDir, modelName) });
       const promote = (await registry.audit()).find((a) => a.action === 'promote')!;
       expect(promote.reason).toMatch(/^FORCED \(--force\): .*; accepted risk$/);
-      expect(events(hooks).find((e) => e.event === 'promoted')!.title).toBe('FORCED: Model promoted');
+      expect((await eventOf(hooks, 'promoted')).title).toBe('FORCED: Model promoted');
     });
   }, 240_000);
 
@@ -129,7 +141,7 @@ describe('training-script convention', () => {
       const plain = await triggerWithOverrides(t.client, { modelName, overrides: {} });
       const skipped = (await t.client.workflow.getHandle(plain.workflowId, plain.runId!).result()) as PipelineStatus;
       expect(skipped.outcome).toBe('skipped');
-      const note = events(hooks).find((e) => e.event === 'skipped')!;
+      const note = await eventOf(hooks, 'skipped');
       expect(note.title).toBe('Scheduled run skipped');
       expect(note.text).toMatch(/did not train: only 0 new trading days/);
 

@@ -183,7 +183,7 @@ describe('trainingPipeline', () => {
     });
   });
 
-  it('a scheduled run without enough new data since production ends skipped; --force trains anyway', async () => {
+  it('a scheduled run without enough new data since production ends skipped; --ignore-new-data trains anyway', async () => {
     await withWorker('skip', async ({ taskQueue }) => {
       const first = await start(taskQueue, {}, 'skip-first');
       const gate = await waitFor(first, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
@@ -196,7 +196,7 @@ describe('trainingPipeline', () => {
       expect(skipped.reason).toMatch(/only 0 new trading days since 2026-10-30 .*at least 5/);
       expect(skipped.stages.find((s) => s.name === 'train')!.state).toBe('skipped');
 
-      const forced = await start(taskQueue, { trigger: 'schedule', minNewDays: 5, force: true, dryRun: true }, 'skip-forced');
+      const forced = await start(taskQueue, { trigger: 'schedule', minNewDays: 5, ignoreNewData: true, dryRun: true }, 'skip-forced');
       const result = await forced.result();
       expect(result.outcome).toBe('skipped');
       expect(result.reason).toContain('dry run');

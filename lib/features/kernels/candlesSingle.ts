@@ -43,8 +43,11 @@ function smallBodyLongLowerShadow(shape: CandleShape, side: 'low' | 'high'): Flo
 export const cdlHammer = (shape: CandleShape): Float64Array => smallBodyLongLowerShadow(shape, 'low');
 export const cdlHangingMan = (shape: CandleShape): Float64Array => smallBodyLongLowerShadow(shape, 'high');
 
-/** Shooting star: body gapping up from the prior body, small, long upper shadow, (almost) no lower shadow. */
-export function cdlShootingStar(shape: CandleShape): Float64Array {
+/**
+ * Small body, long upper shadow, (almost) no lower shadow, with the body gapping away from the
+ * prior body: up for a shooting star (bearish), down for an inverted hammer (bullish).
+ */
+function smallBodyLongUpperShadow(shape: CandleShape, gap: 'up' | 'down'): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyShort, S.shadowLong, S.shadowVeryShort], 1));
   const short = trailingAverage(shape, S.bodyShort, 0, start);
@@ -53,13 +56,34 @@ export function cdlShootingStar(shape: CandleShape): Float64Array {
   const { realBody, lowerShadow, upperShadow } = shape;
   const { open, close } = shape.bars;
   for (let i = start; i < shape.n; i++) {
-    out[i] =
-      Math.min(open[i]!, close[i]!) > Math.max(open[i - 1]!, close[i - 1]!) &&
-      realBody[i]! < short[i]! &&
-      upperShadow[i]! > long[i]! &&
-      lowerShadow[i]! < veryShort[i]!
-        ? -100
-        : 0;
+    const gapped =
+      gap === 'up'
+        ? Math.min(open[i]!, close[i]!) > Math.max(open[i - 1]!, close[i - 1]!)
+        : Math.max(open[i]!, close[i]!) < Math.min(open[i - 1]!, close[i - 1]!);
+    if (gapped && realBody[i]! < short[i]! && upperShadow[i]! > long[i]! && lowerShadow[i]! < veryShort[i]!) out[i] = gap === 'up' ? -100 : 100;
   }
   return out;
 }
+
+export const cdlShootingStar = (shape: CandleShape): Float64Array => smallBodyLongUpperShadow(shape, 'up');
+export const cdlInvertedHammer = (shape: CandleShape): Float64Array => smallBodyLongUpperShadow(shape, 'down');
+
+/**
+ * Dragonfly (gravestone) doji: a doji with (almost) no upper (lower) shadow and a lower (upper)
+ * shadow that is not very short.
+ */
+function oneSidedDoji(shape: CandleShape, kind: 'dragonfly' | 'gravestone'): Float64Array {
+  const out = new Float64Array(shape.n);
+  const start = patternStart(shape, lookbackOf([S.bodyDoji, S.shadowVeryShort], 0));
+  const doji = trailingAverage(shape, S.bodyDoji, 0, start);
+  const veryShort = trailingAverage(shape, S.shadowVeryShort, 0, start);
+  const { realBody, lowerShadow, upperShadow } = shape;
+  const [none, some] = kind === 'dragonfly' ? [upperShadow, lowerShadow] : [lowerShadow, upperShadow];
+  for (let i = start; i < shape.n; i++) {
+    if (realBody[i]! <= doji[i]! && none[i]! < veryShort[i]! && some[i]! > veryShort[i]!) out[i] = 100;
+  }
+  return out;
+}
+
+export const cdlDragonflyDoji = (shape: CandleShape): Float64Array => oneSidedDoji(shape, 'dragonfly');
+export const cdlGravestoneDoji = (shape: CandleShape): Float64Array => oneSidedDoji(shape, 'gravestone');

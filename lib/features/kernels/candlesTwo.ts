@@ -45,3 +45,56 @@ export function cdlHarami(shape: CandleShape): Float64Array {
   }
   return out;
 }
+
+/** TA-Lib's default penetration of the second candle into the first one's body (dark cloud cover). */
+export const DARK_CLOUD_PENETRATION = 0.5;
+
+/**
+ * Piercing: a long black candle, then a long white one opening below its low and closing above
+ * the middle of its body (but below its open).
+ */
+export function cdlPiercing(shape: CandleShape): Float64Array {
+  const out = new Float64Array(shape.n);
+  const start = patternStart(shape, lookbackOf([S.bodyLong], 1));
+  const long1 = trailingAverage(shape, S.bodyLong, 1, start);
+  const long0 = trailingAverage(shape, S.bodyLong, 0, start);
+  const { realBody, color } = shape;
+  const { open, close, low } = shape.bars;
+  for (let i = start; i < shape.n; i++) {
+    if (
+      color[i - 1] === -1 &&
+      realBody[i - 1]! > long1[i]! &&
+      color[i] === 1 &&
+      realBody[i]! > long0[i]! &&
+      open[i]! < low[i - 1]! &&
+      close[i]! < open[i - 1]! &&
+      close[i]! > close[i - 1]! + realBody[i - 1]! * 0.5
+    )
+      out[i] = 100;
+  }
+  return out;
+}
+
+/**
+ * Dark cloud cover: a long white candle, then a black one opening above its high and closing
+ * `penetration` of the way into its body (but above its open).
+ */
+export function cdlDarkCloudCover(shape: CandleShape, penetration = DARK_CLOUD_PENETRATION): Float64Array {
+  const out = new Float64Array(shape.n);
+  const start = patternStart(shape, lookbackOf([S.bodyLong], 1));
+  const long1 = trailingAverage(shape, S.bodyLong, 1, start);
+  const { realBody, color } = shape;
+  const { open, close, high } = shape.bars;
+  for (let i = start; i < shape.n; i++) {
+    if (
+      color[i - 1] === 1 &&
+      realBody[i - 1]! > long1[i]! &&
+      color[i] === -1 &&
+      open[i]! > high[i - 1]! &&
+      close[i]! > open[i - 1]! &&
+      close[i]! < close[i - 1]! - realBody[i - 1]! * penetration
+    )
+      out[i] = -100;
+  }
+  return out;
+}

@@ -5,7 +5,8 @@ import type { Candles } from '../../../lib/features/kernels/candleSettings';
  * Random OHLC bars made to hit TA-Lib's pattern rules often, edge cases included: prices on a
  * coarse tick grid (so bodies end exactly where prior bodies end — the ±80 forms — and shadows are
  * often exactly zero), doji-like and long candles, gaps, and runs of same-coloured candles opening
- * inside the prior body (soldiers and crows). A plain random walk almost never shows three crows.
+ * inside the prior body (soldiers and crows), and reversal bars opening beyond the prior extreme
+ * (piercing, dark cloud cover). A plain random walk almost never shows three crows.
  */
 export function patternRichCandles(seed: string, n: number): Candles {
   const rng = new SeededRandom(seed);
@@ -32,6 +33,14 @@ export function patternRichCandles(seed: string, n: number): Candles {
       o = snap(pc + (po - pc) * rng.uniform(0.05, 0.6));
       c = snap(pc + runDir * rng.uniform(0.1, 0.8));
       run--;
+    } else if (i > 0 && rng.next() < 0.05) {
+      // A reversal bar: opens beyond the prior bar's extreme and closes back into its body
+      // (piercing, dark cloud cover, engulfing).
+      const po = open[i - 1]!;
+      const pc = close[i - 1]!;
+      const priorBlack = pc < po;
+      o = snap(priorBlack ? low[i - 1]! - rng.uniform(0.05, 0.5) : high[i - 1]! + rng.uniform(0.05, 0.5));
+      c = snap(pc + (po - pc) * rng.uniform(0.3, 1.2));
     } else {
       const kind = rng.next();
       o = snap(kind < 0.15 && i > 0 ? close[i - 1]! + (rng.next() < 0.5 ? 1 : -1) * rng.uniform(0, 1.2) : level + rng.uniform(-0.3, 0.3));

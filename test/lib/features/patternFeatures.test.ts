@@ -41,3 +41,21 @@ describe('candlestick patterns in the feature set', () => {
     expect(() => resolveFeatureConfig({ candlestickPatterns: ['doji', 'doji'] })).toThrow(/doji given more than once/);
   });
 });
+
+describe('rebuilding a registered model\'s columns', () => {
+  it('takes the patterns from its feature names and the signals from its recorded settings', async () => {
+    const { featureOptionsForModel, modelFeatureSettings } = await import('../../../lib/features/modelFeatures');
+    const settings = modelFeatureSettings({ candlestickPatterns: ['doji', 'hammer'], signals: 'synthetic', signalLagDays: 2 });
+    expect(settings).toEqual({ candlestickPatterns: ['doji', 'hammer'], signals: 'synthetic', signalLagDays: 2 });
+    expect(modelFeatureSettings({ candlestickPatterns: [], signals: undefined, signalLagDays: 1 })).toEqual({});
+    const options = await featureOptionsForModel(
+      { featureSchema: { names: [...FEATURE_NAMES, 'cdl_hammer', 'cdl_doji', 'sentiment'] }, extra: { features: settings } },
+      { seed: 42, tickers: ['SYN-A'], asOf: '2024-06-28', now: new Date() },
+    );
+    // In the model's column order: features are matched by position.
+    expect(options.candlestickPatterns).toEqual(['hammer', 'doji']);
+    expect(options.signals?.lagDays).toBe(2);
+    expect(options.signals?.table.names).toEqual(['sentiment']);
+    expect(await featureOptionsForModel({ featureSchema: { names: [...FEATURE_NAMES] } }, { seed: 42, tickers: ['SYN-A'], asOf: '2024-06-28', now: new Date() })).toEqual({});
+  });
+});

@@ -23,12 +23,19 @@ describe('FeatureRowProvider', () => {
     await updateCache({ source, tickers: ['SYN-A'], start: '2025-01-01', end: '2026-11-20', cacheDir });
     expect((await rows.row(q)).date).toBe('2026-11-13'); // within recheckMs: the cached entry
     now = 1500;
+    // The request that notices the re-check is due still gets the cached rows; the check runs behind it.
+    expect((await rows.row(q)).date).toBe('2026-11-13');
+    await rows.settled();
     expect((await rows.row(q)).date).toBe('2026-11-20');
     // Features use bars up to their day only: the earlier row is unchanged bit for bit.
     expect(Array.from((await rows.row({ ...q, date: '2026-11-13' })).values)).toEqual(Array.from(before.values));
 
     await expect(rows.row({ ...q, ticker: 'SYN-Q' })).rejects.toThrow('field "ticker": unknown ticker SYN-Q (not in the data)');
-    await expect(rows.row({ ...q, date: '2026-11-15' })).rejects.toThrow('field "date": 2026-11-15 is not a trading day in the data for SYN-A');
-    await expect(rows.row({ ...q, date: '2025-01-06' })).rejects.toThrow(/field "date": 2025-01-06 is outside the data \(2025-03-\d\d … 2026-11-20\)/);
+    await expect(rows.row({ ...q, date: '2026-11-15' })).rejects.toThrow(
+      'field "date": 2026-11-15 is not a trading day in the data for SYN-A',
+    );
+    await expect(rows.row({ ...q, date: '2025-01-06' })).rejects.toThrow(
+      /field "date": 2025-01-06 is outside the data \(2025-03-\d\d … 2026-11-20\)/,
+    );
   });
 });

@@ -49,9 +49,11 @@ describe('signals in the feature set', () => {
     expect(missing).toBeLessThan(0.06);
     const future = corr(s.filter((_, i) => ok[i]), Array.from(m.fwdReturn).filter((_, i) => ok[i]));
     const backward = corr(s.filter((_, i) => ok[i]), past.filter((_, i) => ok[i]));
-    // ρ = 0.15 against the log return from t+1 to t+6, which is the label's window at t+1 = the row.
-    expect(future).toBeGreaterThan(SENTIMENT.rho * 0.6);
-    expect(future).toBeLessThan(SENTIMENT.rho * 1.4);
+    // ρ = 0.15 with z = (log return from t+1 to t+6) / 3%, the label's window at t+1 = the row. The
+    // market's 5-day volatility is below 3%, which dilutes the correlation with the return itself to
+    // ρ·s/√(ρ²s² + 1 − ρ²), s = σ₅/3% ≈ 0.75: about 0.11. Weak, present, and below ρ.
+    expect(future).toBeGreaterThan(0.07);
+    expect(future).toBeLessThan(SENTIMENT.rho);
     expect(Math.abs(backward)).toBeLessThan(0.05);
   });
 
