@@ -6,7 +6,8 @@ import { ConfigError } from '../lib/util/errors';
 export interface ConnectedClient {
   client: Client;
   settings: TemporalSettings;
-  close(): Promise<void>;
+  // A property, not a method: callers destructure it (`const { client, close } = …`).
+  close: () => Promise<void>;
 }
 
 /** Connect to Temporal, turning "nothing listens there" into an actionable message. */

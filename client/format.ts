@@ -11,6 +11,13 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
   out.push(`run       ${s.runId}`);
   out.push(`model     ${s.modelName} (trigger: ${s.trigger})`);
   out.push(`outcome   ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
+  if (s.deploy && !s.deploy.skipped) {
+    out.push(
+      s.deploy.approvalToServingMs !== null
+        ? `deployed  ${s.deploy.instances} instance(s) serve ${s.deploy.version}, ${(s.deploy.approvalToServingMs / 1000).toFixed(1)} s from approval`
+        : `deploy    FAILED: ${s.deploy.notSwitched?.join(', ') ?? '?'} did not switch; production ${s.deploy.rolledBackTo ? `rolled back to ${s.deploy.rolledBackTo}` : 'unchanged (no previous version)'}`,
+    );
+  }
   if (s.synthetic) out.push('data      SYNTHETIC market (embedded default, not real prices)');
   if (s.dataWindow) out.push(`window    ${s.dataWindow.start} … ${s.dataWindow.end}`);
   if (uiLink) out.push(`web UI    ${uiLink}`);
@@ -46,10 +53,10 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
   return out.join('\n');
 }
 
-export function approvalCommands(s: Pick<PipelineStatus, 'runId' | 'candidateVersion'>): string {
+export function approvalCommands(s: Pick<PipelineStatus, 'workflowId' | 'runId' | 'candidateVersion'>): string {
   return [
-    `approve:  npx trainctl approve ${s.runId} --by <name> [--comment "…"]`,
-    `reject:   npx trainctl reject ${s.runId} --by <name> [--comment "…"]`,
+    `approve:  npx trainctl approve ${s.workflowId ?? s.runId} --by <name> [--comment "…"]`,
+    `reject:   npx trainctl reject ${s.workflowId ?? s.runId} --by <name> [--comment "…"]`,
   ].join('\n');
 }
 

@@ -15,7 +15,14 @@ export function describeDetails(s: PipelineStatus): string {
   }
   if (s.report) lines.push(`report: ${s.report.html}`);
   if (s.outcome === 'awaiting_approval' && s.approval) {
-    lines.push(`awaiting approval until ${s.approval.deadline}: \`npx trainctl approve ${s.runId} --by NAME\``);
+    lines.push(`awaiting approval until ${s.approval.deadline}: \`npx trainctl approve ${s.workflowId ?? s.runId} --by NAME\``);
+  }
+  if (s.deploy && !s.deploy.skipped) {
+    lines.push(
+      s.deploy.approvalToServingMs !== null
+        ? `deployed: ${s.deploy.instances} instance(s) serve ${s.deploy.version} ${(s.deploy.approvalToServingMs / 1000).toFixed(1)} s after approval`
+        : `deploy failed: ${s.deploy.notSwitched?.join(', ') ?? '?'} did not switch; production ${s.deploy.rolledBackTo ? `rolled back to ${s.deploy.rolledBackTo}` : 'not rolled back (no previous version)'}`,
+    );
   }
   if (s.reason) lines.push(`reason: ${s.reason}`);
   if (s.error) lines.push(`error in ${s.error.stage}: ${s.error.message}`);

@@ -8,6 +8,11 @@ export interface RollbackInput {
   to: string;
   by: string;
   reason: string;
+  /**
+   * Wait this long for every serving instance to answer with the restored version (the config's
+   * deployTimeout); absent from callers that predate the deploy stage: no wait.
+   */
+  deployTimeoutMs?: number;
 }
 
 export interface RollbackOutcome {
@@ -15,6 +20,8 @@ export interface RollbackOutcome {
   to: string;
   /** Time the registry switch took, checksum verification included. */
   registryMs: number;
+  /** From the rollback request to "every instance serves it"; null when no instances are configured. */
+  servingMs?: number | null;
 }
 
 const registry = proxyActivities<Activities>({
@@ -29,8 +36,20 @@ const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retr
  */
 export async function rollbackModel(input: RollbackInput): Promise<RollbackOutcome> {
   const runId = workflowInfo().workflowId;
-  const result = await registry.rollbackRegistry({ ...input, runId });
+  const requestedAt = new Date().toISOString();
+  const result = await registry.rollbackRegistry({ modelName: input.modelName, to: input.to, by: input.by, reason: input.reason, runId });
   log.info('rolled back', { ...result });
+  let servingMs: number | null | undefined;
+  if (input.deployTimeoutMs !== undefined) {
+    // Deployed like a promotion: the instances watch the registry; this waits until all serve it.
+    const deploying = proxyActivities<Activities>({
+      startToCloseTimeout: input.deployTimeoutMs + 60_000,
+      heartbeatTimeout: '30s',
+      retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DeployTimeout'] },
+    });
+    const d = await deploying.deployModel({ runId, modelName: input.modelName, version: result.to, decidedAt: requestedAt, timeoutMs: input.deployTimeoutMs });
+    servingMs = d.approvalToServingMs;
+  }
   try {
     await notifying.notify({
       event: 'rollback',
@@ -42,5 +61,5 @@ export async function rollbackModel(input: RollbackInput): Promise<RollbackOutco
   } catch (err) {
     log.warn('rollback notification failed', { error: String(err) });
   }
-  return { from: result.from, to: result.to, registryMs: result.ms };
+  return { from: result.from, to: result.to, registryMs: result.ms, ...(servingMs !== undefined ? { servingMs } : {}) };
 }

@@ -15,8 +15,10 @@ import {
 import type { Activities } from '../activities';
 import { parseDurationMs } from '../lib/config/pipeline';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { reachesGate } from '../lib/validation/forced';
 import { describeDetails } from './details';
 import { hyperparameterSearch } from './hyperparameterSearch';
+import { deployStage } from './deploy';
 import { pipelineIdOf } from './ids';
 import type {
   ApprovalDecision,
@@ -35,6 +37,8 @@ export const statusQuery = defineQuery<PipelineStatus>('status');
 
 /** Marks runs that name themselves by pipelineIdOf (model lines) rather than by their workflow ID. */
 const PIPELINE_ID_PATCH = 'pipeline-id-of-model-line';
+/** Marks runs with a deploy stage after promote. */
+const DEPLOY_PATCH = 'deploy-stage';
 /**
  * Runs started before the training-script convention: `force` meant "ignore the new-data check",
  * and there was no time budget nor a notification of a skipped run.
@@ -74,6 +78,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
   // a workflow ID of their own, which stays their pipeline ID when they are replayed.
   const runId = patched(PIPELINE_ID_PATCH) ? pipelineIdOf(workflowInfo()) : workflowInfo().workflowId;
   const status: PipelineStatus = {
+    workflowId: workflowInfo().workflowId,
     runId,
     modelName: config.modelName,
     trigger: config.trigger,
@@ -112,7 +117,8 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       const result = await run();
       s.state = 'done';
       s.note = note?.(result);
-      if (name !== 'approval' && name !== 'promote') await checkBudget();
+      // The budget runs to the approval gate: stages after it (promote, deploy) are not held to it.
+      if (!status.approval) await checkBudget();
       return result;
     } catch (err) {
       s.state = 'failed';
@@ -222,14 +228,14 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     if (comparison.tracking) status.tracking = comparison.tracking;
     if (comparison.forced) status.forced = comparison.forced;
 
-    if (comparison.decision === 'REJECT' && !comparison.forced) {
+    if (!reachesGate(comparison, comparison.forced)) {
       await io.rejectCandidate({ runId, modelName: config.modelName, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
       finish('rejected', `validation failed: ${comparison.failed.join(', ')}`);
       await notify('rejected');
       return status;
     }
     if (config.dryRun) {
-      return finish('skipped', 'dry run: the candidate passed validation; promotion was not attempted');
+      return finish('skipped', `dry run: ${status.forced ? status.forced.note : 'the candidate passed validation'}; promotion was not attempted`);
     }
 
     const approval = await stage('approval', async () => {
@@ -268,6 +274,20 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       (p) => `${p.from ?? 'none'} → ${p.to}`,
     );
     status.promotedFrom = promoted.from;
+    // Runs from before the deploy stage end at promote, as they began.
+    if (patched(DEPLOY_PATCH)) {
+      const deployed = await deployStage({
+        runId,
+        modelName: config.modelName,
+        version: comparison.version,
+        previous: promoted.from,
+        decidedAt: status.approval!.decision!.at,
+        timeoutMs: parseDurationMs(config.deployTimeout)!,
+        stage,
+        onResult: (d) => (status.deploy = d),
+      });
+      status.deploy = deployed;
+    }
     finish('promoted', `${comparison.version} promoted by ${approval.by}`);
     await notify('promoted');
     return status;

@@ -18,7 +18,7 @@ export type Hyperparams = EngineHyperparams;
 
 export type Outcome = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'expired' | 'failed' | 'skipped';
 
-export const STAGES = ['fetch', 'features', 'optimize', 'train', 'backtest', 'compare', 'approval', 'promote'] as const;
+export const STAGES = ['fetch', 'features', 'optimize', 'train', 'backtest', 'compare', 'approval', 'promote', 'deploy'] as const;
 export type StageName = (typeof STAGES)[number];
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -143,6 +143,8 @@ export interface StageStatus {
 }
 
 export interface PipelineStatus {
+  /** What `status`, `approve` and `reject` take: the model line's workflow ID (absent in runs from before model lines). */
+  workflowId?: string;
   runId: string;
   modelName: string;
   trigger: PipelineConfig['trigger'];
@@ -173,10 +175,25 @@ export interface PipelineStatus {
   /** Approve/reject signals that were refused (wrong version, no gate open, already decided). */
   refusedSignals: RefusedSignal[];
   promotedFrom?: string | null;
+  /** The deploy stage: every serving instance answers with the promoted version (or the run failed and production was rolled back). */
+  deploy?: DeployStatus;
   reason?: string;
   error?: { stage: StageName; message: string; type: string };
 }
 
 export interface PipelineInput {
   config: PipelineConfig;
+}
+
+export interface DeployStatus {
+  version: string;
+  /** No serving instances are configured: nothing to wait for. */
+  skipped: boolean;
+  instances: number;
+  /** From the approval to "every instance serves it" (null when skipped or failed). */
+  approvalToServingMs: number | null;
+  /** Instances that did not switch before the deploy timeout. */
+  notSwitched?: string[];
+  /** Production after a failed deploy (the previous version), or null when there was none to return to. */
+  rolledBackTo?: string | null;
 }

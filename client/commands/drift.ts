@@ -23,7 +23,7 @@ interface DriftFlags {
   fixedThresholds?: boolean;
 }
 
-async function driftInput(o: DriftFlags): Promise<DriftMonitorInput> {
+function driftInput(o: DriftFlags): DriftMonitorInput {
   // The configuration (file, environment, defaults) with this command's model name and source.
   const pipeline = loadConfig({ flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) } }).pipeline;
   const windowDays = Number(o.window);
@@ -70,7 +70,7 @@ export function addDriftCommands(program: Command): void {
   options(drift.command('check').description('run one drift check now (a driftMonitor workflow) and print the result'))
     .option('--json', 'machine-readable')
     .action(async (o: DriftFlags & { json?: boolean }) => {
-      const input = await driftInput(o);
+      const input = driftInput(o);
       const { connectClient, driftMonitor } = await temporal();
       const { client, settings, close } = await connectClient();
       try {
@@ -109,7 +109,7 @@ export function addDriftCommands(program: Command): void {
     .action(async (o: DriftFlags & { cron: string; timezone: string; paused?: boolean }) => {
       validateCron(o.cron);
       validateTimezone(o.timezone);
-      const input = await driftInput(o);
+      const input = driftInput(o);
       const { connectClient, driftMonitor } = await temporal();
       const { ScheduleOverlapPolicy } = await import('@temporalio/client');
       const { client, settings, close } = await connectClient();

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { parseVersion } from '../../lib/registry';
 import { ConfigError } from '../../lib/util/errors';
 import { allLines, MODEL_NAME_HELP, MODEL_NAME_OPTION, openLine, resolveModelName } from '../modelLine';
+import { loadConfig } from '../../lib/config/load';
+import { parseDurationMs } from '../../lib/config/duration';
 
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
@@ -90,7 +92,9 @@ export function addModelCommands(program: Command): void {
     .action(async (o: { to?: string; previous?: boolean; by: string; reason: string; modelName?: string }) => {
       if (!!o.to === !!o.previous) throw new ConfigError('give exactly one of --to vX.Y.Z or --previous');
       const to = o.previous ? 'previous' : checkVersion(o.to!);
-      const modelName = resolveModelName(o.modelName);
+      // The model line and its deploy timeout from the configuration (file, environment, defaults).
+      const pipeline = loadConfig({ flags: o.modelName === undefined ? {} : { modelName: o.modelName } }).pipeline;
+      const modelName = pipeline.modelName;
       // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
       const { WorkflowFailedError } = await import('@temporalio/client');
       const { rollbackModel } = await import('../../workflows/rollbackModel');
@@ -101,7 +105,7 @@ export function addModelCommands(program: Command): void {
         const handle = await client.workflow.start(rollbackModel, {
           taskQueue: settings.taskQueue,
           workflowId: `rollback-${modelName}-${Date.now()}`,
-          args: [{ modelName, to, by: o.by, reason: o.reason }],
+          args: [{ modelName, to, by: o.by, reason: o.reason, deployTimeoutMs: parseDurationMs(pipeline.deployTimeout) }],
           staticSummary: `rollback ${modelName} to ${to} by ${o.by}`,
         });
         const result = await handle.result().catch((err: unknown) => {
@@ -115,7 +119,8 @@ export function addModelCommands(program: Command): void {
           throw err;
         });
         const ms = performance.now() - started;
-        console.log(`production ${result.from ?? 'none'} → ${result.to} in ${(ms / 1000).toFixed(2)} s (registry switch ${result.registryMs.toFixed(0)} ms, checksums verified)`);
+        const serving = result.servingMs === null || result.servingMs === undefined ? '' : `; every serving instance answers with ${result.to} ${(result.servingMs / 1000).toFixed(1)} s after the request`;
+        console.log(`production ${result.from ?? 'none'} → ${result.to} in ${(ms / 1000).toFixed(2)} s (registry switch ${result.registryMs.toFixed(0)} ms, checksums verified${serving})`);
       } finally {
         await close();
       }

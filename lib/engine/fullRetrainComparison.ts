@@ -34,7 +34,10 @@ export async function describeFit(fit: TrainedModel, o: { seconds: number; holdo
  * `--compare-full`: the same training call without the initial model, timed and scored on the
  * same holdout rows as the warm-started one, so a person can see what the shortcut costs.
  */
-export async function fullRetrainSide(engine: Engine, o: { train: Omit<EngineTrainOptions, 'initModel'>; holdout: Dataset; now?: () => number }): Promise<RetrainSide> {
+export async function fullRetrainSide(
+  engine: Engine,
+  o: { train: Omit<EngineTrainOptions, 'initModel'>; holdout: Dataset; now?: () => number },
+): Promise<RetrainSide> {
   const now = o.now ?? (() => performance.now());
   const t0 = now();
   const fit = await engine.train(o.train);

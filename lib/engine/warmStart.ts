@@ -29,18 +29,28 @@ export async function warmStartBase(production: ModelEntry | null, run: WarmStar
   };
   if (!production) return refuse('there is no production model to continue from');
   const md = production.metadata;
-  if (md.modelType !== run.modelType) return refuse(`production ${production.version} is a ${md.modelType} model and this run trains ${run.modelType}`);
+  if (md.modelType !== run.modelType)
+    return refuse(`production ${production.version} is a ${md.modelType} model and this run trains ${run.modelType}`);
   if (md.schemaHash !== run.schemaHash) {
     const theirs = (md.featureSchema as { names?: string[] } | undefined)?.names ?? [];
     const added = run.featureNames.filter((n) => !theirs.includes(n));
     const removed = theirs.filter((n) => !run.featureNames.includes(n));
-    const diff = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : '', !added.length && !removed.length ? 'same names, other order or types' : '']
+    const diff = [
+      added.length ? `added ${added.join(', ')}` : '',
+      removed.length ? `removed ${removed.join(', ')}` : '',
+      !added.length && !removed.length ? 'same names, other order or types' : '',
+    ]
       .filter(Boolean)
       .join('; ');
-    return refuse(`the feature schema changed since production ${production.version} (${diff}; schema ${md.schemaHash.slice(0, 12)} → ${run.schemaHash.slice(0, 12)})`);
+    return refuse(
+      `the feature schema changed since production ${production.version} (${diff}; schema ${md.schemaHash.slice(0, 12)} → ${run.schemaHash.slice(0, 12)})`,
+    );
   }
   const trainEnd = (md.extra?.trainWindow as { end?: string } | undefined)?.end ?? md.dataSource.window.end;
-  if (trainEnd >= run.holdoutStart) return refuse(`production ${production.version} was trained on data up to ${trainEnd}, inside this run's holdout (from ${run.holdoutStart})`);
+  if (trainEnd >= run.holdoutStart)
+    return refuse(
+      `production ${production.version} was trained on data up to ${trainEnd}, inside this run's holdout (from ${run.holdoutStart})`,
+    );
   const file = production.files['model.json'] ?? production.files['model.txt'];
   if (!file) return refuse(`production ${production.version} has no native model file`);
   return { version: production.version, model: { fileName: file.name, content: new Uint8Array(await readFile(file.location)) } };

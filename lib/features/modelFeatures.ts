@@ -15,7 +15,9 @@ export interface ModelFeatureSettings {
   signalLagDays?: number;
 }
 
-export function modelFeatureSettings(config: Pick<PipelineConfig, 'candlestickPatterns' | 'signals' | 'signalLagDays'>): ModelFeatureSettings {
+export function modelFeatureSettings(
+  config: Pick<PipelineConfig, 'candlestickPatterns' | 'signals' | 'signalLagDays'>,
+): ModelFeatureSettings {
   return {
     ...(config.candlestickPatterns?.length ? { candlestickPatterns: config.candlestickPatterns } : {}),
     ...(config.signals !== undefined ? { signals: config.signals, signalLagDays: config.signalLagDays } : {}),
@@ -35,7 +37,10 @@ export async function featureOptionsForModel(
   const patterns = patternsInFeatures(names);
   const recorded = (metadata.extra?.features ?? {}) as ModelFeatureSettings;
   const signals = recorded.signals
-    ? await runSignals({ signals: recorded.signals, signalLagDays: recorded.signalLagDays ?? 1, seed: o.seed, tickers: o.tickers, asOf: o.asOf }, { now: o.now, errorKind: 'data' })
+    ? await runSignals(
+        { signals: recorded.signals, signalLagDays: recorded.signalLagDays ?? 1, seed: o.seed, tickers: o.tickers, asOf: o.asOf },
+        { now: o.now, errorKind: 'data' },
+      )
     : undefined;
   return { ...(patterns.length ? { candlestickPatterns: patterns } : {}), ...(signals ? { signals } : {}) };
 }

@@ -1,5 +1,13 @@
 import { CandleShape, type Candles } from './kernels/candleSettings';
-import { cdlDoji, cdlDragonflyDoji, cdlGravestoneDoji, cdlHammer, cdlHangingMan, cdlInvertedHammer, cdlShootingStar } from './kernels/candlesSingle';
+import {
+  cdlDoji,
+  cdlDragonflyDoji,
+  cdlGravestoneDoji,
+  cdlHammer,
+  cdlHangingMan,
+  cdlInvertedHammer,
+  cdlShootingStar,
+} from './kernels/candlesSingle';
 import { cdlDarkCloudCover, cdlEngulfing, cdlHarami, cdlPiercing } from './kernels/candlesTwo';
 import { cdl3BlackCrows, cdl3WhiteSoldiers, cdlEveningStar, cdlMorningStar } from './kernels/candlesThree';
 import type { CandlestickPattern } from './patternNames';

@@ -13,7 +13,10 @@ export const RESERVED_COLUMN_NAMES: readonly string[] = [...BUILT_IN_FEATURE_NAM
  * (errorKind `config`: exit 3) and by buildFeatures (errorKind `data`: a file that changed under a
  * scheduled run fails it without retries).
  */
-export async function runSignals(config: Pick<PipelineConfig, 'signals' | 'signalLagDays' | 'seed' | 'tickers' | 'asOf'>, o: { now: Date; errorKind: 'config' | 'data' }): Promise<JoinedSignals | undefined> {
+export async function runSignals(
+  config: Pick<PipelineConfig, 'signals' | 'signalLagDays' | 'seed' | 'tickers' | 'asOf'>,
+  o: { now: Date; errorKind: 'config' | 'data' },
+): Promise<JoinedSignals | undefined> {
   if (config.signals === undefined) return undefined;
   const source = parseSignalSource(config.signals, config.seed);
   if (!source) throw new ConfigError(`signals = ${JSON.stringify(config.signals)}: expected csv:DIR or synthetic`);

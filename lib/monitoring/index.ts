@@ -8,3 +8,4 @@ export * from './report';
 export * from './rollbackPolicy';
 export * from './locations';
 export * from './retrainConfig';
+export * from './dashboard';

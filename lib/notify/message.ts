@@ -4,6 +4,8 @@ import type { Notification, NotificationEvent } from './types';
 
 /** The part of a pipeline's status a notification reads (structurally PipelineStatus; lib/ imports no workflow types). */
 export interface RunStatusView {
+  /** The workflow ID `approve`/`reject` take (the model line's `train-<name>`). */
+  workflowId?: string;
   outcome?: string;
   candidateVersion?: string;
   decision?: string;
@@ -83,7 +85,7 @@ function describe(event: NotificationEvent, runId: string, s?: RunStatusView): s
   switch (event) {
     case 'awaiting_approval':
     case 'approval_reminder':
-      return `${s?.forced ? `${s.forced.note}. ` : ''}${s?.candidateVersion} ${s?.forced ? 'is at the gate' : 'passed validation'} and waits until ${s?.approval?.deadline}. Approve: \`npx trainctl approve ${runId} --by NAME\` · Reject: \`npx trainctl reject ${runId} --by NAME\``;
+      return `${s?.forced ? `${s.forced.note}. ` : ''}${s?.candidateVersion} ${s?.forced ? 'is at the gate' : 'passed validation'} and waits until ${s?.approval?.deadline}. Approve: \`npx trainctl approve ${s?.workflowId ?? runId} --by NAME\` · Reject: \`npx trainctl reject ${s?.workflowId ?? runId} --by NAME\``;
     case 'failed':
       return `Stage ${s?.error?.stage ?? '?'} failed: ${s?.error?.message ?? 'unknown error'}`;
     case 'budget_exceeded':

@@ -28,11 +28,13 @@ export function parseSignalFile(o: ParseSignalFileOptions): ParsedSignalFile | S
   const at = (line: number, column: number, message: string): SignalProblem => ({ file: o.file, line, column, message });
   const lines = o.text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCells(lines[0] ?? '');
-  if (header[0] !== 'date' || header[1] !== 'ticker') return at(1, 1, `expected a header starting "date,ticker," (got "${(lines[0] ?? '').slice(0, 40)}")`);
+  if (header[0] !== 'date' || header[1] !== 'ticker')
+    return at(1, 1, `expected a header starting "date,ticker," (got "${(lines[0] ?? '').slice(0, 40)}")`);
   if (header.length < 3) return at(1, 3, 'expected at least one signal column after date,ticker');
   const columns = header.slice(2).map((name, k) => ({ name, column: k + 3 }));
   for (const c of columns) {
-    if (!NAME_RE.test(c.name)) return at(1, c.column, `signal name "${c.name}" must be lowercase letters, digits and _ starting with a letter`);
+    if (!NAME_RE.test(c.name))
+      return at(1, c.column, `signal name "${c.name}" must be lowercase letters, digits and _ starting with a letter`);
     const first = columns.find((d) => d.name === c.name)!;
     if (first !== c) return at(1, c.column, `signal "${c.name}" appears twice in the header (also column ${first.column})`);
   }
@@ -42,10 +44,12 @@ export function parseSignalFile(o: ParseSignalFileOptions): ParsedSignalFile | S
     const line = k + 1;
     if (lines[k]!.trim() === '') continue;
     const cells = splitCells(lines[k]!);
-    if (cells.length !== header.length) return at(line, Math.min(cells.length, header.length) + 1, `expected ${header.length} cells, found ${cells.length}`);
+    if (cells.length !== header.length)
+      return at(line, Math.min(cells.length, header.length) + 1, `expected ${header.length} cells, found ${cells.length}`);
     const [date, ticker] = cells as [string, string];
     if (!isIsoDate(date)) return at(line, 1, `"${date}" is not a date YYYY-MM-DD`);
-    if (date > o.asOf) return at(line, 1, `date ${date} is after the run's as-of date ${o.asOf} (a value cannot be published in the future)`);
+    if (date > o.asOf)
+      return at(line, 1, `date ${date} is after the run's as-of date ${o.asOf} (a value cannot be published in the future)`);
     if (!o.tickers.has(ticker)) return at(line, 2, `unknown ticker "${ticker}" (the run's tickers: ${[...o.tickers].join(', ')})`);
     const key = `${ticker}|${date}`;
     const before = seen.get(key);
@@ -59,7 +63,8 @@ export function parseSignalFile(o: ParseSignalFileOptions): ParsedSignalFile | S
         continue;
       }
       const v = Number(cell);
-      if (!Number.isFinite(v) || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cell)) return at(line, c.column, `"${cell}" in column ${c.name} is not a number (leave the cell empty for a missing value)`);
+      if (!Number.isFinite(v) || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cell))
+        return at(line, c.column, `"${cell}" in column ${c.name} is not a number (leave the cell empty for a missing value)`);
       values.push(v);
     }
     rows.push({ line, date, ticker, values });

@@ -59,9 +59,18 @@ export async function loadSignals(o: LoadSignalsOptions): Promise<SignalTable> {
     const parsed = parseSignalFile({ file, text: bytes.toString('utf8'), tickers, asOf: o.asOf });
     if ('message' in parsed) return fail(formatSignalProblem(parsed), parsed);
     for (const c of parsed.columns) {
-      if (reserved.has(c.name)) return fail(formatSignalProblem({ file, line: 1, column: c.column, message: `signal "${c.name}" collides with a built-in feature or column name; rename it` }));
+      if (reserved.has(c.name))
+        return fail(
+          formatSignalProblem({
+            file,
+            line: 1,
+            column: c.column,
+            message: `signal "${c.name}" collides with a built-in feature or column name; rename it`,
+          }),
+        );
       const other = owner.get(c.name);
-      if (other !== undefined) return fail(formatSignalProblem({ file, line: 1, column: c.column, message: `signal "${c.name}" is also defined in ${other}` }));
+      if (other !== undefined)
+        return fail(formatSignalProblem({ file, line: 1, column: c.column, message: `signal "${c.name}" is also defined in ${other}` }));
       owner.set(c.name, file);
     }
     perFile.push({ columnsAt: parsed.columns.map((c) => names.push(c.name) - 1), rows: parsed.rows });
@@ -70,12 +79,15 @@ export async function loadSignals(o: LoadSignalsOptions): Promise<SignalTable> {
 }
 
 /** Rows of all files → per ticker, one date axis (ascending) with NaN where a file has no row. */
-function gather(width: number, files: { columnsAt: number[]; rows: { date: string; ticker: string; values: number[] }[] }[]): Map<string, SignalObservations> {
+function gather(
+  width: number,
+  files: { columnsAt: number[]; rows: { date: string; ticker: string; values: number[] }[] }[],
+): Map<string, SignalObservations> {
   const cells = new Map<string, Map<string, Float64Array>>();
   for (const f of files) {
     for (const r of f.rows) {
       let byDate = cells.get(r.ticker);
-      if (!byDate) cells.set(r.ticker, (byDate = new Map()));
+      if (!byDate) cells.set(r.ticker, (byDate = new Map<string, Float64Array>()));
       let row = byDate.get(r.date);
       if (!row) byDate.set(r.date, (row = new Float64Array(width).fill(Number.NaN)));
       f.columnsAt.forEach((j, k) => (row![j] = r.values[k]!));

@@ -60,7 +60,8 @@ function smallBodyLongUpperShadow(shape: CandleShape, gap: 'up' | 'down'): Float
       gap === 'up'
         ? Math.min(open[i]!, close[i]!) > Math.max(open[i - 1]!, close[i - 1]!)
         : Math.max(open[i]!, close[i]!) < Math.min(open[i - 1]!, close[i - 1]!);
-    if (gapped && realBody[i]! < short[i]! && upperShadow[i]! > long[i]! && lowerShadow[i]! < veryShort[i]!) out[i] = gap === 'up' ? -100 : 100;
+    if (gapped && realBody[i]! < short[i]! && upperShadow[i]! > long[i]! && lowerShadow[i]! < veryShort[i]!)
+      out[i] = gap === 'up' ? -100 : 100;
   }
   return out;
 }

@@ -20,7 +20,14 @@ describe('warm start (XGBoost training continuation)', () => {
     const base = await trainModel({ train: old, modelType: 'xgb', params: hp, seed: 3, nthread: 1 });
     const basePath = join(dir, 'base.json');
     writeFileSync(basePath, base.booster.toJson());
-    const warm = await trainModel({ train: fresh, modelType: 'xgb', params: { ...hp, nEstimators: 10 }, seed: 3, nthread: 1, initModel: new TextEncoder().encode(base.booster.toJson()) });
+    const warm = await trainModel({
+      train: fresh,
+      modelType: 'xgb',
+      params: { ...hp, nEstimators: 10 },
+      seed: 3,
+      nthread: 1,
+      initModel: new TextEncoder().encode(base.booster.toJson()),
+    });
     base.booster.dispose();
     expect(warm.baseRounds).toBe(15);
     expect(warm.booster.boostedRounds()).toBe(25);
@@ -35,7 +42,16 @@ X = np.array([np.nan if v is None else v for v in c['X']], dtype=np.float32).res
 d = xgb.DMatrix(X, label=np.array(c['y'], dtype=np.float32), missing=np.nan, feature_names=c['names'])
 b = xgb.train(c['params'], d, num_boost_round=c['rounds'], xgb_model=c['base'])
 print(json.dumps({'rounds': b.num_boosted_rounds(), 'p': b.predict(d).tolist()}))`,
-      { base: basePath, params: plan.params, rounds: plan.rounds, names: fresh.X.featureNames, X: Array.from(fresh.X.data, (v) => (Number.isNaN(v) ? null : v)), y: Array.from(fresh.y), rows: fresh.X.rows, cols: fresh.X.cols },
+      {
+        base: basePath,
+        params: plan.params,
+        rounds: plan.rounds,
+        names: fresh.X.featureNames,
+        X: Array.from(fresh.X.data, (v) => (Number.isNaN(v) ? null : v)),
+        y: Array.from(fresh.y),
+        rows: fresh.X.rows,
+        cols: fresh.X.cols,
+      },
     );
     expect(theirs.rounds).toBe(25);
     const worst = Math.max(...ours.map((p, i) => Math.abs(p - theirs.p[i]!)));
@@ -47,7 +63,15 @@ print(json.dumps({'rounds': b.num_boosted_rounds(), 'p': b.predict(d).tolist()})
     const init = new TextEncoder().encode(base.booster.toJson());
     base.booster.dispose();
     const valid = makeDataset({ rows: 600, cols: 6, seed: 23 });
-    const r = await trainModel({ train: fresh, valid, modelType: 'xgb', params: { ...hp, nEstimators: 200, learningRate: 0.3 }, earlyStoppingRounds: 5, seed: 3, initModel: init });
+    const r = await trainModel({
+      train: fresh,
+      valid,
+      modelType: 'xgb',
+      params: { ...hp, nEstimators: 200, learningRate: 0.3 },
+      earlyStoppingRounds: 5,
+      seed: 3,
+      initModel: init,
+    });
     expect(r.rounds).toBeLessThan(200);
     expect(r.booster.boostedRounds()).toBe(r.bestIteration + 1);
     expect(r.bestIteration).toBeGreaterThanOrEqual(15);
@@ -58,7 +82,10 @@ print(json.dumps({'rounds': b.num_boosted_rounds(), 'p': b.predict(d).tolist()})
 
   it('--compare-full trains the same call from scratch and scores both on the same rows', async () => {
     const engine = engineFor('xgb');
-    const side = await fullRetrainSide(engine, { train: { train: fresh, modelType: 'xgb', params: { ...hp, nEstimators: 10 }, seed: 3 }, holdout: old });
+    const side = await fullRetrainSide(engine, {
+      train: { train: fresh, modelType: 'xgb', params: { ...hp, nEstimators: 10 }, seed: 3 },
+      holdout: old,
+    });
     expect(side.totalRounds).toBe(10);
     expect(side.holdout.rows).toBe(old.X.rows);
     expect(side.holdout.accuracy).toBeGreaterThan(0.5);
@@ -66,7 +93,9 @@ print(json.dumps({'rounds': b.num_boosted_rounds(), 'p': b.predict(d).tolist()})
   });
 
   it('LightGBM refuses an initial model instead of silently training from scratch', async () => {
-    await expect(engineFor('lgb').train({ train: fresh, modelType: 'lgb', initModel: { fileName: 'model.txt', content: new Uint8Array(1) } })).rejects.toThrow(/warm start is not available for --model-type lgb/);
+    await expect(
+      engineFor('lgb').train({ train: fresh, modelType: 'lgb', initModel: { fileName: 'model.txt', content: new Uint8Array(1) } }),
+    ).rejects.toThrow(/warm start is not available for --model-type lgb/);
   });
 });
 
@@ -97,7 +126,11 @@ describe('warm start base checks', () => {
   });
 
   it('refuses a feature-schema change, saying what changed', async () => {
-    const err = await warmStartBase(production(), { ...run, featureNames: ['rsi_14', 'ret_1', 'sentiment'], schemaHash: 'b'.repeat(64) }).catch((e: unknown) => e);
+    const err = await warmStartBase(production(), {
+      ...run,
+      featureNames: ['rsi_14', 'ret_1', 'sentiment'],
+      schemaHash: 'b'.repeat(64),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toBe(
       '--warm-start refused: the feature schema changed since production v1.2.0 (added sentiment; schema aaaaaaaaaaaa → bbbbbbbbbbbb); train from scratch (without --warm-start)',
@@ -106,7 +139,11 @@ describe('warm start base checks', () => {
 
   it('refuses no production model, another model type, and a base trained on this holdout', async () => {
     await expect(warmStartBase(null, run)).rejects.toThrow(/there is no production model to continue from/);
-    await expect(warmStartBase(production({ modelType: 'lgb' }), run)).rejects.toThrow(/production v1\.2\.0 is a lgb model and this run trains xgb/);
-    await expect(warmStartBase(production({ trainEnd: '2024-01-05' }), run)).rejects.toThrow(/trained on data up to 2024-01-05, inside this run's holdout \(from 2024-01-02\)/);
+    await expect(warmStartBase(production({ modelType: 'lgb' }), run)).rejects.toThrow(
+      /production v1\.2\.0 is a lgb model and this run trains xgb/,
+    );
+    await expect(warmStartBase(production({ trainEnd: '2024-01-05' }), run)).rejects.toThrow(
+      /trained on data up to 2024-01-05, inside this run's holdout \(from 2024-01-02\)/,
+    );
   });
 });

@@ -10,7 +10,13 @@ import { buildFeatureSet } from '../../../lib/features/store';
 import { ConfigError } from '../../../lib/util/errors';
 
 const root = mkdtempSync(join(tmpdir(), 'feature-patterns-'));
-const data = await fetchMarketData({ source: 'synthetic', tickers: ['SYN-A', 'SYN-B'], period: '2y', asOf: '2024-06-28', cacheDir: join(root, 'data') });
+const data = await fetchMarketData({
+  source: 'synthetic',
+  tickers: ['SYN-A', 'SYN-B'],
+  period: '2y',
+  asOf: '2024-06-28',
+  cacheDir: join(root, 'data'),
+});
 const inputs = data.tickers.map(({ ticker, path, sha256 }) => ({ ticker, path, sha256 }));
 const storeDir = join(root, 'features');
 
@@ -37,12 +43,14 @@ describe('candlestick patterns in the feature set', () => {
 
   it('refuses unknown and repeated patterns with the list of known ones', () => {
     expect(() => resolveFeatureConfig({ candlestickPatterns: ['hammer', 'kicker' as never] })).toThrow(ConfigError);
-    expect(() => resolveFeatureConfig({ candlestickPatterns: ['hammer', 'kicker' as never] })).toThrow(/unknown candlestick pattern\(s\) kicker; expected some of engulfing, hammer/);
+    expect(() => resolveFeatureConfig({ candlestickPatterns: ['hammer', 'kicker' as never] })).toThrow(
+      /unknown candlestick pattern\(s\) kicker; expected some of engulfing, hammer/,
+    );
     expect(() => resolveFeatureConfig({ candlestickPatterns: ['doji', 'doji'] })).toThrow(/doji given more than once/);
   });
 });
 
-describe('rebuilding a registered model\'s columns', () => {
+describe("rebuilding a registered model's columns", () => {
   it('takes the patterns from its feature names and the signals from its recorded settings', async () => {
     const { featureOptionsForModel, modelFeatureSettings } = await import('../../../lib/features/modelFeatures');
     const settings = modelFeatureSettings({ candlestickPatterns: ['doji', 'hammer'], signals: 'synthetic', signalLagDays: 2 });
@@ -56,6 +64,11 @@ describe('rebuilding a registered model\'s columns', () => {
     expect(options.candlestickPatterns).toEqual(['hammer', 'doji']);
     expect(options.signals?.lagDays).toBe(2);
     expect(options.signals?.table.names).toEqual(['sentiment']);
-    expect(await featureOptionsForModel({ featureSchema: { names: [...FEATURE_NAMES] } }, { seed: 42, tickers: ['SYN-A'], asOf: '2024-06-28', now: new Date() })).toEqual({});
+    expect(
+      await featureOptionsForModel(
+        { featureSchema: { names: [...FEATURE_NAMES] } },
+        { seed: 42, tickers: ['SYN-A'], asOf: '2024-06-28', now: new Date() },
+      ),
+    ).toEqual({});
   });
 });

@@ -47,8 +47,14 @@ describe('signals in the feature set', () => {
     // About SENTIMENT.missingRate of the days are unpublished, and stay missing (NaN), not 0.
     expect(missing).toBeGreaterThan(0.01);
     expect(missing).toBeLessThan(0.06);
-    const future = corr(s.filter((_, i) => ok[i]), Array.from(m.fwdReturn).filter((_, i) => ok[i]));
-    const backward = corr(s.filter((_, i) => ok[i]), past.filter((_, i) => ok[i]));
+    const future = corr(
+      s.filter((_, i) => ok[i]),
+      Array.from(m.fwdReturn).filter((_, i) => ok[i]),
+    );
+    const backward = corr(
+      s.filter((_, i) => ok[i]),
+      past.filter((_, i) => ok[i]),
+    );
     // ρ = 0.15 with z = (log return from t+1 to t+6) / 3%, the label's window at t+1 = the row. The
     // market's 5-day volatility is below 3%, which dilutes the correlation with the return itself to
     // ρ·s/√(ρ²s² + 1 − ρ²), s = σ₅/3% ≈ 0.75: about 0.11. Weak, present, and below ρ.

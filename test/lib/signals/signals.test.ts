@@ -27,21 +27,49 @@ describe('signals files', () => {
     expect(t.names).toEqual(['sentiment', 'buzz', 'news_volume']);
     const a = t.byTicker.get('AAA')!;
     expect(a.dates).toEqual(['2024-03-04', '2024-03-05']);
-    expect(a.values.map((v) => Array.from(v))).toEqual([[-0.25, 0.5], [Number.NaN, 0.001], [12, Number.NaN]]);
+    expect(a.values.map((v) => Array.from(v))).toEqual([
+      [-0.25, 0.5],
+      [Number.NaN, 0.001],
+      [12, Number.NaN],
+    ]);
     expect(t.byTicker.get('BBB')!.values.map((v) => Array.from(v))).toEqual([[1], [2], [Number.NaN]]);
   });
 
   const BAD: [string, Record<string, string>, RegExp][] = [
     ['an unknown ticker', { 's.csv': 'date,ticker,sentiment\n2024-03-04,AAA,1\n2024-03-05,ZZZ,1\n' }, /s\.csv:3:2: unknown ticker "ZZZ"/],
-    ['a duplicate date', { 's.csv': 'date,ticker,sentiment\n2024-03-04,AAA,1\n2024-03-05,AAA,1\n2024-03-04,AAA,2\n' }, /s\.csv:4:1: duplicate date 2024-03-04 for AAA \(first on line 2\)/],
-    ['a non-numeric value', { 's.csv': 'date,ticker,sentiment,buzz\n2024-03-04,AAA,1,high\n' }, /s\.csv:2:4: "high" in column buzz is not a number/],
-    ['a value that only looks numeric', { 's.csv': 'date,ticker,sentiment\n2024-03-04,AAA,0x10\n' }, /s\.csv:2:3: "0x10" in column sentiment is not a number/],
-    ['a date after the as-of date', { 's.csv': 'date,ticker,sentiment\n2024-03-11,AAA,1\n' }, /s\.csv:2:1: date 2024-03-11 is after the run's as-of date 2024-03-08/],
+    [
+      'a duplicate date',
+      { 's.csv': 'date,ticker,sentiment\n2024-03-04,AAA,1\n2024-03-05,AAA,1\n2024-03-04,AAA,2\n' },
+      /s\.csv:4:1: duplicate date 2024-03-04 for AAA \(first on line 2\)/,
+    ],
+    [
+      'a non-numeric value',
+      { 's.csv': 'date,ticker,sentiment,buzz\n2024-03-04,AAA,1,high\n' },
+      /s\.csv:2:4: "high" in column buzz is not a number/,
+    ],
+    [
+      'a value that only looks numeric',
+      { 's.csv': 'date,ticker,sentiment\n2024-03-04,AAA,0x10\n' },
+      /s\.csv:2:3: "0x10" in column sentiment is not a number/,
+    ],
+    [
+      'a date after the as-of date',
+      { 's.csv': 'date,ticker,sentiment\n2024-03-11,AAA,1\n' },
+      /s\.csv:2:1: date 2024-03-11 is after the run's as-of date 2024-03-08/,
+    ],
     ['a malformed date', { 's.csv': 'date,ticker,sentiment\n2024-02-30,AAA,1\n' }, /s\.csv:2:1: "2024-02-30" is not a date/],
-    ['a built-in feature name', { 's.csv': 'date,ticker,sentiment,rsi_14\n2024-03-04,AAA,1,2\n' }, /s\.csv:1:4: signal "rsi_14" collides with a built-in feature/],
+    [
+      'a built-in feature name',
+      { 's.csv': 'date,ticker,sentiment,rsi_14\n2024-03-04,AAA,1,2\n' },
+      /s\.csv:1:4: signal "rsi_14" collides with a built-in feature/,
+    ],
     ['a pattern feature name, even when patterns are off', { 's.csv': 'date,ticker,cdl_doji\n' }, /s\.csv:1:3: signal "cdl_doji" collides/],
     ['a target column name', { 's.csv': 'date,ticker,label\n' }, /s\.csv:1:3: signal "label" collides/],
-    ['a name defined in two files', { 'a.csv': 'date,ticker,sentiment\n', 'b.csv': 'date,ticker,buzz,sentiment\n' }, /b\.csv:1:4: signal "sentiment" is also defined in .*a\.csv/],
+    [
+      'a name defined in two files',
+      { 'a.csv': 'date,ticker,sentiment\n', 'b.csv': 'date,ticker,buzz,sentiment\n' },
+      /b\.csv:1:4: signal "sentiment" is also defined in .*a\.csv/,
+    ],
     ['a wrong header', { 's.csv': 'day,ticker,sentiment\n' }, /s\.csv:1:1: expected a header starting "date,ticker,"/],
     ['a short row', { 's.csv': 'date,ticker,a,b\n2024-03-04,AAA,1\n' }, /s\.csv:2:4: expected 4 cells, found 3/],
   ];

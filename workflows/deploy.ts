@@ -1,0 +1,66 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import type { DeployStatus, StageName } from './types';
+
+/** The deploy activity's failure type when instances did not switch in time (activities/deployModel.ts). */
+const DEPLOY_TIMEOUT = 'DeployTimeout';
+
+const registry = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+/**
+ * Wait until every serving instance answers with `version` (instances watch the registry and
+ * hot-swap on their own). When they do not within `timeoutMs`, production goes back to the
+ * previous version — audited, like any rollback — and the stage fails naming the instances.
+ */
+export async function deployStage(o: {
+  runId: string;
+  modelName: string;
+  version: string;
+  previous: string | null;
+  decidedAt: string;
+  timeoutMs: number;
+  stage: <T>(name: StageName, run: () => Promise<T>, note?: (r: T) => string) => Promise<T>;
+  onResult: (d: DeployStatus) => void;
+}): Promise<DeployStatus> {
+  // The activity polls the instances and heartbeats; it may run as long as the deploy timeout.
+  const deploying = proxyActivities<Activities>({
+    startToCloseTimeout: o.timeoutMs + 60_000,
+    heartbeatTimeout: '30s',
+    retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, DEPLOY_TIMEOUT] },
+  });
+  return o.stage(
+    'deploy',
+    async () => {
+      try {
+        const d = await deploying.deployModel({ runId: o.runId, modelName: o.modelName, version: o.version, decidedAt: o.decidedAt, timeoutMs: o.timeoutMs });
+        const result: DeployStatus = { version: o.version, skipped: d.skipped, instances: d.instances.length, approvalToServingMs: d.approvalToServingMs };
+        o.onResult(result);
+        return result;
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        if (!(cause instanceof ApplicationFailure) || cause.type !== DEPLOY_TIMEOUT) throw err;
+        const details = cause.details?.[0] as { instances?: { url: string; switchedAt: string | null }[] } | undefined;
+        const notSwitched = (details?.instances ?? []).filter((i) => !i.switchedAt).map((i) => i.url);
+        let rolledBackTo: string | null = null;
+        if (o.previous) {
+          const back = await registry.rollbackRegistry({
+            to: o.previous,
+            by: 'trainctl',
+            reason: `deploy of ${o.version} did not finish: ${cause.message}`,
+            runId: `${o.runId}-deploy-rollback`,
+            modelName: o.modelName,
+          });
+          rolledBackTo = back.to;
+        }
+        o.onResult({ version: o.version, skipped: false, instances: details?.instances?.length ?? 0, approvalToServingMs: null, notSwitched, rolledBackTo });
+        const after = rolledBackTo ? `production rolled back to ${rolledBackTo}` : 'no previous production version to roll back to';
+        throw ApplicationFailure.nonRetryable(`${cause.message}; ${after}`, DEPLOY_TIMEOUT);
+      }
+    },
+    (d) => (d.skipped ? 'no serving instances configured' : `${d.instances} instance(s) serve ${d.version}, ${((d.approvalToServingMs ?? 0) / 1000).toFixed(1)} s after approval`),
+  );
+}
