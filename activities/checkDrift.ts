@@ -1,10 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchMarketData } from '../lib/data';
-import { appendDriftHistory, checkDrift, columnsOf, writeDriftReport, type DriftResult, type DriftThresholds, type ReferenceProfile } from '../lib/drift';
+import {
+  appendDriftHistory,
+  checkDrift,
+  columnsOf,
+  writeDriftReport,
+  type DriftResult,
+  type DriftThresholds,
+  type ReferenceProfile,
+} from '../lib/drift';
 import { buildFeatureSet, loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
 import { modelLinePaths } from '../lib/config/paths';
+import { featureOptionsForModel } from '../lib/features/modelFeatures';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 import { registryFor } from './registry';
@@ -48,8 +57,19 @@ export function checkDriftActivity(deps: ActivityDeps) {
   return async function checkDriftNow(input: CheckDriftInput): Promise<DriftSummary> {
     const production = await (await registryFor(deps, input.modelName)).production();
     const empty = (reason: string): DriftSummary => ({
-      status: 'nothing_to_compare', reason, summary: `nothing to compare: ${reason}`, productionVersion: production?.version ?? null,
-      rows: 0, window: null, maxPsi: null, predictionPsi: null, flagged: [], missing: [], report: null, synthetic: false, thresholds: input.thresholds.mode ?? 'calibrated',
+      status: 'nothing_to_compare',
+      reason,
+      summary: `nothing to compare: ${reason}`,
+      productionVersion: production?.version ?? null,
+      rows: 0,
+      window: null,
+      maxPsi: null,
+      predictionPsi: null,
+      flagged: [],
+      missing: [],
+      report: null,
+      synthetic: false,
+      thresholds: input.thresholds.mode ?? 'calibrated',
     });
     if (!production) return empty('there is no production model yet');
     const profileFile = production.files['reference_profile.json'];
@@ -57,25 +77,33 @@ export function checkDriftActivity(deps: ActivityDeps) {
     const reference = JSON.parse(await readFile(profileFile.location, 'utf8')) as ReferenceProfile;
 
     const md = production.metadata;
+    const asOf = input.asOf ?? deps.now().toISOString().slice(0, 10);
+    // Rebuild the production model's own columns: its candlestick patterns and signals.
+    const features = await featureOptionsForModel(md, { seed: input.seed, tickers: md.dataSource.tickers ?? [], asOf, now: deps.now() });
     const data = await fetchMarketData({
       source: input.source ?? md.dataSource.source,
       tickers: md.dataSource.tickers ?? [],
       period: '2y',
-      asOf: input.asOf ?? deps.now().toISOString().slice(0, 10),
+      asOf,
       seed: input.seed,
       cacheDir: deps.paths.dataCacheDir,
       onProgress: (p) => heartbeat(p),
     });
     const set = await buildFeatureSet({
+      signals: features.signals,
       inputs: data.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256 })),
       config: (md.labelDefinition as { horizon: number; threshold: number } | undefined)
-        ? { labelHorizon: (md.labelDefinition as { horizon: number }).horizon, labelThreshold: (md.labelDefinition as { threshold: number }).threshold }
-        : {},
+        ? {
+            labelHorizon: (md.labelDefinition as { horizon: number }).horizon,
+            labelThreshold: (md.labelDefinition as { threshold: number }).threshold,
+            candlestickPatterns: features.candlestickPatterns,
+          }
+        : { candlestickPatterns: features.candlestickPatterns },
       storeDir: deps.paths.featureStoreDir,
     });
     const all = await loadFeatureMatrix(set.path);
     const days = [...new Set(all.dates)].sort().slice(-input.windowDays);
-    const first = days[0]!;
+    const first = days[0];
     const rows = all.dates.flatMap((d, i) => (d >= first ? [i] : []));
 
     let predictions: Float32Array | undefined;
@@ -89,7 +117,14 @@ export function checkDriftActivity(deps: ActivityDeps) {
     }
     const result = checkDrift({
       reference,
-      current: { featureNames: all.X.featureNames, columns: columnsOf(all.X, rows), predictions, labels: rows.map((r) => all.y[r]!), windowDays: input.windowDays, dates: rows.map((r) => all.dates[r]!) },
+      current: {
+        featureNames: all.X.featureNames,
+        columns: columnsOf(all.X, rows),
+        predictions,
+        labels: rows.map((r) => all.y[r]),
+        windowDays: input.windowDays,
+        dates: rows.map((r) => all.dates[r]),
+      },
       thresholds: input.thresholds,
       watch: input.watch,
     });
@@ -112,7 +147,10 @@ export function checkDriftActivity(deps: ActivityDeps) {
       psi: Object.fromEntries(result.features.map((f) => [f.name, f.psi])),
     });
     const psis = result.features.map((f) => f.psi).filter((p): p is number => p !== null);
-    deps.logger.info({ module: 'drift', runId: input.runId, status: result.status, maxPsi: Math.max(...psis), report: report.html }, result.summary);
+    deps.logger.info(
+      { module: 'drift', runId: input.runId, status: result.status, maxPsi: Math.max(...psis), report: report.html },
+      result.summary,
+    );
     return {
       status: result.status,
       summary: result.summary,
@@ -121,7 +159,9 @@ export function checkDriftActivity(deps: ActivityDeps) {
       window: { start: first, end: days.at(-1)! },
       maxPsi: psis.length ? Math.max(...psis) : null,
       predictionPsi: result.prediction?.psi ?? null,
-      flagged: result.features.filter((f) => f.level !== 'ok').map((f) => ({ name: f.name, psi: f.psi, level: f.level, ...(f.reason ? { reason: f.reason } : {}) })),
+      flagged: result.features
+        .filter((f) => f.level !== 'ok')
+        .map((f) => ({ name: f.name, psi: f.psi, level: f.level, ...(f.reason ? { reason: f.reason } : {}) })),
       thresholds: result.features.some((f) => f.threshold?.source === 'calibrated') ? 'calibrated' : 'fixed',
       missing: result.features.filter((f) => f.missing).map((f) => f.name),
       report,

@@ -11,6 +11,8 @@ import type { BacktestDetail } from '../lib/backtest';
 import { backtestDetailSchema } from '../lib/backtest/detail';
 import { DataError } from '../lib/util/errors';
 import { readJsonFile } from '../lib/util/jsonFile';
+import { readWarmStartReport } from '../lib/engine';
+import { modelFeatureSettings } from '../lib/features/modelFeatures';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
 
@@ -33,6 +35,7 @@ export const CODE_VERSION = 'trainctl-0.1.0';
  */
 export function compareModelsActivity(deps: ActivityDeps) {
   return async function compareModels({ runId, config, data, features, candidate, backtest, budget }: CompareModelsInput): Promise<ComparisonRef> {
+    const warmStart = await readWarmStartReport(candidate.dir);
     const detail = (await readJsonFile({ path: backtest.result.path, schema: backtestDetailSchema, error: DataError })) as BacktestDetail;
     const evidence = evidenceFor({
       detail,
@@ -71,6 +74,8 @@ export function compareModelsActivity(deps: ActivityDeps) {
           decision: decision.decision,
           failedCriteria: decision.failed,
           evidence: evidenceSummary,
+          features: modelFeatureSettings(config),
+          ...(warmStart ? { warmStart } : {}),
           ...(forced ? { forced } : {}),
         },
       },
@@ -109,6 +114,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
       schemaChanged: backtest.schemaChanged,
       forced,
       budget,
+      ...(warmStart ? { warmStart } : {}),
     });
     await registry.attachFiles(version, {
       'model_comparison.md': paths.markdown,

@@ -1,11 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fetchMarketData } from '../lib/data';
-import { buildFeatureSet, loadFeatureMatrix } from '../lib/features';
 import {
-  appendAutoRollback, appendMonitorHistory, decideAutoRollback, retrainConfig, judgeDrop, monitorLocations, monitorSnapshot, readAutoRollbacks, readMonitorHistory, writeMonitorReport,
-  type AutoRollbackRecord, type DropPolicy, type DropVerdict, type MonitorSnapshot, type Outcome, type RollbackDecision,
+  appendAutoRollback,
+  compareShadow,
+  joinOutcomes,
+  labelDefinitionOf,
+  loadOutcomes,
+  validRecords,
+  appendMonitorHistory,
+  decideAutoRollback,
+  retrainConfig,
+  judgeDrop,
+  monitorLocations,
+  monitorSnapshot,
+  readAutoRollbacks,
+  readMonitorHistory,
+  writeMonitorReport,
+  type AutoRollbackRecord,
+  type DropPolicy,
+  type DropVerdict,
+  type MonitorSnapshot,
+  type Outcome,
+  type RollbackDecision,
+  type ShadowComparison,
 } from '../lib/monitoring';
+import type { ModelEntry } from '../lib/registry';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { readPredictions } from '../lib/predictionLog';
 import { predictionLogDir } from '../lib/serving';
@@ -51,71 +70,96 @@ export interface PerformanceSummary {
   summary: string;
 }
 
-const labelHorizonOf = (d: unknown): { horizon: number; threshold: number } => {
-  const v = d as { horizon?: unknown; threshold?: unknown } | undefined;
-  return { horizon: typeof v?.horizon === 'number' ? v.horizon : 5, threshold: typeof v?.threshold === 'number' ? v.threshold : 0 };
-};
-
 /**
  * Join the prediction log with outcomes (fetched through the normal fetch and feature stages, so
  * labels are defined exactly as at training), compute realised metrics per version and role,
  * append them to the history, write the report and judge production against its floors.
  */
 export function monitorActivities(deps: ActivityDeps) {
+  const outcomesFor = (production: ModelEntry, o: { source?: string; asOf?: string; seed: number }) =>
+    loadOutcomes({
+      source: o.source ?? production.metadata.dataSource.source,
+      tickers: production.metadata.dataSource.tickers ?? [],
+      asOf: o.asOf ?? deps.now().toISOString().slice(0, 10),
+      seed: o.seed,
+      label: labelDefinitionOf(production.metadata.labelDefinition),
+      cacheDir: deps.paths.dataCacheDir,
+      featureStoreDir: deps.paths.featureStoreDir,
+      onProgress: (p) => heartbeat(p),
+    });
+
   async function measurePerformance(input: MonitorPerformanceInput): Promise<PerformanceSummary> {
     const registry = await registryFor(deps, input.modelName);
     const production = await registry.production();
     const at = deps.now().toISOString();
     const log = await readPredictions(predictionLogDir(deps.paths, input.modelName));
-    const outcomes = new Map<string, Outcome>();
-    let synthetic = false;
-    const label = labelHorizonOf(production?.metadata.labelDefinition);
-    if (production) {
-      const md = production.metadata;
-      const data = await fetchMarketData({
-        source: input.source ?? md.dataSource.source,
-        tickers: md.dataSource.tickers ?? [],
-        period: '2y',
-        asOf: input.asOf ?? at.slice(0, 10),
-        seed: input.seed,
-        cacheDir: deps.paths.dataCacheDir,
-        onProgress: (p) => heartbeat(p),
-      });
-      synthetic = data.synthetic;
-      const set = await buildFeatureSet({
-        inputs: data.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256 })),
-        config: { labelHorizon: label.horizon, labelThreshold: label.threshold },
-        storeDir: deps.paths.featureStoreDir,
-      });
-      const m = await loadFeatureMatrix(set.path);
-      m.dates.forEach((d, i) => outcomes.set(`${m.tickers[i]}|${d}`, { label: m.y[i]!, nextReturn: m.nextReturn[i]! }));
-    }
+    const label = labelDefinitionOf(production?.metadata.labelDefinition);
+    const { outcomes, synthetic } = production
+      ? await outcomesFor(production, input)
+      : { outcomes: new Map<string, Outcome>(), synthetic: false };
     const snapshot = monitorSnapshot({
-      at, model: input.modelName, records: log.records, unreadableLines: log.skipped.length, outcomes,
-      windowDays: input.windowDays, labelHorizon: label.horizon, costBps: input.costBps, seed: input.seed,
-      alpha: input.policy.alpha, ...(input.resamples ? { resamples: input.resamples } : {}),
+      at,
+      model: input.modelName,
+      records: log.records,
+      unreadableLines: log.skipped.length,
+      outcomes,
+      windowDays: input.windowDays,
+      labelHorizon: label.horizon,
+      costBps: input.costBps,
+      seed: input.seed,
+      alpha: input.policy.alpha,
+      ...(input.resamples ? { resamples: input.resamples } : {}),
     });
     const where = monitorLocations(deps.paths, input.modelName);
     await appendMonitorHistory(where.history, snapshot);
     const { snapshots } = await readMonitorHistory(where.history);
-    const report = await writeMonitorReport({ dir: join(where.reportsDir, at.replace(/[:.]/g, '-')), snapshot, history: snapshots, synthetic });
+    const report = await writeMonitorReport({
+      dir: join(where.reportsDir, at.replace(/[:.]/g, '-')),
+      snapshot,
+      history: snapshots,
+      synthetic,
+    });
 
-    const prod = production ? snapshot.cohorts.find((c) => c.cohort.version === production.version && c.cohort.role === 'production') : undefined;
-    let drop: DropVerdict = { status: 'insufficient', findings: [], note: production ? `no matured production predictions of ${production.version} yet` : 'no production model' };
+    const prod = production
+      ? snapshot.cohorts.find((c) => c.cohort.version === production.version && c.cohort.role === 'production')
+      : undefined;
+    let drop: DropVerdict = {
+      status: 'insufficient',
+      findings: [],
+      note: production ? `no matured production predictions of ${production.version} yet` : 'no production model',
+    };
     if (prod && production) {
       const positiveRate = await trainingPositiveRate(production.files['reference_profile.json']?.location);
-      drop = judgeDrop({ realised: prod.window, holdout: production.metadata.metrics, policy: input.policy, ...(positiveRate !== undefined ? { trainingPositiveRate: positiveRate } : {}) });
+      drop = judgeDrop({
+        realised: prod.window,
+        holdout: production.metadata.metrics,
+        policy: input.policy,
+        ...(positiveRate !== undefined ? { trainingPositiveRate: positiveRate } : {}),
+      });
     }
     const cohorts = snapshot.cohorts.map((c) => ({
-      version: c.cohort.version, role: c.cohort.role, windowRows: c.window.rows,
-      accuracy: c.window.intervals.accuracy ?? point(c.window.metrics.accuracy), f1: c.window.intervals.f1 ?? point(c.window.metrics.f1),
+      version: c.cohort.version,
+      role: c.cohort.role,
+      windowRows: c.window.rows,
+      accuracy: c.window.intervals.accuracy ?? point(c.window.metrics.accuracy),
+      f1: c.window.intervals.f1 ?? point(c.window.metrics.f1),
       strategyReturn: c.window.intervals.strategyReturn ?? point(c.window.metrics.strategyReturn),
-      sinceDeploymentRows: c.sinceDeployment.rows, sinceDeploymentAccuracy: c.sinceDeployment.intervals.accuracy ?? point(c.sinceDeployment.metrics.accuracy),
+      sinceDeploymentRows: c.sinceDeployment.rows,
+      sinceDeploymentAccuracy: c.sinceDeployment.intervals.accuracy ?? point(c.sinceDeployment.metrics.accuracy),
     }));
     const u = snapshot.unused;
     const summary = `${cohorts.length} cohort(s); production ${production?.version ?? 'none'}: ${drop.status} (${drop.note}); unused: ${u.pending} maturing, ${u.noOutcome} without outcome, ${u.foreign} foreign, ${u.unreadableLines} unreadable`;
     deps.logger.info({ module: 'monitor', runId: input.runId, drop: drop.status, report: report.html }, summary);
-    return { productionVersion: production?.version ?? null, cohorts, drop, unused: u, tickersWithoutOutcomes: snapshot.tickersWithoutOutcomes, report, synthetic, summary };
+    return {
+      productionVersion: production?.version ?? null,
+      cohorts,
+      drop,
+      unused: u,
+      tickersWithoutOutcomes: snapshot.tickersWithoutOutcomes,
+      report,
+      synthetic,
+      summary,
+    };
   }
 
   async function planAutoRollback(input: { modelName: string; coolDownHours: number }): Promise<RollbackDecision> {
@@ -127,13 +171,16 @@ export function monitorActivities(deps: ActivityDeps) {
     for (const s of await registry.list()) {
       if (s.stage !== 'archived') continue;
       const e = await registry.get(s.version);
-      const left = e.metadata.stageHistory.filter((h, i, all) => i > 0 && all[i - 1]!.stage === 'production');
+      const left = e.metadata.stageHistory.filter((h, i, all) => i > 0 && all[i - 1].stage === 'production');
       if (left.length) former.push({ version: s.version, leftAt: left.at(-1)!.at });
     }
     return decideAutoRollback({
-      now: deps.now().toISOString(), production: production.version, formerProductions: former,
+      now: deps.now().toISOString(),
+      production: production.version,
+      formerProductions: former,
       history: await readAutoRollbacks(monitorLocations(deps.paths, input.modelName).autoRollbacks),
-      pendingDecision: staging?.version ?? null, coolDownHours: input.coolDownHours,
+      pendingDecision: staging?.version ?? null,
+      coolDownHours: input.coolDownHours,
     });
   }
 
@@ -142,16 +189,56 @@ export function monitorActivities(deps: ActivityDeps) {
   }
 
   /** The retrain configuration from production's own training set-up (see lib/monitoring/retrainConfig). */
-  async function productionRetrainConfig(input: { modelName: string; base: PipelineConfig }): Promise<{ config: PipelineConfig; from: string[]; productionVersion: string | null }> {
+  async function productionRetrainConfig(input: {
+    modelName: string;
+    base: PipelineConfig;
+  }): Promise<{ config: PipelineConfig; from: string[]; productionVersion: string | null }> {
     const production = await (await registryFor(deps, input.modelName)).production();
     if (!production) return { config: input.base, from: [], productionVersion: null };
     const md = production.metadata;
     const stored = (md.extra as { trainingConfig?: Partial<PipelineConfig> } | undefined)?.trainingConfig;
-    const r = retrainConfig({ base: input.base, production: { modelType: md.modelType, dataSource: md.dataSource, labelDefinition: md.labelDefinition, ...(stored ? { trainingConfig: stored } : {}) } });
+    const r = retrainConfig({
+      base: input.base,
+      production: {
+        modelType: md.modelType,
+        dataSource: md.dataSource,
+        labelDefinition: md.labelDefinition,
+        ...(stored ? { trainingConfig: stored } : {}),
+      },
+    });
     return { ...r, productionVersion: production.version };
   }
 
-  return { measurePerformance, planAutoRollback, recordAutoRollback, productionRetrainConfig };
+  /**
+   * Shadow evidence for the approval gate: the candidate's shadow predictions and production's on
+   * the same matured ticker-dates, compared pairwise (lib/monitoring/shadowComparison).
+   */
+  async function shadowEvidence(input: {
+    modelName: string;
+    candidateVersion: string;
+    seed: number;
+    source?: string;
+    asOf?: string;
+  }): Promise<ShadowComparison & { productionVersion: string | null }> {
+    const production = await (await registryFor(deps, input.modelName)).production();
+    const empty = compareShadow({ candidate: [], production: [], labelHorizon: 5, seed: input.seed });
+    if (!production) return { ...empty, note: 'no production model', productionVersion: null };
+    const log = await readPredictions(predictionLogDir(deps.paths, input.modelName));
+    const { outcomes } = await outcomesFor(production, input);
+    const { records } = validRecords(log.records);
+    const joined = joinOutcomes({ records: records.filter((r) => r.model === input.modelName), outcomes });
+    const rows = (version: string, role: string) =>
+      joined.cohorts.find((c) => c.cohort.version === version && c.cohort.role === role)?.rows ?? [];
+    const comparison = compareShadow({
+      candidate: rows(input.candidateVersion, 'shadow'),
+      production: rows(production.version, 'production'),
+      labelHorizon: labelDefinitionOf(production.metadata.labelDefinition).horizon,
+      seed: input.seed,
+    });
+    return { ...comparison, productionVersion: production.version };
+  }
+
+  return { measurePerformance, planAutoRollback, recordAutoRollback, productionRetrainConfig, shadowEvidence };
 }
 
 function point(v: number | null): Interval | null {

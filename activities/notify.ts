@@ -1,4 +1,12 @@
-import { buildNotification, deliver, routeOf, targetsFor, type ChannelName, type Notification, type NotificationEvent } from '../lib/notify';
+import {
+  buildNotification,
+  deliver,
+  routeOf,
+  targetsFor,
+  type ChannelName,
+  type Notification,
+  type NotificationEvent,
+} from '../lib/notify';
 import type { PipelineStatus } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { heartbeat, previousHeartbeat } from './heartbeat';
@@ -19,7 +27,12 @@ export function notifyActivity(deps: ActivityDeps) {
     // A retry after a partial failure must not send twice to the channel that already got it:
     // delivered channels travel in the heartbeat details, which the next attempt receives.
     const skip = (previousHeartbeat() as ChannelName[] | undefined) ?? [];
-    const delivered = await deliver(n, targetsFor(route, deps.env), { fetch: deps.fetch, now: deps.now, skip, onDelivered: (d) => heartbeat(d) });
+    const delivered = await deliver(n, targetsFor(route, deps.env), {
+      fetch: deps.fetch,
+      now: deps.now,
+      skip,
+      onDelivered: (d) => heartbeat(d),
+    });
     deps.logger.info({ module: 'notify', event: input.event, runId: input.runId, route, delivered }, `notification: ${n.title}`);
     return { delivered };
   };

@@ -5,7 +5,7 @@ import { classificationMetrics, splitHoldout, walkForwardFolds, WALK_FORWARD_FOL
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { externalParams, studyToJournal, TrialState, type StudyState } from '../lib/hyperopt';
 import { mlflowFromEnv, trackSearch } from '../lib/mlflow';
-import { writeFileAtomic, writeJsonAtomic } from '../lib/util';
+import { writeFileAtomic } from '../lib/util';
 import { engineFor } from '../lib/engine';
 import { engineNameFor } from '../lib/engine/searchSpace';
 import { SEARCH_OBJECTIVE, writeBestParams } from '../lib/hpo';

@@ -26,13 +26,26 @@ export interface ValidationResult {
 export function validateVersionActivities(deps: ActivityDeps) {
   return {
     /** The registered version's files and training facts, in the shape the backtest stage scores. */
-    async registeredVersion({ modelName, version, features }: { modelName: string; version: string; features: FeatureSetRef }): Promise<CandidateRef> {
+    async registeredVersion({
+      modelName,
+      version,
+      features,
+    }: {
+      modelName: string;
+      version: string;
+      features: FeatureSetRef;
+    }): Promise<CandidateRef> {
       const registry = await registryFor(deps, modelName);
       const entry = await registry.get(version).catch((err: Error) => {
-        throw new ConfigError(`${modelName} has no version ${version} (${err.message}); see \`trainctl models list --model-name ${modelName}\``);
+        throw new ConfigError(
+          `${modelName} has no version ${version} (${err.message}); see \`trainctl models list --model-name ${modelName}\``,
+        );
       });
       const m = entry.metadata;
-      if (m.schemaHash !== features.schemaHash) throw new ConfigError(`${version} was trained on another feature schema (${m.schemaHash.slice(0, 12)}) than the current features (${features.schemaHash.slice(0, 12)}): it cannot be scored on them`);
+      if (m.schemaHash !== features.schemaHash)
+        throw new ConfigError(
+          `${version} was trained on another feature schema (${m.schemaHash.slice(0, 12)}) than the current features (${features.schemaHash.slice(0, 12)}): it cannot be scored on them`,
+        );
       const extra = (m.extra ?? {}) as { holdout?: { start: string; end: string }; trainWindow?: { start: string; end: string } };
       const sha = (name: string) => entry.files[name]?.sha256 ?? m.files[name]?.sha256 ?? '';
       return {
@@ -48,7 +61,18 @@ export function validateVersionActivities(deps: ActivityDeps) {
         trainRows: 0,
         trainWindow: extra.trainWindow ?? m.dataSource.window,
         holdoutWindow: extra.holdout ?? m.dataSource.window,
-        cv: { n: 0, accuracy: NaN, precision: NaN, recall: NaN, f1: NaN, rocAuc: NaN, logLoss: NaN, balancedAccuracy: NaN, baselineAccuracy: NaN, folds: 0 },
+        cv: {
+          n: 0,
+          accuracy: NaN,
+          precision: NaN,
+          recall: NaN,
+          f1: NaN,
+          rocAuc: NaN,
+          logLoss: NaN,
+          balancedAccuracy: NaN,
+          baselineAccuracy: NaN,
+          folds: 0,
+        },
         xgboostVersion: 'none',
         engine: m.modelType === 'lgb' ? 'lightgbm' : 'xgboost',
         engineVersion: 'registered',
@@ -57,20 +81,42 @@ export function validateVersionActivities(deps: ActivityDeps) {
     },
 
     /** Criteria and evidence on the current holdout, and the report under reports/<model>/validation/<version>/<date>/. */
-    async writeValidationReport(o: { runId: string; config: PipelineConfig; data: DataRef; version: string; candidate: CandidateRef; backtest: BacktestRef }): Promise<ValidationResult> {
+    async writeValidationReport(o: {
+      runId: string;
+      config: PipelineConfig;
+      data: DataRef;
+      version: string;
+      candidate: CandidateRef;
+      backtest: BacktestRef;
+    }): Promise<ValidationResult> {
       const detail = JSON.parse(await readFile(o.backtest.result.path, 'utf8')) as BacktestDetail;
       const evidence = evidenceFor({ detail, labelHorizon: o.config.labelHorizon, seed: o.config.seed, alpha: o.config.criteria.alpha });
       // The version judged on its own: thresholds and skill (a comparison with production is the pipeline's job).
-      const decision = evaluatePromotion({ candidate: o.backtest.candidate.metrics, production: null, criteria: o.config.criteria, evidence });
+      const decision = evaluatePromotion({
+        candidate: o.backtest.candidate.metrics,
+        production: null,
+        criteria: o.config.criteria,
+        evidence,
+      });
       const c = detail.candidate.backtest;
       const generatedAt = deps.now().toISOString();
-      const dir = join(modelLinePaths(deps.paths, o.config.modelName).reportsDir, 'validation', o.version, generatedAt.replace(/[:.]/g, '-'));
+      const dir = join(
+        modelLinePaths(deps.paths, o.config.modelName).reportsDir,
+        'validation',
+        o.version,
+        generatedAt.replace(/[:.]/g, '-'),
+      );
       const paths = await writeComparisonReport({
         dir,
         version: o.version,
         runId: o.runId,
         generatedAt,
-        candidate: { version: o.version, modelType: o.candidate.modelType, metrics: { ...o.backtest.candidate.metrics }, trading: { ...o.backtest.candidate.trading } },
+        candidate: {
+          version: o.version,
+          modelType: o.candidate.modelType,
+          metrics: { ...o.backtest.candidate.metrics },
+          trading: { ...o.backtest.candidate.trading },
+        },
         production: null,
         productionNote: `standalone validation of registered version ${o.version} on data up to ${o.data.end}; the registry was not changed`,
         buyHold: { ...o.backtest.buyHold },
@@ -87,10 +133,26 @@ export function validateVersionActivities(deps: ActivityDeps) {
           tolerance: o.config.criteria.tolerance,
           primaryMetric: o.config.criteria.primaryMetric,
         },
-        dataWindow: { start: o.data.start, end: o.data.end, trainEnd: detail.holdout.trainEnd, holdoutStart: detail.holdout.start, holdoutEnd: detail.holdout.end },
+        dataWindow: {
+          start: o.data.start,
+          end: o.data.end,
+          trainEnd: detail.holdout.trainEnd,
+          holdoutStart: detail.holdout.start,
+          holdoutEnd: detail.holdout.end,
+        },
         dataSource: { name: o.data.source, synthetic: o.data.synthetic, tickers: o.data.tickers.map((t) => t.ticker) },
       });
-      deps.logger.info({ module: 'validate', fn: 'writeValidationReport', runId: o.runId, version: o.version, decision: decision.decision, accuracy: o.backtest.candidate.metrics.accuracy }, `validation of ${o.version}: ${decision.decision}`);
+      deps.logger.info(
+        {
+          module: 'validate',
+          fn: 'writeValidationReport',
+          runId: o.runId,
+          version: o.version,
+          decision: decision.decision,
+          accuracy: o.backtest.candidate.metrics.accuracy,
+        },
+        `validation of ${o.version}: ${decision.decision}`,
+      );
       return {
         version: o.version,
         decision: decision.decision,

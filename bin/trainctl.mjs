@@ -16,7 +16,9 @@ if (training && process.env.UV_THREADPOOL_SIZE === undefined) {
     env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
   });
   // Ctrl-C reaches the whole process group; the child shuts down gracefully, the parent waits.
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {});
+  process.on('SIGINT', () => {});
+  // A SIGTERM is usually sent to this pid alone (kill, systemd, a supervisor): pass it on.
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   let cli;

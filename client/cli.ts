@@ -114,14 +114,15 @@ export function buildProgram(): Command {
 
   program
     .command('status <runId>')
-    .description('stage, timings, metrics and outcome of a run')
+    .description('stage, timings, metrics and outcome of a run (the latest under a workflow ID such as train-direction-classifier)')
     .option('--json', 'machine-readable, with the `outcome` field')
     .action(async (runId: string, o: { json?: boolean }) => {
       const { connectClient } = await import('./connection');
       const { readRunStatus } = await import('./runStatus');
       const { client, settings, close } = await connectClient();
       try {
-        const s = await readRunStatus(client, runId);
+        const { withShadowCount } = await import('./shadow');
+        const s = await withShadowCount(await readRunStatus(client, runId));
         if (o.json) console.log(JSON.stringify(s, null, 2));
         else console.log(formatStatus(s, workflowUiLink(settings, runId)));
       } finally {

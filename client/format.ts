@@ -11,6 +11,7 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
   out.push(`run       ${s.runId}`);
   out.push(`model     ${s.modelName} (trigger: ${s.trigger})`);
   out.push(`outcome   ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
+  if (s.shadow) out.push(`shadow    ${s.shadow.total} shadow predictions of ${s.candidateVersion} so far (${s.shadow.requests} from requests, ${s.shadow.batch} from daily scoring)`);
   if (s.deploy && !s.deploy.skipped) {
     out.push(
       s.deploy.approvalToServingMs !== null

@@ -14,18 +14,23 @@ export function chromiumPath() {
 
 export function ensureChromium({ say = (m) => console.log(`[setup] ${m}`) } = {}) {
   const path = chromiumPath();
-  if (existsSync(path)) return say(`chromium (dashboard test): ${path}`), path;
+  if (existsSync(path)) return (say(`chromium (dashboard test): ${path}`), path);
   if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
     say(`chromium not found at ${path} and no apt-get here: install Chromium and set CHROMIUM_PATH (only the dashboard test needs it)`);
     return null;
   }
   say('installing Debian chromium for the dashboard test (apt-get install -y chromium)…');
   const sudo = process.getuid && process.getuid() !== 0 ? ['sudo'] : [];
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']]) {
+  for (const args of [
+    ['apt-get', 'update'],
+    ['apt-get', 'install', '-y', '--no-install-recommends', 'chromium'],
+  ]) {
     const cmd = [...sudo, ...args];
     const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (r.status !== 0) {
-      say(`failed: ${cmd.join(' ')} (exit ${r.status ?? r.signal}); the dashboard test will be reported as failing until Chromium is installed`);
+      say(
+        `failed: ${cmd.join(' ')} (exit ${r.status ?? r.signal}); the dashboard test will be reported as failing until Chromium is installed`,
+      );
       return null;
     }
   }

@@ -31,7 +31,10 @@ const checking = proxyActivities<Activities>({
   retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
 const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', maximumAttempts: 6 } });
-const registryIo = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] } });
+const registryIo = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
 
 export function driftRetrainWorkflowId(modelName: string): string {
   return `drift-retrain-${modelName}`;
@@ -62,7 +65,12 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
         runId,
         modelName: input.modelName,
         text: summary.summary,
-        fields: { production: summary.productionVersion, maxPsi: summary.maxPsi, report: summary.report?.html ?? null, synthetic: summary.synthetic },
+        fields: {
+          production: summary.productionVersion,
+          maxPsi: summary.maxPsi,
+          report: summary.report?.html ?? null,
+          synthetic: summary.synthetic,
+        },
       });
     } catch (err) {
       log.warn('drift notification failed', { error: String(err) });
@@ -71,13 +79,27 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
   let retrain: DriftMonitorResult['retrain'] = null;
   if (summary.status === 'critical' && input.autoRetrain) {
     // The model line's pipeline ID: no retrain while any run of the model is open (not only a drift-started one).
-    const workflowId = patched('retrain-under-model-line-id') ? pipelineWorkflowId(input.modelName) : driftRetrainWorkflowId(input.modelName);
+    const workflowId = patched('retrain-under-model-line-id')
+      ? pipelineWorkflowId(input.modelName)
+      : driftRetrainWorkflowId(input.modelName);
     // Retrain the way production was trained (its source, tickers, period, settings), not with the defaults.
-    const pipeline = patched('retrain-with-production-setup') ? (await registryIo.productionRetrainConfig({ modelName: input.modelName, base: input.pipeline })).config : input.pipeline;
+    const pipeline = patched('retrain-with-production-setup')
+      ? (await registryIo.productionRetrainConfig({ modelName: input.modelName, base: input.pipeline })).config
+      : input.pipeline;
     try {
       await startChild(trainingPipeline, {
         workflowId,
-        args: [{ config: { ...pipeline, trigger: 'drift', ignoreNewData: true, reason: `critical drift: ${summary.summary}`, ...(input.source ? { source: input.source } : {}) } }],
+        args: [
+          {
+            config: {
+              ...pipeline,
+              trigger: 'drift',
+              ignoreNewData: true,
+              reason: `critical drift: ${summary.summary}`,
+              ...(input.source ? { source: input.source } : {}),
+            },
+          },
+        ],
         // The retraining outlives this short check (it waits for approval): do not cancel it with us.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `retraining ${input.modelName} after critical drift`,

@@ -30,7 +30,10 @@ const measuring = proxyActivities<Activities>({
   heartbeatTimeout: '2m',
   retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
-const registryIo = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] } });
+const registryIo = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
 const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', maximumAttempts: 6 } });
 
 /** The rollback of one production version: a second confirmed drop of it cannot roll back twice. */
@@ -45,8 +48,15 @@ export function autoRollbackWorkflowId(modelName: string, fromVersion: string): 
 export async function performanceMonitor(input: PerformanceMonitorInput): Promise<PerformanceMonitorResult> {
   const runId = workflowInfo().workflowId;
   const s = await measuring.measurePerformance({
-    runId, modelName: input.modelName, windowDays: input.windowDays, costBps: input.costBps, seed: input.seed, policy: input.policy,
-    source: input.source, asOf: input.asOf, resamples: input.resamples,
+    runId,
+    modelName: input.modelName,
+    windowDays: input.windowDays,
+    costBps: input.costBps,
+    seed: input.seed,
+    policy: input.policy,
+    source: input.source,
+    asOf: input.asOf,
+    resamples: input.resamples,
   });
   setCurrentDetails(`performance: **${s.drop.status}** — ${s.summary}${s.report ? `\n\nreport: ${s.report.html}` : ''}`);
   let rollback: PerformanceMonitorResult['rollback'] = null;
@@ -74,14 +84,24 @@ export async function performanceMonitor(input: PerformanceMonitorInput): Promis
         args: [{ modelName: input.modelName, to: plan.to, by: 'performanceMonitor', reason }],
         staticSummary: `auto-rollback of ${input.modelName} ${s.productionVersion} → ${plan.to}`,
       });
-      await registryIo.recordAutoRollback({ modelName: input.modelName, record: { at: new Date().toISOString(), from: r.from ?? s.productionVersion, to: r.to, reason, runId } });
+      await registryIo.recordAutoRollback({
+        modelName: input.modelName,
+        record: { at: new Date().toISOString(), from: r.from ?? s.productionVersion, to: r.to, reason, runId },
+      });
       rollback = { done: true, from: r.from, to: r.to, reason };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      rollback = { done: false, from: s.productionVersion, to: plan.to, reason: `${s.productionVersion} was already rolled back automatically` };
+      rollback = {
+        done: false,
+        from: s.productionVersion,
+        to: plan.to,
+        reason: `${s.productionVersion} was already rolled back automatically`,
+      };
     }
   }
   log.info('auto-rollback', rollback);
-  setCurrentDetails(`performance: **drop** — ${s.drop.note}\n\nrollback: ${rollback.done ? `${rollback.from} → ${rollback.to}` : `not done (${rollback.reason})`}`);
+  setCurrentDetails(
+    `performance: **drop** — ${s.drop.note}\n\nrollback: ${rollback.done ? `${rollback.from} → ${rollback.to}` : `not done (${rollback.reason})`}`,
+  );
   return { ...s, rollback };
 }

@@ -16,6 +16,7 @@ import type { Activities } from '../activities';
 import { parseDurationMs } from '../lib/config/pipeline';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 import { reachesGate } from '../lib/validation/forced';
+import { watchBudget } from './budget';
 import { describeDetails } from './details';
 import { hyperparameterSearch } from './hyperparameterSearch';
 import { deployStage } from './deploy';
@@ -88,9 +89,6 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     refusedSignals: [],
   };
   const convention = patched(CONVENTION_PATCH);
-  const startedAt = Date.now();
-  const budgetMs = convention ? parseDurationMs(config.pipelineBudget) : undefined;
-  if (budgetMs !== undefined) status.budget = { limit: config.pipelineBudget, limitMs: budgetMs, elapsedMs: 0, overrun: false };
   let decision: (ApprovalDecision & { kind: 'approve' | 'reject' }) | undefined;
 
   setHandler(statusQuery, () => status);
@@ -117,8 +115,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       const result = await run();
       s.state = 'done';
       s.note = note?.(result);
-      // The budget runs to the approval gate: stages after it (promote, deploy) are not held to it.
-      if (!status.approval) await checkBudget();
+      await checkBudget();
       return result;
     } catch (err) {
       s.state = 'failed';
@@ -139,15 +136,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       log.warn('notification failed', { event, error: String(err) });
     }
   };
-  /** The budget runs from the start to the approval gate; its overrun is notified once. */
-  const checkBudget = async () => {
-    if (!status.budget) return;
-    status.budget.elapsedMs = Date.now() - startedAt;
-    if (status.budget.overrun || status.budget.elapsedMs <= status.budget.limitMs) return;
-    status.budget.overrun = true;
-    log.warn('pipeline over its time budget', { limit: status.budget.limit, elapsedMs: status.budget.elapsedMs });
-    await notify('budget_exceeded');
-  };
+  const checkBudget = convention ? watchBudget({ status, limit: config.pipelineBudget, notify: () => notify('budget_exceeded') }) : async () => {};
   const finish = (outcome: PipelineStatus['outcome'], reason?: string): PipelineStatus => {
     status.outcome = outcome;
     status.stage = 'done';
@@ -216,7 +205,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const comparison: ComparisonRef = await stage(
       'compare',
-      () => io.compareModels({ runId, config, data, features, candidate, backtest, ...(status.budget ? { budget: { ...status.budget, elapsedMs: Date.now() - startedAt } } : {}) }),
+      () => io.compareModels({ runId, config, data, features, candidate, backtest, ...(status.budget ? { budget: { ...status.budget } } : {}) }),
       (c) => `${c.version}: ${c.decision}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,
     );
     status.candidateVersion = comparison.version;

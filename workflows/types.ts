@@ -175,6 +175,8 @@ export interface PipelineStatus {
   /** Approve/reject signals that were refused (wrong version, no gate open, already decided). */
   refusedSignals: RefusedSignal[];
   promotedFrom?: string | null;
+  /** Shadow predictions of the candidate so far (filled in by `trainctl status` from the prediction log while the run awaits approval). */
+  shadow?: { total: number; requests: number; batch: number };
   /** The deploy stage: every serving instance answers with the promoted version (or the run failed and production was rolled back). */
   deploy?: DeployStatus;
   reason?: string;

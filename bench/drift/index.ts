@@ -23,11 +23,19 @@ const END = '2025-12-31';
 
 function reference(m: MarketRows) {
   const train = rowsBefore(m, TRAIN_END);
-  return buildReferenceProfile({ featureNames: m.featureNames, columns: train.columns, calibration: { dates: train.dates, windowDays: WINDOW_DAYS } });
+  return buildReferenceProfile({
+    featureNames: m.featureNames,
+    columns: train.columns,
+    calibration: { dates: train.dates, windowDays: WINDOW_DAYS },
+  });
 }
 
 function check(m: MarketRows, profile: ReturnType<typeof reference>, day: number, mode: 'calibrated' | 'fixed') {
-  return checkDrift({ reference: profile, current: { featureNames: m.featureNames, ...windowColumns(m, day, WINDOW_DAYS), windowDays: WINDOW_DAYS }, thresholds: { mode } });
+  return checkDrift({
+    reference: profile,
+    current: { featureNames: m.featureNames, ...windowColumns(m, day, WINDOW_DAYS), windowDays: WINDOW_DAYS },
+    thresholds: { mode },
+  });
 }
 
 function unchanged(seed: number, withFixed: boolean) {
@@ -45,13 +53,23 @@ function unchanged(seed: number, withFixed: boolean) {
     if (withFixed) levels.fixed.push(check(m, profile, k, 'fixed').status as DriftLevel);
   }
   const rate = (l: DriftLevel[]) => l.filter((s) => s !== 'ok').length / Math.max(1, l.length);
-  return { checks: days.length, rate: rate(levels.calibrated), fixedRate: rate(levels.fixed), fixedCritical: levels.fixed.filter((s) => s === 'critical').length, alerts, calibrationSeconds };
+  return {
+    checks: days.length,
+    rate: rate(levels.calibrated),
+    fixedRate: rate(levels.fixed),
+    fixedCritical: levels.fixed.filter((s) => s === 'critical').length,
+    alerts,
+    calibrationSeconds,
+  };
 }
 
 const scenarios: { name: string; build: () => MarketRows }[] = [
   { name: 'volatility ×2', build: () => marketRows({ seed: 42, end: END, changes: [{ from: CHANGE_AT, volatility: 2 }] }) },
   { name: 'learnable effect removed', build: () => marketRows({ seed: 42, end: END, changes: [{ from: CHANGE_AT, reversion: false }] }) },
-  { name: 'rsi_14 scale ×10', build: () => marketRows({ seed: 42, end: END, scaleFeature: { name: 'rsi_14', factor: 10, from: CHANGE_AT } }) },
+  {
+    name: 'rsi_14 scale ×10',
+    build: () => marketRows({ seed: 42, end: END, scaleFeature: { name: 'rsi_14', factor: 10, from: CHANGE_AT } }),
+  },
   { name: 'volume level ×3', build: () => marketRows({ seed: 42, end: END, changes: [{ from: CHANGE_AT, volume: 3 }] }) },
 ];
 
@@ -60,23 +78,40 @@ function detection(m: MarketRows): { days: number | null; first: string } {
   const start = m.days.findIndex((d) => d >= CHANGE_AT);
   for (let k = start; k < Math.min(m.days.length, start + HORIZON_DAYS); k++) {
     const r = check(m, profile, k, 'calibrated');
-    if (r.status === 'critical') return { days: k - start + 1, first: r.features.filter((f) => f.level === 'critical').map((f) => `${f.name} (${f.reason})`).slice(0, 2).join(', ') };
+    if (r.status === 'critical')
+      return {
+        days: k - start + 1,
+        first: r.features
+          .filter((f) => f.level === 'critical')
+          .map((f) => `${f.name} (${f.reason})`)
+          .slice(0, 2)
+          .join(', '),
+      };
   }
   return { days: null, first: '' };
 }
 
 const base = unchanged(42, true);
-console.log(`unchanged market (seed 42): ${base.checks} daily checks, ${WINDOW_DAYS}-day window, ${27} features; calibration ${base.calibrationSeconds.toFixed(1)} s`);
-console.log(`  calibrated: ${(base.rate * 100).toFixed(2)} % at warning or above   fixed 0.1/0.25: ${(base.fixedRate * 100).toFixed(1)} % (${base.fixedCritical} critical)`);
+console.log(
+  `unchanged market (seed 42): ${base.checks} daily checks, ${WINDOW_DAYS}-day window, ${27} features; calibration ${base.calibrationSeconds.toFixed(1)} s`,
+);
+console.log(
+  `  calibrated: ${(base.rate * 100).toFixed(2)} % at warning or above   fixed 0.1/0.25: ${(base.fixedRate * 100).toFixed(1)} % (${base.fixedCritical} critical)`,
+);
 if (base.alerts.size) console.log(`  features that alerted: ${[...base.alerts].map(([n, c]) => `${n}×${c}`).join(', ')}`);
 const seed1 = unchanged(1, false);
 console.log(`unchanged market (seed 1, not used for tuning): ${(seed1.rate * 100).toFixed(2)} % at warning or above`);
 const found = scenarios.map((s) => ({ name: s.name, ...detection(s.build()) }));
-for (const f of found) console.log(`  ${f.name.padEnd(26)} ${f.days === null ? `not critical within ${HORIZON_DAYS} trading days` : `critical after ${f.days} trading days: ${f.first}`}`);
+for (const f of found)
+  console.log(
+    `  ${f.name.padEnd(26)} ${f.days === null ? `not critical within ${HORIZON_DAYS} trading days` : `critical after ${f.days} trading days: ${f.first}`}`,
+  );
 const detected = found.flatMap((f) => (f.days === null ? [] : [f.days])).sort((a, b) => a - b);
 // Median over the planted changes; a missed change counts as never (+∞), so it can only raise it.
 const all = [...detected, ...found.filter((f) => f.days === null).map(() => Infinity)];
 const mid = all.length / 2;
-const p50 = all.length % 2 ? all[Math.floor(mid)]! : (all[mid - 1]! + all[mid]!) / 2;
+const p50 = all.length % 2 ? all[Math.floor(mid)] : (all[mid - 1] + all[mid]) / 2;
 const missed = found.filter((f) => f.days === null).length;
-console.log(`RESULT drift false_alarm_rate=${base.rate.toFixed(4)} detection_days_p50=${Number.isFinite(p50) ? p50 : 'inf'} missed=${missed} false_alarm_rate_fixed=${base.fixedRate.toFixed(4)} false_alarm_rate_seed1=${seed1.rate.toFixed(4)}`);
+console.log(
+  `RESULT drift false_alarm_rate=${base.rate.toFixed(4)} detection_days_p50=${Number.isFinite(p50) ? p50 : 'inf'} missed=${missed} false_alarm_rate_fixed=${base.fixedRate.toFixed(4)} false_alarm_rate_seed1=${seed1.rate.toFixed(4)}`,
+);

@@ -165,7 +165,7 @@ const fixedShadow = pick(`ticker/date, shadow on, ${RATE} req/s`);
 const swap = pick(`ticker/date, shadow on, ${RATE} req/s, swapping`);
 const errors = rows.filter(([n]) => !n.includes('swapping')).reduce((t, [, r]) => t + r.errors + r.timeouts + r.non2xx, 0);
 console.log(
-  `service-side p99 at ${RATE} req/s: ${fixed.serverP99Ms} ms without shadow, ${fixedShadow.serverP99Ms} ms with shadow, ${swap.serverP99Ms} ms while swapping; load average ${loadavg()[0]!.toFixed(2)}`,
+  `service-side p99 at ${RATE} req/s: ${fixed.serverP99Ms} ms without shadow, ${fixedShadow.serverP99Ms} ms with shadow, ${swap.serverP99Ms} ms while swapping; load average ${loadavg()[0].toFixed(2)}`,
 );
 console.log(
   `RESULT serve rps=${Math.round(max.requests.average)} p99_ms=${fixed.latency.p99} rps_shadow=${Math.round(maxShadow.requests.average)} p99_ms_shadow=${fixedShadow.latency.p99} ` +

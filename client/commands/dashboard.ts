@@ -16,7 +16,13 @@ export async function buildDashboardPage(o: { paths: Paths; modelName: string; n
     const entry = await registry.get(s.version).catch(() => null);
     const history = entry?.metadata.stageHistory ?? [];
     synthetic ||= (entry?.metadata.extra as { synthetic?: boolean } | undefined)?.synthetic === true;
-    versions.push({ version: s.version, stage: s.stage, createdAt: s.createdAt, holdoutAccuracy: s.metrics.accuracy ?? null, promotedAt: history.filter((h) => h.stage === 'production').map((h) => h.at) });
+    versions.push({
+      version: s.version,
+      stage: s.stage,
+      createdAt: s.createdAt,
+      holdoutAccuracy: s.metrics.accuracy ?? null,
+      promotedAt: history.filter((h) => h.stage === 'production').map((h) => h.at),
+    });
   }
   const { snapshots } = await readMonitorHistory(monitorLocations(o.paths, o.modelName).history);
   const drift = await readDriftHistory(modelLinePaths(o.paths, o.modelName).driftHistory).catch(() => []);

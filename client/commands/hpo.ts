@@ -17,6 +17,10 @@ export function addHpoCommand(program: Command): void {
     if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <runId>\``);
     // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
     const search = action === 'status' ? undefined : searchInput(o);
+    if (search) {
+      const { runSignals } = await import('../../lib/features/runSignals');
+      await runSignals(search.config, { now: new Date(), errorKind: 'config' });
+    }
     // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
     const { connectClient } = await import('../connection');
     const { hpoStatusQuery, hyperparameterSearch } = await import('../../workflows/hyperparameterSearch');

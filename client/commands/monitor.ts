@@ -31,13 +31,17 @@ function positive(name: string, v: string | undefined, d: number, o: { integer?:
   if (v === undefined) return d;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0 || (o.integer && !Number.isInteger(n)) || (o.max !== undefined && n > o.max)) {
-    throw new ConfigError(`${name} expects a positive ${o.integer ? 'whole number' : 'number'}${o.max !== undefined ? ` ≤ ${o.max}` : ''}, got "${v}"`);
+    throw new ConfigError(
+      `${name} expects a positive ${o.integer ? 'whole number' : 'number'}${o.max !== undefined ? ` ≤ ${o.max}` : ''}, got "${v}"`,
+    );
   }
   return n;
 }
 
 export function monitorInput(o: MonitorFlags): PerformanceMonitorInput {
-  const pipeline = loadConfig({ flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) } }).pipeline;
+  const pipeline = loadConfig({
+    flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) },
+  }).pipeline;
   const c = pipeline.criteria;
   return {
     modelName: pipeline.modelName,
@@ -92,7 +96,13 @@ export async function createPerformanceSchedule(o: {
     await o.client.schedule.create({
       scheduleId,
       spec: { cronExpressions: [o.cron ?? '0 7 * * *'], timezone: o.timezone ?? 'UTC' },
-      action: { type: 'startWorkflow', workflowType: performanceMonitor, workflowId: `performance-${o.input.modelName}`, taskQueue: o.taskQueue, args: [o.input] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: performanceMonitor,
+        workflowId: `performance-${o.input.modelName}`,
+        taskQueue: o.taskQueue,
+        args: [o.input],
+      },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
       state: { paused: o.paused ?? false, note: 'created by trainctl monitor schedule' },
     });
@@ -104,7 +114,9 @@ export async function createPerformanceSchedule(o: {
 }
 
 export function addMonitorCommands(program: Command): void {
-  const monitor = program.command('monitor').description('realised performance of production, shadow and A/B models from the prediction log');
+  const monitor = program
+    .command('monitor')
+    .description('realised performance of production, shadow and A/B models from the prediction log');
 
   options(monitor.command('check').description('one monitoring pass now (a performanceMonitor workflow)'))
     .option('--as-of <date>', 'outcomes up to this date (YYYY-MM-DD)')
@@ -114,12 +126,20 @@ export function addMonitorCommands(program: Command): void {
       const { connectClient, performanceMonitor } = await temporal();
       const { client, settings, close } = await connectClient();
       try {
-        const r = await client.workflow.execute(performanceMonitor, { taskQueue: settings.taskQueue, workflowId: `performance-check-${input.modelName}-${Date.now()}`, args: [input] });
+        const r = await client.workflow.execute(performanceMonitor, {
+          taskQueue: settings.taskQueue,
+          workflowId: `performance-check-${input.modelName}-${Date.now()}`,
+          args: [input],
+        });
         if (o.json) return console.log(JSON.stringify(r, null, 2));
         console.log(r.summary);
         const { formatInterval } = await import('../../lib/stats/format');
-        for (const c of r.cohorts) console.log(`  ${c.version.padEnd(9)} ${c.role.padEnd(13)} window ${String(c.windowRows).padStart(5)} matured  accuracy ${formatInterval(c.accuracy)}  F1 ${formatInterval(c.f1)}  strategy ${formatInterval(c.strategyReturn)}`);
-        if (r.rollback) console.log(`rollback: ${r.rollback.done ? `${r.rollback.from} → ${r.rollback.to}` : `not done (${r.rollback.reason})`}`);
+        for (const c of r.cohorts)
+          console.log(
+            `  ${c.version.padEnd(9)} ${c.role.padEnd(13)} window ${String(c.windowRows).padStart(5)} matured  accuracy ${formatInterval(c.accuracy)}  F1 ${formatInterval(c.f1)}  strategy ${formatInterval(c.strategyReturn)}`,
+          );
+        if (r.rollback)
+          console.log(`rollback: ${r.rollback.done ? `${r.rollback.from} → ${r.rollback.to}` : `not done (${r.rollback.reason})`}`);
         if (r.report) console.log(`report: ${r.report.html}`);
       } finally {
         await close();
@@ -137,7 +157,9 @@ export function addMonitorCommands(program: Command): void {
       if (o.json) return console.log(JSON.stringify({ snapshots, skipped }, null, 2));
       if (!snapshots.length) return console.log('No monitoring passes yet: `npx trainctl monitor check`.');
       for (const s of snapshots) {
-        const parts = s.cohorts.map((c) => `${c.cohort.version} ${c.cohort.role} ${c.window.metrics.accuracy?.toFixed(3) ?? '—'} (${c.window.rows})`);
+        const parts = s.cohorts.map(
+          (c) => `${c.cohort.version} ${c.cohort.role} ${c.window.metrics.accuracy?.toFixed(3) ?? '—'} (${c.window.rows})`,
+        );
         console.log(`${s.at}  ${parts.join('  ') || 'no predictions'}`);
       }
       if (skipped) console.log(`(${skipped} unreadable line(s) skipped)`);
@@ -154,7 +176,12 @@ export function addMonitorCommands(program: Command): void {
       const { snapshots } = await readMonitorHistory(where.history);
       const latest = snapshots.at(-1);
       if (!latest) throw new ConfigError('no monitoring pass yet: run `npx trainctl monitor check` first');
-      const paths = await writeMonitorReport({ dir: o.out ?? `${where.reportsDir}/latest`, snapshot: latest, history: snapshots, synthetic: false });
+      const paths = await writeMonitorReport({
+        dir: o.out ?? `${where.reportsDir}/latest`,
+        snapshot: latest,
+        history: snapshots,
+        synthetic: false,
+      });
       console.log(`report: ${paths.markdown}\n        ${paths.html}`);
     });
 
@@ -169,8 +196,17 @@ export function addMonitorCommands(program: Command): void {
       const { connectClient } = await temporal();
       const { client, settings, close } = await connectClient();
       try {
-        const r = await createPerformanceSchedule({ client, taskQueue: settings.taskQueue, input, cron: o.cron, timezone: o.timezone, paused: o.paused ?? false });
-        console.log(`${r.created ? 'created' : 'kept the existing'} schedule ${r.scheduleId}: "${o.cron}" (${o.timezone})${input.autoRollback ? ', auto-rollback on a confirmed drop' : ''}`);
+        const r = await createPerformanceSchedule({
+          client,
+          taskQueue: settings.taskQueue,
+          input,
+          cron: o.cron,
+          timezone: o.timezone,
+          paused: o.paused ?? false,
+        });
+        console.log(
+          `${r.created ? 'created' : 'kept the existing'} schedule ${r.scheduleId}: "${o.cron}" (${o.timezone})${input.autoRollback ? ', auto-rollback on a confirmed drop' : ''}`,
+        );
       } finally {
         await close();
       }

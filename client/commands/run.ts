@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { resolvePipelineConfig, type PipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
 import { workflowUiLink, type TemporalSettings } from '../../lib/config/temporal';
 import { ConfigError } from '../../lib/util/errors';
+import { runSignals } from '../../lib/features/runSignals';
 import { pipelineWorkflowId } from '../../workflows/ids';
 import { trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
@@ -28,6 +29,8 @@ function concurrentWorkflowId(modelName: string, now = new Date()): string {
  * it while another run of the model is open, whoever started that one.
  */
 export async function startRun(client: Client, settings: TemporalSettings, config: PipelineConfig, options: { allowConcurrent?: boolean } = {}) {
+  // Signals files are checked before anything starts (exit 3 naming file, line and column).
+  await runSignals(config, { now: new Date(), errorKind: 'config' });
   const workflowId = options.allowConcurrent ? concurrentWorkflowId(config.modelName) : pipelineWorkflowId(config.modelName);
   const handle = await client.workflow
     .start(trainingPipeline, {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors';
 import { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone } from '../cron';
 import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
-import { addRunOptions, configFromFlags, type RunFlags } from './runOptions';
+import { addRunOptions, configFromFlags, loadRunConfig, type RunFlags } from './runOptions';
 import { addTriggerOverrideOptions, overridesFrom, triggerWithOverrides } from './scheduleTrigger';
 
 // The Temporal client is loaded by the actions (see client/cli.ts).
@@ -22,18 +22,24 @@ export function addScheduleCommands(program: Command): void {
     schedule
       .command('create')
       .description(`create the retraining schedule (default "${DEFAULT_RETRAIN_CRON}" = Sundays 02:00 UTC)`)
-      .option('--cron <expr>', 'five-field cron expression', DEFAULT_RETRAIN_CRON)
-      .option('--timezone <tz>', 'IANA time zone of the cron expression', 'UTC')
+      .option('--cron <expr>', `five-field cron expression (default: the config file's schedule.cron, else "${DEFAULT_RETRAIN_CRON}")`)
+      .option('--timezone <tz>', "IANA time zone of the cron expression (default: the config file's schedule.timezone, else UTC)")
       .option('--paused', 'create it paused')
       .option('--note <text>', 'note shown with the schedule'),
-  ).action(async (o: RunFlags & { cron: string; timezone: string; paused?: boolean; note?: string }) => {
+  ).action(async (o: RunFlags & { cron?: string; timezone?: string; paused?: boolean; note?: string }) => {
     const { buildConfig, connectClient, createRetrainSchedule, retrainScheduleId } = await temporal();
-    const config = buildConfig({ ...configFromFlags(o), trigger: 'schedule' });
-    validateCron(o.cron);
-    validateTimezone(o.timezone);
+    const loaded = loadRunConfig(o);
+    const config = buildConfig({ ...loaded.pipeline, trigger: 'schedule' });
+    (await import('../../lib/hpo')).checkUseBest(config, (await import('../../lib/config/paths')).resolvePaths());
+    const cron = o.cron ?? loaded.service.schedule?.cron ?? DEFAULT_RETRAIN_CRON;
+    const timezone = o.timezone ?? loaded.service.schedule?.timezone ?? 'UTC';
+    const { runSignals } = await import('../../lib/features/runSignals');
+    await runSignals(config, { now: new Date(), errorKind: 'config' });
+    validateCron(cron);
+    validateTimezone(timezone);
     const { client, settings, close } = await connectClient();
     try {
-      const r = await createRetrainSchedule(client, settings, { config, cron: o.cron, timezone: o.timezone, paused: o.paused, note: o.note });
+      const r = await createRetrainSchedule(client, settings, { config, cron, timezone, paused: o.paused, note: o.note });
       console.log(`created schedule ${r.scheduleId}: "${r.cron}" (${r.timezone})${o.paused ? ', paused' : ''}`);
     } catch (err) {
       if ((err as Error).name === 'ScheduleAlreadyRunning') throw new ConfigError(`schedule ${retrainScheduleId(config.modelName)} already exists (see \`npx trainctl schedule describe\`)`);

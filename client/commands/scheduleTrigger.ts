@@ -26,11 +26,12 @@ export function overridesFrom(flags: Record<string, unknown>): Partial<Pick<Pipe
     if (v === undefined) continue;
     if (s.fromText === 'int') {
       const n = Number(v);
-      if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`--${s.flag} ${JSON.stringify(v)}: expected a whole number`);
+      if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n))
+        throw new ConfigError(`--${s.flag} ${JSON.stringify(v)}: expected a whole number`);
       out[s.key] = n;
     } else out[s.key] = v;
   }
-  return Object.keys(out).length ? (out as Partial<Pick<PipelineConfig, Override>>) : undefined;
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -39,7 +40,10 @@ export function overridesFrom(flags: Record<string, unknown>): Partial<Pick<Pipe
  * run per model), under a workflow ID of its own. A Temporal Schedule's trigger cannot change
  * the arguments of its action, hence this.
  */
-export async function triggerWithOverrides(client: Client, o: { modelName: string; overrides: Partial<Pick<PipelineConfig, Override>>; note?: string }): Promise<ScheduledRetrainResult> {
+export async function triggerWithOverrides(
+  client: Client,
+  o: { modelName: string; overrides: Partial<Pick<PipelineConfig, Override>>; note?: string },
+): Promise<ScheduledRetrainResult> {
   // Loaded here: ../schedules pulls in the Temporal client (see client/cli.ts).
   const { describeSchedule, retrainScheduleId } = await import('../schedules');
   const scheduleId = retrainScheduleId(o.modelName);
@@ -54,7 +58,9 @@ export async function triggerWithOverrides(client: Client, o: { modelName: strin
     workflowId: `${d.action.workflowId}-triggered-${Date.now().toString(36)}`,
     args: [{ config }],
     memo: { modelName: config.modelName, trigger: 'schedule', overrides: o.overrides },
-    staticSummary: `scheduled retrain of ${config.modelName}, triggered with ${Object.entries(o.overrides).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+    staticSummary: `scheduled retrain of ${config.modelName}, triggered with ${Object.entries(o.overrides)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
   });
   return handle.result();
 }

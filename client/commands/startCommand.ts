@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { PipelineConfigInput } from '../../lib/config/pipeline';
 import { workflowUiLink } from '../../lib/config/temporal';
 import { connectClient } from '../connection';
-import { createRetrainSchedule, retrainScheduleId, scheduleExists } from '../schedules';
+import { createRetrainSchedule, ensureDailyScoringSchedule, retrainScheduleId, scheduleExists } from '../schedules';
 import { approvalCommands, formatScores } from '../format';
 import { runWorkerUntilSignal } from './workerCommand';
 import { ensureDevServer } from './devServerCommand';
@@ -30,6 +30,9 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
       const s = await createRetrainSchedule(client, settings, { config, note: 'created by npm start' });
       out(`Created the weekly retraining schedule ${s.scheduleId} ("${s.cron}" ${s.timezone}); see \`npx trainctl schedule describe\`.`);
     }
+    // Shadow evidence must not depend on outside traffic: score the newest day after each close.
+    const d = await ensureDailyScoringSchedule(client, settings, { config });
+    out(d.created ? `Created the daily scoring schedule ${d.scheduleId} ("${d.cron}" ${d.timezone}).` : `Daily scoring schedule ${d.scheduleId} is in place.`);
     let runId: string;
     try {
       runId = (await startRun(client, settings, config)).workflowId;

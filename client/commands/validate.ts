@@ -16,7 +16,8 @@ export function addValidateCommand(program: Command): void {
       .description('backtest a registered version on the current data and write its report (the registry is not changed)')
       .option('--json', 'machine-readable result'),
   ).action(async (version: string, flags: RunFlags & { json?: boolean }) => {
-    if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new ConfigError(`"${version}" is not a version: expected vX.Y.Z (see \`trainctl models list\`)`);
+    if (!/^v\d+\.\d+\.\d+$/.test(version))
+      throw new ConfigError(`"${version}" is not a version: expected vX.Y.Z (see \`trainctl models list\`)`);
     const config = configFromFlags(flags);
     // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
     const { WorkflowFailedError } = await import('@temporalio/client');
@@ -38,8 +39,11 @@ export function addValidateCommand(program: Command): void {
       process.exitCode = r.decision === 'PROMOTE' ? EXIT.ok : EXIT.validationFailed;
       if (flags.json) return console.log(JSON.stringify({ workflowId, ...r, exitCode: process.exitCode }));
       const e = r.evidence.candidate;
-      const show = (i: { estimate: number; low: number; high: number }) => `${i.estimate.toFixed(3)} [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]`;
-      console.log(`${version} on holdout ${r.holdout.start} … ${r.holdout.end} (${r.holdout.rows} rows): accuracy ${show(e.accuracy)}, precision ${show(e.precision)}, recall ${show(e.recall)}, F1 ${show(e.f1)}`);
+      const show = (i: { estimate: number; low: number; high: number }) =>
+        `${i.estimate.toFixed(3)} [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]`;
+      console.log(
+        `${version} on holdout ${r.holdout.start} … ${r.holdout.end} (${r.holdout.rows} rows): accuracy ${show(e.accuracy)}, precision ${show(e.precision)}, recall ${show(e.recall)}, F1 ${show(e.f1)}`,
+      );
       console.log(`criteria: ${r.decision === 'PROMOTE' ? 'all met' : `failed ${r.failed.join(', ')}`}`);
       console.log(`report: ${r.report.html}`);
     } catch (err) {

@@ -66,13 +66,24 @@ export function calibrateDrift(o: {
   o.featureNames.forEach((name, j) => {
     const profile = o.profile.features[name];
     if (!profile) return;
-    const common = { profile, values: o.columns[j]!, dates: o.dates, quantile, warningMargin, criticalMargin };
-    features[name] = { ...calibrateColumn({ ...common, windowDays: o.windowDays }), ...(withRecent ? { recent: calibrateColumn({ ...common, windowDays: recentDays }) } : {}) };
+    const common = { profile, values: o.columns[j], dates: o.dates, quantile, warningMargin, criticalMargin };
+    features[name] = {
+      ...calibrateColumn({ ...common, windowDays: o.windowDays }),
+      ...(withRecent ? { recent: calibrateColumn({ ...common, windowDays: recentDays }) } : {}),
+    };
   });
   return { windowDays: o.windowDays, quantile, warningMargin, criticalMargin, ...(withRecent ? { recentDays } : {}), features };
 }
 
-function calibrateColumn(o: { profile: ColumnProfile; values: ArrayLike<number>; dates: ArrayLike<string>; windowDays: number; quantile: number; warningMargin: number; criticalMargin: number }): ColumnCalibration {
+function calibrateColumn(o: {
+  profile: ColumnProfile;
+  values: ArrayLike<number>;
+  dates: ArrayLike<string>;
+  windowDays: number;
+  quantile: number;
+  warningMargin: number;
+  criticalMargin: number;
+}): ColumnCalibration {
   const w = rollingWindowStats(o);
   const psiQ = quantileOf(w.psi, o.quantile);
   const ksQ = quantileOf(w.ks, o.quantile);
@@ -86,13 +97,22 @@ function calibrateColumn(o: { profile: ColumnProfile; values: ArrayLike<number>;
 
 /** Linear-interpolation quantile (NumPy's default) of the finite values; NaN when there are none. */
 export function quantileOf(values: ArrayLike<number>, q: number): number {
-  const v = Float64Array.from(values).filter((x) => Number.isFinite(x)).sort();
+  const v = Float64Array.from(values)
+    .filter((x) => Number.isFinite(x))
+    .sort();
   if (v.length === 0) return NaN;
   const pos = q * (v.length - 1);
   const lo = Math.floor(pos);
-  return v[lo]! + (v[Math.min(lo + 1, v.length - 1)]! - v[lo]!) * (pos - lo);
+  return v[lo] + (v[Math.min(lo + 1, v.length - 1)] - v[lo]) * (pos - lo);
 }
 
 function definedOnly(o: { quantile?: number; warningMargin?: number; criticalMargin?: number; recentDays?: number }) {
-  return Object.fromEntries(Object.entries({ quantile: o.quantile, warningMargin: o.warningMargin, criticalMargin: o.criticalMargin, recentDays: o.recentDays }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({
+      quantile: o.quantile,
+      warningMargin: o.warningMargin,
+      criticalMargin: o.criticalMargin,
+      recentDays: o.recentDays,
+    }).filter(([, v]) => v !== undefined),
+  );
 }

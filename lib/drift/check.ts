@@ -60,22 +60,39 @@ const rank: Record<DriftLevel, number> = { ok: 0, warning: 1, critical: 2 };
  */
 export function checkDrift(o: {
   reference: ReferenceProfile | null | undefined;
-  current: { featureNames: string[]; columns: ArrayLike<number>[]; predictions?: ArrayLike<number>; labels?: ArrayLike<number>; windowDays?: number; dates?: ArrayLike<string> };
+  current: {
+    featureNames: string[];
+    columns: ArrayLike<number>[];
+    predictions?: ArrayLike<number>;
+    labels?: ArrayLike<number>;
+    windowDays?: number;
+    dates?: ArrayLike<string>;
+  };
   thresholds?: Partial<DriftThresholds>;
   watch?: string[];
 }): DriftResult {
   const t = { ...DEFAULT_DRIFT_THRESHOLDS, ...o.thresholds };
   const rows = o.current.columns[0]?.length ?? 0;
   if (!o.reference) {
-    return { status: 'nothing_to_compare', reason: 'no reference distribution: the production model has no saved profile (or there is no production model)', rows, features: [], summary: 'nothing to compare' };
+    return {
+      status: 'nothing_to_compare',
+      reason: 'no reference distribution: the production model has no saved profile (or there is no production model)',
+      rows,
+      features: [],
+      summary: 'nothing to compare',
+    };
   }
-  if (rows === 0) return { status: 'nothing_to_compare', reason: 'no current data in the window', rows, features: [], summary: 'nothing to compare' };
+  if (rows === 0)
+    return { status: 'nothing_to_compare', reason: 'no current data in the window', rows, features: [], summary: 'nothing to compare' };
   const watched = o.watch?.length ? o.watch : Object.keys(o.reference.features);
   const alpha = t.ksPValue / Math.max(1, watched.length);
-  const levelOf = (p: number, pValue: number): DriftLevel => (p >= t.psiCritical ? 'critical' : p >= t.psiWarning || pValue < alpha ? 'warning' : 'ok');
+  const levelOf = (p: number, pValue: number): DriftLevel =>
+    p >= t.psiCritical ? 'critical' : p >= t.psiWarning || pValue < alpha ? 'warning' : 'ok';
   const compare = (ref: ColumnProfile, values: ArrayLike<number>) => {
     const p = psi(ref.fractions, binFractions(values, ref.edges).fractions);
-    const clean = Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();
+    const clean = Float64Array.from(values)
+      .filter((v) => !Number.isNaN(v))
+      .sort();
     // The exact KS p-value (SciPy's method up to 10,000 values a side) on at most 10,000 evenly spaced
     // order statistics of the window, as the reference keeps ≤ 2,000: large windows stay exact and fast.
     const current = orderStatistics(clean, KS_MAX_VALUES);
@@ -89,16 +106,44 @@ export function checkDrift(o: {
     const ref = o.reference!.features[name];
     const j = o.current.featureNames.indexOf(name);
     if (!ref || j < 0) return { name, psi: null, ks: null, pValue: null, level: 'ok', missing: true };
-    const c = compare(ref, o.current.columns[j]!);
+    const c = compare(ref, o.current.columns[j]);
     const fc = calibrated?.features[name];
     if (fc) {
-      const values = o.current.columns[j]!;
-      const recent = fc.recent && recentRows ? windowStats(ref, recentRows.map((r) => values[r]!)) : undefined;
-      return { name, ...c, ...(recent ? { recent } : {}), ...calibratedLevel({ window: c, recent, calibration: fc, unseen: unseenCount(ref, values), recentDays: calibrated!.recentDays ?? 0 }) };
+      const values = o.current.columns[j];
+      const recent =
+        fc.recent && recentRows
+          ? windowStats(
+              ref,
+              recentRows.map((r) => values[r]),
+            )
+          : undefined;
+      return {
+        name,
+        ...c,
+        ...(recent ? { recent } : {}),
+        ...calibratedLevel({
+          window: c,
+          recent,
+          calibration: fc,
+          unseen: unseenCount(ref, values),
+          recentDays: calibrated.recentDays ?? 0,
+        }),
+      };
     }
     const level = levelOf(c.psi, c.pValue);
-    const reason = level === 'ok' ? undefined : c.psi >= t.psiWarning ? `PSI ${c.psi.toFixed(3)} ≥ ${c.psi >= t.psiCritical ? t.psiCritical : t.psiWarning} (fixed)` : `KS p ${c.pValue.toExponential(2)} < ${alpha.toExponential(2)} (Bonferroni)`;
-    return { name, ...c, level, threshold: { source: 'fixed', psiWarning: t.psiWarning, psiCritical: t.psiCritical }, ...(reason ? { reason } : {}) };
+    const reason =
+      level === 'ok'
+        ? undefined
+        : c.psi >= t.psiWarning
+          ? `PSI ${c.psi.toFixed(3)} ≥ ${c.psi >= t.psiCritical ? t.psiCritical : t.psiWarning} (fixed)`
+          : `KS p ${c.pValue.toExponential(2)} < ${alpha.toExponential(2)} (Bonferroni)`;
+    return {
+      name,
+      ...c,
+      level,
+      threshold: { source: 'fixed', psiWarning: t.psiWarning, psiCritical: t.psiCritical },
+      ...(reason ? { reason } : {}),
+    };
   });
   let prediction: DriftResult['prediction'];
   if (o.reference.predictions && o.current.predictions?.length) {
@@ -110,7 +155,12 @@ export function checkDrift(o: {
     const known = Array.from(o.current.labels).filter((v) => v === 0 || v === 1);
     if (known.length) {
       const rate = known.filter((v) => v === 1).length / known.length;
-      label = { referencePositiveRate: o.reference.positiveRate, currentPositiveRate: rate, difference: rate - o.reference.positiveRate, n: known.length };
+      label = {
+        referencePositiveRate: o.reference.positiveRate,
+        currentPositiveRate: rate,
+        difference: rate - o.reference.positiveRate,
+        n: known.length,
+      };
     }
   }
   const levels = [...features.map((f) => f.level), ...(prediction ? [prediction.level] : [])];
@@ -120,10 +170,17 @@ export function checkDrift(o: {
   const mode = calibrated ? `thresholds calibrated for ${calibrated.windowDays}-day windows` : 'fixed thresholds';
   const summary = [
     `${status.toUpperCase()}: ${flagged.length} of ${features.length} watched features drifted over ${rows} rows (${mode})`,
-    flagged.length ? `top: ${flagged.slice(0, 5).map((f) => `${f.name} PSI ${f.psi!.toFixed(3)}`).join(', ')}` : '',
+    flagged.length
+      ? `top: ${flagged
+          .slice(0, 5)
+          .map((f) => `${f.name} PSI ${f.psi!.toFixed(3)}`)
+          .join(', ')}`
+      : '',
     prediction ? `prediction PSI ${prediction.psi.toFixed(3)}` : '',
     missing.length ? `missing from current data: ${missing.join(', ')}` : '',
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
   return { status, rows, features, prediction, label, summary };
 }
 
@@ -133,29 +190,54 @@ export function checkDrift(o: {
  * calibrated quantiles instead. Values far beyond the reference's whole range (a unit or scale
  * error upstream) are critical at once, whatever the window's PSI, as PSI needs many such rows.
  */
-function calibratedLevel(o: { window: { psi: number; ks: number }; recent?: { psi: number; ks: number }; calibration: ColumnCalibration; unseen: number; recentDays: number }): Pick<FeatureDrift, 'level' | 'threshold' | 'unseen' | 'reason'> {
+function calibratedLevel(o: {
+  window: { psi: number; ks: number };
+  recent?: { psi: number; ks: number };
+  calibration: ColumnCalibration;
+  unseen: number;
+  recentDays: number;
+}): Pick<FeatureDrift, 'level' | 'threshold' | 'unseen' | 'reason'> {
   const fc = o.calibration;
-  const threshold = { source: 'calibrated' as const, psiWarning: fc.psiWarning, psiCritical: fc.psiCritical, ksWarning: fc.ksWarning, ksCritical: fc.ksCritical };
+  const threshold = {
+    source: 'calibrated' as const,
+    psiWarning: fc.psiWarning,
+    psiCritical: fc.psiCritical,
+    ksWarning: fc.ksWarning,
+    ksCritical: fc.ksCritical,
+  };
   const reasons: { level: DriftLevel; text: string }[] = [];
-  if (o.unseen) reasons.push({ level: o.unseen >= UNSEEN_CRITICAL ? 'critical' : 'warning', text: `${o.unseen} value(s) beyond the reference's range by more than its width` });
+  if (o.unseen)
+    reasons.push({
+      level: o.unseen >= UNSEEN_CRITICAL ? 'critical' : 'warning',
+      text: `${o.unseen} value(s) beyond the reference's range by more than its width`,
+    });
   const judge = (what: string, s: { psi: number; ks: number }, c: Omit<ColumnCalibration, 'recent'>) => {
-    if (s.psi >= c.psiCritical) reasons.push({ level: 'critical', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiCritical.toFixed(3)}` });
-    else if (s.psi >= c.psiWarning) reasons.push({ level: 'warning', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiWarning.toFixed(3)}` });
-    if (s.ks >= c.ksCritical) reasons.push({ level: 'critical', text: `${what}KS ${s.ks.toFixed(3)} ≥ calibrated ${c.ksCritical.toFixed(3)}` });
-    else if (s.ks >= c.ksWarning) reasons.push({ level: 'warning', text: `${what}KS ${s.ks.toFixed(3)} ≥ calibrated ${c.ksWarning.toFixed(3)}` });
+    if (s.psi >= c.psiCritical)
+      reasons.push({ level: 'critical', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiCritical.toFixed(3)}` });
+    else if (s.psi >= c.psiWarning)
+      reasons.push({ level: 'warning', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiWarning.toFixed(3)}` });
+    if (s.ks >= c.ksCritical)
+      reasons.push({ level: 'critical', text: `${what}KS ${s.ks.toFixed(3)} ≥ calibrated ${c.ksCritical.toFixed(3)}` });
+    else if (s.ks >= c.ksWarning)
+      reasons.push({ level: 'warning', text: `${what}KS ${s.ks.toFixed(3)} ≥ calibrated ${c.ksWarning.toFixed(3)}` });
   };
   judge('', o.window, fc);
   if (o.recent && fc.recent) judge(`last ${o.recentDays} days: `, o.recent, fc.recent);
   const level = reasons.reduce<DriftLevel>((a, r) => (rank[r.level] > rank[a] ? r.level : a), 'ok');
-  return { level, threshold, ...(o.unseen ? { unseen: o.unseen } : {}), ...(reasons.length ? { reason: reasons.map((r) => r.text).join('; ') } : {}) };
+  return {
+    level,
+    threshold,
+    ...(o.unseen ? { unseen: o.unseen } : {}),
+    ...(reasons.length ? { reason: reasons.map((r) => r.text).join('; ') } : {}),
+  };
 }
 
 /** Indices of the rows whose date is among the last `days` distinct dates. */
 function lastDaysRows(dates: ArrayLike<string>, days: number): number[] {
   const distinct = [...new Set(Array.from(dates))].sort();
-  const first = distinct[Math.max(0, distinct.length - days)]!;
+  const first = distinct[Math.max(0, distinct.length - days)];
   const out: number[] = [];
-  for (let r = 0; r < dates.length; r++) if (dates[r]! >= first) out.push(r);
+  for (let r = 0; r < dates.length; r++) if (dates[r] >= first) out.push(r);
   return out;
 }
 

@@ -25,5 +25,8 @@ export async function readDriftHistory(path: string): Promise<DriftHistoryRecord
   } catch {
     return [];
   }
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as DriftHistoryRecord);
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as DriftHistoryRecord);
 }

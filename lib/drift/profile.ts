@@ -25,13 +25,15 @@ export interface ReferenceProfile {
 /** At most k evenly spaced order statistics of sorted values (all of them when there are ≤ k). */
 export function orderStatistics(sorted: ArrayLike<number>, k: number): number[] {
   const m = Math.min(k, sorted.length);
-  return Array.from({ length: m }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, m - 1))]!);
+  return Array.from({ length: m }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, m - 1))]);
 }
 
 export function profileColumn(values: ArrayLike<number>, nBins = 10, sampleSize = 2000): ColumnProfile {
   const edges = quantileEdges(values, nBins);
   const { fractions, n, nan } = binFractions(values, edges);
-  const sorted = Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();
+  const sorted = Float64Array.from(values)
+    .filter((v) => !Number.isNaN(v))
+    .sort();
   let sum = 0;
   for (const v of sorted) sum += v;
   const mean = n ? sum / n : NaN;
@@ -52,16 +54,27 @@ export function buildReferenceProfile(o: {
   calibration?: { dates: ArrayLike<string>; windowDays: number };
 }): ReferenceProfile {
   const features: Record<string, ColumnProfile> = {};
-  o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j]!, o.nBins)));
+  o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j], o.nBins)));
   let positiveRate: number | undefined;
   if (o.labels && o.labels.length) {
     let pos = 0;
     for (let i = 0; i < o.labels.length; i++) pos += o.labels[i] === 1 ? 1 : 0;
     positiveRate = pos / o.labels.length;
   }
-  const profile: ReferenceProfile = { version: 1, features, ...(o.predictions ? { predictions: profileColumn(o.predictions, o.nBins) } : {}), ...(positiveRate !== undefined ? { positiveRate } : {}) };
+  const profile: ReferenceProfile = {
+    version: 1,
+    features,
+    ...(o.predictions ? { predictions: profileColumn(o.predictions, o.nBins) } : {}),
+    ...(positiveRate !== undefined ? { positiveRate } : {}),
+  };
   if (o.calibration) {
-    profile.calibration = calibrateDrift({ profile, featureNames: o.featureNames, columns: o.columns, dates: o.calibration.dates, windowDays: o.calibration.windowDays });
+    profile.calibration = calibrateDrift({
+      profile,
+      featureNames: o.featureNames,
+      columns: o.columns,
+      dates: o.calibration.dates,
+      windowDays: o.calibration.windowDays,
+    });
   }
   return profile;
 }
@@ -69,5 +82,5 @@ export function buildReferenceProfile(o: {
 /** Columns of a row-major float matrix (for profiling and drift checks). */
 export function columnsOf(m: { data: Float32Array; rows: number; cols: number }, rows?: ArrayLike<number>): Float64Array[] {
   const idx = rows ?? Array.from({ length: m.rows }, (_, i) => i);
-  return Array.from({ length: m.cols }, (_, j) => Float64Array.from(idx as ArrayLike<number>, (r) => m.data[r * m.cols + j]!));
+  return Array.from({ length: m.cols }, (_, j) => Float64Array.from(idx, (r) => m.data[r * m.cols + j]));
 }

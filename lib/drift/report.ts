@@ -4,7 +4,13 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import type { DriftResult, DriftThresholds } from './check';
 
 /** drift_report.{md,html,json} with a per-feature PSI bar chart (thresholds drawn as lines). */
-export async function writeDriftReport(o: { dir: string; result: DriftResult; thresholds: DriftThresholds; title: string; synthetic: boolean }): Promise<{ markdown: string; html: string; json: string }> {
+export async function writeDriftReport(o: {
+  dir: string;
+  result: DriftResult;
+  thresholds: DriftThresholds;
+  title: string;
+  synthetic: boolean;
+}): Promise<{ markdown: string; html: string; json: string }> {
   const feats = o.result.features.filter((f) => f.psi !== null);
   const calibrated = feats.some((f) => f.threshold?.source === 'calibrated');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 820, height: Math.max(260, 22 * feats.length + 80) });
@@ -19,11 +25,33 @@ export async function writeDriftReport(o: { dir: string; result: DriftResult; th
     series: [
       {
         type: 'bar',
-        data: feats.map((f) => ({ value: f.psi, itemStyle: { color: f.level === 'critical' ? '#b3261e' : f.level === 'warning' ? '#e0a000' : '#1f77b4' } })),
-        ...(calibrated ? {} : { markLine: { symbol: 'none', data: [{ xAxis: o.thresholds.psiWarning }, { xAxis: o.thresholds.psiCritical }], lineStyle: { type: 'dashed' } } }),
+        data: feats.map((f) => ({
+          value: f.psi,
+          itemStyle: { color: f.level === 'critical' ? '#b3261e' : f.level === 'warning' ? '#e0a000' : '#1f77b4' },
+        })),
+        ...(calibrated
+          ? {}
+          : {
+              markLine: {
+                symbol: 'none',
+                data: [{ xAxis: o.thresholds.psiWarning }, { xAxis: o.thresholds.psiCritical }],
+                lineStyle: { type: 'dashed' },
+              },
+            }),
       },
       // Calibrated thresholds differ per feature: one marker each instead of a common line.
-      ...(calibrated ? [{ type: 'scatter', name: 'calibrated critical PSI', symbol: 'diamond', symbolSize: 9, itemStyle: { color: '#333' }, data: feats.map((f) => f.threshold?.psiCritical ?? null) }] : []),
+      ...(calibrated
+        ? [
+            {
+              type: 'scatter',
+              name: 'calibrated critical PSI',
+              symbol: 'diamond',
+              symbolSize: 9,
+              itemStyle: { color: '#333' },
+              data: feats.map((f) => f.threshold?.psiCritical ?? null),
+            },
+          ]
+        : []),
     ],
   });
   const svg = chart.renderToSVGString();
@@ -46,12 +74,26 @@ export async function writeDriftReport(o: { dir: string; result: DriftResult; th
         ? `| ${f.name} | — | — | — | — | — | missing from current data | — |`
         : `| ${f.name} | ${f.psi!.toFixed(4)} | ${f.threshold ? `${f.threshold.psiWarning.toFixed(3)} / ${f.threshold.psiCritical.toFixed(3)}` : '—'} | ${f.ks!.toFixed(4)} | ${f.threshold?.ksCritical !== undefined ? f.threshold.ksCritical.toFixed(3) : '—'} | ${f.pValue!.toExponential(2)} | ${f.level} | ${f.reason ?? ''} |`,
     ),
-    ...(r.prediction ? ['', `Prediction drift: PSI ${r.prediction.psi.toFixed(4)}, KS ${r.prediction.ks.toFixed(4)} (p ${r.prediction.pValue.toExponential(2)}) — ${r.prediction.level}`] : []),
-    ...(r.label ? ['', `Label drift: positive rate ${r.label.currentPositiveRate.toFixed(3)} vs ${r.label.referencePositiveRate.toFixed(3)} at training (${r.label.n} labelled rows)`] : []),
+    ...(r.prediction
+      ? [
+          '',
+          `Prediction drift: PSI ${r.prediction.psi.toFixed(4)}, KS ${r.prediction.ks.toFixed(4)} (p ${r.prediction.pValue.toExponential(2)}) — ${r.prediction.level}`,
+        ]
+      : []),
+    ...(r.label
+      ? [
+          '',
+          `Label drift: positive rate ${r.label.currentPositiveRate.toFixed(3)} vs ${r.label.referencePositiveRate.toFixed(3)} at training (${r.label.n} labelled rows)`,
+        ]
+      : []),
   ].join('\n');
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${esc(o.title)}</title><style>body{font-family:DejaVu Sans,Arial,sans-serif;max-width:900px;margin:24px auto}pre{white-space:pre-wrap}</style></head><body><pre>${esc(md)}</pre><figure>${svg}</figure></body></html>\n`;
-  const paths = { markdown: join(o.dir, 'drift_report.md'), html: join(o.dir, 'drift_report.html'), json: join(o.dir, 'drift_report.json') };
+  const paths = {
+    markdown: join(o.dir, 'drift_report.md'),
+    html: join(o.dir, 'drift_report.html'),
+    json: join(o.dir, 'drift_report.json'),
+  };
   await writeFileAtomic(paths.markdown, `${md}\n`);
   await writeFileAtomic(paths.html, html);
   await writeJsonAtomic(paths.json, { ...r, thresholds: o.thresholds });

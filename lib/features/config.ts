@@ -17,14 +17,18 @@ export interface FeatureConfig {
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { labelHorizon: 5, labelThreshold: 0 };
 
 export function resolveFeatureConfig(input: Partial<FeatureConfig> = {}): FeatureConfig {
-  const config = { ...DEFAULT_FEATURE_CONFIG, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as FeatureConfig;
+  const config = {
+    ...DEFAULT_FEATURE_CONFIG,
+    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+  } as FeatureConfig;
   if (!Number.isInteger(config.labelHorizon) || config.labelHorizon < 1 || config.labelHorizon > 60) {
     throw new ConfigError(`label horizon ${config.labelHorizon} must be an integer from 1 to 60`);
   }
   if (!Number.isFinite(config.labelThreshold)) throw new ConfigError('label threshold must be a finite number');
   const patterns = config.candlestickPatterns ?? [];
   const unknown = patterns.filter((p) => !(PATTERN_NAMES as readonly string[]).includes(p));
-  if (unknown.length > 0) throw new ConfigError(`unknown candlestick pattern(s) ${unknown.join(', ')}; expected some of ${PATTERN_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new ConfigError(`unknown candlestick pattern(s) ${unknown.join(', ')}; expected some of ${PATTERN_NAMES.join(', ')}`);
   const twice = patterns.filter((p, i) => patterns.indexOf(p) !== i);
   if (twice.length > 0) throw new ConfigError(`candlestick pattern(s) ${[...new Set(twice)].join(', ')} given more than once`);
   // An empty list is left out, so the default configuration keeps its feature-store key.

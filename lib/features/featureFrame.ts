@@ -26,7 +26,9 @@ export interface JoinedSignals {
   lagDays: number;
 }
 
-export function tickerFeatureColumns(series: PriceSeries, config: FeatureConfig, signals?: JoinedSignals): TickerColumns {
+/** `config.signals`: external signals to join after the price features (lib/signals), already validated. */
+export function tickerFeatureColumns(series: PriceSeries, config: FeatureConfig & { signals?: JoinedSignals }): TickerColumns {
+  const signals = config.signals;
   const from = Math.min(FEATURE_WARMUP, series.dates.length);
   const labels = computeLabels(series.adjClose, { horizon: config.labelHorizon, threshold: config.labelThreshold });
   const joined = signals ? signalColumns(series, signals) : [];
@@ -38,7 +40,7 @@ export function tickerFeatureColumns(series: PriceSeries, config: FeatureConfig,
 /** A ticker without any signal rows gets missing values, not zeros. */
 function signalColumns(series: PriceSeries, signals: JoinedSignals): Float64Array[] {
   const obs = signals.table.byTicker.get(series.ticker) ?? { dates: [], values: signals.table.names.map(() => new Float64Array(0)) };
-  return joinSignals(series.dates, obs, signals.lagDays);
+  return joinSignals({ tradingDates: series.dates, obs, lagDays: signals.lagDays });
 }
 
 /**
@@ -74,18 +76,22 @@ export function assembleFeatureFrame(parts: TickerColumns[]): pl.DataFrame {
     }
     return name === 'label' ? nullableFloat64(name, big).cast(pl.Int8) : nullableFloat64(name, big);
   });
-  const keys = pl
-    .DataFrame([pl.Series('date', dateCodes), pl.Series('ticker', tickerCodes)])
-    .select(
-      decode('date', [...dateIndex.keys()]),
-      decode('ticker', parts.map((p) => p.ticker)),
-    );
+  const keys = pl.DataFrame([pl.Series('date', dateCodes), pl.Series('ticker', tickerCodes)]).select(
+    decode('date', [...dateIndex.keys()]),
+    decode(
+      'ticker',
+      parts.map((p) => p.ticker),
+    ),
+  );
   return pl.DataFrame([keys.getColumn('date'), keys.getColumn('ticker'), ...columns]);
 }
 
 function decode(name: string, dictionary: string[]): pl.Expr {
   if (dictionary.length === 0) return pl.col(name).cast(pl.Utf8);
-  return pl.col(name).replaceStrict([...dictionary.keys()], dictionary).alias(name);
+  return pl
+    .col(name)
+    .replaceStrict([...dictionary.keys()], dictionary)
+    .alias(name);
 }
 
 /** Convenience for one ticker (tests, calibration scripts). */

@@ -56,11 +56,14 @@ const SCHEMA_FILE = 'schema.json';
 /** Written last: its presence marks a complete entry. */
 const MANIFEST_FILE = 'manifest.json';
 
-export function featureSetKey(inputs: FeatureInput[], config: FeatureConfig, signals?: JoinedSignals): string {
+export function featureSetKey(o: { inputs: FeatureInput[]; config: FeatureConfig; signals?: JoinedSignals }): string {
+  const { inputs, config, signals } = o;
   const data = [...inputs].sort((a, b) => (a.ticker < b.ticker ? -1 : 1)).map((i) => ({ ticker: i.ticker, sha256: i.sha256 }));
   // Without signals the key is what it always was, so existing store entries stay valid.
   const joined = signals && { names: signals.table.names, lagDays: signals.lagDays, source: signals.table.fingerprint };
-  return stableHash(joined ? { codeVersion: FEATURE_CODE_VERSION, config, data, signals: joined } : { codeVersion: FEATURE_CODE_VERSION, config, data });
+  return stableHash(
+    joined ? { codeVersion: FEATURE_CODE_VERSION, config, data, signals: joined } : { codeVersion: FEATURE_CODE_VERSION, config, data },
+  );
 }
 
 /**
@@ -70,7 +73,7 @@ export function featureSetKey(inputs: FeatureInput[], config: FeatureConfig, sig
 export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<FeatureSetResult> {
   const config = resolveFeatureConfig(options.config);
   if (options.inputs.length === 0) throw new DataError('no tickers to build features from');
-  const key = featureSetKey(options.inputs, config, options.signals);
+  const key = featureSetKey({ inputs: options.inputs, config, signals: options.signals });
   const dir = join(options.storeDir, key.slice(0, 24));
   const cached = await readCachedEntry(dir);
   if (cached) return { ...cached, cacheHit: true };
@@ -86,7 +89,7 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
         actual,
       });
     }
-    parts.push(tickerFeatureColumns(await readSeriesParquet(input.path, input.ticker), config, options.signals));
+    parts.push(tickerFeatureColumns(await readSeriesParquet(input.path, input.ticker), { ...config, signals: options.signals }));
   }
   const df = assembleFeatureFrame(parts).sort(['date', 'ticker']);
   if (df.height === 0) throw new DataError('too little data: no ticker has more rows than the feature warm-up');

@@ -15,8 +15,28 @@ import type { XgbHyperparams } from '../xgboost/types';
 export const SEARCH_OBJECTIVE = 'walk-forward log loss';
 
 /** Each engine's parameter names, checked complete against its type; true = a whole number. */
-const XGB: Record<keyof XgbHyperparams, boolean> = { nEstimators: true, maxDepth: true, learningRate: false, minChildWeight: false, subsample: false, colsampleBytree: false, regLambda: false, regAlpha: false, gamma: false };
-const LGB: Record<keyof LgbHyperparams, boolean> = { nEstimators: true, numLeaves: true, learningRate: false, minChildSamples: true, featureFraction: false, baggingFraction: false, lambdaL1: false, lambdaL2: false, maxDepth: true };
+const XGB: Record<keyof XgbHyperparams, boolean> = {
+  nEstimators: true,
+  maxDepth: true,
+  learningRate: false,
+  minChildWeight: false,
+  subsample: false,
+  colsampleBytree: false,
+  regLambda: false,
+  regAlpha: false,
+  gamma: false,
+};
+const LGB: Record<keyof LgbHyperparams, boolean> = {
+  nEstimators: true,
+  numLeaves: true,
+  learningRate: false,
+  minChildSamples: true,
+  featureFraction: false,
+  baggingFraction: false,
+  lambdaL1: false,
+  lambdaL2: false,
+  maxDepth: true,
+};
 const NAMES: Record<EngineName, Record<string, boolean>> = { xgboost: XGB, lightgbm: LGB };
 
 export const bestParamsFileSchema = z
@@ -49,27 +69,35 @@ export function bestParamsPath(paths: Paths, modelName: string): string {
  * parameter the engine does not have (another engine's file) or a value of the wrong type is a
  * ConfigError naming the file and the parameter (exit 3).
  */
-export function parseBestParams(o: { text: string; file: string; modelType: ModelType }): { file: BestParamsFile; params: EngineHyperparams } {
+export function parseBestParams(o: { text: string; file: string; modelType: ModelType }): {
+  file: BestParamsFile;
+  params: EngineHyperparams;
+} {
   const file = parseJsonText({ text: o.text, file: o.file, schema: bestParamsFileSchema });
   const engine = engineNameFor(o.modelType);
   if (file.engine !== undefined && file.engine !== engine) {
-    throw new ConfigError(`${o.file}: written by a ${file.engine} search, but --model-type ${o.modelType} trains with ${engine}; run \`trainctl hpo --model-type ${o.modelType}\` or drop --use-best`);
+    throw new ConfigError(
+      `${o.file}: written by a ${file.engine} search, but --model-type ${o.modelType} trains with ${engine}; run \`trainctl hpo --model-type ${o.modelType}\` or drop --use-best`,
+    );
   }
   const names = NAMES[engine];
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(file.params)) {
     if (!(key in names)) {
       const other = Object.entries(NAMES).find(([, n]) => key in n)?.[0];
-      throw new ConfigError(`${o.file}: parameter "${key}" is not a ${engine} hyperparameter${other ? ` (it is ${other}'s: a file of another engine)` : ''}; expected some of ${Object.keys(names).join(', ')}`);
+      throw new ConfigError(
+        `${o.file}: parameter "${key}" is not a ${engine} hyperparameter${other ? ` (it is ${other}'s: a file of another engine)` : ''}; expected some of ${Object.keys(names).join(', ')}`,
+      );
     }
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(`${o.file}: parameter "${key}" = ${JSON.stringify(value)?.slice(0, 40)}: expected a number`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new ConfigError(`${o.file}: parameter "${key}" = ${JSON.stringify(value)?.slice(0, 40)}: expected a number`);
     if (names[key] && !Number.isInteger(value)) throw new ConfigError(`${o.file}: parameter "${key}" = ${value}: expected a whole number`);
     if (value < 0) throw new ConfigError(`${o.file}: parameter "${key}" = ${value}: expected a number ≥ 0`);
     out[key] = value;
   }
   const defaults: EngineHyperparams = engine === 'lightgbm' ? defaultLgbHyperparams : defaultHyperparams;
-  return { file, params: { ...defaults, ...out } as EngineHyperparams };
+  return { file, params: { ...defaults, ...out } };
 }
 
 /**

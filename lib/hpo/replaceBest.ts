@@ -9,7 +9,8 @@ export interface BestParamsDecision {
   reason: string;
 }
 
-const sameWindow = (a?: { start: string; end: string }, b?: { start: string; end: string }) => !!a && !!b && a.start === b.start && a.end === b.end;
+const sameWindow = (a?: { start: string; end: string }, b?: { start: string; end: string }) =>
+  !!a && !!b && a.start === b.start && a.end === b.end;
 const score = (f: Pick<BestParamsFile, 'value' | 'metric' | 'trialNumber' | 'studyName'>) =>
   `${f.value.toFixed(4)} (${f.metric}${f.trialNumber !== undefined ? `, trial ${f.trialNumber}` : ''}${f.studyName ? ` of ${f.studyName}` : ''})`;
 
@@ -20,13 +21,26 @@ const score = (f: Pick<BestParamsFile, 'value' | 'metric' | 'trialNumber' | 'stu
  */
 export function decideReplacement(old: BestParamsFile | undefined, next: BestParamsFile): BestParamsDecision {
   if (!old) return { replaced: true, reason: `written: first best parameters, ${score(next)}` };
-  const comparable = old.metric === next.metric && sameWindow(old.dataWindow, next.dataWindow) && (old.engine === undefined || old.engine === next.engine);
+  const comparable =
+    old.metric === next.metric && sameWindow(old.dataWindow, next.dataWindow) && (old.engine === undefined || old.engine === next.engine);
   if (!comparable) {
-    const what = old.metric !== next.metric ? `objective (${old.metric})` : old.engine !== undefined && old.engine !== next.engine ? `engine (${old.engine})` : `data window (${old.dataWindow ? `${old.dataWindow.start}..${old.dataWindow.end}` : 'unknown'})`;
+    const what =
+      old.metric !== next.metric
+        ? `objective (${old.metric})`
+        : old.engine !== undefined && old.engine !== next.engine
+          ? `engine (${old.engine})`
+          : `data window (${old.dataWindow ? `${old.dataWindow.start}..${old.dataWindow.end}` : 'unknown'})`;
     return { replaced: true, reason: `replaced: the previous best ${score(old)} was scored on another ${what}; it is kept in the history` };
   }
-  if (next.value < old.value) return { replaced: true, reason: `replaced: ${score(next)} is better than the previous ${score(old)} on the same data window; the previous is kept in the history` };
-  return { replaced: false, reason: `kept the previous best ${score(old)}: this search's best ${score(next)} is not better on the same objective and data window` };
+  if (next.value < old.value)
+    return {
+      replaced: true,
+      reason: `replaced: ${score(next)} is better than the previous ${score(old)} on the same data window; the previous is kept in the history`,
+    };
+  return {
+    replaced: false,
+    reason: `kept the previous best ${score(old)}: this search's best ${score(next)} is not better on the same objective and data window`,
+  };
 }
 
 /**
@@ -34,7 +48,12 @@ export function decideReplacement(old: BestParamsFile | undefined, next: BestPar
  * line each, with its score and when it was replaced). An unreadable old file is replaced and its
  * text kept in the history.
  */
-export async function writeBestParams(o: { path: string; historyPath: string; next: BestParamsFile; now: Date }): Promise<BestParamsDecision> {
+export async function writeBestParams(o: {
+  path: string;
+  historyPath: string;
+  next: BestParamsFile;
+  now: Date;
+}): Promise<BestParamsDecision> {
   let old: BestParamsFile | undefined;
   let oldText: string | undefined;
   if (existsSync(o.path)) {
@@ -46,10 +65,18 @@ export async function writeBestParams(o: { path: string; historyPath: string; ne
       /* unreadable: replaced below, its text kept */
     }
   }
-  const decision = oldText !== undefined && !old ? { replaced: true, reason: 'replaced: the previous file was not a readable best_hyperparameters.json; its text is kept in the history' } : decideReplacement(old, o.next);
+  const decision =
+    oldText !== undefined && !old
+      ? {
+          replaced: true,
+          reason: 'replaced: the previous file was not a readable best_hyperparameters.json; its text is kept in the history',
+        }
+      : decideReplacement(old, o.next);
   if (!decision.replaced) return decision;
   if (oldText !== undefined) {
-    const entry = old ? { ...old, replacedAt: o.now.toISOString(), replacedBy: o.next.runId ?? null } : { raw: oldText, replacedAt: o.now.toISOString() };
+    const entry = old
+      ? { ...old, replacedAt: o.now.toISOString(), replacedBy: o.next.runId ?? null }
+      : { raw: oldText, replacedAt: o.now.toISOString() };
     await appendFile(o.historyPath, `${JSON.stringify(entry)}\n`);
   }
   await writeJsonAtomic(o.path, { ...o.next, writtenAt: o.now.toISOString() });

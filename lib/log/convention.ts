@@ -5,7 +5,14 @@ import type { LevelWithSilent, LoggerOptions } from 'pino';
  * {"timestamp", "level" (upper case, Python's names), "message", "module", "function", …,
  * "metrics": {…}} — numbers travel in the nested `metrics` object, context stays at the top.
  */
-export const CONVENTION_LEVELS: Record<string, string> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR', fatal: 'CRITICAL' };
+export const CONVENTION_LEVELS: Record<string, string> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARNING',
+  error: 'ERROR',
+  fatal: 'CRITICAL',
+};
 
 /** Numbers that describe the process or the call rather than a model: not metrics. */
 const NOT_METRICS = new Set(['pid', 'attempt', 'port', 'code', 'exitCode', 'status', 'taskQueue']);
@@ -13,7 +20,10 @@ const NOT_METRICS = new Set(['pid', 'attempt', 'port', 'code', 'exitCode', 'stat
 /** A log call's object in the convention's shape: numbers into `metrics`, `function` always present. */
 export function conventionFields(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const metrics: Record<string, unknown> = obj.metrics !== null && typeof obj.metrics === 'object' && !Array.isArray(obj.metrics) ? { ...(obj.metrics as Record<string, unknown>) } : {};
+  const metrics: Record<string, unknown> =
+    obj.metrics !== null && typeof obj.metrics === 'object' && !Array.isArray(obj.metrics)
+      ? { ...(obj.metrics as Record<string, unknown>) }
+      : {};
   for (const [key, value] of Object.entries(obj)) {
     if (key === 'metrics' || key === 'fn') continue;
     if (typeof value === 'number' && Number.isFinite(value) && !NOT_METRICS.has(key)) metrics[key] = value;

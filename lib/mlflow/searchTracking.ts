@@ -29,11 +29,26 @@ export interface SearchTracking {
  * its value, the per-fold values as a stepped metric and its state. Retried activities find the
  * runs they created (workflow-ID tags), so nothing is logged twice. Never throws.
  */
-export function trackSearch(client: MlflowClient, s: SearchTracking): Promise<TrackingOutcome<{ parentRunId: string; trialRunIds: string[] }>> {
+export function trackSearch(
+  client: MlflowClient,
+  s: SearchTracking,
+): Promise<TrackingOutcome<{ parentRunId: string; trialRunIds: string[] }>> {
   return safeTracking(async () => {
-    const parent = await client.startRun({ experimentName: s.modelName, runName: `search ${s.studyName}`, workflowId: s.searchId, tags: { 'trainctl.kind': 'hpo', 'trainctl.study': s.studyName } });
+    const parent = await client.startRun({
+      experimentName: s.modelName,
+      runName: `search ${s.studyName}`,
+      workflowId: s.searchId,
+      tags: { 'trainctl.kind': 'hpo', 'trainctl.study': s.studyName },
+    });
     await client.logBatch(parent.runId, {
-      params: { study_name: s.studyName, objective: s.objective, direction: s.direction, n_trials: s.trials.length, data_start: s.dataWindow.start, data_end: s.dataWindow.end },
+      params: {
+        study_name: s.studyName,
+        objective: s.objective,
+        direction: s.direction,
+        n_trials: s.trials.length,
+        data_start: s.dataWindow.start,
+        data_end: s.dataWindow.end,
+      },
       metrics: s.best ? { best_value: s.best.value, best_trial: s.best.number } : {},
     });
     const trialRunIds: string[] = [];
@@ -42,7 +57,13 @@ export function trackSearch(client: MlflowClient, s: SearchTracking): Promise<Tr
         experimentName: s.modelName,
         runName: `trial ${t.number}`,
         workflowId: `${s.searchId}#trial-${t.number}`,
-        tags: { 'mlflow.parentRunId': parent.runId, 'trainctl.kind': 'hpo-trial', state: t.state, trial_number: String(t.number), ...(t.failReason ? { fail_reason: t.failReason.slice(0, 500) } : {}) },
+        tags: {
+          'mlflow.parentRunId': parent.runId,
+          'trainctl.kind': 'hpo-trial',
+          state: t.state,
+          trial_number: String(t.number),
+          ...(t.failReason ? { fail_reason: t.failReason.slice(0, 500) } : {}),
+        },
       });
       if (run.status === 'FINISHED' || run.status === 'FAILED') {
         trialRunIds.push(run.runId);

@@ -35,7 +35,11 @@ function svg(option: echarts.EChartsCoreOption, height = 300): string {
 /** Holdout accuracy at promotion (points) against realised production accuracy (line). */
 function timelineChart(d: DashboardData): string {
   const holdout = d.versions.flatMap((v) => v.promotedAt.map((at) => ({ value: [day(at), v.holdoutAccuracy], name: v.version })));
-  const realised = d.monitor.flatMap((s) => s.cohorts.filter((c) => c.cohort.role === 'production' && c.window.metrics.accuracy !== null).map((c) => [day(s.at), c.window.metrics.accuracy, c.cohort.version]));
+  const realised = d.monitor.flatMap((s) =>
+    s.cohorts
+      .filter((c) => c.cohort.role === 'production' && c.window.metrics.accuracy !== null)
+      .map((c) => [day(s.at), c.window.metrics.accuracy, c.cohort.version]),
+  );
   return svg({
     title: { text: 'Production: holdout accuracy at promotion vs realised accuracy', left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
@@ -43,7 +47,13 @@ function timelineChart(d: DashboardData): string {
     xAxis: { type: 'time' },
     yAxis: { type: 'value', scale: true, name: 'accuracy' },
     series: [
-      { type: 'scatter', name: 'holdout (at promotion)', symbolSize: 12, data: holdout, label: { show: true, position: 'top', formatter: (p: { name: string }) => p.name } },
+      {
+        type: 'scatter',
+        name: 'holdout (at promotion)',
+        symbolSize: 12,
+        data: holdout,
+        label: { show: true, position: 'top', formatter: (p: { name: string }) => p.name },
+      },
       { type: 'line', name: 'realised (rolling window)', data: realised, showSymbol: realised.length < 60 },
     ],
   });
@@ -76,14 +86,25 @@ function driftHeatmap(d: DashboardData): string {
   const features = [...new Set(checks.flatMap((c) => Object.keys(c.psi)))].sort();
   const data = checks.flatMap((c, x) => features.map((f, y) => [x, y, c.psi[f] ?? '-']));
   const max = Math.max(0.25, ...checks.flatMap((c) => Object.values(c.psi).filter((v): v is number => v !== null)));
-  return svg({
-    title: { text: 'Drift: PSI per feature and check', left: 'center', textStyle: { fontSize: 14 } },
-    grid: { left: 130, right: 30, top: 40, bottom: 90 },
-    xAxis: { type: 'category', data: checks.map((c) => day(c.at)), axisLabel: { rotate: 60 } },
-    yAxis: { type: 'category', data: features },
-    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f7fbff', '#fdae61', '#b3261e'] } },
-    series: [{ type: 'heatmap', data }],
-  }, Math.max(260, 16 * features.length + 140));
+  return svg(
+    {
+      title: { text: 'Drift: PSI per feature and check', left: 'center', textStyle: { fontSize: 14 } },
+      grid: { left: 130, right: 30, top: 40, bottom: 90 },
+      xAxis: { type: 'category', data: checks.map((c) => day(c.at)), axisLabel: { rotate: 60 } },
+      yAxis: { type: 'category', data: features },
+      visualMap: {
+        min: 0,
+        max,
+        calculable: false,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        inRange: { color: ['#f7fbff', '#fdae61', '#b3261e'] },
+      },
+      series: [{ type: 'heatmap', data }],
+    },
+    Math.max(260, 16 * features.length + 140),
+  );
 }
 
 /** Every registered candidate is one run that reached the gate; its stage says how it ended. */
@@ -91,19 +112,38 @@ function runOutcomes(d: DashboardData): { chart: string; successRate: number | n
   const counts = new Map<string, number>();
   for (const v of d.versions) counts.set(v.stage, (counts.get(v.stage) ?? 0) + 1);
   const promoted = d.versions.filter((v) => v.promotedAt.length > 0).length;
-  const chart = svg({
-    title: { text: 'Run outcomes (registered candidates by stage)', left: 'center', textStyle: { fontSize: 14 } },
-    grid: { left: 60, right: 30, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: [...counts.keys()] },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'bar', data: [...counts.values()] }],
-  }, 240);
+  const chart = svg(
+    {
+      title: { text: 'Run outcomes (registered candidates by stage)', left: 'center', textStyle: { fontSize: 14 } },
+      grid: { left: 60, right: 30, top: 40, bottom: 30 },
+      xAxis: { type: 'category', data: [...counts.keys()] },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', data: [...counts.values()] }],
+    },
+    240,
+  );
   return { chart, successRate: d.versions.length ? promoted / d.versions.length : null };
 }
 
 function alerts(d: DashboardData): string[] {
-  const drift = d.drift.filter((c) => c.status === 'warning' || c.status === 'critical').map((c) => `${c.at} | drift ${c.status} | ${c.productionVersion ?? '—'} | window ${c.window ? `${c.window.start}…${c.window.end}` : '—'}`);
-  const perf = d.monitor.flatMap((s) => s.cohorts.filter((c) => c.cohort.role === 'production' && c.window.intervals.accuracy && c.window.intervals.accuracy.high < (d.versions.find((v) => v.version === c.cohort.version)?.holdoutAccuracy ?? -1) - 0.05).map((c) => `${s.at} | realised accuracy below holdout − 0.05 (whole interval) | ${c.cohort.version} | ${c.window.intervals.accuracy!.estimate.toFixed(3)} [${c.window.intervals.accuracy!.low.toFixed(3)}, ${c.window.intervals.accuracy!.high.toFixed(3)}]`));
+  const drift = d.drift
+    .filter((c) => c.status === 'warning' || c.status === 'critical')
+    .map(
+      (c) => `${c.at} | drift ${c.status} | ${c.productionVersion ?? '—'} | window ${c.window ? `${c.window.start}…${c.window.end}` : '—'}`,
+    );
+  const perf = d.monitor.flatMap((s) =>
+    s.cohorts
+      .filter(
+        (c) =>
+          c.cohort.role === 'production' &&
+          c.window.intervals.accuracy &&
+          c.window.intervals.accuracy.high < (d.versions.find((v) => v.version === c.cohort.version)?.holdoutAccuracy ?? -1) - 0.05,
+      )
+      .map(
+        (c) =>
+          `${s.at} | realised accuracy below holdout − 0.05 (whole interval) | ${c.cohort.version} | ${c.window.intervals.accuracy!.estimate.toFixed(3)} [${c.window.intervals.accuracy!.low.toFixed(3)}, ${c.window.intervals.accuracy!.high.toFixed(3)}]`,
+      ),
+  );
   return [...drift, ...perf].sort().reverse();
 }
 
@@ -122,7 +162,20 @@ ${section('Production timeline', `<figure>${timelineChart(d)}</figure>`)}
 ${section('Shadow vs production', `<figure>${cohortsChart(d)}</figure>`)}
 ${section('Drift per feature', d.drift.length ? `<figure>${driftHeatmap(d)}</figure>` : '<p>No drift checks yet.</p>')}
 ${section('Run outcomes', `<figure>${outcomes.chart}</figure>`)}
-${section('Alerts', list.length ? `<table><tr><th>when</th><th>what</th><th>version</th><th>figures</th></tr>${list.map((a) => `<tr>${a.split(' | ').map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>` : '<p>No alerts.</p>')}
+${section(
+  'Alerts',
+  list.length
+    ? `<table><tr><th>when</th><th>what</th><th>version</th><th>figures</th></tr>${list
+        .map(
+          (a) =>
+            `<tr>${a
+              .split(' | ')
+              .map((c) => `<td>${esc(c)}</td>`)
+              .join('')}</tr>`,
+        )
+        .join('')}</table>`
+    : '<p>No alerts.</p>',
+)}
 <p><small>Generated ${esc(d.generatedAt)} by trainctl dashboard.</small></p>
 </body></html>
 `;

@@ -37,7 +37,9 @@ export async function readAutoRollbacks(path: string): Promise<import('./rollbac
   return text.split('\n').flatMap((line) => {
     try {
       const v = JSON.parse(line) as { at?: unknown; from?: unknown; to?: unknown };
-      return typeof v.at === 'string' && typeof v.from === 'string' && typeof v.to === 'string' ? [v as import('./rollbackPolicy').AutoRollbackRecord] : [];
+      return typeof v.at === 'string' && typeof v.from === 'string' && typeof v.to === 'string'
+        ? [v as import('./rollbackPolicy').AutoRollbackRecord]
+        : [];
     } catch {
       return [];
     }

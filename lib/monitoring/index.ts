@@ -9,3 +9,5 @@ export * from './rollbackPolicy';
 export * from './locations';
 export * from './retrainConfig';
 export * from './dashboard';
+export * from './shadowComparison';
+export * from './outcomes';

@@ -41,10 +41,14 @@ export function cohortKey(c: Cohort): string {
  * several times (repeated requests, batch re-runs) counts once, with its first prediction, so a
  * busy client cannot outweigh the daily batch. Rows stay sorted by date.
  */
-export function joinOutcomes(o: { records: PredictionRecord[]; outcomes: Map<string, Outcome>; outcomeKey?: (ticker: string, date: string) => string }): JoinResult {
+export function joinOutcomes(o: {
+  records: PredictionRecord[];
+  outcomes: Map<string, Outcome>;
+  outcomeKey?: (ticker: string, date: string) => string;
+}): JoinResult {
   const key = o.outcomeKey ?? ((t: string, d: string) => `${t}|${d}`);
   const known = new Set<string>();
-  for (const k of o.outcomes.keys()) known.add(k.split('|')[0]!);
+  for (const k of o.outcomes.keys()) known.add(k.split('|')[0]);
   const unused = { pending: 0, noOutcome: 0, noTicker: 0, duplicate: 0 };
   const missingTickers = new Set<string>();
   const groups = new Map<string, { cohort: Cohort; rows: MaturedRow[]; seen: Set<string>; firstPrediction: string }>();
@@ -74,8 +78,19 @@ export function joinOutcomes(o: { records: PredictionRecord[]; outcomes: Map<str
       unused.pending++;
       continue;
     }
-    g.rows.push({ date: r.date, ticker: r.ticker, probability: r.probabilityUp, threshold: r.threshold, label: outcome.label, nextReturn: outcome.nextReturn });
+    g.rows.push({
+      date: r.date,
+      ticker: r.ticker,
+      probability: r.probabilityUp,
+      threshold: r.threshold,
+      label: outcome.label,
+      nextReturn: outcome.nextReturn,
+    });
   }
-  const cohorts = [...groups.values()].map(({ cohort, rows, firstPrediction }) => ({ cohort, rows: rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.ticker < b.ticker ? -1 : 1)), firstPrediction }));
+  const cohorts = [...groups.values()].map(({ cohort, rows, firstPrediction }) => ({
+    cohort,
+    rows: rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.ticker < b.ticker ? -1 : 1)),
+    firstPrediction,
+  }));
   return { cohorts, unused, tickersWithoutOutcomes: [...missingTickers].sort() };
 }

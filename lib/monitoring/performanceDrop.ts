@@ -40,9 +40,15 @@ export interface LabelDrift {
  * `insufficient`. A significant shift of the positive rate since training raises the level to
  * critical, since a changed base rate explains a drop that retraining can fix.
  */
-export function judgeDrop(o: { realised: RealisedPerformance; holdout: Partial<Record<MonitorMetric, number>>; policy: DropPolicy; trainingPositiveRate?: number }): DropVerdict {
+export function judgeDrop(o: {
+  realised: RealisedPerformance;
+  holdout: Partial<Record<MonitorMetric, number>>;
+  policy: DropPolicy;
+  trainingPositiveRate?: number;
+}): DropVerdict {
   const r = o.realised;
-  if (r.rows < o.policy.minMatured) return { status: 'insufficient', findings: [], note: `${r.rows} matured predictions, the drop test needs ${o.policy.minMatured}` };
+  if (r.rows < o.policy.minMatured)
+    return { status: 'insufficient', findings: [], note: `${r.rows} matured predictions, the drop test needs ${o.policy.minMatured}` };
   if (!r.bounds) return { status: 'insufficient', findings: [], note: r.intervalNote ?? 'no interval' };
   const findings: DropFinding[] = [];
   for (const m of ['accuracy', 'precision', 'recall', 'f1'] as const) {
@@ -52,14 +58,24 @@ export function judgeDrop(o: { realised: RealisedPerformance; holdout: Partial<R
     const floor = o.policy.floors[m];
     if (floor !== undefined && upper < floor) findings.push({ metric: m, value, upper, against: 'floor', limit: floor });
     const h = o.holdout[m];
-    if (h !== undefined && upper < h - o.policy.holdoutMargin) findings.push({ metric: m, value, upper, against: 'holdout', limit: h - o.policy.holdoutMargin });
+    if (h !== undefined && upper < h - o.policy.holdoutMargin)
+      findings.push({ metric: m, value, upper, against: 'holdout', limit: h - o.policy.holdoutMargin });
   }
   if (!findings.length) return { status: 'ok', findings: [], note: 'no metric is confidently below its floor or holdout figure' };
   let labelDrift: LabelDrift | null = null;
   if (o.trainingPositiveRate !== undefined && r.positiveRate !== null) {
     const t = o.trainingPositiveRate;
-    labelDrift = { trainingRate: t, currentRate: r.positiveRate, significant: r.bounds.upper.positiveRate < t || r.bounds.lower.positiveRate > t };
+    labelDrift = {
+      trainingRate: t,
+      currentRate: r.positiveRate,
+      significant: r.bounds.upper.positiveRate < t || r.bounds.lower.positiveRate > t,
+    };
   }
-  const note = findings.map((f) => `${f.metric} ${f.value.toFixed(3)} (at most ${f.upper.toFixed(3)} at ${((1 - r.bounds!.alpha) * 100).toFixed(0)} %) < ${f.against} ${f.limit.toFixed(3)}`).join('; ');
+  const note = findings
+    .map(
+      (f) =>
+        `${f.metric} ${f.value.toFixed(3)} (at most ${f.upper.toFixed(3)} at ${((1 - r.bounds!.alpha) * 100).toFixed(0)} %) < ${f.against} ${f.limit.toFixed(3)}`,
+    )
+    .join('; ');
   return { status: 'drop', findings, labelDrift, level: labelDrift?.significant ? 'critical' : 'warning', note };
 }

@@ -1,5 +1,15 @@
 import { runBacktest } from '../backtest/backtest';
-import { blockLengthFor, blockResamples, dateIndex, MIN_BLOCKS, percentileInterval, quantileSorted, rowWeights, WeightedScorer, type Interval } from '../stats';
+import {
+  blockLengthFor,
+  blockResamples,
+  dateIndex,
+  MIN_BLOCKS,
+  percentileInterval,
+  quantileSorted,
+  rowWeights,
+  WeightedScorer,
+  type Interval,
+} from '../stats';
 import type { MaturedRow } from './join';
 
 export const MONITOR_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'logLoss', 'rocAuc', 'strategyReturn'] as const;
@@ -41,24 +51,43 @@ export interface RealisedOptions {
  */
 export function realisedPerformance(o: RealisedOptions): RealisedPerformance {
   const empty = Object.fromEntries(MONITOR_METRICS.map((m) => [m, null])) as Record<MonitorMetric, null>;
-  if (o.rows.length === 0) return { rows: 0, days: 0, from: null, to: null, positiveRate: null, metrics: { ...empty }, intervals: { ...empty }, blockLength: o.labelHorizon, intervalNote: 'no matured predictions' };
+  if (o.rows.length === 0)
+    return {
+      rows: 0,
+      days: 0,
+      from: null,
+      to: null,
+      positiveRate: null,
+      metrics: { ...empty },
+      intervals: { ...empty },
+      blockLength: o.labelHorizon,
+      intervalNote: 'no matured predictions',
+    };
   const dates = o.rows.map((r) => r.date);
   const { dateOf, dates: days } = dateIndex(dates);
-  const scorer = new WeightedScorer({ y: o.rows.map((r) => r.label), proba: o.rows.map((r) => r.probability), threshold: o.rows[0]!.threshold });
+  const scorer = new WeightedScorer({
+    y: o.rows.map((r) => r.label),
+    proba: o.rows.map((r) => r.probability),
+    threshold: o.rows[0].threshold,
+  });
   const strategy = dailyStrategyReturns({ rows: o.rows, costBps: o.costBps, days });
   const estimate = { ...pick(scorer.score()), strategyReturn: compound(strategy) };
   const blockLength = blockLengthFor({ dates: days.length, labelHorizon: o.labelHorizon });
   const base = {
     rows: o.rows.length,
     days: days.length,
-    from: days[0]!,
+    from: days[0],
     to: days.at(-1)!,
     positiveRate: o.rows.filter((r) => r.label === 1).length / o.rows.length,
     metrics: estimate,
     blockLength,
   };
   if (days.length < MIN_BLOCKS * blockLength) {
-    return { ...base, intervals: { ...empty }, intervalNote: `${days.length} matured trading days: an interval needs at least ${MIN_BLOCKS * blockLength} (${MIN_BLOCKS} blocks of ${blockLength})` };
+    return {
+      ...base,
+      intervals: { ...empty },
+      intervalNote: `${days.length} matured trading days: an interval needs at least ${MIN_BLOCKS * blockLength} (${MIN_BLOCKS} blocks of ${blockLength})`,
+    };
   }
   const replicates = Object.fromEntries(MONITOR_METRICS.map((m) => [m, [] as number[]])) as Record<MonitorMetric, number[]>;
   const w = new Float64Array(o.rows.length);
@@ -69,11 +98,19 @@ export function realisedPerformance(o: RealisedOptions): RealisedPerformance {
     replicates.strategyReturn.push(compound(strategy, counts));
     positive.push(weightedShare(o.rows, w));
   }
-  const intervals = Object.fromEntries(MONITOR_METRICS.map((m) => [m, Number.isFinite(estimate[m]) ? percentileInterval({ estimate: estimate[m], replicates: replicates[m].filter(Number.isFinite), level: o.level ?? 0.95 }) : null])) as Record<MonitorMetric, Interval | null>;
+  const intervals = Object.fromEntries(
+    MONITOR_METRICS.map((m) => [
+      m,
+      Number.isFinite(estimate[m])
+        ? percentileInterval({ estimate: estimate[m], replicates: replicates[m].filter(Number.isFinite), level: o.level ?? 0.95 })
+        : null,
+    ]),
+  ) as Record<MonitorMetric, Interval | null>;
   const alpha = o.alpha ?? 0.05;
   const all = { ...replicates, positiveRate: positive };
   const q = (v: number[], p: number) => quantileSorted(Float64Array.from(v.filter(Number.isFinite)).sort(), p);
-  const bound = (p: number) => Object.fromEntries(Object.entries(all).map(([m, v]) => [m, q(v, p)])) as Record<MonitorMetric | 'positiveRate', number>;
+  const bound = (p: number) =>
+    Object.fromEntries(Object.entries(all).map(([m, v]) => [m, q(v, p)])) as Record<MonitorMetric | 'positiveRate', number>;
   return { ...base, intervals, bounds: { alpha, upper: bound(1 - alpha), lower: bound(alpha) } };
 }
 
@@ -81,8 +118,8 @@ function weightedShare(rows: MaturedRow[], w: Float64Array): number {
   let up = 0;
   let all = 0;
   rows.forEach((r, i) => {
-    up += w[i]! * r.label;
-    all += w[i]!;
+    up += w[i] * r.label;
+    all += w[i];
   });
   return all ? up / all : NaN;
 }
@@ -98,7 +135,7 @@ function dailyStrategyReturns(o: { rows: MaturedRow[]; costBps: number; days: st
     tickers: o.rows.map((r) => r.ticker),
     proba: o.rows.map((r) => r.probability),
     nextReturn: o.rows.map((r) => r.nextReturn),
-    threshold: o.rows[0]!.threshold,
+    threshold: o.rows[0].threshold,
     costBps: o.costBps,
   });
   const byDay = new Map<string, number>();
@@ -113,6 +150,6 @@ function dailyStrategyReturns(o: { rows: MaturedRow[]; costBps: number; days: st
 /** Compounded return, each day taken `counts[d]` times (all once without counts). */
 function compound(daily: Float64Array, counts?: Int32Array): number {
   let log = 0;
-  for (let d = 0; d < daily.length; d++) log += (counts ? counts[d]! : 1) * Math.log1p(daily[d]!);
+  for (let d = 0; d < daily.length; d++) log += (counts ? counts[d] : 1) * Math.log1p(daily[d]);
   return Math.expm1(log);
 }

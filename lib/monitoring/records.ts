@@ -14,7 +14,10 @@ const recordSchema = z.object({
   role: z.enum(['production', 'shadow', 'ab']),
   source: z.enum(['request', 'batch']),
   ticker: z.string().nullable(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   probabilityUp: z.number().min(0).max(1),
   direction: z.enum(['up', 'down']),
   threshold: z.number().min(0).max(1),
@@ -26,7 +29,7 @@ export function validRecords(records: unknown[]): { records: PredictionRecord[];
   let foreign = 0;
   for (const r of records) {
     const parsed = recordSchema.safeParse(r);
-    if (parsed.success) out.push(parsed.data as PredictionRecord);
+    if (parsed.success) out.push(parsed.data);
     else foreign++;
   }
   return { records: out, foreign };

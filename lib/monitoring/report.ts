@@ -29,7 +29,12 @@ export function monitorMarkdown(o: { snapshot: MonitorSnapshot; synthetic: boole
     '',
   ];
   for (const c of s.cohorts) {
-    lines.push(`## ${c.cohort.version} — ${c.cohort.role}`, '', `First prediction ${c.firstPrediction}; window ${c.window.from ?? '—'} … ${c.window.to ?? '—'} (${c.window.rows} matured), since deployment ${c.sinceDeployment.rows} matured.`, '');
+    lines.push(
+      `## ${c.cohort.version} — ${c.cohort.role}`,
+      '',
+      `First prediction ${c.firstPrediction}; window ${c.window.from ?? '—'} … ${c.window.to ?? '—'} (${c.window.rows} matured), since deployment ${c.sinceDeployment.rows} matured.`,
+      '',
+    );
     lines.push('| metric | window | since deployment |', '|---|---|---|');
     for (const m of MONITOR_METRICS) lines.push(`| ${m} | ${cell(c.window, m)} | ${cell(c.sinceDeployment, m)} |`);
     if (c.window.intervalNote) lines.push('', `_Window: ${c.window.intervalNote}._`);
@@ -68,10 +73,19 @@ export function historyChart(history: MonitorSnapshot[], metric: (typeof MONITOR
   return svg;
 }
 
-export async function writeMonitorReport(o: { dir: string; snapshot: MonitorSnapshot; history: MonitorSnapshot[]; synthetic: boolean }): Promise<{ markdown: string; html: string; json: string }> {
+export async function writeMonitorReport(o: {
+  dir: string;
+  snapshot: MonitorSnapshot;
+  history: MonitorSnapshot[];
+  synthetic: boolean;
+}): Promise<{ markdown: string; html: string; json: string }> {
   const md = monitorMarkdown(o);
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${esc(`Realised performance of ${o.snapshot.model}`)}</title><style>body{font-family:DejaVu Sans,Arial,sans-serif;max-width:900px;margin:24px auto}pre{white-space:pre-wrap}</style></head><body><pre>${esc(md)}</pre><figure>${historyChart(o.history)}</figure></body></html>\n`;
-  const paths = { markdown: join(o.dir, 'performance_report.md'), html: join(o.dir, 'performance_report.html'), json: join(o.dir, 'performance_report.json') };
+  const paths = {
+    markdown: join(o.dir, 'performance_report.md'),
+    html: join(o.dir, 'performance_report.html'),
+    json: join(o.dir, 'performance_report.json'),
+  };
   await writeFileAtomic(paths.markdown, `${md}\n`);
   await writeFileAtomic(paths.html, html);
   await writeJsonAtomic(paths.json, o.snapshot);

@@ -9,7 +9,13 @@ export interface TrainingSetup {
   trainingConfig?: Partial<PipelineConfig>;
 }
 
-const PERIOD_YEARS: [PipelineConfig['period'], number][] = [['1y', 1], ['2y', 2], ['3y', 3], ['5y', 5], ['10y', 10]];
+const PERIOD_YEARS: [PipelineConfig['period'], number][] = [
+  ['1y', 1],
+  ['2y', 2],
+  ['3y', 3],
+  ['5y', 5],
+  ['10y', 10],
+];
 
 /**
  * The configuration of a drift- or performance-triggered retrain: the production model's own
@@ -21,8 +27,11 @@ export function retrainConfig(o: { base: PipelineConfig; production: TrainingSet
   const p = o.production;
   const from: string[] = [];
   const stored = p.trainingConfig ?? {};
-  const { asOf: _a, trigger: _t, reason: _r, force: _f, ...setup } = stored as Partial<PipelineConfig> & Record<string, unknown>;
-  const config: PipelineConfig = { ...o.base, ...(setup as Partial<PipelineConfig>) };
+  // What is about this retrain (its date, trigger, reason, force) never comes from the old run.
+  const setup = Object.fromEntries(
+    Object.entries(stored).filter(([k]) => !['asOf', 'trigger', 'reason', 'force'].includes(k)),
+  ) as Partial<PipelineConfig>;
+  const config: PipelineConfig = { ...o.base, ...setup };
   if (Object.keys(setup).length) from.push('stored training configuration');
   if (p.dataSource) {
     config.source = p.dataSource.source;

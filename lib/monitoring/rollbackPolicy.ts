@@ -34,14 +34,23 @@ export function decideAutoRollback(o: {
   const last = o.history.at(-1);
   if (last) {
     const hours = (Date.parse(o.now) - Date.parse(last.at)) / 3_600_000;
-    if (hours < o.coolDownHours) return { rollback: false, reason: `cool-down: the last automatic rollback (${last.from} → ${last.to}) was ${hours.toFixed(1)} h ago, the cool-down is ${o.coolDownHours} h` };
+    if (hours < o.coolDownHours)
+      return {
+        rollback: false,
+        reason: `cool-down: the last automatic rollback (${last.from} → ${last.to}) was ${hours.toFixed(1)} h ago, the cool-down is ${o.coolDownHours} h`,
+      };
   }
   const droppedBefore = new Set(o.history.map((h) => h.from));
-  const candidates = o.formerProductions.filter((f) => f.version !== o.production && !droppedBefore.has(f.version)).sort((a, b) => (a.leftAt < b.leftAt ? 1 : -1));
+  const candidates = o.formerProductions
+    .filter((f) => f.version !== o.production && !droppedBefore.has(f.version))
+    .sort((a, b) => (a.leftAt < b.leftAt ? 1 : -1));
   const target = candidates[0];
   if (!target) {
     const excluded = o.formerProductions.filter((f) => droppedBefore.has(f.version)).map((f) => f.version);
-    return { rollback: false, reason: `no former production version to roll back to${excluded.length ? ` (${excluded.join(', ')} were rolled back for a drop)` : ''}` };
+    return {
+      rollback: false,
+      reason: `no former production version to roll back to${excluded.length ? ` (${excluded.join(', ')} were rolled back for a drop)` : ''}`,
+    };
   }
   return { rollback: true, to: target.version, reason: `performance drop of ${o.production}` };
 }

@@ -36,12 +36,23 @@ export function monitorSnapshot(o: {
 }): MonitorSnapshot {
   const { records, foreign } = validRecords(o.records);
   const joined = joinOutcomes({ records: records.filter((r) => r.model === o.model), outcomes: o.outcomes });
-  const common = { labelHorizon: o.labelHorizon, costBps: o.costBps, seed: o.seed, ...(o.alpha !== undefined ? { alpha: o.alpha } : {}), ...(o.resamples !== undefined ? { resamples: o.resamples } : {}) };
+  const common = {
+    labelHorizon: o.labelHorizon,
+    costBps: o.costBps,
+    seed: o.seed,
+    ...(o.alpha !== undefined ? { alpha: o.alpha } : {}),
+    ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
+  };
   const cohorts = joined.cohorts.map(({ cohort, rows, firstPrediction }) => {
     const days = [...new Set(rows.map((r) => r.date))];
     const from = days[Math.max(0, days.length - o.windowDays)];
     const recent = from === undefined ? [] : rows.filter((r) => r.date >= from);
-    return { cohort, firstPrediction, window: realisedPerformance({ ...common, rows: recent }), sinceDeployment: realisedPerformance({ ...common, rows }) };
+    return {
+      cohort,
+      firstPrediction,
+      window: realisedPerformance({ ...common, rows: recent }),
+      sinceDeployment: realisedPerformance({ ...common, rows }),
+    };
   });
   return {
     at: o.at,

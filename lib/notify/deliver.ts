@@ -22,7 +22,10 @@ export async function deliver(n: Notification, targets: NotificationTargets, opt
   };
   const web = { fetch: options.fetch, timeoutMs: options.timeoutMs };
   if (targets.slackUrl) await send('slack', () => postWebhook({ ...web, target: 'slack', url: targets.slackUrl!, body: slackPayload(n) }));
-  if (targets.jsonUrl) await send('json', () => postWebhook({ ...web, target: 'json', url: targets.jsonUrl!, body: jsonPayload(n, (options.now ?? (() => new Date()))()) }));
+  if (targets.jsonUrl)
+    await send('json', () =>
+      postWebhook({ ...web, target: 'json', url: targets.jsonUrl!, body: jsonPayload(n, (options.now ?? (() => new Date()))()) }),
+    );
   if (targets.email) await send('email', () => sendEmail(n, targets.email!, { timeoutMs: options.timeoutMs }));
   return delivered;
 }

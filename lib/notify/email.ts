@@ -22,7 +22,12 @@ export function emailContent(n: Notification): { subject: string; text: string }
 /** One message over SMTP (nodemailer); the server's refusal becomes an EmailDeliveryError (retried by the activity). */
 export async function sendEmail(n: Notification, target: EmailTarget, options: { timeoutMs?: number } = {}): Promise<void> {
   const timeout = options.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({ url: target.smtpUrl, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+  const transport = nodemailer.createTransport({
+    url: target.smtpUrl,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
   try {
     await transport.sendMail({ from: target.from, to: target.to, ...emailContent(n) });
   } catch (err) {

@@ -10,8 +10,14 @@ export interface RunStatusView {
   candidateVersion?: string;
   decision?: string;
   failedCriteria?: string[];
-  candidate?: { metrics: { accuracy: number; baselineAccuracy: number; precision: number; recall: number; f1: number }; trading: { sharpe: number } };
-  evidence?: { level: number; candidate: { accuracy: Interval; precision: Interval; recall: Interval; f1: Interval; sharpe: Interval | null } };
+  candidate?: {
+    metrics: { accuracy: number; baselineAccuracy: number; precision: number; recall: number; f1: number };
+    trading: { sharpe: number };
+  };
+  evidence?: {
+    level: number;
+    candidate: { accuracy: Interval; precision: Interval; recall: Interval; f1: Interval; sharpe: Interval | null };
+  };
   report?: { html: string; markdown: string };
   approval?: { deadline: string };
   synthetic?: boolean;
@@ -53,12 +59,19 @@ export function buildNotification(o: {
   const s = o.status;
   const forced = s?.forced && (o.event === 'awaiting_approval' || o.event === 'approval_reminder' || o.event === 'promoted');
   const title = `${forced ? 'FORCED: ' : ''}${TITLES[o.event]}`;
-  const fields: Notification['fields'] = { run: o.runId, model: o.modelName, outcome: s?.outcome ?? null, candidate: s?.candidateVersion ?? null, decision: s?.decision ?? null };
+  const fields: Notification['fields'] = {
+    run: o.runId,
+    model: o.modelName,
+    outcome: s?.outcome ?? null,
+    candidate: s?.candidateVersion ?? null,
+    decision: s?.decision ?? null,
+  };
   if (s?.forced) fields.forced = s.forced.note;
   Object.assign(fields, headlineMetrics(s));
   fields.report = s?.report?.html ?? null;
   fields.deadline = s?.approval?.deadline ?? null;
-  if (s?.budget) fields.budget = `${(s.budget.elapsedMs / 60_000).toFixed(1)} min of ${s.budget.limit}${s.budget.overrun ? ' (EXCEEDED)' : ''}`;
+  if (s?.budget)
+    fields.budget = `${(s.budget.elapsedMs / 60_000).toFixed(1)} min of ${s.budget.limit}${s.budget.overrun ? ' (EXCEEDED)' : ''}`;
   fields.synthetic = s?.synthetic ?? null;
   Object.assign(fields, o.fields);
   return { event: o.event, runId: o.runId, modelName: o.modelName, title, text: o.text ?? describe(o.event, o.runId, s), fields };

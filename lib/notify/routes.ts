@@ -9,7 +9,8 @@ export type AlertRoute = 'default' | 'drift' | 'performance';
 
 export function routeOf(event: NotificationEvent, detail: { validationFailed?: boolean } = {}): AlertRoute {
   if (event === 'drift_warning' || event === 'drift_critical') return 'drift';
-  if (event === 'performance_drop' || event === 'budget_exceeded' || (event === 'rejected' && detail.validationFailed)) return 'performance';
+  if (event === 'performance_drop' || event === 'budget_exceeded' || (event === 'rejected' && detail.validationFailed))
+    return 'performance';
   return 'default';
 }
 
@@ -41,7 +42,10 @@ function routeTargets(prefix: string, env: Record<string, string | undefined>): 
 }
 
 function emailTarget(env: Record<string, string | undefined>, toList: string | undefined): EmailTarget | undefined {
-  const to = (toList ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const to = (toList ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (!env.TRAINCTL_SMTP_URL || to.length === 0) return undefined;
   return { smtpUrl: env.TRAINCTL_SMTP_URL, from: env.TRAINCTL_EMAIL_FROM || 'trainctl@localhost', to };
 }

@@ -5,7 +5,11 @@
 import type { Notification } from './types';
 
 export class WebhookDeliveryError extends Error {
-  constructor(readonly target: 'slack' | 'json', readonly status: number | undefined, detail: string) {
+  constructor(
+    readonly target: 'slack' | 'json',
+    readonly status: number | undefined,
+    detail: string,
+  ) {
     super(`${target} webhook delivery failed${status ? ` with HTTP ${status}` : ''}: ${detail}`);
     this.name = 'WebhookDeliveryError';
   }
@@ -31,7 +35,13 @@ export function jsonPayload(n: Notification, sentAt: Date): unknown {
 }
 
 /** POST one JSON body; a network error or a non-2xx answer is a WebhookDeliveryError. */
-export async function postWebhook(o: { target: 'slack' | 'json'; url: string; body: unknown; fetch?: typeof fetch; timeoutMs?: number }): Promise<void> {
+export async function postWebhook(o: {
+  target: 'slack' | 'json';
+  url: string;
+  body: unknown;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): Promise<void> {
   let res: Response;
   try {
     res = await (o.fetch ?? fetch)(o.url, {

@@ -1,6 +1,8 @@
 import { isIsoDate } from '../data/dates';
 import { sliceByDate } from '../data/series';
-import { DEFAULT_FEATURE_CONFIG, FEATURE_NAMES, tickerFeatureColumns, type TickerColumns } from '../features';
+import { DEFAULT_FEATURE_CONFIG, tickerFeatureColumns, type TickerColumns } from '../features';
+import { patternsInFeatures } from '../features/definitions';
+import type { CandlestickPattern } from '../features/patternNames';
 import { RequestError } from './requestError';
 import type { SeriesLoader } from './seriesLoader';
 
@@ -39,7 +41,8 @@ export class FeatureRowProvider {
     if (q.date !== undefined && (typeof q.date !== 'string' || !isIsoDate(q.date))) {
       throw new RequestError(400, 'field "date" must be a YYYY-MM-DD date', 'bad_date');
     }
-    const entry = await this.entry(q.ticker, q.windowStart);
+    const patterns = patternsInFeatures(q.featureNames);
+    const entry = await this.entry(q.ticker, q.windowStart, patterns);
     const dates = entry.columns.dates;
     if (dates.length === 0)
       throw new RequestError(400, `field "ticker": no feature rows for ${q.ticker} yet (history shorter than the warm-up)`, 'bad_ticker');
@@ -52,7 +55,7 @@ export class FeatureRowProvider {
     }
     const values = new Float32Array(q.featureNames.length);
     q.featureNames.forEach((name, j) => {
-      values[j] = entry.columns.values[(FEATURE_NAMES as readonly string[]).indexOf(name)][i]!;
+      values[j] = entry.columns.values[entry.columns.featureNames.indexOf(name)]![i]!;
     });
     return { ticker: q.ticker, date, values };
   }
@@ -67,43 +70,44 @@ export class FeatureRowProvider {
    * Every `recheckMs` one request starts a background check of the cache file; if it changed, the
    * rows are recomputed and later requests see them.
    */
-  private async entry(ticker: string, windowStart: string): Promise<Entry> {
-    const key = `${ticker}|${windowStart}`;
+  private async entry(ticker: string, windowStart: string, patterns: CandlestickPattern[]): Promise<Entry> {
+    // Models with other candlestick patterns need other columns: the pattern set is part of the key.
+    const key = `${ticker}|${windowStart}|${patterns.join(',')}`;
     const now = (this.o.now ?? Date.now)();
     const cached = this.cache.get(key);
     if (cached) {
       if (now - cached.checkedAt >= (this.o.recheckMs ?? 1000) && !this.revalidating.has(key)) {
         cached.checkedAt = now;
-        const check = this.revalidate(ticker, windowStart, cached, now).finally(() => this.revalidating.delete(key));
+        const check = this.revalidate(ticker, windowStart, patterns, cached, now).finally(() => this.revalidating.delete(key));
         this.revalidating.set(key, check);
       }
       return cached;
     }
     let pending = this.loading.get(key);
     if (!pending) {
-      pending = this.compute(ticker, windowStart, now).finally(() => this.loading.delete(key));
+      pending = this.compute(ticker, windowStart, patterns, now).finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
     }
     return pending;
   }
 
-  private async revalidate(ticker: string, windowStart: string, cached: Entry, now: number): Promise<void> {
+  private async revalidate(ticker: string, windowStart: string, patterns: CandlestickPattern[], cached: Entry, now: number): Promise<void> {
     try {
       if (this.o.stat && (await this.o.stat(ticker)) === cached.token) return;
-      await this.compute(ticker, windowStart, now);
+      await this.compute(ticker, windowStart, patterns, now);
     } catch {
       // The file is being replaced or went away: keep serving what we have, check again later.
     }
   }
 
-  private async compute(ticker: string, windowStart: string, now: number): Promise<Entry> {
+  private async compute(ticker: string, windowStart: string, patterns: CandlestickPattern[], now: number): Promise<Entry> {
     const loaded = await this.o.load(ticker);
     if (!loaded) throw new RequestError(400, `field "ticker": unknown ticker ${ticker} (not in the data)`, 'bad_ticker');
     const series = sliceByDate(loaded.series, windowStart);
     // Features do not depend on the label settings; the default config only shapes the label columns.
-    const columns = tickerFeatureColumns(series, DEFAULT_FEATURE_CONFIG);
+    const columns = tickerFeatureColumns(series, { ...DEFAULT_FEATURE_CONFIG, candlestickPatterns: patterns });
     const entry: Entry = { token: loaded.token, checkedAt: now, columns, rowOf: new Map(columns.dates.map((d, i) => [d, i])) };
-    this.cache.set(`${ticker}|${windowStart}`, entry);
+    this.cache.set(`${ticker}|${windowStart}|${patterns.join(',')}`, entry);
     return entry;
   }
 }

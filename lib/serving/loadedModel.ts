@@ -1,4 +1,4 @@
-import { FEATURE_NAMES } from '../features';
+import { BUILT_IN_FEATURE_NAMES } from '../features/definitions';
 import { OnnxModel } from '../onnx';
 import type { ModelEntry } from '../registry';
 import { ModelError } from '../util/errors';
@@ -65,8 +65,11 @@ function checkSchema(entry: ModelEntry, onnx: OnnxModel): void {
       `${entry.version}: the ONNX model's features [${got.join(', ')}] differ from the metadata's [${declared.join(', ')}]`,
     );
   }
-  const unknown = got.filter((n) => !(FEATURE_NAMES as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new ModelError(`${entry.version}: features ${unknown.join(', ')} are not computed by this feature code`);
+  // Indicators and candlestick patterns are computed here; external signals are not (no signals files at serving).
+  const unknown = got.filter((n) => !(BUILT_IN_FEATURE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new ModelError(`${entry.version}: features ${unknown.join(', ')} are not computed by the prediction service (external signals are not served)`);
+  }
   const onnxHash = onnx.metadata.schema_hash;
   if (onnxHash !== undefined && onnxHash !== entry.metadata.schemaHash) {
     throw new ModelError(

@@ -12,10 +12,11 @@ import type { SignalObservations } from './types';
  * No look-ahead: the value on day k comes from publications dated before trading day k (or on it,
  * with lag 0), and only trading dates up to k are read to place it.
  */
-export function joinSignals(tradingDates: readonly string[], obs: SignalObservations, lagDays: number): Float64Array[] {
-  const n = tradingDates.length;
+export function joinSignals(o: { tradingDates: readonly string[]; obs: SignalObservations; lagDays: number }): Float64Array[] {
+  const { obs, lagDays } = o;
+  const n = o.tradingDates.length;
   const out = obs.values.map(() => new Float64Array(n).fill(Number.NaN));
-  const dates = tradingDates as string[];
+  const dates = o.tradingDates as string[];
   for (let r = 0; r < obs.dates.length; r++) {
     const d = obs.dates[r]!;
     // First trading day strictly after d (lag ≥ 1) or on/after d (lag 0), then lag − 1 more.

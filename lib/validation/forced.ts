@@ -14,11 +14,17 @@ export interface ForcedMark {
 }
 
 /** The mark for a run with --force and/or --skip-validation; undefined for an ordinary run. */
-export function forcedMark(o: { force: boolean; skipValidation: boolean; decision: Pick<PromotionDecision, 'decision' | 'failed'> }): ForcedMark | undefined {
+export function forcedMark(o: {
+  force: boolean;
+  skipValidation: boolean;
+  decision: Pick<PromotionDecision, 'decision' | 'failed'>;
+}): ForcedMark | undefined {
   const by = [...(o.force ? (['force'] as const) : []), ...(o.skipValidation ? (['skip-validation'] as const) : [])];
   if (by.length === 0) return undefined;
   const switches = by.map((b) => `--${b}`).join(' and ');
-  const verdict = o.decision.failed.length ? `failed ${o.decision.failed.join(', ')} but reaches the approval gate` : 'passed the criteria it was checked on';
+  const verdict = o.decision.failed.length
+    ? `failed ${o.decision.failed.join(', ')} but reaches the approval gate`
+    : 'passed the criteria it was checked on';
   const skipped = o.force ? '; not compared with production' : '';
   return { by, failed: [...o.decision.failed], note: `FORCED (${switches}): ${verdict}${skipped}` };
 }

@@ -51,7 +51,7 @@ describe('training-script convention on the command line', () => {
     expect(broken.stderr).not.toMatch(/Temporal/);
   }, 120_000);
 
-  it('--log-level takes the convention\'s names in any case; other words exit 3', async () => {
+  it("--log-level takes the convention's names in any case; other words exit 3", async () => {
     const ok = await cli(['run', '--log-level', 'Warning']);
     // Accepted: the run gets as far as connecting (which fails here with exit 3 naming the server).
     expect(ok.stderr).toContain('127.0.0.1:1');
@@ -68,15 +68,35 @@ describe('training-script convention on the command line', () => {
     expect(trials.code).toBe(3);
     expect(trials.stderr).toContain('--trials "many": expected a whole number');
     const help = await cli(['run', '--help']);
-    for (const flag of ['--skip-validation', '--ignore-new-data', '--budget <duration>', 'force promotion', '(default: 5y)', '(default: 20)', '(default: 30m)', '(default: 20m)']) expect(help.stdout.replace(/\s+/g, ' '), flag).toContain(flag);
+    for (const flag of [
+      '--skip-validation',
+      '--ignore-new-data',
+      '--budget <duration>',
+      'force promotion',
+      '(default: 5y)',
+      '(default: 20)',
+      '(default: 30m)',
+      '(default: 20m)',
+    ])
+      expect(help.stdout.replace(/\s+/g, ' '), flag).toContain(flag);
     const trigger = await cli(['schedule', 'trigger', '--help']);
     for (const flag of ['--force', '--skip-validation', '--trials <n>', '--ignore-new-data']) expect(trigger.stdout, flag).toContain(flag);
   }, 120_000);
 
   it('`status` shows FORCED and the time budget', () => {
     const text = formatStatus({
-      runId: 'train-m', modelName: 'm', trigger: 'manual', outcome: 'awaiting_approval', stage: 'approval', stages: [], refusedSignals: [],
-      forced: { by: ['force'], failed: ['accuracy'], note: 'FORCED (--force): failed accuracy but reaches the approval gate; not compared with production' },
+      runId: 'train-m',
+      modelName: 'm',
+      trigger: 'manual',
+      outcome: 'awaiting_approval',
+      stage: 'approval',
+      stages: [],
+      refusedSignals: [],
+      forced: {
+        by: ['force'],
+        failed: ['accuracy'],
+        note: 'FORCED (--force): failed accuracy but reaches the approval gate; not compared with production',
+      },
       budget: { limit: '30m', limitMs: 1_800_000, elapsedMs: 2_100_000, overrun: true },
     });
     expect(text).toContain('forced    FORCED (--force): failed accuracy');

@@ -34,10 +34,20 @@ const BEFORE = '2026-02-27';
 /** The market with the effect switched off at CHANGE, as Yahoo-style CSV files. */
 function changedMarket() {
   const dir = mkdtempSync(join(tmpdir(), 'effect-off-'));
-  const market = generateSyntheticMarket({ seed: 42, tickers: TICKERS, start: '2023-06-01', end: AS_OF, changes: [{ from: CHANGE, reversion: false }] });
+  const market = generateSyntheticMarket({
+    seed: 42,
+    tickers: TICKERS,
+    start: '2023-06-01',
+    end: AS_OF,
+    changes: [{ from: CHANGE, reversion: false }],
+  });
   for (const s of market.series) {
     const lines = ['Date,Open,High,Low,Close,Adj Close,Volume'];
-    s.dates.forEach((d, i) => lines.push(`${d},${s.open[i]!.toFixed(6)},${s.high[i]!.toFixed(6)},${s.low[i]!.toFixed(6)},${s.close[i]!.toFixed(6)},${s.adjClose[i]!.toFixed(6)},${Math.round(s.volume[i]!)}`));
+    s.dates.forEach((d, i) =>
+      lines.push(
+        `${d},${s.open[i].toFixed(6)},${s.high[i].toFixed(6)},${s.low[i].toFixed(6)},${s.close[i].toFixed(6)},${s.adjClose[i].toFixed(6)},${Math.round(s.volume[i])}`,
+      ),
+    );
     writeFileSync(join(dir, `${s.ticker}.csv`), `${lines.join('\n')}\n`);
   }
   return { dir, market };
@@ -57,15 +67,42 @@ function writePredictionLog(dir: string, market: ReturnType<typeof generateSynth
     const f = tickerFeatureColumns(s, { labelHorizon: 5, labelThreshold: 0 });
     f.dates.forEach((date, i) => {
       if (date < '2025-10-01') return;
-      const p = 1 / (1 + Math.exp(60 * f.values[ret5]![i]!));
-      const rec = { requestId: `${s.ticker}-${date}`, at: `${date}T21:00:00.000Z`, model: MODEL, version, role: 'production', source: 'batch', ticker: s.ticker, date, probabilityUp: p, direction: p > 0.5 ? 'up' : 'down', threshold: 0.5 };
+      const p = 1 / (1 + Math.exp(60 * f.values[ret5][i]));
+      const rec = {
+        requestId: `${s.ticker}-${date}`,
+        at: `${date}T21:00:00.000Z`,
+        model: MODEL,
+        version,
+        role: 'production',
+        source: 'batch',
+        ticker: s.ticker,
+        date,
+        probabilityUp: p,
+        direction: p > 0.5 ? 'up' : 'down',
+        threshold: 0.5,
+      };
       byDay.set(date, [...(byDay.get(date) ?? []), frameLine(JSON.stringify(rec))]);
     });
   }
   for (const [day, lines] of byDay) writeFileSync(join(dir, `predictions-${day}.jsonl`), lines.join(''));
   const foreign = { hello: 'not a prediction' };
-  const unknown = { requestId: 'z', at: '2026-06-01T21:00:00.000Z', model: MODEL, version, role: 'production', source: 'request', ticker: 'SYN-Z', date: '2026-06-01', probabilityUp: 0.7, direction: 'up', threshold: 0.5 };
-  appendFileSync(join(dir, 'predictions-2026-06-02.jsonl'), `${frameLine(JSON.stringify(foreign))}${frameLine(JSON.stringify(unknown))}12\tdeadbeef\t{"torn`);
+  const unknown = {
+    requestId: 'z',
+    at: '2026-06-01T21:00:00.000Z',
+    model: MODEL,
+    version,
+    role: 'production',
+    source: 'request',
+    ticker: 'SYN-Z',
+    date: '2026-06-01',
+    probabilityUp: 0.7,
+    direction: 'up',
+    threshold: 0.5,
+  };
+  appendFileSync(
+    join(dir, 'predictions-2026-06-02.jsonl'),
+    `${frameLine(JSON.stringify(foreign))}${frameLine(JSON.stringify(unknown))}12\tdeadbeef\t{"torn`,
+  );
 }
 
 async function registerAndPromote(o: { modelsDir: string; source: string; runId: string; accuracy: number }) {
@@ -77,8 +114,14 @@ async function registerAndPromote(o: { modelsDir: string; source: string; runId:
     runId: o.runId,
     artifacts: { modelJson: join(dir, 'model.json'), onnx: join(dir, 'model.onnx') },
     metadata: {
-      modelType: 'xgb', params: {}, featureSchema: FEATURE_NAMES, dataSource: { source: o.source, window: { start: '2023-06-01', end: '2025-12-31' }, tickers: TICKERS },
-      rawDataHash: 'x', featureSetHash: 'x', metrics: { accuracy: o.accuracy, precision: 0.6, recall: 0.6, f1: 0.6 }, codeVersion: 'test',
+      modelType: 'xgb',
+      params: {},
+      featureSchema: FEATURE_NAMES,
+      dataSource: { source: o.source, window: { start: '2023-06-01', end: '2025-12-31' }, tickers: TICKERS },
+      rawDataHash: 'x',
+      featureSetHash: 'x',
+      metrics: { accuracy: o.accuracy, precision: 0.6, recall: 0.6, f1: 0.6 },
+      codeVersion: 'test',
     },
     schemaHash: 'schema',
     labelDefinition: { horizon: 5, threshold: 0 },
@@ -104,13 +147,23 @@ describe('performanceMonitor', () => {
     });
     let clock = new Date(`${BEFORE}T22:00:00Z`);
     const input: PerformanceMonitorInput = {
-      modelName: MODEL, windowDays: 60, costBps: 5, seed: 42, asOf: AS_OF, resamples: 1000,
+      modelName: MODEL,
+      windowDays: 60,
+      costBps: 5,
+      seed: 42,
+      asOf: AS_OF,
+      resamples: 1000,
       policy: { floors: { accuracy: 0.55 }, holdoutMargin: 0.05, minMatured: 100, alpha: 0.05 },
-      autoRollback: true, coolDownHours: 24,
+      autoRollback: true,
+      coolDownHours: 24,
     };
     await worker.runUntil(async () => {
       // Before the change the model does what it did at training: no alert, no rollback.
-      const before = await t.client.workflow.execute(performanceMonitor, { taskQueue, workflowId: `perf-0-${Date.now()}`, args: [{ ...input, asOf: BEFORE }] });
+      const before = await t.client.workflow.execute(performanceMonitor, {
+        taskQueue,
+        workflowId: `perf-0-${Date.now()}`,
+        args: [{ ...input, asOf: BEFORE }],
+      });
       expect(before.drop.status, before.drop.note).toBe('ok');
       expect(before.cohorts.find((c) => c.version === v2)!.accuracy!.estimate).toBeGreaterThan(0.55);
       expect(before.rollback).toBeNull();
@@ -135,7 +188,9 @@ describe('performanceMonitor', () => {
     });
     const registry = await openModelLine({ modelsDir: paths.modelsDir, modelName: MODEL, legacyModelName: MODEL });
     expect((await registry.production())!.version).toBe(v1);
-    const events = hooks.received.map((r) => (r.body as { event: string }).event).filter((e) => e === 'performance_drop' || e === 'rollback');
+    const events = hooks.received
+      .map((r) => (r.body as { event: string }).event)
+      .filter((e) => e === 'performance_drop' || e === 'rollback');
     expect(events).toEqual(['performance_drop', 'rollback']);
   }, 300_000);
 });

@@ -74,13 +74,19 @@ export class CandleShape {
 }
 
 /**
- * The average of a setting for the candle `offset` bars back, per output row i ≥ start, kept as
- * TA-Lib keeps it: a running total over the `avgPeriod` candles before that candle, seeded at the
- * pattern's first output and then moved by `+= range(new) − range(old)` after each row. Pattern
- * outputs are threshold comparisons, so a total summed any other way (fresh each row, pairwise, or
- * seeded at another row) flips rows that sit on a threshold to the last bit.
+ * `average(setting, offset)`: per output row i ≥ start (the pattern's first output), the average
+ * of a setting for the candle `offset` bars back, kept as TA-Lib keeps it: a running total over the
+ * `avgPeriod` candles before that candle, seeded at the first output and then moved by
+ * `+= range(new) − range(old)` after each row. Pattern outputs are threshold comparisons, so a
+ * total summed any other way (fresh each row, pairwise, or seeded at another row) flips rows that
+ * sit on a threshold in the last bit.
  */
-export function trailingAverage(shape: CandleShape, setting: CandleSetting, offset: number, start: number): Float64Array {
+export function averagesFrom(shape: CandleShape, start: number): (setting: CandleSetting, offset: number) => Float64Array {
+  return (setting, offset) => trailingAverage(shape, { setting, offset, start });
+}
+
+function trailingAverage(shape: CandleShape, o: { setting: CandleSetting; offset: number; start: number }): Float64Array {
+  const { setting, offset, start } = o;
   const n = shape.n;
   const out = new Float64Array(n);
   if (start >= n) return out;

@@ -1,4 +1,4 @@
-import { CANDLE_SETTINGS as S, type CandleShape, lookbackOf, patternStart, trailingAverage } from './candleSettings';
+import { averagesFrom, CANDLE_SETTINGS as S, type CandleShape, lookbackOf, patternStart } from './candleSettings';
 
 /**
  * One-candle patterns, with TA-Lib's rules (ta_CDLDOJI, ta_CDLHAMMER, ta_CDLHANGINGMAN,
@@ -11,7 +11,8 @@ import { CANDLE_SETTINGS as S, type CandleShape, lookbackOf, patternStart, trail
 export function cdlDoji(shape: CandleShape): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyDoji], 0));
-  const doji = trailingAverage(shape, S.bodyDoji, 0, start);
+  const average = averagesFrom(shape, start);
+  const doji = average(S.bodyDoji, 0);
   const { realBody } = shape;
   for (let i = start; i < shape.n; i++) out[i] = realBody[i]! <= doji[i]! ? 100 : 0;
   return out;
@@ -25,10 +26,11 @@ export function cdlDoji(shape: CandleShape): Float64Array {
 function smallBodyLongLowerShadow(shape: CandleShape, side: 'low' | 'high'): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyShort, S.shadowLong, S.shadowVeryShort, S.near], 1));
-  const short = trailingAverage(shape, S.bodyShort, 0, start);
-  const long = trailingAverage(shape, S.shadowLong, 0, start);
-  const veryShort = trailingAverage(shape, S.shadowVeryShort, 0, start);
-  const near = trailingAverage(shape, S.near, 1, start);
+  const average = averagesFrom(shape, start);
+  const short = average(S.bodyShort, 0);
+  const long = average(S.shadowLong, 0);
+  const veryShort = average(S.shadowVeryShort, 0);
+  const near = average(S.near, 1);
   const { realBody, lowerShadow, upperShadow } = shape;
   const { open, close, low, high } = shape.bars;
   for (let i = start; i < shape.n; i++) {
@@ -50,9 +52,10 @@ export const cdlHangingMan = (shape: CandleShape): Float64Array => smallBodyLong
 function smallBodyLongUpperShadow(shape: CandleShape, gap: 'up' | 'down'): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyShort, S.shadowLong, S.shadowVeryShort], 1));
-  const short = trailingAverage(shape, S.bodyShort, 0, start);
-  const long = trailingAverage(shape, S.shadowLong, 0, start);
-  const veryShort = trailingAverage(shape, S.shadowVeryShort, 0, start);
+  const average = averagesFrom(shape, start);
+  const short = average(S.bodyShort, 0);
+  const long = average(S.shadowLong, 0);
+  const veryShort = average(S.shadowVeryShort, 0);
   const { realBody, lowerShadow, upperShadow } = shape;
   const { open, close } = shape.bars;
   for (let i = start; i < shape.n; i++) {
@@ -76,8 +79,9 @@ export const cdlInvertedHammer = (shape: CandleShape): Float64Array => smallBody
 function oneSidedDoji(shape: CandleShape, kind: 'dragonfly' | 'gravestone'): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyDoji, S.shadowVeryShort], 0));
-  const doji = trailingAverage(shape, S.bodyDoji, 0, start);
-  const veryShort = trailingAverage(shape, S.shadowVeryShort, 0, start);
+  const average = averagesFrom(shape, start);
+  const doji = average(S.bodyDoji, 0);
+  const veryShort = average(S.shadowVeryShort, 0);
   const { realBody, lowerShadow, upperShadow } = shape;
   const [none, some] = kind === 'dragonfly' ? [upperShadow, lowerShadow] : [lowerShadow, upperShadow];
   for (let i = start; i < shape.n; i++) {

@@ -1,4 +1,4 @@
-import { CANDLE_SETTINGS as S, type CandleShape, lookbackOf, patternStart, trailingAverage } from './candleSettings';
+import { averagesFrom, CANDLE_SETTINGS as S, type CandleShape, lookbackOf, patternStart } from './candleSettings';
 
 /**
  * Three- and four-candle patterns, with TA-Lib's rules (ta_CDLMORNINGSTAR, ta_CDLEVENINGSTAR,
@@ -16,9 +16,10 @@ export const STAR_PENETRATION = 0.3;
 function star(shape: CandleShape, kind: 'morning' | 'evening', penetration: number): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyShort, S.bodyLong], 2));
-  const long = trailingAverage(shape, S.bodyLong, 2, start);
-  const short = trailingAverage(shape, S.bodyShort, 1, start);
-  const shortNow = trailingAverage(shape, S.bodyShort, 0, start);
+  const average = averagesFrom(shape, start);
+  const long = average(S.bodyLong, 2);
+  const short = average(S.bodyShort, 1);
+  const shortNow = average(S.bodyShort, 0);
   const { realBody, color } = shape;
   const { open, close } = shape.bars;
   const first = kind === 'morning' ? -1 : 1;
@@ -48,14 +49,15 @@ export const cdlEveningStar = (shape: CandleShape, penetration = STAR_PENETRATIO
 export function cdl3WhiteSoldiers(shape: CandleShape): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.shadowVeryShort, S.bodyShort, S.far, S.near], 2));
-  const vs2 = trailingAverage(shape, S.shadowVeryShort, 2, start);
-  const vs1 = trailingAverage(shape, S.shadowVeryShort, 1, start);
-  const vs0 = trailingAverage(shape, S.shadowVeryShort, 0, start);
-  const near2 = trailingAverage(shape, S.near, 2, start);
-  const near1 = trailingAverage(shape, S.near, 1, start);
-  const far2 = trailingAverage(shape, S.far, 2, start);
-  const far1 = trailingAverage(shape, S.far, 1, start);
-  const short = trailingAverage(shape, S.bodyShort, 0, start);
+  const average = averagesFrom(shape, start);
+  const vs2 = average(S.shadowVeryShort, 2);
+  const vs1 = average(S.shadowVeryShort, 1);
+  const vs0 = average(S.shadowVeryShort, 0);
+  const near2 = average(S.near, 2);
+  const near1 = average(S.near, 1);
+  const far2 = average(S.far, 2);
+  const far1 = average(S.far, 1);
+  const short = average(S.bodyShort, 0);
   const { realBody, upperShadow, color } = shape;
   const { open, close } = shape.bars;
   for (let i = start; i < shape.n; i++) {
@@ -89,9 +91,10 @@ export function cdl3WhiteSoldiers(shape: CandleShape): Float64Array {
 export function cdl3BlackCrows(shape: CandleShape): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.shadowVeryShort], 3));
-  const vs2 = trailingAverage(shape, S.shadowVeryShort, 2, start);
-  const vs1 = trailingAverage(shape, S.shadowVeryShort, 1, start);
-  const vs0 = trailingAverage(shape, S.shadowVeryShort, 0, start);
+  const average = averagesFrom(shape, start);
+  const vs2 = average(S.shadowVeryShort, 2);
+  const vs1 = average(S.shadowVeryShort, 1);
+  const vs0 = average(S.shadowVeryShort, 0);
   const { lowerShadow, color } = shape;
   const { open, close, high } = shape.bars;
   for (let i = start; i < shape.n; i++) {

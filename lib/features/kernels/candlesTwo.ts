@@ -1,4 +1,4 @@
-import { CANDLE_SETTINGS as S, type CandleShape, lookbackOf, patternStart, trailingAverage } from './candleSettings';
+import { averagesFrom, CANDLE_SETTINGS as S, type CandleShape, lookbackOf, patternStart } from './candleSettings';
 
 /** Two-candle patterns, with TA-Lib's rules (ta_CDLENGULFING, ta_CDLHARAMI). */
 
@@ -30,8 +30,9 @@ export function cdlEngulfing(shape: CandleShape): Float64Array {
 export function cdlHarami(shape: CandleShape): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyShort, S.bodyLong], 1));
-  const long = trailingAverage(shape, S.bodyLong, 1, start);
-  const short = trailingAverage(shape, S.bodyShort, 0, start);
+  const average = averagesFrom(shape, start);
+  const long = average(S.bodyLong, 1);
+  const short = average(S.bodyShort, 0);
   const { realBody, color } = shape;
   const { open, close } = shape.bars;
   for (let i = start; i < shape.n; i++) {
@@ -56,8 +57,9 @@ export const DARK_CLOUD_PENETRATION = 0.5;
 export function cdlPiercing(shape: CandleShape): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyLong], 1));
-  const long1 = trailingAverage(shape, S.bodyLong, 1, start);
-  const long0 = trailingAverage(shape, S.bodyLong, 0, start);
+  const average = averagesFrom(shape, start);
+  const long1 = average(S.bodyLong, 1);
+  const long0 = average(S.bodyLong, 0);
   const { realBody, color } = shape;
   const { open, close, low } = shape.bars;
   for (let i = start; i < shape.n; i++) {
@@ -82,7 +84,8 @@ export function cdlPiercing(shape: CandleShape): Float64Array {
 export function cdlDarkCloudCover(shape: CandleShape, penetration = DARK_CLOUD_PENETRATION): Float64Array {
   const out = new Float64Array(shape.n);
   const start = patternStart(shape, lookbackOf([S.bodyLong], 1));
-  const long1 = trailingAverage(shape, S.bodyLong, 1, start);
+  const average = averagesFrom(shape, start);
+  const long1 = average(S.bodyLong, 1);
   const { realBody, color } = shape;
   const { open, close, high } = shape.bars;
   for (let i = start; i < shape.n; i++) {

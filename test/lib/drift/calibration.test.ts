@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { buildReferenceProfile, calibrateDrift, checkDrift, ks2samp, ksStatistic, SPEC_PSI_CRITICAL, SPEC_PSI_WARNING } from '../../../lib/drift';
+import {
+  buildReferenceProfile,
+  calibrateDrift,
+  checkDrift,
+  ks2samp,
+  ksStatistic,
+  SPEC_PSI_CRITICAL,
+  SPEC_PSI_WARNING,
+} from '../../../lib/drift';
 
 /** A persistent AR(1) series per "ticker" (φ = 0.98): short windows see one regime only. */
 function ar1(o: { days: number; tickers: number; seed: number; phi?: number; shift?: number; scale?: number }) {
   let s = o.seed;
-  const u = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
   const n = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
   const phi = o.phi ?? 0.98;
   const x = Array.from({ length: o.tickers }, () => 0);
@@ -13,8 +21,8 @@ function ar1(o: { days: number; tickers: number; seed: number; phi?: number; shi
   for (let d = 0; d < o.days; d++) {
     const day = `D${String(d).padStart(5, '0')}`;
     for (let t = 0; t < o.tickers; t++) {
-      x[t] = phi * x[t]! + Math.sqrt(1 - phi * phi) * n();
-      values.push((o.scale ?? 1) * (x[t]! + (o.shift ?? 0)));
+      x[t] = phi * x[t] + Math.sqrt(1 - phi * phi) * n();
+      values.push((o.scale ?? 1) * (x[t] + (o.shift ?? 0)));
       dates.push(day);
     }
   }
@@ -24,17 +32,28 @@ function ar1(o: { days: number; tickers: number; seed: number; phi?: number; shi
 function windows(series: { values: number[]; dates: string[] }, days: number, tickers: number) {
   const out: { values: number[]; dates: string[] }[] = [];
   for (let end = days; end * tickers <= series.values.length; end += days) {
-    out.push({ values: series.values.slice((end - days) * tickers, end * tickers), dates: series.dates.slice((end - days) * tickers, end * tickers) });
+    out.push({
+      values: series.values.slice((end - days) * tickers, end * tickers),
+      dates: series.dates.slice((end - days) * tickers, end * tickers),
+    });
   }
   return out;
 }
 
 describe('drift thresholds calibrated on the reference’s own windows', () => {
   const train = ar1({ days: 2000, tickers: 5, seed: 7 });
-  const profile = buildReferenceProfile({ featureNames: ['x'], columns: [train.values], calibration: { dates: train.dates, windowDays: 20 } });
+  const profile = buildReferenceProfile({
+    featureNames: ['x'],
+    columns: [train.values],
+    calibration: { dates: train.dates, windowDays: 20 },
+  });
   const fresh = windows(ar1({ days: 2000, tickers: 5, seed: 99 }), 20, 5);
   const judge = (w: { values: number[]; dates: string[] }, mode: 'calibrated' | 'fixed', windowDays = 20) =>
-    checkDrift({ reference: profile, current: { featureNames: ['x'], columns: [w.values], dates: w.dates, windowDays }, thresholds: { mode } });
+    checkDrift({
+      reference: profile,
+      current: { featureNames: ['x'], columns: [w.values], dates: w.dates, windowDays },
+      thresholds: { mode },
+    });
 
   it('an unchanged persistent process: the fixed 0.1 / 0.25 alarm on most windows, the calibrated ones on almost none', () => {
     const fixed = fresh.filter((w) => judge(w, 'fixed').status !== 'ok').length / fresh.length;
@@ -48,7 +67,7 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
     for (const w of shifted) {
       const r = judge(w, 'calibrated');
       expect(r.status).toBe('critical');
-      const f = r.features[0]!;
+      const f = r.features[0];
       expect(f.threshold?.source).toBe('calibrated');
       expect(f.reason).toMatch(/calibrated/);
       expect(f.psi!).toBeGreaterThanOrEqual(f.threshold!.psiCritical);
@@ -56,17 +75,23 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
   });
 
   it('a scale ×10 error is critical from its first rows, through values far beyond the reference range', () => {
-    const w = fresh[3]!;
+    const w = fresh[3];
     const broken = w.values.map((v, i) => (i >= w.values.length - 5 ? v * 10 + 40 : v));
     const r = judge({ values: broken, dates: w.dates }, 'calibrated');
     expect(r.status).toBe('critical');
-    expect(r.features[0]!.reason).toMatch(/beyond the reference's range/);
+    expect(r.features[0].reason).toMatch(/beyond the reference's range/);
   });
 
   it('never below the specification’s 0.1 / 0.25, even for independent data whose windows barely vary', () => {
     const iid = ar1({ days: 2000, tickers: 50, seed: 3, phi: 0 });
-    const cal = calibrateDrift({ profile: buildReferenceProfile({ featureNames: ['x'], columns: [iid.values] }), featureNames: ['x'], columns: [iid.values], dates: iid.dates, windowDays: 20 });
-    const c = cal.features.x!;
+    const cal = calibrateDrift({
+      profile: buildReferenceProfile({ featureNames: ['x'], columns: [iid.values] }),
+      featureNames: ['x'],
+      columns: [iid.values],
+      dates: iid.dates,
+      windowDays: 20,
+    });
+    const c = cal.features.x;
     expect(c.psiQuantile).toBeLessThan(SPEC_PSI_WARNING);
     expect(c.psiWarning).toBe(SPEC_PSI_WARNING);
     expect(c.psiCritical).toBe(SPEC_PSI_CRITICAL);
@@ -74,17 +99,18 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
   });
 
   it('falls back to the fixed thresholds for another window length, with --fixed-thresholds, and for profiles saved before calibration', () => {
-    expect(judge(fresh[0]!, 'calibrated', 60).features[0]!.threshold?.source).toBe('fixed');
-    expect(judge(fresh[0]!, 'fixed').features[0]!.threshold?.source).toBe('fixed');
-    const { calibration: _dropped, ...old } = profile;
-    const r = checkDrift({ reference: old, current: { featureNames: ['x'], columns: [fresh[0]!.values], windowDays: 20 } });
-    expect(r.features[0]!.threshold?.source).toBe('fixed');
+    expect(judge(fresh[0], 'calibrated', 60).features[0].threshold?.source).toBe('fixed');
+    expect(judge(fresh[0], 'fixed').features[0].threshold?.source).toBe('fixed');
+    const old = { ...profile };
+    delete old.calibration;
+    const r = checkDrift({ reference: old, current: { featureNames: ['x'], columns: [fresh[0].values], windowDays: 20 } });
+    expect(r.features[0].threshold?.source).toBe('fixed');
     expect(r.summary).toMatch(/fixed thresholds/);
   });
 
   it('the window KS statistic agrees with the SciPy-checked ks2samp', () => {
     const a = Float64Array.from(train.values.slice(0, 700)).sort();
-    const b = Float64Array.from(fresh[5]!.values).sort();
+    const b = Float64Array.from(fresh[5].values).sort();
     expect(ksStatistic(a, b)).toBeCloseTo(ks2samp(a, b).statistic, 12);
   });
 });

@@ -4,7 +4,7 @@ import { runPythonJson } from '../../support/python';
 
 function normal(n: number, seed: number, shift = 0, scale = 1, round?: number) {
   let s = seed;
-  const u = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
   return Array.from({ length: n }, () => {
     const v = shift + scale * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
     return round ? Math.round(v * round) / round : v;
@@ -27,9 +27,9 @@ describe('two-sample Kolmogorov–Smirnov', () => {
       cases,
     );
     cases.forEach(([a, b], k) => {
-      const r = ks2samp(a!, b!);
-      expect(r.statistic, `case ${k} statistic`).toBeCloseTo(ref[k]![0], 12);
-      const [, p] = ref[k]!;
+      const r = ks2samp(a, b);
+      expect(r.statistic, `case ${k} statistic`).toBeCloseTo(ref[k][0], 12);
+      const [, p] = ref[k];
       expect(Math.abs(r.pValue - p), `case ${k} p ${r.pValue} vs ${p}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(p)) + 1e-15);
     });
   });
@@ -58,13 +58,26 @@ describe('PSI', () => {
 });
 
 describe('checkDrift', () => {
-  const ref = buildReferenceProfile({ featureNames: ['a', 'b'], columns: [normal(2000, 31), normal(2000, 32)], predictions: normal(2000, 33, 0.5, 0.1), labels: normal(2000, 34).map((v) => (v > 0 ? 1 : 0)) });
+  const ref = buildReferenceProfile({
+    featureNames: ['a', 'b'],
+    columns: [normal(2000, 31), normal(2000, 32)],
+    predictions: normal(2000, 33, 0.5, 0.1),
+    labels: normal(2000, 34).map((v) => (v > 0 ? 1 : 0)),
+  });
 
   it('says "nothing to compare" without a reference, and reports a missing feature while computing the others', () => {
     const none = checkDrift({ reference: null, current: { featureNames: ['a'], columns: [normal(100, 1)] } });
     expect(none.status).toBe('nothing_to_compare');
     expect(none.reason).toContain('no reference');
-    const r = checkDrift({ reference: ref, current: { featureNames: ['a'], columns: [normal(400, 35)], predictions: normal(400, 36, 0.5, 0.1), labels: normal(400, 37).map((v) => (v > 0 ? 1 : 0)) } });
+    const r = checkDrift({
+      reference: ref,
+      current: {
+        featureNames: ['a'],
+        columns: [normal(400, 35)],
+        predictions: normal(400, 36, 0.5, 0.1),
+        labels: normal(400, 37).map((v) => (v > 0 ? 1 : 0)),
+      },
+    });
     expect(r.features.find((f) => f.name === 'b')).toMatchObject({ missing: true, psi: null });
     expect(r.features.find((f) => f.name === 'a')!.psi).toBeLessThan(0.1);
     expect(r.status).toBe('ok');
@@ -75,8 +88,11 @@ describe('checkDrift', () => {
   it('is critical for a shifted feature and a warning for a moderate one', () => {
     const shifted = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [normal(400, 38, 1.5), normal(400, 39)] } });
     expect(shifted.status).toBe('critical');
-    expect(shifted.features[0]!.level).toBe('critical');
-    const moderate = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [normal(2000, 40, 0.35), normal(2000, 41)] } });
+    expect(shifted.features[0].level).toBe('critical');
+    const moderate = checkDrift({
+      reference: ref,
+      current: { featureNames: ['a', 'b'], columns: [normal(2000, 40, 0.35), normal(2000, 41)] },
+    });
     expect(moderate.status).toBe('warning');
   });
 
@@ -85,17 +101,17 @@ describe('checkDrift', () => {
     const r = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [big, normal(25_000, 43)] } });
     expect(r.rows).toBe(25_000);
     const sorted = [...big].sort((x, y) => x - y);
-    const current = Array.from({ length: 10_000 }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / 9_999)]!);
+    const current = Array.from({ length: 10_000 }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / 9_999)]);
     const scipy = runPythonJson<{ statistic: number; pvalue: number }>(
       `import json, sys
 from scipy.stats import ks_2samp
 d = json.load(sys.stdin)
 r = ks_2samp(d['ref'], d['cur'], method='exact')
 print(json.dumps(dict(statistic=float(r.statistic), pvalue=float(r.pvalue))))`,
-      { ref: ref.features.a!.sample, cur: current },
+      { ref: ref.features.a.sample, cur: current },
     );
-    expect(r.features[0]!.ks).toBeCloseTo(scipy.statistic, 12);
-    expect(Math.abs(r.features[0]!.pValue! - scipy.pvalue)).toBeLessThan(1e-9 + 1e-6 * scipy.pvalue);
+    expect(r.features[0].ks).toBeCloseTo(scipy.statistic, 12);
+    expect(Math.abs(r.features[0].pValue! - scipy.pvalue)).toBeLessThan(1e-9 + 1e-6 * scipy.pvalue);
     expect(() => ks2samp(big, normal(100, 44))).toThrow(/up to 10,000 values a side/);
   });
 });

@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decideReplacement, loadBestParams, parseBestParams, SEARCH_OBJECTIVE, writeBestParams, type BestParamsFile } from '../../../lib/hpo';
+import {
+  decideReplacement,
+  loadBestParams,
+  parseBestParams,
+  SEARCH_OBJECTIVE,
+  writeBestParams,
+  type BestParamsFile,
+} from '../../../lib/hpo';
 import { ConfigError } from '../../../lib/util/errors';
 
 const window = { start: '2021-01-04', end: '2026-10-30' };
@@ -28,10 +35,18 @@ describe('best_hyperparameters.json: schema', () => {
     ['not JSON', '{"params": ', /best\.json: not valid JSON/],
     ['no params', JSON.stringify({ value: 0.7, metric: SEARCH_OBJECTIVE }), /best\.json: params: /],
     ['a misspelt name', JSON.stringify(file(0.7, { params: { max_dept: 4 } })), /parameter "max_dept" is not a xgboost hyperparameter/],
-    ['a LightGBM file', JSON.stringify(file(0.7, { engine: undefined, params: { numLeaves: 31 } })), /"numLeaves" is not a xgboost hyperparameter \(it is lightgbm's: a file of another engine\)/],
+    [
+      'a LightGBM file',
+      JSON.stringify(file(0.7, { engine: undefined, params: { numLeaves: 31 } })),
+      /"numLeaves" is not a xgboost hyperparameter \(it is lightgbm's: a file of another engine\)/,
+    ],
     ['a string value', JSON.stringify(file(0.7, { params: { maxDepth: '4' } })), /parameter "maxDepth" = "4": expected a number/],
     ['a fractional depth', JSON.stringify(file(0.7, { params: { maxDepth: 4.5 } })), /parameter "maxDepth" = 4.5: expected a whole number/],
-    ['an engine tag of another engine', JSON.stringify(file(0.7, { engine: 'lightgbm' })), /written by a lightgbm search, but --model-type xgb trains with xgboost/],
+    [
+      'an engine tag of another engine',
+      JSON.stringify(file(0.7, { engine: 'lightgbm' })),
+      /written by a lightgbm search, but --model-type xgb trains with xgboost/,
+    ],
   ])('%s is a one-line ConfigError naming the problem', (_what, text, message) => {
     let err: unknown;
     try {
@@ -55,7 +70,9 @@ describe('best_hyperparameters.json: replaced only by a better search on the sam
     expect(decideReplacement(file(0.68), file(0.67))).toMatchObject({ replaced: true });
     const kept = decideReplacement(file(0.68), file(0.685, { trialNumber: 3, studyName: 's2' }));
     expect(kept.replaced).toBe(false);
-    expect(kept.reason).toBe(`kept the previous best 0.6800 (${SEARCH_OBJECTIVE}, trial 7 of direction-classifier-hpo-1): this search's best 0.6850 (${SEARCH_OBJECTIVE}, trial 3 of s2) is not better on the same objective and data window`);
+    expect(kept.reason).toBe(
+      `kept the previous best 0.6800 (${SEARCH_OBJECTIVE}, trial 7 of direction-classifier-hpo-1): this search's best 0.6850 (${SEARCH_OBJECTIVE}, trial 3 of s2) is not better on the same objective and data window`,
+    );
     expect(decideReplacement(file(0.68), file(0.68)).replaced).toBe(false);
     const moved = decideReplacement(file(0.6), file(0.69, { dataWindow: { start: '2021-01-11', end: '2026-11-06' } }));
     expect(moved).toMatchObject({ replaced: true });
@@ -73,7 +90,10 @@ describe('best_hyperparameters.json: replaced only by a better search on the sam
     const kept = await writeBestParams({ path, historyPath, next: file(0.7, { runId: 'c' }), now });
     expect(kept.replaced).toBe(false);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ value: 0.67, runId: 'b', writtenAt: now.toISOString() });
-    const history = readFileSync(historyPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const history = readFileSync(historyPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(history).toEqual([expect.objectContaining({ value: 0.69, runId: 'a', replacedBy: 'b', replacedAt: now.toISOString() })]);
   });
 

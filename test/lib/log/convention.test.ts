@@ -19,8 +19,16 @@ describe('logs/training.log in the convention format', () => {
     logger.debug({ module: 'x' }, 'below the file level: not written');
     const [a, b, ...rest] = lines(dir);
     expect(rest).toEqual([]);
-    expect(a).toMatchObject({ level: 'INFO', message: 'candidate trained', module: 'train', function: 'trainModel', runId: 'r1', engine: 'xgboost', metrics: { cvAccuracy: 0.61, rounds: 120 } });
-    expect(new Date(a!.timestamp as string).toISOString()).toBe(a!.timestamp);
+    expect(a).toMatchObject({
+      level: 'INFO',
+      message: 'candidate trained',
+      module: 'train',
+      function: 'trainModel',
+      runId: 'r1',
+      engine: 'xgboost',
+      metrics: { cvAccuracy: 0.61, rounds: 120 },
+    });
+    expect(new Date(a.timestamp as string).toISOString()).toBe(a.timestamp);
     expect(a).not.toHaveProperty('msg');
     expect(a).not.toHaveProperty('cvAccuracy');
     expect(b).toMatchObject({ level: 'WARNING', module: 'mlflow', function: 'mlflow', metrics: { n_samples: 900 } });
@@ -40,7 +48,15 @@ describe('logs/training.log in the convention format', () => {
 
 describe('--log-level', () => {
   it("accepts Python's level names in any case, and warn", () => {
-    expect(['DEBUG', 'info', 'Warning', 'WARN', 'error', 'CRITICAL', 'silent'].map(parseLogLevel)).toEqual(['debug', 'info', 'warn', 'warn', 'error', 'fatal', 'silent']);
+    expect(['DEBUG', 'info', 'Warning', 'WARN', 'error', 'CRITICAL', 'silent'].map(parseLogLevel)).toEqual([
+      'debug',
+      'info',
+      'warn',
+      'warn',
+      'error',
+      'fatal',
+      'silent',
+    ]);
     expect(parseLogLevel('verbose')).toBeUndefined();
   });
 });

@@ -17,7 +17,14 @@ function panel(o: { days: number; tickers: number; seed: number; skill: number }
       const ahead = moves.slice(d + 1, d + 6).reduce((a, b) => a + b, 0);
       const signal = o.skill * ahead + rng.normal();
       const date = new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
-      rows.push({ date, ticker: `T${t}`, probability: 1 / (1 + Math.exp(-signal)), threshold: 0.5, label: ahead > 0 ? 1 : 0, nextReturn: 0.01 * moves[d + 1]! });
+      rows.push({
+        date,
+        ticker: `T${t}`,
+        probability: 1 / (1 + Math.exp(-signal)),
+        threshold: 0.5,
+        label: ahead > 0 ? 1 : 0,
+        nextReturn: 0.01 * moves[d + 1],
+      });
     }
   }
   return rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.ticker < b.ticker ? -1 : 1));
@@ -51,11 +58,23 @@ describe('realised performance', () => {
 
   it('95 % intervals cover the true accuracy about 95 % of the time despite overlapping labels', () => {
     // The true accuracy of this model, from one very long panel.
-    const truth = realisedPerformance({ rows: panel({ days: 20_000, tickers: 3, seed: 999, skill: 0.3 }), labelHorizon: 5, costBps: 0, seed: 0, resamples: 1 }).metrics.accuracy!;
+    const truth = realisedPerformance({
+      rows: panel({ days: 20_000, tickers: 3, seed: 999, skill: 0.3 }),
+      labelHorizon: 5,
+      costBps: 0,
+      seed: 0,
+      resamples: 1,
+    }).metrics.accuracy!;
     let covered = 0;
     const runs = 60;
     for (let k = 0; k < runs; k++) {
-      const r = realisedPerformance({ rows: panel({ days: 120, tickers: 3, seed: 100 + k, skill: 0.3 }), labelHorizon: 5, costBps: 0, seed: k, resamples: 400 });
+      const r = realisedPerformance({
+        rows: panel({ days: 120, tickers: 3, seed: 100 + k, skill: 0.3 }),
+        labelHorizon: 5,
+        costBps: 0,
+        seed: k,
+        resamples: 400,
+      });
       const i = r.intervals.accuracy!;
       if (i.low <= truth && truth <= i.high) covered++;
     }
@@ -68,17 +87,40 @@ describe('realised performance', () => {
     expect(r.metrics.accuracy).not.toBeNull();
     expect(r.intervals.accuracy).toBeNull();
     expect(r.intervalNote).toMatch(/interval needs at least/);
-    const v = judgeDrop({ realised: r, holdout: { accuracy: 0.65 }, policy: { floors: { accuracy: 0.6 }, holdoutMargin: 0.05, minMatured: 20, alpha: 0.05 } });
+    const v = judgeDrop({
+      realised: r,
+      holdout: { accuracy: 0.65 },
+      policy: { floors: { accuracy: 0.6 }, holdoutMargin: 0.05, minMatured: 20, alpha: 0.05 },
+    });
     expect(v.status).toBe('insufficient');
   });
 
   it('a model without skill is confirmed below a 0.60 floor; a skilled one is not', () => {
     const policy = { floors: { accuracy: 0.6 }, holdoutMargin: 0.05, minMatured: 200, alpha: 0.05 };
-    const bad = realisedPerformance({ rows: panel({ days: 120, tickers: 5, seed: 8, skill: 0 }), labelHorizon: 5, costBps: 5, seed: 1, resamples: 500 });
+    const bad = realisedPerformance({
+      rows: panel({ days: 120, tickers: 5, seed: 8, skill: 0 }),
+      labelHorizon: 5,
+      costBps: 5,
+      seed: 1,
+      resamples: 500,
+    });
     const drop = judgeDrop({ realised: bad, holdout: { accuracy: 0.66 }, policy, trainingPositiveRate: 0.5 });
     expect(drop.status).toBe('drop');
-    if (drop.status === 'drop') expect(drop.findings.map((f) => f.against)).toEqual(['floor', 'holdout']);
-    const good = realisedPerformance({ rows: panel({ days: 120, tickers: 5, seed: 9, skill: 1.5 }), labelHorizon: 5, costBps: 5, seed: 1, resamples: 500 });
+    if (drop.status === 'drop') {
+      expect(drop.findings.map((f) => f.against)).toEqual(['floor', 'holdout']);
+      expect(drop.labelDrift?.significant).toBe(false);
+      expect(drop.level).toBe('warning');
+    }
+    // The same drop when 90 % of training labels were "up": a significant label drift makes it critical.
+    const shifted = judgeDrop({ realised: bad, holdout: { accuracy: 0.66 }, policy, trainingPositiveRate: 0.9 });
+    expect(shifted).toMatchObject({ status: 'drop', level: 'critical', labelDrift: { significant: true } });
+    const good = realisedPerformance({
+      rows: panel({ days: 120, tickers: 5, seed: 9, skill: 1.5 }),
+      labelHorizon: 5,
+      costBps: 5,
+      seed: 1,
+      resamples: 500,
+    });
     expect(good.metrics.accuracy!).toBeGreaterThan(0.7);
     expect(judgeDrop({ realised: good, holdout: { accuracy: 0.7 }, policy }).status).toBe('ok');
   });

@@ -14,15 +14,30 @@ describe('a triggered retrain uses the production model’s own training set-up'
     const base = resolvePipelineConfig({ asOf: '2027-01-04' });
     const { config } = retrainConfig({
       base,
-      production: { modelType: 'rf', dataSource: { source: 'csv:/data/prices', window: { start: '2023-06-01', end: '2026-05-29' }, tickers: ['AAA', 'BBB'] }, labelDefinition: { horizon: 10, threshold: 0.01 } },
+      production: {
+        modelType: 'rf',
+        dataSource: { source: 'csv:/data/prices', window: { start: '2023-06-01', end: '2026-05-29' }, tickers: ['AAA', 'BBB'] },
+        labelDefinition: { horizon: 10, threshold: 0.01 },
+      },
     });
-    expect(config).toMatchObject({ source: 'csv:/data/prices', tickers: ['AAA', 'BBB'], period: '3y', modelType: 'rf', labelHorizon: 10, labelThreshold: 0.01, asOf: '2027-01-04' });
+    expect(config).toMatchObject({
+      source: 'csv:/data/prices',
+      tickers: ['AAA', 'BBB'],
+      period: '3y',
+      modelType: 'rf',
+      labelHorizon: 10,
+      labelThreshold: 0.01,
+      asOf: '2027-01-04',
+    });
     expect(config.criteria).toEqual(base.criteria);
   });
 
   it('a stored training configuration wins, except what is about this retrain', () => {
     const base = resolvePipelineConfig({ asOf: '2027-01-04' });
-    const { config } = retrainConfig({ base, production: { trainingConfig: { holdout: '12m', period: '10y', asOf: '2020-01-01', force: false, costBps: 12 } as never } });
+    const { config } = retrainConfig({
+      base,
+      production: { trainingConfig: { holdout: '12m', period: '10y', asOf: '2020-01-01', force: false, costBps: 12 } as never },
+    });
     expect(config).toMatchObject({ holdout: '12m', period: '10y', asOf: '2027-01-04' });
   });
 
@@ -41,7 +56,16 @@ describe('a triggered retrain uses the production model’s own training set-up'
     const r = await registry.registerCandidate({
       runId: 'r1',
       artifacts: { modelJson: join(dir, 'model.json'), onnx: join(dir, 'model.onnx') },
-      metadata: { modelType: 'linear', params: {}, featureSchema: [], dataSource: { source: 'csv:/srv/prices', window: { start: '2021-11-01', end: '2026-10-30' }, tickers: ['X1', 'X2'] }, rawDataHash: 'x', featureSetHash: 'x', metrics: {}, codeVersion: 't' },
+      metadata: {
+        modelType: 'linear',
+        params: {},
+        featureSchema: [],
+        dataSource: { source: 'csv:/srv/prices', window: { start: '2021-11-01', end: '2026-10-30' }, tickers: ['X1', 'X2'] },
+        rawDataHash: 'x',
+        featureSetHash: 'x',
+        metrics: {},
+        codeVersion: 't',
+      },
       schemaHash: 's',
       labelDefinition: { horizon: 5, threshold: 0 },
     });

@@ -28,7 +28,11 @@ describe('notification targets in trainctl.config.json', () => {
       TRAINCTL_PERFORMANCE_WEBHOOK_URL: 'https://alerts.example.test/perf',
     });
     expect(targetsFor('drift', loaded.serviceEnv).email?.to).toEqual(['data@example.test']);
-    expect(targetsFor('default', loaded.serviceEnv).email).toEqual({ smtpUrl: 'smtp://bot:s3cret@mail.example.test:587', from: 'trainctl@example.test', to: ['ml@example.test', 'ops@example.test'] });
+    expect(targetsFor('default', loaded.serviceEnv).email).toEqual({
+      smtpUrl: 'smtp://bot:s3cret@mail.example.test:587',
+      from: 'trainctl@example.test',
+      to: ['ml@example.test', 'ops@example.test'],
+    });
     expect(targetsFor('performance', loaded.serviceEnv)).toEqual({ jsonUrl: 'https://alerts.example.test/perf' });
     expect(redact('notifications.smtpUrl', 'smtp://bot:s3cret@mail.example.test:587')).toBe('smtp://mail.example.test:587/…(redacted)');
   });

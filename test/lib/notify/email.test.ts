@@ -40,7 +40,10 @@ async function startSmtp(): Promise<{ url: string; messages: Received[]; close: 
 /** The message as a person reads it: headers unfolded, quoted-printable undone. */
 function readable(data: string): string {
   const unfolded = data.replace(/\r?\n[ \t]+/g, ' ').replace(/=\r?\n/g, '');
-  return Buffer.from(unfolded.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  return Buffer.from(
+    unfolded.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
 }
 
 const interval = (estimate: number) => ({ estimate, low: estimate - 0.03, high: estimate + 0.03, level: 0.95 });
@@ -49,7 +52,16 @@ const status = {
   candidateVersion: 'v1.2.0',
   decision: 'REJECT',
   candidate: { metrics: { accuracy: 0.58, baselineAccuracy: 0.52, precision: 0.57, recall: 0.61, f1: 0.59 }, trading: { sharpe: 0.8 } },
-  evidence: { level: 0.95, candidate: { accuracy: interval(0.58), precision: interval(0.57), recall: interval(0.61), f1: interval(0.59), sharpe: { estimate: 0.8, low: -0.2, high: 1.7, level: 0.95 } } },
+  evidence: {
+    level: 0.95,
+    candidate: {
+      accuracy: interval(0.58),
+      precision: interval(0.57),
+      recall: interval(0.61),
+      f1: interval(0.59),
+      sharpe: { estimate: 0.8, low: -0.2, high: 1.7, level: 0.95 },
+    },
+  },
   report: { html: '/srv/reports/v1.2.0/model_comparison.html', markdown: '/srv/reports/v1.2.0/model_comparison.md' },
   approval: { deadline: '2026-12-01T00:00:00.000Z' },
   forced: { note: 'FORCED (--force): failed accuracy but reaches the approval gate; not compared with production' },
@@ -86,7 +98,11 @@ describe('e-mail channel (SMTP on loopback)', () => {
 
   it('a refused recipient is an EmailDeliveryError without the URL', async () => {
     const n = buildNotification({ event: 'promoted', runId: 'r', modelName: 'm' });
-    const err = await sendEmail(n, { smtpUrl: smtp.url.replace('smtp://', 'smtp://user:s3cret@'), from: 'a@example.test', to: ['reject@example.test'] }).catch((e: unknown) => e);
+    const err = await sendEmail(n, {
+      smtpUrl: smtp.url.replace('smtp://', 'smtp://user:s3cret@'),
+      from: 'a@example.test',
+      to: ['reject@example.test'],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EmailDeliveryError);
     expect(String((err as Error).message)).not.toContain('s3cret');
   });
@@ -115,7 +131,9 @@ describe('e-mail channel (SMTP on loopback)', () => {
   it('a retry skips the channels an earlier attempt delivered', async () => {
     const count = smtp.messages.length;
     const env = { TRAINCTL_SMTP_URL: smtp.url, TRAINCTL_EMAIL_TO: 'team@example.test', TRAINCTL_WEBHOOK_URL: hook.url };
-    const delivered = await deliver(buildNotification({ event: 'skipped', runId: 'r3', modelName: 'm' }), targetsFor('default', env), { skip: ['email'] });
+    const delivered = await deliver(buildNotification({ event: 'skipped', runId: 'r3', modelName: 'm' }), targetsFor('default', env), {
+      skip: ['email'],
+    });
     expect(delivered).toEqual(['email', 'json']);
     expect(smtp.messages.length).toBe(count);
   });

@@ -3,19 +3,39 @@ import { buildNotification, routeOf, targetsFor } from '../../../lib/notify';
 
 describe('notification content', () => {
   it('a skipped scheduled run says why', () => {
-    const n = buildNotification({ event: 'skipped', runId: 'train-m', modelName: 'm', status: { outcome: 'skipped', reason: 'only 2 new trading days since v1.0.0 (need 5)' } });
+    const n = buildNotification({
+      event: 'skipped',
+      runId: 'train-m',
+      modelName: 'm',
+      status: { outcome: 'skipped', reason: 'only 2 new trading days since v1.0.0 (need 5)' },
+    });
     expect(n.title).toBe('Scheduled run skipped');
     expect(n.text).toBe('train-m did not train: only 2 new trading days since v1.0.0 (need 5)');
   });
 
   it('an over-budget run shows the time used and the budget', () => {
-    const n = buildNotification({ event: 'budget_exceeded', runId: 'r', modelName: 'm', status: { budget: { limit: '30m', elapsedMs: 40 * 60_000, overrun: true } } });
+    const n = buildNotification({
+      event: 'budget_exceeded',
+      runId: 'r',
+      modelName: 'm',
+      status: { budget: { limit: '30m', elapsedMs: 40 * 60_000, overrun: true } },
+    });
     expect(n.text).toContain('40.0 min, over its budget of 30m');
     expect(n.fields.budget).toBe('40.0 min of 30m (EXCEEDED)');
   });
 
   it('without intervals (before the compare stage) the bare estimates are shown', () => {
-    const n = buildNotification({ event: 'failed', runId: 'r', modelName: 'm', status: { candidate: { metrics: { accuracy: 0.61234, baselineAccuracy: 0.5, precision: 0.6, recall: 0.5, f1: 0.55 }, trading: { sharpe: 1.23456 } } } });
+    const n = buildNotification({
+      event: 'failed',
+      runId: 'r',
+      modelName: 'm',
+      status: {
+        candidate: {
+          metrics: { accuracy: 0.61234, baselineAccuracy: 0.5, precision: 0.6, recall: 0.5, f1: 0.55 },
+          trading: { sharpe: 1.23456 },
+        },
+      },
+    });
     expect(n.fields).toMatchObject({ accuracy: 0.6123, precision: 0.6, recall: 0.5, f1: 0.55, sharpe: 1.2346 });
     expect(n.title).toBe('Training run failed');
   });

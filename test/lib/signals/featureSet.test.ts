@@ -67,10 +67,10 @@ describe('signals in the feature set', () => {
     const full = generateSyntheticMarket({ seed: 42, tickers: ['SYN-A'], start: '2019-01-01', end: asOf }).series[0]!;
     const table = syntheticSentiment({ seed: 42, tickers: ['SYN-A'], asOf });
     const signals = { table, lagDays: 1 };
-    const all = tickerFeatureColumns(full, { labelHorizon: 5, labelThreshold: 0 }, signals);
+    const all = tickerFeatureColumns(full, { labelHorizon: 5, labelThreshold: 0, signals });
     const j = all.featureNames.indexOf('sentiment');
     for (const cut of [60, 200, 777, full.dates.length - 3]) {
-      const prefix = tickerFeatureColumns(sliceSeries(full, 0, cut), { labelHorizon: 5, labelThreshold: 0 }, signals);
+      const prefix = tickerFeatureColumns(sliceSeries(full, 0, cut), { labelHorizon: 5, labelThreshold: 0, signals });
       const a = prefix.values[j]!;
       const b = all.values[j]!.subarray(0, a.length);
       expect({ cut, firstDiff: a.findIndex((v, i) => !Object.is(v, b[i])) }).toEqual({ cut, firstDiff: -1 });

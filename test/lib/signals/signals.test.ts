@@ -110,7 +110,7 @@ describe('as-of join with a publication lag', () => {
     dates: ['2024-03-04', '2024-03-05', '2024-03-07', '2024-03-09', '2024-03-10', '2024-03-12'],
     values: [Float64Array.from([1, 2, Number.NaN, 4, 5, 6])],
   };
-  const at = (lag: number) => Array.from(joinSignals(days, obs, lag)[0]!);
+  const at = (lag: number) => Array.from(joinSignals({ tradingDates: days, obs, lagDays: lag })[0]!);
 
   it('lag 1: a value published after the close of day t is a feature from t+1; weekends land on Monday; missing days stay missing', () => {
     // Mon→Tue, Tue→Wed, Thu's missing value → Fri missing, Sat and Sun → Mon (Sunday's, the newer), Tue 12 → after the data.
@@ -126,7 +126,7 @@ describe('as-of join with a publication lag', () => {
     const published = dates.filter((_, i) => (i * 7919) % 5 !== 0);
     const values = Float64Array.from(published, (_, i) => i);
     for (const lag of [1, 2, 3]) {
-      const joined = joinSignals(trading, { dates: published, values: [values] }, lag)[0]!;
+      const joined = joinSignals({ tradingDates: trading, obs: { dates: published, values: [values] }, lagDays: lag })[0]!;
       joined.forEach((v, k) => {
         if (Number.isNaN(v)) return;
         const d = published[v]!;
@@ -135,7 +135,7 @@ describe('as-of join with a publication lag', () => {
         expect(trading.filter((t) => t > d && t <= trading[k]!).length).toBe(lag);
       });
       // Prefix property: cutting the trading calendar never changes earlier values.
-      const cut = joinSignals(trading.slice(0, 150), { dates: published, values: [values] }, lag)[0]!;
+      const cut = joinSignals({ tradingDates: trading.slice(0, 150), obs: { dates: published, values: [values] }, lagDays: lag })[0]!;
       expect(Array.from(cut)).toEqual(Array.from(joined.subarray(0, 150)));
     }
   });

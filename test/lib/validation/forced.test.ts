@@ -17,6 +17,8 @@ describe('FORCED marking (--force, --skip-validation)', () => {
       note: 'FORCED (--force and --skip-validation): failed accuracy, baseline but reaches the approval gate; not compared with production',
     });
     expect(reachesGate({ decision: 'REJECT' }, m)).toBe(true);
-    expect(forcedMark({ force: false, skipValidation: true, decision: { decision: 'PROMOTE', failed: [] } })!.note).toBe('FORCED (--skip-validation): passed the criteria it was checked on');
+    expect(forcedMark({ force: false, skipValidation: true, decision: { decision: 'PROMOTE', failed: [] } })!.note).toBe(
+      'FORCED (--skip-validation): passed the criteria it was checked on',
+    );
   });
 });
