@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic';
 import {
   appendAutoRollback,
   compareShadow,
   joinOutcomes,
   labelDefinitionOf,
   loadOutcomes,
+  shadowMarkdown,
   validRecords,
   appendMonitorHistory,
   decideAutoRollback,
@@ -110,16 +112,6 @@ export function monitorActivities(deps: ActivityDeps) {
       alpha: input.policy.alpha,
       ...(input.resamples ? { resamples: input.resamples } : {}),
     });
-    const where = monitorLocations(deps.paths, input.modelName);
-    await appendMonitorHistory(where.history, snapshot);
-    const { snapshots } = await readMonitorHistory(where.history);
-    const report = await writeMonitorReport({
-      dir: join(where.reportsDir, at.replace(/[:.]/g, '-')),
-      snapshot,
-      history: snapshots,
-      synthetic,
-    });
-
     const prod = production
       ? snapshot.cohorts.find((c) => c.cohort.version === production.version && c.cohort.role === 'production')
       : undefined;
@@ -137,6 +129,23 @@ export function monitorActivities(deps: ActivityDeps) {
         ...(positiveRate !== undefined ? { trainingPositiveRate: positiveRate } : {}),
       });
     }
+    const where = monitorLocations(deps.paths, input.modelName);
+    // The verdict goes into the history too: the dashboard lists the drops that were alerted.
+    snapshot.verdict = {
+      production: production?.version ?? null,
+      status: drop.status,
+      note: drop.note,
+      ...(drop.status === 'drop' ? { level: drop.level } : {}),
+    };
+    await appendMonitorHistory(where.history, snapshot);
+    const { snapshots } = await readMonitorHistory(where.history);
+    const report = await writeMonitorReport({
+      dir: join(where.reportsDir, at.replace(/[:.]/g, '-')),
+      snapshot,
+      history: snapshots,
+      synthetic,
+    });
+
     const cohorts = snapshot.cohorts.map((c) => ({
       version: c.cohort.version,
       role: c.cohort.role,
@@ -219,7 +228,7 @@ export function monitorActivities(deps: ActivityDeps) {
     seed: number;
     source?: string;
     asOf?: string;
-  }): Promise<ShadowComparison & { productionVersion: string | null }> {
+  }): Promise<ShadowComparison & { productionVersion: string | null; report?: string }> {
     const production = await (await registryFor(deps, input.modelName)).production();
     const empty = compareShadow({ candidate: [], production: [], labelHorizon: 5, seed: input.seed });
     if (!production) return { ...empty, note: 'no production model', productionVersion: null };
@@ -235,7 +244,15 @@ export function monitorActivities(deps: ActivityDeps) {
       labelHorizon: labelDefinitionOf(production.metadata.labelDefinition).horizon,
       seed: input.seed,
     });
-    return { ...comparison, productionVersion: production.version };
+    // The refreshed part of the comparison report, next to it: reports/<model>/<candidate>/shadow_comparison.{md,json}.
+    const dir = join(deps.paths.reportsDir, input.modelName, input.candidateVersion);
+    const markdown = join(dir, 'shadow_comparison.md');
+    await writeFileAtomic(
+      markdown,
+      `${shadowMarkdown({ candidate: input.candidateVersion, production: production.version, comparison })}\n`,
+    );
+    await writeJsonAtomic(join(dir, 'shadow_comparison.json'), comparison);
+    return { ...comparison, productionVersion: production.version, report: markdown };
   }
 
   return { measurePerformance, planAutoRollback, recordAutoRollback, productionRetrainConfig, shadowEvidence };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolvePaths } from '../../lib/config/paths';
 import { loadConfig } from '../../lib/config/load';
+import type { PipelineConfig } from '../../lib/config/pipeline';
 import { ConfigError } from '../../lib/util/errors';
 import type { PerformanceMonitorInput } from '../../workflows/performanceMonitor';
 import { validateCron, validateTimezone } from '../cron';
@@ -42,6 +43,11 @@ export function monitorInput(o: MonitorFlags): PerformanceMonitorInput {
   const pipeline = loadConfig({
     flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) },
   }).pipeline;
+  return monitorInputFromConfig(pipeline, o);
+}
+
+/** The monitor's input from a resolved configuration (what `npm start` has at hand) and flags. */
+export function monitorInputFromConfig(pipeline: PipelineConfig, o: MonitorFlags = {}): PerformanceMonitorInput {
   const c = pipeline.criteria;
   return {
     modelName: pipeline.modelName,

@@ -103,6 +103,9 @@ export function finalJson(s: PipelineStatus, o: { workflowId: string; uiLink: st
     metrics: s.candidate?.metrics ?? null,
     /** Intervals, the skill test and the paired comparison with production (lib/stats). */
     evidence: s.evidence ?? null,
+    forced: s.forced ?? null,
+    budget: s.budget ?? null,
+    deploy: s.deploy ?? null,
     trading: s.candidate?.trading ?? null,
     production: s.production ?? null,
     buyHold: s.buyHold ?? null,

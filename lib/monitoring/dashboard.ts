@@ -132,17 +132,9 @@ function alerts(d: DashboardData): string[] {
       (c) => `${c.at} | drift ${c.status} | ${c.productionVersion ?? '—'} | window ${c.window ? `${c.window.start}…${c.window.end}` : '—'}`,
     );
   const perf = d.monitor.flatMap((s) =>
-    s.cohorts
-      .filter(
-        (c) =>
-          c.cohort.role === 'production' &&
-          c.window.intervals.accuracy &&
-          c.window.intervals.accuracy.high < (d.versions.find((v) => v.version === c.cohort.version)?.holdoutAccuracy ?? -1) - 0.05,
-      )
-      .map(
-        (c) =>
-          `${s.at} | realised accuracy below holdout − 0.05 (whole interval) | ${c.cohort.version} | ${c.window.intervals.accuracy!.estimate.toFixed(3)} [${c.window.intervals.accuracy!.low.toFixed(3)}, ${c.window.intervals.accuracy!.high.toFixed(3)}]`,
-      ),
+    s.verdict?.status === 'drop'
+      ? [`${s.at} | performance drop (${s.verdict.level ?? 'warning'}) | ${s.verdict.production ?? '—'} | ${s.verdict.note}`]
+      : [],
   );
   return [...drift, ...perf].sort().reverse();
 }

@@ -91,3 +91,26 @@ export async function writeMonitorReport(o: {
   await writeJsonAtomic(paths.json, o.snapshot);
   return paths;
 }
+
+/** The shadow evidence at the gate as Markdown (candidate and production on the same matured rows). */
+export function shadowMarkdown(o: {
+  candidate: string;
+  production: string;
+  comparison: import('./shadowComparison').ShadowComparison;
+}): string {
+  const c = o.comparison;
+  const rows = (['accuracy', 'f1', 'logLoss', 'rocAuc'] as const).map(
+    (m) =>
+      `| ${m} | ${c.candidate[m].toFixed(3)} | ${c.production[m].toFixed(3)} | ${formatInterval(c.difference[m], 3, { signed: true })} | ${c.pValue[m] === null ? '—' : c.pValue[m].toFixed(3)} |`,
+  );
+  return [
+    `# Shadow evidence: ${o.candidate} vs production ${o.production}`,
+    '',
+    `${c.pairs} matured predictions on ${c.days} trading days that both models made. Difference = candidate − production, paired 95 % interval from a circular block bootstrap over dates; p = two-sided bootstrap p-value of no difference.`,
+    '',
+    '| metric | candidate | production | difference [95 %] | p |',
+    '|---|---|---|---|---|',
+    ...rows,
+    ...(c.note ? ['', `_${c.note}._`] : []),
+  ].join('\n');
+}

@@ -18,6 +18,8 @@ export interface MonitorSnapshot {
   cohorts: CohortPerformance[];
   unused: JoinResult['unused'] & { foreign: number; unreadableLines: number };
   tickersWithoutOutcomes: string[];
+  /** Production's drop verdict of this pass (set by the monitor activity). */
+  verdict?: { production: string | null; status: 'ok' | 'insufficient' | 'drop'; note: string; level?: 'warning' | 'critical' };
 }
 
 export function monitorSnapshot(o: {

@@ -8,7 +8,7 @@ import { generateSyntheticMarket } from '../../lib/data';
 import { appendDriftHistory, buildReferenceProfile, checkDrift } from '../../lib/drift';
 import { FEATURE_NAMES } from '../../lib/features/definitions';
 import { tickerFeatureColumns } from '../../lib/features/featureFrame';
-import { appendMonitorHistory, monitorLocations, monitorSnapshot, type Outcome } from '../../lib/monitoring';
+import { appendMonitorHistory, judgeDrop, monitorLocations, monitorSnapshot, type Outcome } from '../../lib/monitoring';
 import { modelLinePaths } from '../../lib/config/paths';
 import { openModelLine } from '../../lib/registry';
 import { tempPaths } from '../support/temporal';
@@ -96,21 +96,32 @@ async function populate() {
   const days = [...new Set(parts[0].f.dates.filter((d) => d >= '2026-04-01'))].filter((_, k) => k % 5 === 0).slice(0, 30);
   for (const d of days) {
     const until = (r: unknown) => (r as { date: string }).date <= d;
-    await appendMonitorHistory(
-      history,
-      monitorSnapshot({
-        at: `${d}T23:00:00Z`,
-        model: MODEL,
-        records: records.filter(until),
-        unreadableLines: 0,
-        outcomes: new Map([...outcomes].filter(([k]) => k.split('|')[1] <= d)),
-        windowDays: 40,
-        labelHorizon: 5,
-        costBps: 5,
-        seed: 1,
-        resamples: 200,
-      }),
-    );
+    const snapshot = monitorSnapshot({
+      at: `${d}T23:00:00Z`,
+      model: MODEL,
+      records: records.filter(until),
+      unreadableLines: 0,
+      outcomes: new Map([...outcomes].filter(([k]) => k.split('|')[1] <= d)),
+      windowDays: 40,
+      labelHorizon: 5,
+      costBps: 5,
+      seed: 1,
+      resamples: 200,
+    });
+    // The verdict the monitor activity would record, with a 0.62 floor on accuracy.
+    const prod = snapshot.cohorts.find((c) => c.cohort.role === 'production')!;
+    const drop = judgeDrop({
+      realised: prod.window,
+      holdout: {},
+      policy: { floors: { accuracy: 0.62 }, holdoutMargin: 0.05, minMatured: 60, alpha: 0.05 },
+    });
+    snapshot.verdict = {
+      production: prod.cohort.version,
+      status: drop.status,
+      note: drop.note,
+      ...(drop.status === 'drop' ? { level: drop.level } : {}),
+    };
+    await appendMonitorHistory(history, snapshot);
   }
   const all = parts.flatMap(({ f }) => f.dates.map((d, i) => ({ d, v: FEATURE_NAMES.map((_, j) => f.values[j][i]) })));
   const train = all.filter((r) => r.d < '2025-07-01');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticMarket } from '../../lib/data';
 import { FEATURE_NAMES } from '../../lib/features/definitions';
 import { tickerFeatureColumns } from '../../lib/features/featureFrame';
+import { monitorLocations, readMonitorHistory } from '../../lib/monitoring';
 import { frameLine } from '../../lib/predictionLog';
 import { openModelLine } from '../../lib/registry';
 import { predictionLogDir } from '../../lib/serving';
@@ -188,6 +189,8 @@ describe('performanceMonitor', () => {
     });
     const registry = await openModelLine({ modelsDir: paths.modelsDir, modelName: MODEL, legacyModelName: MODEL });
     expect((await registry.production())!.version).toBe(v1);
+    const { snapshots } = await readMonitorHistory(monitorLocations(paths, MODEL).history);
+    expect(snapshots.map((s) => s.verdict?.status)).toEqual(['ok', 'drop', 'insufficient']);
     const events = hooks.received
       .map((r) => (r.body as { event: string }).event)
       .filter((e) => e === 'performance_drop' || e === 'rollback');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -103,5 +103,8 @@ describe('shadowEvidence activity', () => {
     expect(d.low).toBeLessThanOrEqual(d.estimate);
     expect(d.high).toBeGreaterThanOrEqual(d.estimate);
     expect(r.pValue.accuracy).toBeGreaterThan(0);
+    expect(readFileSync(r.report!, 'utf8')).toContain(
+      `| accuracy | ${r.candidate.accuracy.toFixed(3)} | ${r.production.accuracy.toFixed(3)} |`,
+    );
   }, 120_000);
 });

@@ -45,6 +45,7 @@ describe('alert routes', () => {
   it('drift and performance events have their own routes', () => {
     expect(routeOf('drift_warning')).toBe('drift');
     expect(routeOf('budget_exceeded')).toBe('performance');
+    expect(routeOf('performance_drop')).toBe('performance');
     expect(routeOf('rejected', { validationFailed: true })).toBe('performance');
     expect(routeOf('rejected')).toBe('default');
     expect(routeOf('promoted')).toBe('default');
