@@ -75,6 +75,8 @@ export function compareModelsActivity(deps: ActivityDeps) {
           failedCriteria: decision.failed,
           evidence: evidenceSummary,
           features: modelFeatureSettings(config),
+          // Every setting of the run, so a drift- or performance-triggered retrain repeats it exactly.
+          trainingConfig: config,
           ...(warmStart ? { warmStart } : {}),
           ...(forced ? { forced } : {}),
         },

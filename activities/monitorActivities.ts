@@ -233,6 +233,10 @@ export function monitorActivities(deps: ActivityDeps) {
     const empty = compareShadow({ candidate: [], production: [], labelHorizon: 5, seed: input.seed });
     if (!production) return { ...empty, note: 'no production model', productionVersion: null };
     const log = await readPredictions(predictionLogDir(deps.paths, input.modelName));
+    // Nothing scored in shadow yet: no need to fetch outcomes.
+    if (!log.records.some((r) => r.role === 'shadow' && r.version === input.candidateVersion)) {
+      return { ...empty, note: `no shadow predictions of ${input.candidateVersion} yet`, productionVersion: production.version };
+    }
     const { outcomes } = await outcomesFor(production, input);
     const { records } = validRecords(log.records);
     const joined = joinOutcomes({ records: records.filter((r) => r.model === input.modelName), outcomes });

@@ -7,7 +7,9 @@ import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOpt
 import { addDriftCommands } from './commands/drift';
 import { addHpoCommand } from './commands/hpo';
 import { addConfigCommands } from './commands/config';
+import { addDashboardCommand } from './commands/dashboard';
 import { addModelCommands } from './commands/models';
+import { addMonitorCommands } from './commands/monitor';
 import { addScheduleCommands } from './commands/schedule';
 import { addServeCommand } from './commands/serve';
 import { addValidateCommand } from './commands/validate';
@@ -155,6 +157,8 @@ export function buildProgram(): Command {
   addModelCommands(program);
   addScheduleCommands(program);
   addDriftCommands(program);
+  addMonitorCommands(program);
+  addDashboardCommand(program);
   addHpoCommand(program);
   addServeCommand(program);
   addValidateCommand(program);

@@ -11,6 +11,15 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
   out.push(`run       ${s.runId}`);
   out.push(`model     ${s.modelName} (trigger: ${s.trigger})`);
   out.push(`outcome   ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
+  if (s.shadowEvidence) {
+    const e = s.shadowEvidence;
+    const d = e.accuracyDifference;
+    out.push(
+      e.days > 0 && d
+        ? `shadow    ${e.days} matured days, ${e.pairs} paired rows: accuracy ${e.candidateAccuracy?.toFixed(3)} vs production ${e.productionAccuracy?.toFixed(3)}, difference ${d.estimate.toFixed(3)} [${d.low.toFixed(3)}, ${d.high.toFixed(3)}]${e.pValue !== null ? `, p = ${e.pValue.toFixed(3)}` : ''}${e.report ? ` (${e.report})` : ''}`
+        : `shadow    ${e.note ?? 'no matured shadow predictions yet'}${e.required ? `; ${e.days} of ${e.required} days required before approval` : ''}`,
+    );
+  }
   if (s.shadow) out.push(`shadow    ${s.shadow.total} shadow predictions of ${s.candidateVersion} so far (${s.shadow.requests} from requests, ${s.shadow.batch} from daily scoring)`);
   if (s.deploy && !s.deploy.skipped) {
     out.push(

@@ -119,6 +119,9 @@ if (withTest && !existsSync(debianLib) && process.getuid?.() === 0 && onPath('ap
   if (r.status !== 0) say('could not install libxgboost0; the 1.7 compatibility tests will be skipped');
 }
 
+// The dashboard test renders in Debian's Chromium (driven by playwright-core; no browser download).
+if (withTest) (await import('./setup-browser.mjs')).ensureChromium({ say });
+
 // --- 4. The compiled CLI --------------------------------------------------------------------
 // Imported only now: scripts/build.mjs loads esbuild, which step 1 installs.
 const { buildIfStale } = await import('./build.mjs');

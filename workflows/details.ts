@@ -14,6 +14,15 @@ export function describeDetails(s: PipelineStatus): string {
     lines.push(`holdout accuracy ${m.accuracy.toFixed(3)} (naive baseline ${m.baselineAccuracy.toFixed(3)}), F1 ${m.f1.toFixed(3)}, AUC ${m.rocAuc.toFixed(3)}`);
   }
   if (s.report) lines.push(`report: ${s.report.html}`);
+  if (s.shadowEvidence) {
+    const e = s.shadowEvidence;
+    const d = e.accuracyDifference;
+    lines.push(
+      e.days > 0 && d
+        ? `shadow: ${e.days} matured days (${e.pairs} paired rows): accuracy ${e.candidateAccuracy?.toFixed(3)} vs production ${e.productionAccuracy?.toFixed(3)}, difference ${d.estimate.toFixed(3)} [${d.low.toFixed(3)}, ${d.high.toFixed(3)}]${e.pValue !== null ? `, p = ${e.pValue.toFixed(3)}` : ''}`
+        : `shadow: ${e.note ?? 'no matured shadow predictions yet'}${e.required ? ` (${e.days} of ${e.required} days required before approval)` : ''}`,
+    );
+  }
   if (s.outcome === 'awaiting_approval' && s.approval) {
     lines.push(`awaiting approval until ${s.approval.deadline}: \`npx trainctl approve ${s.workflowId ?? s.runId} --by NAME\``);
   }

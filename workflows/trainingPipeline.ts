@@ -21,6 +21,7 @@ import { describeDetails } from './details';
 import { hyperparameterSearch } from './hyperparameterSearch';
 import { deployStage } from './deploy';
 import { pipelineIdOf } from './ids';
+import { awaitDecision, refreshShadowEvidence, waitForShadowDays } from './shadowGate';
 import type {
   ApprovalDecision,
   ComparisonRef,
@@ -40,6 +41,8 @@ export const statusQuery = defineQuery<PipelineStatus>('status');
 const PIPELINE_ID_PATCH = 'pipeline-id-of-model-line';
 /** Marks runs with a deploy stage after promote. */
 const DEPLOY_PATCH = 'deploy-stage';
+/** Marks runs whose gate shows (and may wait for) shadow evidence. */
+const SHADOW_GATE_PATCH = 'shadow-evidence-at-gate';
 /**
  * Runs started before the training-script convention: `force` meant "ignore the new-data check",
  * and there was no time budget nor a notification of a skipped run.
@@ -230,15 +233,33 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     const approval = await stage('approval', async () => {
       const timeoutMs = parseDurationMs(config.approvalTimeout)!;
       const reminderMs = Math.min(parseDurationMs(config.approvalReminder)!, timeoutMs);
+      // Runs from before the shadow gate wait as they began: two timers, no refreshes.
+      if (!patched(SHADOW_GATE_PATCH)) {
+        status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
+        status.outcome = 'awaiting_approval';
+        setCurrentDetails(describeDetails(status));
+        await notify('awaiting_approval');
+        let decided = timeoutMs > reminderMs ? await condition(() => decision !== undefined, timeoutMs - reminderMs) : false;
+        if (!decided) {
+          if (timeoutMs > reminderMs) await notify('approval_reminder');
+          decided = await condition(() => decision !== undefined, reminderMs);
+        }
+        status.outcome = 'running';
+        return decided ? decision! : undefined;
+      }
+      const refresh = async () => {
+        const e = await refreshShadowEvidence({ modelName: config.modelName, candidateVersion: comparison.version, seed: config.seed, required: config.minShadowDays });
+        if (e) status.shadowEvidence = e;
+        setCurrentDetails(describeDetails(status));
+        return e;
+      };
+      if (config.minShadowDays > 0) await waitForShadowDays({ refresh, required: config.minShadowDays });
+      else await refresh();
       status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
       status.outcome = 'awaiting_approval';
       setCurrentDetails(describeDetails(status));
       await notify('awaiting_approval');
-      let decided = timeoutMs > reminderMs ? await condition(() => decision !== undefined, timeoutMs - reminderMs) : false;
-      if (!decided) {
-        if (timeoutMs > reminderMs) await notify('approval_reminder');
-        decided = await condition(() => decision !== undefined, reminderMs);
-      }
+      const decided = await awaitDecision({ decided: () => decision !== undefined, timeoutMs, reminderMs, remind: () => notify('approval_reminder'), refresh });
       status.outcome = 'running';
       return decided ? decision! : undefined;
     }, (d) => (d ? `${d.kind}d by ${d.by}` : 'no decision before the deadline'));

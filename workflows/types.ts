@@ -175,6 +175,8 @@ export interface PipelineStatus {
   /** Approve/reject signals that were refused (wrong version, no gate open, already decided). */
   refusedSignals: RefusedSignal[];
   promotedFrom?: string | null;
+  /** Live evidence at the gate: the candidate's shadow predictions vs production on the same matured rows. */
+  shadowEvidence?: ShadowEvidenceStatus;
   /** Shadow predictions of the candidate so far (filled in by `trainctl status` from the prediction log while the run awaits approval). */
   shadow?: { total: number; requests: number; batch: number };
   /** The deploy stage: every serving instance answers with the promoted version (or the run failed and production was rolled back). */
@@ -198,4 +200,20 @@ export interface DeployStatus {
   notSwitched?: string[];
   /** Production after a failed deploy (the previous version), or null when there was none to return to. */
   rolledBackTo?: string | null;
+}
+
+export interface ShadowEvidenceStatus {
+  /** `--min-shadow-days`: trading days of matured shadow predictions asked for before approval (0: none). */
+  required: number;
+  days: number;
+  pairs: number;
+  productionVersion: string | null;
+  candidateAccuracy: number | null;
+  productionAccuracy: number | null;
+  /** Candidate − production accuracy on the paired rows, with its interval. */
+  accuracyDifference: { estimate: number; low: number; high: number; level: number } | null;
+  pValue: number | null;
+  report: string | null;
+  note: string | null;
+  refreshedAt: string;
 }

@@ -33,6 +33,9 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
     // Shadow evidence must not depend on outside traffic: score the newest day after each close.
     const d = await ensureDailyScoringSchedule(client, settings, { config });
     out(d.created ? `Created the daily scoring schedule ${d.scheduleId} ("${d.cron}" ${d.timezone}).` : `Daily scoring schedule ${d.scheduleId} is in place.`);
+    const { createPerformanceSchedule, monitorInputFromConfig } = await import('./monitor');
+    const m = await createPerformanceSchedule({ client, taskQueue: settings.taskQueue, input: monitorInputFromConfig(config) });
+    out(m.created ? `Created the daily performance monitoring schedule ${m.scheduleId} ("0 7 * * *" UTC).` : `Daily performance monitoring schedule ${m.scheduleId} is in place.`);
     let runId: string;
     try {
       runId = (await startRun(client, settings, config)).workflowId;

@@ -103,6 +103,8 @@ const pipelineObject = z
     backtest: backtest.prefault({}),
     approvalTimeout: meta(duration('7d, 12h or 30m').default('7d'), { flag: 'approval-timeout', arg: '<duration>', help: 'how long the approval gate waits (e.g. 7d, 12h, 30m)' }),
     approvalReminder: meta(duration('1d or 2h').default('1d'), { flag: 'approval-reminder', arg: '<duration>', help: 'send a reminder this long before the approval gate expires' }),
+    minShadowDays: meta(z.number().int('expected a whole number').min(0, 'expected 0 to 250').max(250, 'expected 0 to 250').default(0), {
+      flag: 'min-shadow-days', arg: '<n>', help: 'ask for approval only after this many trading days of matured shadow predictions of the candidate (0: at once)', fromText: 'int' }),
     deployTimeout: meta(duration('5m or 30s').default('5m'), {
       flag: 'deploy-timeout', arg: '<duration>', help: 'after promotion (or rollback), how long every serving instance may take to serve the new version before the run fails and production is rolled back' }),
     minNewDays: meta(z.number().int('expected a whole number').min(0, 'expected 0 or more').default(5), {
