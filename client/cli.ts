@@ -94,15 +94,15 @@ export function buildProgram(): Command {
       const { client, settings, close } = await connectClient();
       try {
         // Never two training runs of one model at once: the server refuses a second open run under the model's workflow ID.
-        const { workflowId, runId, uiLink } = await startRun(client, settings, config, { allowConcurrent: flags.allowConcurrent });
+        const { workflowId, executionRunId, uiLink } = await startRun(client, settings, config, { allowConcurrent: flags.allowConcurrent });
         const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
         const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn' || flags.logLevel === 'fatal';
         if (!flags.wait) {
-          if (flags.json) console.log(JSON.stringify({ workflowId, runId, uiLink }));
-          else console.log(`Started ${workflowId} (run ${runId})\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${workflowId}`);
+          if (flags.json) console.log(JSON.stringify({ workflowId, executionRunId, uiLink }));
+          else console.log(`Started ${workflowId} (run ${executionRunId})\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${workflowId}`);
           return;
         }
-        progress(`Started ${workflowId} (run ${runId}) — ${uiLink}`);
+        progress(`Started ${workflowId} (run ${executionRunId}) — ${uiLink}`);
         const s = await followRun(client, workflowId, quiet ? () => {} : progress);
         const result = finalJson(s, { workflowId, uiLink });
         if (flags.outputJson) await writeOutputJson(flags.outputJson, result);
@@ -115,18 +115,18 @@ export function buildProgram(): Command {
     });
 
   program
-    .command('status <runId>')
+    .command('status <workflowId>')
     .description('stage, timings, metrics and outcome of a run (the latest under a workflow ID such as train-direction-classifier)')
     .option('--json', 'machine-readable, with the `outcome` field')
-    .action(async (runId: string, o: { json?: boolean }) => {
+    .action(async (workflowId: string, o: { json?: boolean }) => {
       const { connectClient } = await import('./connection');
       const { readRunStatus } = await import('./runStatus');
       const { client, settings, close } = await connectClient();
       try {
         const { withShadowCount } = await import('./shadow');
-        const s = await withShadowCount(await readRunStatus(client, runId));
+        const s = await withShadowCount(await readRunStatus(client, workflowId));
         if (o.json) console.log(JSON.stringify(s, null, 2));
-        else console.log(formatStatus(s, workflowUiLink(settings, runId)));
+        else console.log(formatStatus(s, workflowUiLink(settings, workflowId)));
       } finally {
         await close();
       }
@@ -134,20 +134,20 @@ export function buildProgram(): Command {
 
   for (const kind of ['approve', 'reject'] as const) {
     program
-      .command(`${kind} <runId>`)
+      .command(`${kind} <workflowId>`)
       .description(kind === 'approve' ? 'promote the candidate waiting at the approval gate' : 'reject the candidate waiting at the approval gate')
       .requiredOption('--by <name>', 'who decides (recorded in the audit log)')
       .option('--comment <text>', 'why')
       .option('--candidate <version>', 'the candidate version you reviewed (refused if another one is waiting)')
       .option('--json', 'print the resulting status as JSON')
-      .action(async (runId: string, o: { by: string; comment?: string; candidate?: string; json?: boolean }) => {
+      .action(async (workflowId: string, o: { by: string; comment?: string; candidate?: string; json?: boolean }) => {
         const { connectClient } = await import('./connection');
         const { decide } = await import('./commands/decide');
         const { client, close } = await connectClient();
         try {
-          const s = await decide(client, runId, kind, { by: o.by, comment: o.comment, version: o.candidate });
+          const s = await decide(client, workflowId, kind, { by: o.by, comment: o.comment, version: o.candidate });
           if (o.json) console.log(JSON.stringify(s, null, 2));
-          else console.log(`${runId}: ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
+          else console.log(`${workflowId}: ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
         } finally {
           await close();
         }

@@ -11,13 +11,13 @@ export const STATUS_QUERY = 'status';
  * once it completed, and the failure (with the last queried status if a worker can answer) once
  * it failed.
  */
-export async function readRunStatus(client: Client, runId: string): Promise<PipelineStatus> {
-  const handle = client.workflow.getHandle(runId);
+export async function readRunStatus(client: Client, workflowId: string): Promise<PipelineStatus> {
+  const handle = client.workflow.getHandle(workflowId);
   let description;
   try {
     description = await handle.describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new ConfigError(`No run with id "${runId}" was found (check \`npx trainctl status\` ids in the Web UI).`);
+    if (err instanceof WorkflowNotFoundError) throw new ConfigError(`No run with id "${workflowId}" was found (check \`npx trainctl status\` ids in the Web UI).`);
     throw err;
   }
   const state = description.status.name;
@@ -35,7 +35,7 @@ export async function readRunStatus(client: Client, runId: string): Promise<Pipe
   );
   const root = rootFailure(failure);
   const base: PipelineStatus = status ?? {
-    runId,
+    workflowId,
     modelName: String(description.memo?.modelName ?? 'unknown'),
     trigger: 'manual',
     outcome: 'failed',

@@ -8,7 +8,7 @@ export interface ScheduledRetrainResult {
   outcome: 'started' | 'skipped';
   /** The pipeline's workflow ID and the run it started (absent when skipped). */
   workflowId: string;
-  runId: string | null;
+  executionRunId: string | null;
   reason: string;
 }
 
@@ -29,12 +29,12 @@ export async function scheduledRetrain(input: PipelineInput): Promise<ScheduledR
       memo: { modelName: input.config.modelName, trigger: input.config.trigger },
       staticSummary: `scheduled retrain of ${input.config.modelName}`,
     });
-    log.info('scheduled retrain started', { workflowId, runId: child.firstExecutionRunId });
-    return { outcome: 'started', workflowId, runId: child.firstExecutionRunId, reason: 'scheduled' };
+    log.info('scheduled retrain started', { workflowId, executionRunId: child.firstExecutionRunId });
+    return { outcome: 'started', workflowId, executionRunId: child.firstExecutionRunId, reason: 'scheduled' };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const reason = `a training run of ${input.config.modelName} is already open (${workflowId}): this firing is skipped`;
     log.info(reason);
-    return { outcome: 'skipped', workflowId, runId: null, reason };
+    return { outcome: 'skipped', workflowId, executionRunId: null, reason };
   }
 }

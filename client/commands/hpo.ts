@@ -7,14 +7,14 @@ export function addHpoCommand(program: Command): void {
   addRunOptions(
     program
       .command('hpo')
-      .description('hyperparameter search (TPE) as a durable workflow; `hpo status <runId>` shows its trials')
+      .description('hyperparameter search (TPE) as a durable workflow; `hpo status <workflowId>` shows its trials')
       .argument('[action]', '"status" to show a running or finished search')
-      .argument('[runId]', 'the search to show')
+      .argument('[workflowId]', 'the search to show')
       .option('--timeout <duration>', 'stop starting new trials after this long (e.g. 30m, 2h); same as --search-timeout')
       .option('--wait', 'wait for the search to finish and print the best parameters')
       .option('--json', 'machine-readable output'),
-  ).action(async (action: string | undefined, runId: string | undefined, o: RunFlags & { timeout?: string; wait?: boolean; json?: boolean }) => {
-    if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <runId>\``);
+  ).action(async (action: string | undefined, workflowId: string | undefined, o: RunFlags & { timeout?: string; wait?: boolean; json?: boolean }) => {
+    if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <workflowId>\``);
     // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
     const search = action === 'status' ? undefined : searchInput(o);
     if (search) {
@@ -27,8 +27,8 @@ export function addHpoCommand(program: Command): void {
     const { client, settings, close } = await connectClient();
     try {
       if (action === 'status' || !search) {
-        if (!runId) throw new ConfigError('usage: trainctl hpo status <runId>');
-        const s = await client.workflow.getHandle(runId).query(hpoStatusQuery);
+        if (!workflowId) throw new ConfigError('usage: trainctl hpo status <workflowId>');
+        const s = await client.workflow.getHandle(workflowId).query(hpoStatusQuery);
         if (o.json) return console.log(JSON.stringify(s, null, 2));
         console.log(`study ${s.studyName}${s.finished ? ' (finished)' : ''}`);
         for (const t of s.trials) console.log(`  #${String(t.number).padEnd(4)} ${t.state.padEnd(9)} ${t.value === null ? '—'.padEnd(8) : t.value.toFixed(4).padEnd(8)} folds ${t.folds}  ${JSON.stringify(t.params)}${t.reason ? `  (${t.reason})` : ''}`);
@@ -43,9 +43,9 @@ export function addHpoCommand(program: Command): void {
         args: [{ config }],
         staticSummary: `TPE search for ${config.modelName}: ${config.trials} trials, ${config.hpoParallel} at a time`,
       });
-      if (!o.wait) return console.log(o.json ? JSON.stringify({ runId: id }) : `Started ${id}\nWeb UI: ${workflowUiLink(settings, id)}\nStatus: npx trainctl hpo status ${id}`);
+      if (!o.wait) return console.log(o.json ? JSON.stringify({ workflowId: id }) : `Started ${id}\nWeb UI: ${workflowUiLink(settings, id)}\nStatus: npx trainctl hpo status ${id}`);
       const r = await handle.result();
-      if (o.json) return console.log(JSON.stringify({ runId: id, ...r }));
+      if (o.json) return console.log(JSON.stringify({ workflowId: id, ...r }));
       console.log(`best trial ${r.trialNumber}: walk-forward log loss ${r.value.toFixed(4)} (${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed)`);
       console.log(JSON.stringify(r.params));
       console.log(`${r.bestNote ? `best_hyperparameters.json ${r.bestNote}\n` : ''}file: ${r.bestFile} (train with it: npx trainctl run --use-best) · journal ${r.journal}`);

@@ -46,7 +46,7 @@ export async function startRun(client: Client, settings: TemporalSettings, confi
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunInProgressError(config.modelName, workflowId);
       throw err;
     });
-  return { workflowId, runId: handle.firstExecutionRunId, handle, uiLink: workflowUiLink(settings, workflowId) };
+  return { workflowId, executionRunId: handle.firstExecutionRunId, handle, uiLink: workflowUiLink(settings, workflowId) };
 }
 
 /** Another run of the model line is open: a configuration error (exit 3), nothing started. */
@@ -69,13 +69,13 @@ const TERMINAL: PipelineStatus['outcome'][] = ['promoted', 'rejected', 'expired'
  */
 export async function followRun(
   client: Client,
-  runId: string,
+  workflowId: string,
   onProgress: (line: string) => void,
   options: { untilGate?: boolean; pollMs?: number } = {},
 ): Promise<PipelineStatus> {
   const seen = new Set<string>();
   for (;;) {
-    const s = await readRunStatus(client, runId);
+    const s = await readRunStatus(client, workflowId);
     for (const st of s.stages) {
       const key = `${st.name}:${st.state}`;
       if ((st.state === 'running' || st.state === 'done' || st.state === 'failed') && !seen.has(key)) {

@@ -65,15 +65,15 @@ export function addScheduleCommands(program: Command): void {
         const recent = await Promise.all(
           d.info.recentActions.map(async (a) => {
             let id = a.action.workflow.workflowId;
-            let runId = a.action.workflow.firstExecutionRunId;
+            let executionRunId = a.action.workflow.firstExecutionRunId;
             let outcome = 'unknown';
             try {
-              const launched = await outcomeOf(client, id, runId);
+              const launched = await outcomeOf(client, id, executionRunId);
               // The schedule starts a launcher (workflows/scheduledRetrain.ts): report the pipeline run it started.
-              const started = launched.result as { outcome?: string; workflowId?: string; runId?: string | null } | undefined;
-              if (started?.outcome === 'started' && started.workflowId && started.runId) {
-                [id, runId] = [started.workflowId, started.runId];
-                const run = await outcomeOf(client, id, runId);
+              const started = launched.result as { outcome?: string; workflowId?: string; executionRunId?: string | null } | undefined;
+              if (started?.outcome === 'started' && started.workflowId && started.executionRunId) {
+                [id, executionRunId] = [started.workflowId, started.executionRunId];
+                const run = await outcomeOf(client, id, executionRunId);
                 outcome = run.result ? String((run.result as { outcome?: string }).outcome) : run.status;
               } else outcome = started?.outcome === 'skipped' ? 'skipped (a run was open)' : launched.status;
             } catch {
@@ -131,7 +131,7 @@ export function addScheduleCommands(program: Command): void {
         return console.log(`triggered ${handle.scheduleId}`);
       }
       const r = await triggerWithOverrides(client, { modelName, overrides, note: o.note });
-      console.log(r.outcome === 'started' ? `triggered ${r.workflowId} (run ${r.runId}) with ${JSON.stringify(overrides)}` : r.reason);
+      console.log(r.outcome === 'started' ? `triggered ${r.workflowId} (run ${r.executionRunId}) with ${JSON.stringify(overrides)}` : r.reason);
     } finally {
       await close();
     }
@@ -158,8 +158,8 @@ async function handleFor(client: Client, modelName: string) {
 
 
 /** Status of one workflow run, with its result when it completed. */
-async function outcomeOf(client: Client, workflowId: string, runId: string): Promise<{ status: string; result?: unknown }> {
-  const handle = client.workflow.getHandle(workflowId, runId);
+async function outcomeOf(client: Client, workflowId: string, executionRunId: string): Promise<{ status: string; result?: unknown }> {
+  const handle = client.workflow.getHandle(workflowId, executionRunId);
   const desc = await handle.describe();
   if (desc.status.name !== 'COMPLETED') return { status: desc.status.name.toLowerCase() };
   return { status: 'completed', result: await handle.result() };

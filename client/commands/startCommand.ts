@@ -36,18 +36,18 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
     const { createPerformanceSchedule, monitorInputFromConfig } = await import('./monitor');
     const m = await createPerformanceSchedule({ client, taskQueue: settings.taskQueue, input: monitorInputFromConfig(config) });
     out(m.created ? `Created the daily performance monitoring schedule ${m.scheduleId} ("0 7 * * *" UTC).` : `Daily performance monitoring schedule ${m.scheduleId} is in place.`);
-    let runId: string;
+    let workflowId: string;
     try {
-      runId = (await startRun(client, settings, config)).workflowId;
-      out(`\nStarted ${runId}${config.source === 'synthetic' ? ' on the SYNTHETIC embedded market (not real prices)' : ''}`);
+      workflowId = (await startRun(client, settings, config)).workflowId;
+      out(`\nStarted ${workflowId}${config.source === 'synthetic' ? ' on the SYNTHETIC embedded market (not real prices)' : ''}`);
     } catch (err) {
       if (!(err instanceof RunInProgressError)) throw err;
       // A run of this model is still open from an earlier start (e.g. waiting for approval): follow it.
-      runId = err.workflowId;
-      out(`\nA run of ${config.modelName} is already open: following ${runId}`);
+      workflowId = err.workflowId;
+      out(`\nA run of ${config.modelName} is already open: following ${workflowId}`);
     }
-    out(`Follow it in the Web UI: ${workflowUiLink(settings, runId)}\n`);
-    const gate = await followRun(client, runId, out, { untilGate: true });
+    out(`Follow it in the Web UI: ${workflowUiLink(settings, workflowId)}\n`);
+    const gate = await followRun(client, workflowId, out, { untilGate: true });
     if (gate.outcome === 'awaiting_approval') {
       out('');
       out(gate.summary ?? '');
@@ -60,7 +60,7 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
         const answer = (await rl.question(`\nPromote ${gate.candidateVersion} to production now? [y/N] `)).trim().toLowerCase();
         rl.close();
         const by = userInfo().username;
-        const final = await decide(client, runId, answer === 'y' || answer === 'yes' ? 'approve' : 'reject', {
+        const final = await decide(client, workflowId, answer === 'y' || answer === 'yes' ? 'approve' : 'reject', {
           by,
           comment: 'decided at the npm start prompt',
         });

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const SMALL: PipelineConfigInput = {
-  tickers: ['SYN-A', 'SYN-B'],
+  tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
   period: '3y',
   holdout: '6m',
   asOf: '2026-10-30',

@@ -46,7 +46,7 @@ describe('weekly retraining schedule (a real Temporal Schedule, fired with trigg
         const launched = await launch(n);
         expect(launched.outcome).toBe('started');
         expect(launched.workflowId).toBe(pipelineWorkflowId(config.modelName));
-        return t.client.workflow.getHandle(launched.workflowId, launched.runId!);
+        return t.client.workflow.getHandle(launched.workflowId, launched.executionRunId!);
       };
       const first = await runOf(1);
       let s: PipelineStatus;
@@ -59,7 +59,7 @@ describe('weekly retraining schedule (a real Temporal Schedule, fired with trigg
       expect(s.outcome).toBe('awaiting_approval'); // no production yet: the first model is always trained
       // A firing while that run is open starts nothing: one open run per model.
       const overlapping = await launch(2);
-      expect(overlapping).toMatchObject({ outcome: 'skipped', runId: null });
+      expect(overlapping).toMatchObject({ outcome: 'skipped', executionRunId: null });
       expect(overlapping.reason).toContain('already open');
       await first.signal(approveSignal, { version: s.candidateVersion!, by: 'alice' });
       expect((await first.result()).outcome).toBe('promoted');
