@@ -13,7 +13,7 @@ import { registryFor } from './registry';
 import { heartbeat } from './heartbeat';
 
 export interface BacktestModelInput {
-  runId: string;
+  pipelineId: string;
   features: FeatureSetRef;
   candidate: CandidateRef;
   config: PipelineConfig;
@@ -28,8 +28,8 @@ export type { BacktestDetail } from '../lib/backtest';
  * (the candidate is then judged as a first model), never silently compared against nothing.
  */
 export function backtestModelActivity(deps: ActivityDeps) {
-  return async function backtestModel({ runId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
-    const log = deps.logger.child({ module: 'backtest', runId });
+  return async function backtestModel({ pipelineId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
+    const log = deps.logger.child({ module: 'backtest', pipelineId });
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
     const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
     const idx = split.holdoutIdx;
@@ -91,7 +91,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
       y: Array.from(y),
       dates,
     };
-    const path = join(deps.paths.runsDir, runId, 'backtest.json');
+    const path = join(deps.paths.runsDir, pipelineId, 'backtest.json');
     await writeJsonAtomic(path, detail);
     const ref: BacktestRef = {
       result: { path, sha256: await sha256File(path) },

@@ -6,13 +6,13 @@ import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 
 export interface BuildFeaturesInput {
-  runId: string;
+  pipelineId: string;
   data: DataRef;
   config: PipelineConfig;
 }
 
 export function buildFeaturesActivity(deps: ActivityDeps) {
-  return async function buildFeatures({ runId, data, config }: BuildFeaturesInput): Promise<FeatureSetRef> {
+  return async function buildFeatures({ pipelineId, data, config }: BuildFeaturesInput): Promise<FeatureSetRef> {
     // Validated again here: a signals file may have changed since the run (or its schedule) started.
     const signals = await runSignals(config, { now: deps.now(), errorKind: 'data' });
     const set = await withHeartbeat(
@@ -24,7 +24,7 @@ export function buildFeaturesActivity(deps: ActivityDeps) {
       }),
     );
     deps.logger.info(
-      { module: 'features', runId, rows: set.rows, labelledRows: set.labelledRows, features: set.featureNames.length, cacheHit: set.cacheHit, classBalance: set.classBalance },
+      { module: 'features', pipelineId, rows: set.rows, labelledRows: set.labelledRows, features: set.featureNames.length, cacheHit: set.cacheHit, classBalance: set.classBalance },
       set.cacheHit ? 'feature set cache hit' : 'feature set built',
     );
     return {

@@ -19,7 +19,7 @@ import { heartbeat } from './heartbeat';
 import { registryFor } from './registry';
 
 export interface CheckDriftInput {
-  runId: string;
+  pipelineId: string;
   modelName: string;
   /** Trading days of the most recent data that form the "current" distribution. */
   windowDays: number;
@@ -138,7 +138,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
     });
     await appendDriftHistory(modelLinePaths(deps.paths, input.modelName).driftHistory, {
       at: deps.now().toISOString(),
-      runId: input.runId,
+      runId: input.pipelineId,
       productionVersion: production.version,
       status: result.status,
       rows: result.rows,
@@ -148,7 +148,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
     });
     const psis = result.features.map((f) => f.psi).filter((p): p is number => p !== null);
     deps.logger.info(
-      { module: 'drift', runId: input.runId, status: result.status, maxPsi: Math.max(...psis), report: report.html },
+      { module: 'drift', pipelineId: input.pipelineId, status: result.status, maxPsi: Math.max(...psis), report: report.html },
       result.summary,
     );
     return {

@@ -17,7 +17,7 @@ import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
 
 export interface CompareModelsInput {
-  runId: string;
+  pipelineId: string;
   config: PipelineConfig;
   data: DataRef;
   features: FeatureSetRef;
@@ -34,7 +34,7 @@ export const CODE_VERSION = 'trainctl-0.1.0';
  * run) and write the comparison report under reports/<version>/ and into the version's folder.
  */
 export function compareModelsActivity(deps: ActivityDeps) {
-  return async function compareModels({ runId, config, data, features, candidate, backtest, budget }: CompareModelsInput): Promise<ComparisonRef> {
+  return async function compareModels({ pipelineId, config, data, features, candidate, backtest, budget }: CompareModelsInput): Promise<ComparisonRef> {
     const warmStart = await readWarmStartReport(candidate.dir);
     const detail = (await readJsonFile({ path: backtest.result.path, schema: backtestDetailSchema, error: DataError })) as BacktestDetail;
     const evidence = evidenceFor({
@@ -50,7 +50,8 @@ export function compareModelsActivity(deps: ActivityDeps) {
     const evidenceSummary = summariseEvidence(evidence);
     const registry = await registryFor(deps, config.modelName);
     const registered = await registry.registerCandidate({
-      runId,
+      // The registry's idempotency key (stored as runId in its files): the pipeline ID.
+      runId: pipelineId,
       artifacts: { modelJson: candidate.model.path, onnx: candidate.onnx.path, extra: { 'reference_profile.json': candidate.profile.path } },
       schemaHash: features.schemaHash,
       labelDefinition: { horizon: config.labelHorizon, threshold: config.labelThreshold },
@@ -87,7 +88,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
     const paths = await writeComparisonReport({
       dir: join(modelLinePaths(deps.paths, config.modelName).reportsDir, version),
       version,
-      runId,
+      pipelineId,
       generatedAt: deps.now().toISOString(),
       candidate: { version, modelType: candidate.modelType, engine: `${candidate.engine} ${candidate.engineVersion}`, metrics: { ...backtest.candidate.metrics }, trading: { ...backtest.candidate.trading } },
       production: backtest.production ? { version: backtest.production.version, metrics: { ...backtest.production.metrics }, trading: { ...backtest.production.trading } } : null,
@@ -123,7 +124,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
       'model_comparison.html': paths.html,
       'model_comparison.json': paths.json,
     });
-    const tracking = await trackInMlflow(deps, { runId, config, data, features, candidate, backtest, version, decision: decision.decision, evidence, reportPaths: paths });
+    const tracking = await trackInMlflow(deps, { pipelineId, config, data, features, candidate, backtest, version, decision: decision.decision, evidence, reportPaths: paths });
     const summary = comparisonSummary({
       version,
       modelType: candidate.modelType,
@@ -134,7 +135,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
       evidence,
       decision,
     });
-    deps.logger.info({ module: 'compare', runId, version, decision: decision.decision, failed: decision.failed, report: paths.html }, `candidate ${version}: ${decision.decision}`);
+    deps.logger.info({ module: 'compare', pipelineId, version, decision: decision.decision, failed: decision.failed, report: paths.html }, `candidate ${version}: ${decision.decision}`);
     return {
       version,
       decision: decision.decision,
@@ -162,7 +163,7 @@ async function trackInMlflow(
   const prefixed = (prefix: string, m: object) => Object.fromEntries(Object.entries(m as Record<string, number>).map(([k, v]) => [`${prefix}_${k}`, v]));
   const outcome = await trackCandidate(client, {
     modelName: o.config.modelName,
-    workflowId: o.runId,
+    workflowId: o.pipelineId,
     version: o.version,
     params: { model_type: o.candidate.modelType, ...o.candidate.params, holdout: o.config.holdout, label_horizon: o.config.labelHorizon, tickers: o.data.tickers.map((t) => t.ticker).join(','), source: o.data.source },
     metrics: { n_samples: o.candidate.trainRows, n_features: o.features.featureNames.length, ...prefixed('cv', o.candidate.cv), ...prefixed('holdout', o.backtest.candidate.metrics), ...prefixed('trading', o.backtest.candidate.trading), ...evidenceMetrics(o.evidence) },
@@ -176,6 +177,6 @@ async function trackInMlflow(
       { path: o.reportPaths.json, artifactPath: 'report/model_comparison.json' },
     ],
   });
-  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', runId: o.runId, error: outcome.error }, 'MLflow tracking failed; the run continues with the local registry');
+  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', pipelineId: o.pipelineId, error: outcome.error }, 'MLflow tracking failed; the run continues with the local registry');
   return outcome.ok ? { ok: true, mlflowRunId: outcome.value!.runId, modelVersion: outcome.value!.modelVersion } : { ok: false, error: outcome.error };
 }

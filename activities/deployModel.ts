@@ -4,7 +4,7 @@ import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 
 export interface DeployModelInput {
-  runId: string;
+  pipelineId: string;
   modelName: string;
   version: string;
   /** When the change was decided (approval signal, rollback request): the clock for approvalToServingMs. */
@@ -35,7 +35,7 @@ export const DEPLOY_TIMEOUT_ERROR = 'DeployTimeout';
 export function deployModelActivity(deps: ActivityDeps) {
   return async function deployModel(input: DeployModelInput): Promise<DeployModelResult> {
     const instances = parseInstanceList(deps.env.TRAINCTL_SERVE_INSTANCES);
-    const log = deps.logger.child({ module: 'deploy', runId: input.runId, version: input.version });
+    const log = deps.logger.child({ module: 'deploy', pipelineId: input.pipelineId, version: input.version });
     if (instances.length === 0) {
       log.info('no serving instances configured (TRAINCTL_SERVE_INSTANCES): deploy skipped');
       return { version: input.version, skipped: true, instances: [], waitMs: 0, approvalToServingMs: null };

@@ -5,13 +5,13 @@ import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 
 export interface FetchMarketDataInput {
-  runId: string;
+  pipelineId: string;
   config: PipelineConfig;
 }
 
 export function fetchMarketDataActivity(deps: ActivityDeps) {
-  return async function fetchMarketData({ runId, config }: FetchMarketDataInput): Promise<DataRef> {
-    const log = deps.logger.child({ module: 'fetch', runId });
+  return async function fetchMarketData({ pipelineId, config }: FetchMarketDataInput): Promise<DataRef> {
+    const log = deps.logger.child({ module: 'fetch', pipelineId });
     heartbeat({ step: 'fetch' });
     const result = await fetchData({
       source: config.source,

@@ -38,7 +38,22 @@ export function createActivities(deps: ActivityDeps) {
     ...validateVersionActivities(deps),
     ...monitorActivities(deps),
   };
-  return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof raw;
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(withPipelineId(fn as (...a: unknown[]) => Promise<unknown>))]),
+  ) as typeof raw;
+}
+
+/**
+ * Runs started before the identifier was renamed pass `runId` where activities now read
+ * `pipelineId`; they finish with the same value under the new name.
+ */
+function withPipelineId(fn: (...a: unknown[]) => Promise<unknown>) {
+  return (input?: unknown, ...rest: unknown[]) => {
+    if (input !== null && typeof input === 'object' && 'runId' in input && !('pipelineId' in input)) {
+      return fn({ ...input, pipelineId: (input as { runId: unknown }).runId }, ...rest);
+    }
+    return fn(input, ...rest);
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

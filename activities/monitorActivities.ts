@@ -36,7 +36,7 @@ import { heartbeat } from './heartbeat';
 import { registryFor } from './registry';
 
 export interface MonitorPerformanceInput {
-  runId: string;
+  pipelineId: string;
   modelName: string;
   /** Trading days of matured predictions in the rolling window. */
   windowDays: number;
@@ -158,7 +158,7 @@ export function monitorActivities(deps: ActivityDeps) {
     }));
     const u = snapshot.unused;
     const summary = `${cohorts.length} cohort(s); production ${production?.version ?? 'none'}: ${drop.status} (${drop.note}); unused: ${u.pending} maturing, ${u.noOutcome} without outcome, ${u.foreign} foreign, ${u.unreadableLines} unreadable`;
-    deps.logger.info({ module: 'monitor', runId: input.runId, drop: drop.status, report: report.html }, summary);
+    deps.logger.info({ module: 'monitor', pipelineId: input.pipelineId, drop: drop.status, report: report.html }, summary);
     return {
       productionVersion: production?.version ?? null,
       cohorts,

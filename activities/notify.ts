@@ -13,7 +13,7 @@ import { heartbeat, previousHeartbeat } from './heartbeat';
 
 export interface NotifyInput {
   event: NotificationEvent;
-  runId: string;
+  pipelineId: string;
   modelName: string;
   status?: PipelineStatus;
   text?: string;
@@ -33,7 +33,7 @@ export function notifyActivity(deps: ActivityDeps) {
       skip,
       onDelivered: (d) => heartbeat(d),
     });
-    deps.logger.info({ module: 'notify', event: input.event, runId: input.runId, route, delivered }, `notification: ${n.title}`);
+    deps.logger.info({ module: 'notify', event: input.event, pipelineId: input.pipelineId, route, delivered }, `notification: ${n.title}`);
     return { delivered };
   };
 }

@@ -10,7 +10,7 @@ import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 
 export interface ScoreDailyInput {
-  runId: string;
+  pipelineId: string;
   modelName: string;
   tickers: string[];
   /** `synthetic`, `yahoo` or `csv:DIR`: the data the models were trained on. */
@@ -52,7 +52,7 @@ export function scoringActivities(deps: ActivityDeps) {
         now: deps.now,
       });
       for (const r of refreshed) if (!r.ok) result.failed.push({ ticker: r.ticker, error: r.error.message });
-      deps.logger.info({ module: 'scoring', runId: input.runId, ...result }, `daily scoring wrote ${result.written} predictions`);
+      deps.logger.info({ module: 'scoring', pipelineId: input.pipelineId, ...result }, `daily scoring wrote ${result.written} predictions`);
       return { ...result, logDir };
     },
 

@@ -22,7 +22,7 @@ export interface EvaluateFoldInput {
 }
 
 export interface WriteSearchResultsInput {
-  runId: string;
+  pipelineId: string;
   /** The model line whose best_hyperparameters.json this search writes (absent in searches started before model lines). */
   modelName?: string;
   studyName: string;
@@ -67,12 +67,12 @@ export function searchActivities(deps: ActivityDeps) {
       const line = modelLinePaths(deps.paths, input.modelName ?? DEFAULT_PIPELINE_CONFIG.modelName);
       const dir = line.studiesDir;
       const journal = join(dir, `${input.studyName}.journal`);
-      const lines = studyToJournal({ studyName: input.studyName, direction: input.state.direction, trials: input.state.trials, workerId: input.runId, now: deps.now });
+      const lines = studyToJournal({ studyName: input.studyName, direction: input.state.direction, trials: input.state.trials, workerId: input.pipelineId, now: deps.now });
       await writeFileAtomic(journal, `${lines.join('\n')}\n`);
       if (!input.best) return { journal, best: null };
       // Replaced only by a better score on the same objective and data window (lib/hpo); the old file goes to the history.
-      const decision = await writeBestParams({ path: line.bestHyperparams, historyPath: `${line.bestHyperparams.replace(/\.json$/, '')}.history.jsonl`, now: deps.now(), next: { params: { ...input.best.params }, value: input.best.value, metric: SEARCH_OBJECTIVE, trialNumber: input.best.trialNumber, studyName: input.studyName, dataWindow: input.dataWindow, journal, runId: input.runId, ...(input.modelType ? { modelType: input.modelType, engine: engineNameFor(input.modelType) } : {}) } });
-      deps.logger.info({ module: 'hpo', fn: 'writeSearchResults', runId: input.runId, replaced: decision.replaced }, decision.reason);
+      const decision = await writeBestParams({ path: line.bestHyperparams, historyPath: `${line.bestHyperparams.replace(/\.json$/, '')}.history.jsonl`, now: deps.now(), next: { params: { ...input.best.params }, value: input.best.value, metric: SEARCH_OBJECTIVE, trialNumber: input.best.trialNumber, studyName: input.studyName, dataWindow: input.dataWindow, journal, pipelineId: input.pipelineId, ...(input.modelType ? { modelType: input.modelType, engine: engineNameFor(input.modelType) } : {}) } });
+      deps.logger.info({ module: 'hpo', fn: 'writeSearchResults', pipelineId: input.pipelineId, replaced: decision.replaced }, decision.reason);
       await trackSearchInMlflow(deps, input);
       return { journal, best: line.bestHyperparams, bestNote: decision.reason };
     },
@@ -85,7 +85,7 @@ async function trackSearchInMlflow(deps: ActivityDeps, input: WriteSearchResults
   if (!client || !input.best) return;
   const outcome = await trackSearch(client, {
     modelName: input.modelName ?? DEFAULT_PIPELINE_CONFIG.modelName,
-    searchId: input.runId,
+    searchId: input.pipelineId,
     studyName: input.studyName,
     objective: SEARCH_OBJECTIVE,
     direction: input.state.direction,
@@ -100,5 +100,5 @@ async function trackSearchInMlflow(deps: ActivityDeps, input: WriteSearchResults
       ...(t.failReason ? { failReason: t.failReason } : {}),
     })),
   });
-  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', fn: 'trackSearch', runId: input.runId, error: outcome.error }, 'MLflow tracking of the search failed; its results are in the journal');
+  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', fn: 'trackSearch', pipelineId: input.pipelineId, error: outcome.error }, 'MLflow tracking of the search failed; its results are in the journal');
 }

@@ -14,7 +14,7 @@ import { cancellationSignal, heartbeat } from './heartbeat';
 import { registryFor } from './registry';
 
 export interface TrainModelInput {
-  runId: string;
+  pipelineId: string;
   features: FeatureSetRef;
   config: PipelineConfig;
   /** Parameters chosen by a hyperparameter search in this run (take precedence). */
@@ -23,8 +23,8 @@ export interface TrainModelInput {
 
 
 export function trainModelActivity(deps: ActivityDeps) {
-  return async function trainModel({ runId, features, config, params: searched }: TrainModelInput): Promise<CandidateRef> {
-    const log = deps.logger.child({ module: 'train', runId });
+  return async function trainModel({ pipelineId, features, config, params: searched }: TrainModelInput): Promise<CandidateRef> {
+    const log = deps.logger.child({ module: 'train', pipelineId });
     const signal = cancellationSignal();
     const engine = engineFor(config.modelType);
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
@@ -71,7 +71,7 @@ export function trainModelActivity(deps: ActivityDeps) {
     const fit = await engine.train({ ...finalTraining, initModel: warm?.model });
     const trainSeconds = (performance.now() - started) / 1000;
     try {
-      const dir = join(deps.paths.runsDir, runId, 'candidate');
+      const dir = join(deps.paths.runsDir, pipelineId, 'candidate');
       await mkdir(dir, { recursive: true });
       const native = fit.nativeModel();
       const modelPath = join(dir, native.fileName);
@@ -80,7 +80,7 @@ export function trainModelActivity(deps: ActivityDeps) {
       const engineVersion = engine.version();
       const onnx = fit.exportOnnx({
         featureNames: all.X.featureNames,
-        metadata: { schema_hash: features.schemaHash, model_type: config.modelType, run_id: runId, engine: engine.name, engine_version: engineVersion },
+        metadata: { schema_hash: features.schemaHash, model_type: config.modelType, run_id: pipelineId, engine: engine.name, engine_version: engineVersion },
       });
       await writeFileAtomic(onnxPath, onnx);
       // Small and useful next to the model (gain per feature); not passed through the workflow.

@@ -82,7 +82,7 @@ export function validateVersionActivities(deps: ActivityDeps) {
 
     /** Criteria and evidence on the current holdout, and the report under reports/<model>/validation/<version>/<date>/. */
     async writeValidationReport(o: {
-      runId: string;
+      pipelineId: string;
       config: PipelineConfig;
       data: DataRef;
       version: string;
@@ -109,7 +109,7 @@ export function validateVersionActivities(deps: ActivityDeps) {
       const paths = await writeComparisonReport({
         dir,
         version: o.version,
-        runId: o.runId,
+        pipelineId: o.pipelineId,
         generatedAt,
         candidate: {
           version: o.version,
@@ -146,7 +146,7 @@ export function validateVersionActivities(deps: ActivityDeps) {
         {
           module: 'validate',
           fn: 'writeValidationReport',
-          runId: o.runId,
+          pipelineId: o.pipelineId,
           version: o.version,
           decision: decision.decision,
           accuracy: o.backtest.candidate.metrics.accuracy,

@@ -8,7 +8,7 @@ const num = (x: number | undefined, d = 3) => (x === undefined || !Number.isFini
 /** The human table of `trainctl status`. */
 export function formatStatus(s: PipelineStatus, uiLink?: string): string {
   const out: string[] = [];
-  out.push(`run       ${s.runId}`);
+  out.push(`run       ${s.pipelineId}`);
   out.push(`model     ${s.modelName} (trigger: ${s.trigger})`);
   out.push(`outcome   ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
   if (s.shadowEvidence) {
@@ -63,10 +63,10 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
   return out.join('\n');
 }
 
-export function approvalCommands(s: Pick<PipelineStatus, 'workflowId' | 'runId' | 'candidateVersion'>): string {
+export function approvalCommands(s: Pick<PipelineStatus, 'workflowId' | 'pipelineId' | 'candidateVersion'>): string {
   return [
-    `approve:  npx trainctl approve ${s.workflowId ?? s.runId} --by <name> [--comment "…"]`,
-    `reject:   npx trainctl reject ${s.workflowId ?? s.runId} --by <name> [--comment "…"]`,
+    `approve:  npx trainctl approve ${s.workflowId ?? s.pipelineId} --by <name> [--comment "…"]`,
+    `reject:   npx trainctl reject ${s.workflowId ?? s.pipelineId} --by <name> [--comment "…"]`,
   ].join('\n');
 }
 

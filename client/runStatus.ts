@@ -36,6 +36,7 @@ export async function readRunStatus(client: Client, workflowId: string): Promise
   const root = rootFailure(failure);
   const base: PipelineStatus = status ?? {
     workflowId,
+    pipelineId: workflowId,
     modelName: String(description.memo?.modelName ?? 'unknown'),
     trigger: 'manual',
     outcome: 'failed',

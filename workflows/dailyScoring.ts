@@ -25,7 +25,7 @@ const scoring = proxyActivities<Activities>({
  * activity writes each (model, version, ticker, date) once.
  */
 export async function dailyScoring(input: DailyScoringInput): Promise<ScoreDailyResult> {
-  const result = await scoring.scoreDailyPredictions({ ...input, runId: workflowInfo().workflowId });
+  const result = await scoring.scoreDailyPredictions({ ...input, pipelineId: workflowInfo().workflowId });
   log.info('daily scoring done', {
     written: result.written,
     alreadyLogged: result.alreadyLogged,

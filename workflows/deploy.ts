@@ -17,7 +17,7 @@ const registry = proxyActivities<Activities>({
  * previous version — audited, like any rollback — and the stage fails naming the instances.
  */
 export async function deployStage(o: {
-  runId: string;
+  pipelineId: string;
   modelName: string;
   version: string;
   previous: string | null;
@@ -36,7 +36,7 @@ export async function deployStage(o: {
     'deploy',
     async () => {
       try {
-        const d = await deploying.deployModel({ runId: o.runId, modelName: o.modelName, version: o.version, decidedAt: o.decidedAt, timeoutMs: o.timeoutMs });
+        const d = await deploying.deployModel({ pipelineId: o.pipelineId, modelName: o.modelName, version: o.version, decidedAt: o.decidedAt, timeoutMs: o.timeoutMs });
         const result: DeployStatus = { version: o.version, skipped: d.skipped, instances: d.instances.length, approvalToServingMs: d.approvalToServingMs };
         o.onResult(result);
         return result;
@@ -51,7 +51,7 @@ export async function deployStage(o: {
             to: o.previous,
             by: 'trainctl',
             reason: `deploy of ${o.version} did not finish: ${cause.message}`,
-            runId: `${o.runId}-deploy-rollback`,
+            pipelineId: `${o.pipelineId}-deploy-rollback`,
             modelName: o.modelName,
           });
           rolledBackTo = back.to;

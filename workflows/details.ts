@@ -24,7 +24,7 @@ export function describeDetails(s: PipelineStatus): string {
     );
   }
   if (s.outcome === 'awaiting_approval' && s.approval) {
-    lines.push(`awaiting approval until ${s.approval.deadline}: \`npx trainctl approve ${s.workflowId ?? s.runId} --by NAME\``);
+    lines.push(`awaiting approval until ${s.approval.deadline}: \`npx trainctl approve ${s.workflowId ?? s.pipelineId} --by NAME\``);
   }
   if (s.deploy && !s.deploy.skipped) {
     lines.push(

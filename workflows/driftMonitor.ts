@@ -46,9 +46,9 @@ export function driftRetrainWorkflowId(modelName: string): string {
  * is still in progress (Temporal refuses a second open execution with the same ID).
  */
 export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonitorResult> {
-  const runId = workflowInfo().workflowId;
+  const pipelineId = workflowInfo().workflowId;
   const summary = await checking.checkDrift({
-    runId,
+    pipelineId,
     modelName: input.modelName,
     windowDays: input.windowDays,
     thresholds: input.thresholds,
@@ -62,7 +62,7 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
     try {
       await notifying.notify({
         event: summary.status === 'critical' ? 'drift_critical' : 'drift_warning',
-        runId,
+        pipelineId,
         modelName: input.modelName,
         text: summary.summary,
         fields: {

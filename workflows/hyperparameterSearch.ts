@@ -91,8 +91,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   let features = input.resume?.features ?? input.features;
   let dataWindow = input.resume?.dataWindow;
   if (!features) {
-    const data = await io.fetchMarketData({ runId: info.workflowId, config: input.config });
-    features = await io.buildFeatures({ runId: info.workflowId, data, config: input.config });
+    const data = await io.fetchMarketData({ pipelineId: info.workflowId, config: input.config });
+    features = await io.buildFeatures({ pipelineId: info.workflowId, data, config: input.config });
     dataWindow = { start: data.start, end: data.end };
   }
   dataWindow ??= { start: features.start, end: features.end };
@@ -160,7 +160,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   await condition(() => inFlight === 0);
 
   if (started() < trials && !timedOut()) {
-    await io.writeSearchResults({ runId: info.workflowId, modelName: input.config.modelName, studyName, state: study.toJSON(), best: null, dataWindow });
+    await io.writeSearchResults({ pipelineId: info.workflowId, modelName: input.config.modelName, studyName, state: study.toJSON(), best: null, dataWindow });
     await continueAsNew<typeof hyperparameterSearch>({ ...input, resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow } });
   }
 
@@ -172,7 +172,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   }
   const best = study.bestTrial;
   const hp: Hyperparams = engineHyperparams(input.config.modelType, externalParams(best) as Record<string, number>);
-  const written = await io.writeSearchResults({ runId: info.workflowId, modelName: input.config.modelName, modelType: input.config.modelType, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
+  const written = await io.writeSearchResults({ pipelineId: info.workflowId, modelName: input.config.modelName, modelType: input.config.modelType, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
   finished = true;
   const count = (s: TrialState) => study.trials.filter((t) => t.state === s).length;
   return { params: hp, value: best.value!, trialNumber: best.number, studyName, journal: written.journal, bestFile: written.best, ...(written.bestNote ? { bestNote: written.bestNote } : {}), completed: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED), failed: count(TrialState.FAIL) };

@@ -9,8 +9,11 @@ export function pipelineWorkflowId(modelName: string): string {
 }
 
 /**
- * The pipeline ID: what names one training run in the registry, MLflow, reports and logs. Runs of
- * a model line share their workflow ID, so the first execution's run ID tells them apart.
+ * The pipeline ID: what names one unit of work in the registry, MLflow, reports, logs and every
+ * activity's input (`pipelineId`). For a training run it is this function's result — runs of a
+ * model line share their workflow ID, so the first execution's run ID tells them apart; the other
+ * workflows (rollback, drift check, search, scoring, monitoring) use their own workflow ID. The
+ * registry's files keep the historical field name `runId` for it.
  */
 export function pipelineIdOf(info: { workflowId: string; firstExecutionRunId: string }): string {
   // Run IDs are UUIDv7: the leading hex digits are a timestamp, shared by runs started close

@@ -46,9 +46,9 @@ export function autoRollbackWorkflowId(modelName: string, fromVersion: string): 
  * drop of production and, with autoRollback, rolls it back through the rollbackModel workflow.
  */
 export async function performanceMonitor(input: PerformanceMonitorInput): Promise<PerformanceMonitorResult> {
-  const runId = workflowInfo().workflowId;
+  const pipelineId = workflowInfo().workflowId;
   const s = await measuring.measurePerformance({
-    runId,
+    pipelineId,
     modelName: input.modelName,
     windowDays: input.windowDays,
     costBps: input.costBps,
@@ -64,7 +64,7 @@ export async function performanceMonitor(input: PerformanceMonitorInput): Promis
   try {
     await notifying.notify({
       event: 'performance_drop',
-      runId,
+      pipelineId,
       modelName: input.modelName,
       text: `${s.productionVersion}: ${s.drop.note}${s.drop.labelDrift?.significant ? `; label drift: positive rate ${s.drop.labelDrift.currentRate.toFixed(3)} vs ${s.drop.labelDrift.trainingRate.toFixed(3)} at training` : ''}`,
       fields: { production: s.productionVersion, level: s.drop.level, report: s.report?.html ?? null, synthetic: s.synthetic },
@@ -86,7 +86,7 @@ export async function performanceMonitor(input: PerformanceMonitorInput): Promis
       });
       await registryIo.recordAutoRollback({
         modelName: input.modelName,
-        record: { at: new Date().toISOString(), from: r.from ?? s.productionVersion, to: r.to, reason, runId },
+        record: { at: new Date().toISOString(), from: r.from ?? s.productionVersion, to: r.to, reason, runId: pipelineId },
       });
       rollback = { done: true, from: r.from, to: r.to, reason };
     } catch (err) {

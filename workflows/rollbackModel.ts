@@ -35,9 +35,9 @@ const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retr
  * Temporal UI like every other change of production, and retried safely (keyed by the workflow ID).
  */
 export async function rollbackModel(input: RollbackInput): Promise<RollbackOutcome> {
-  const runId = workflowInfo().workflowId;
+  const pipelineId = workflowInfo().workflowId;
   const requestedAt = new Date().toISOString();
-  const result = await registry.rollbackRegistry({ modelName: input.modelName, to: input.to, by: input.by, reason: input.reason, runId });
+  const result = await registry.rollbackRegistry({ modelName: input.modelName, to: input.to, by: input.by, reason: input.reason, pipelineId });
   log.info('rolled back', { ...result });
   let servingMs: number | null | undefined;
   if (input.deployTimeoutMs !== undefined) {
@@ -47,13 +47,13 @@ export async function rollbackModel(input: RollbackInput): Promise<RollbackOutco
       heartbeatTimeout: '30s',
       retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DeployTimeout'] },
     });
-    const d = await deploying.deployModel({ runId, modelName: input.modelName, version: result.to, decidedAt: requestedAt, timeoutMs: input.deployTimeoutMs });
+    const d = await deploying.deployModel({ pipelineId, modelName: input.modelName, version: result.to, decidedAt: requestedAt, timeoutMs: input.deployTimeoutMs });
     servingMs = d.approvalToServingMs;
   }
   try {
     await notifying.notify({
       event: 'rollback',
-      runId,
+      pipelineId,
       modelName: input.modelName,
       text: `production ${result.from ?? 'none'} → ${result.to} by ${input.by}: ${input.reason}`,
       fields: { from: result.from, to: result.to, by: input.by },

@@ -80,10 +80,10 @@ const notifying = proxyActivities<Activities>({
 export async function trainingPipeline({ config }: PipelineInput): Promise<PipelineStatus> {
   // Runs of a model line share one workflow ID (workflows/ids.ts); runs started before that had
   // a workflow ID of their own, which stays their pipeline ID when they are replayed.
-  const runId = patched(PIPELINE_ID_PATCH) ? pipelineIdOf(workflowInfo()) : workflowInfo().workflowId;
+  const pipelineId = patched(PIPELINE_ID_PATCH) ? pipelineIdOf(workflowInfo()) : workflowInfo().workflowId;
   const status: PipelineStatus = {
     workflowId: workflowInfo().workflowId,
-    runId,
+    pipelineId,
     modelName: config.modelName,
     trigger: config.trigger,
     outcome: 'running',
@@ -133,7 +133,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
   };
   const notify = async (event: Parameters<Activities['notify']>[0]['event'], extra: Record<string, unknown> = {}) => {
     try {
-      await notifying.notify({ event, runId, modelName: config.modelName, status: { ...status }, ...extra });
+      await notifying.notify({ event, pipelineId, modelName: config.modelName, status: { ...status }, ...extra });
     } catch (err) {
       // A notification that cannot be delivered must not decide the fate of a model.
       log.warn('notification failed', { event, error: String(err) });
@@ -154,7 +154,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     await notify('started');
     const data = await stage(
       'fetch',
-      () => fetching.fetchMarketData({ runId, config }),
+      () => fetching.fetchMarketData({ pipelineId, config }),
       (d) => `${d.tickers.length} tickers ${d.start}..${d.end}${d.synthetic ? ' (synthetic)' : ''}`,
     );
     status.synthetic = data.synthetic;
@@ -171,7 +171,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const features = await stage(
       'features',
-      () => compute.buildFeatures({ runId, data, config }),
+      () => compute.buildFeatures({ pipelineId, data, config }),
       (f) => `${f.rows} rows × ${f.featureNames.length} features${f.cacheHit ? ' (cache hit)' : ''}`,
     );
     status.featureSet = { rows: features.rows, features: features.featureNames.length, cacheHit: features.cacheHit };
@@ -181,7 +181,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
         'optimize',
         () =>
           executeChild(hyperparameterSearch, {
-            workflowId: `${runId}-hpo`,
+            workflowId: `${pipelineId}-hpo`,
             // Configs recorded before these settings existed (histories, schedules) get the defaults.
             args: [{ config, features }],
           }),
@@ -192,14 +192,14 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const candidate = await stage(
       'train',
-      () => compute.trainModel({ runId, features, config, params: tuned }),
+      () => compute.trainModel({ pipelineId, features, config, params: tuned }),
       (c) => `${c.modelType}, ${c.rounds} rounds, cv accuracy ${c.cv.accuracy.toFixed(3)} (baseline ${c.cv.baselineAccuracy.toFixed(3)})`,
     );
     status.cv = candidate.cv;
 
     const backtest = await stage(
       'backtest',
-      () => compute.backtestModel({ runId, features, candidate, config }),
+      () => compute.backtestModel({ pipelineId, features, candidate, config }),
       (b) => `holdout ${b.holdoutRows} rows, accuracy ${b.candidate.metrics.accuracy.toFixed(3)}`,
     );
     status.candidate = backtest.candidate;
@@ -208,7 +208,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const comparison: ComparisonRef = await stage(
       'compare',
-      () => io.compareModels({ runId, config, data, features, candidate, backtest, ...(status.budget ? { budget: { ...status.budget } } : {}) }),
+      () => io.compareModels({ pipelineId, config, data, features, candidate, backtest, ...(status.budget ? { budget: { ...status.budget } } : {}) }),
       (c) => `${c.version}: ${c.decision}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,
     );
     status.candidateVersion = comparison.version;
@@ -221,7 +221,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     if (comparison.forced) status.forced = comparison.forced;
 
     if (!reachesGate(comparison, comparison.forced)) {
-      await io.rejectCandidate({ runId, modelName: config.modelName, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
+      await io.rejectCandidate({ pipelineId, modelName: config.modelName, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
       finish('rejected', `validation failed: ${comparison.failed.join(', ')}`);
       await notify('rejected');
       return status;
@@ -272,7 +272,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     }
     status.approval!.decision = { ...approval, at: new Date().toISOString() };
     if (approval.kind === 'reject') {
-      await io.rejectCandidate({ runId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: approval.comment ?? 'rejected by reviewer', stage: 'rejected' });
+      await io.rejectCandidate({ pipelineId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: approval.comment ?? 'rejected by reviewer', stage: 'rejected' });
       finish('rejected', `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`);
       await notify('rejected');
       return status;
@@ -280,14 +280,14 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const promoted = await stage(
       'promote',
-      () => io.promoteModel({ runId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: `${status.forced ? `${status.forced.note}; ` : ''}${approval.comment ?? 'approved'}` }),
+      () => io.promoteModel({ pipelineId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: `${status.forced ? `${status.forced.note}; ` : ''}${approval.comment ?? 'approved'}` }),
       (p) => `${p.from ?? 'none'} → ${p.to}`,
     );
     status.promotedFrom = promoted.from;
     // Runs from before the deploy stage end at promote, as they began.
     if (patched(DEPLOY_PATCH)) {
       const deployed = await deployStage({
-        runId,
+        pipelineId,
         modelName: config.modelName,
         version: comparison.version,
         previous: promoted.from,

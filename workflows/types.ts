@@ -145,7 +145,7 @@ export interface StageStatus {
 export interface PipelineStatus {
   /** What `status`, `approve` and `reject` take: the model line's workflow ID (absent in runs from before model lines). */
   workflowId?: string;
-  runId: string;
+  pipelineId: string;
   modelName: string;
   trigger: PipelineConfig['trigger'];
   outcome: Outcome;

@@ -20,10 +20,10 @@ const compute = proxyActivities<Activities>({ startToCloseTimeout: '1h', heartbe
  * registered, promoted or rejected.
  */
 export async function validateVersion({ config, version }: ValidateVersionInput): Promise<ValidationResult> {
-  const runId = workflowInfo().workflowId;
-  const data = await fetching.fetchMarketData({ runId, config });
-  const features = await compute.buildFeatures({ runId, data, config });
+  const pipelineId = workflowInfo().workflowId;
+  const data = await fetching.fetchMarketData({ pipelineId, config });
+  const features = await compute.buildFeatures({ pipelineId, data, config });
   const candidate = await io.registeredVersion({ modelName: config.modelName, version, features });
-  const backtest = await compute.backtestModel({ runId, features, candidate, config });
-  return io.writeValidationReport({ runId, config, data, version, candidate, backtest });
+  const backtest = await compute.backtestModel({ pipelineId, features, candidate, config });
+  return io.writeValidationReport({ pipelineId, config, data, version, candidate, backtest });
 }

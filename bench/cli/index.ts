@@ -101,14 +101,14 @@ try {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  let run: { runId: string; workflowId?: string; uiLink: string; outcome: string };
+  let run: { pipelineId: string; workflowId?: string; uiLink: string; outcome: string };
   try {
     const t0 = performance.now();
     const dry = ['run', '--tickers', 'SYN-A,SYN-B,SYN-C', '--period', '3y', '--as-of', '2026-10-30', '--dry-run', '--wait', '--json'];
     const o = await exec(process.execPath, [bin, ...dry, '--log-level', 'silent'], { cwd: root, env });
     if (o.code !== 0 && !o.stdout) throw new Error(`the dry run failed: exit ${o.code}\n${o.stderr}`);
     run = JSON.parse(o.stdout) as typeof run;
-    console.log(`dry run ${run.runId}: ${run.outcome} in ${((performance.now() - t0) / 1000).toFixed(1)} s (exit ${o.code})\n`);
+    console.log(`dry run ${run.pipelineId}: ${run.outcome} in ${((performance.now() - t0) / 1000).toFixed(1)} s (exit ${o.code})\n`);
   } finally {
     await stopProcess(worker);
   }
@@ -116,8 +116,8 @@ try {
   const workflowId = run.workflowId ?? decodeURIComponent(run.uiLink.split('/').pop()!);
 
   const statusOk = (o: Outcome) => {
-    const s = JSON.parse(o.stdout) as { runId: string; outcome: string };
-    if (s.runId !== run.runId || s.outcome !== run.outcome) throw new Error(`status printed another run: ${o.stdout.slice(0, 200)}`);
+    const s = JSON.parse(o.stdout) as { pipelineId: string; outcome: string };
+    if (s.pipelineId !== run.pipelineId || s.outcome !== run.outcome) throw new Error(`status printed another run: ${o.stdout.slice(0, 200)}`);
   };
   const helpOk = (o: Outcome) => {
     if (!o.stdout.includes('Usage: trainctl')) throw new Error('--help printed no usage');

@@ -55,7 +55,7 @@ export function addModelCommands(program: Command): void {
       if (o.json) return console.log(JSON.stringify(entry, null, 2));
       const md = entry.metadata;
       console.log(`${entry.version} — ${entry.stage}`);
-      console.log(`created   ${md.createdAt} by run ${md.runId}`);
+      console.log(`created   ${md.createdAt} by pipeline ${md.runId}`);
       console.log(`type      ${md.modelType} ${JSON.stringify(md.params)}`);
       console.log(`data      ${md.dataSource.source} ${md.dataSource.window.start} … ${md.dataSource.window.end}${md.dataSource.tickers ? ` (${md.dataSource.tickers.join(', ')})` : ''}`);
       console.log(`schema    ${md.schemaHash.slice(0, 16)}…  features ${md.featureSetHash.slice(0, 16)}…`);

@@ -94,7 +94,7 @@ export function finalJson(s: PipelineStatus, o: { workflowId: string; uiLink: st
   return {
     /** What `status`, `approve` and `reject` take. */
     workflowId: o.workflowId,
-    runId: s.runId,
+    pipelineId: s.pipelineId,
     outcome: s.outcome,
     reason: s.reason ?? null,
     candidateVersion: s.candidateVersion ?? null,

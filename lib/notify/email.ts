@@ -15,7 +15,7 @@ export function emailContent(n: Notification): { subject: string; text: string }
     .map(([k, v]) => `${k}: ${v}`);
   return {
     subject: `[trainctl] ${n.title} (${n.modelName})`,
-    text: `${n.text}\n\n${lines.join('\n')}\n\n— trainctl, run ${n.runId}\n`,
+    text: `${n.text}\n\n${lines.join('\n')}\n\n— trainctl, run ${n.pipelineId}\n`,
   };
 }
 

@@ -50,7 +50,7 @@ export const TITLES: Record<NotificationEvent, string> = {
  */
 export function buildNotification(o: {
   event: NotificationEvent;
-  runId: string;
+  pipelineId: string;
   modelName: string;
   status?: RunStatusView;
   text?: string;
@@ -60,7 +60,7 @@ export function buildNotification(o: {
   const forced = s?.forced && (o.event === 'awaiting_approval' || o.event === 'approval_reminder' || o.event === 'promoted');
   const title = `${forced ? 'FORCED: ' : ''}${TITLES[o.event]}`;
   const fields: Notification['fields'] = {
-    run: o.runId,
+    run: o.pipelineId,
     model: o.modelName,
     outcome: s?.outcome ?? null,
     candidate: s?.candidateVersion ?? null,
@@ -74,7 +74,7 @@ export function buildNotification(o: {
     fields.budget = `${(s.budget.elapsedMs / 60_000).toFixed(1)} min of ${s.budget.limit}${s.budget.overrun ? ' (EXCEEDED)' : ''}`;
   fields.synthetic = s?.synthetic ?? null;
   Object.assign(fields, o.fields);
-  return { event: o.event, runId: o.runId, modelName: o.modelName, title, text: o.text ?? describe(o.event, o.runId, s), fields };
+  return { event: o.event, pipelineId: o.pipelineId, modelName: o.modelName, title, text: o.text ?? describe(o.event, o.pipelineId, s), fields };
 }
 
 /** Point estimates with the report's intervals when the compare stage has run; the bare estimates otherwise. */
@@ -94,23 +94,23 @@ function headlineMetrics(s?: RunStatusView): Notification['fields'] {
   };
 }
 
-function describe(event: NotificationEvent, runId: string, s?: RunStatusView): string {
+function describe(event: NotificationEvent, pipelineId: string, s?: RunStatusView): string {
   switch (event) {
     case 'awaiting_approval':
     case 'approval_reminder':
-      return `${s?.forced ? `${s.forced.note}. ` : ''}${s?.candidateVersion} ${s?.forced ? 'is at the gate' : 'passed validation'} and waits until ${s?.approval?.deadline}. Approve: \`npx trainctl approve ${s?.workflowId ?? runId} --by NAME\` · Reject: \`npx trainctl reject ${s?.workflowId ?? runId} --by NAME\``;
+      return `${s?.forced ? `${s.forced.note}. ` : ''}${s?.candidateVersion} ${s?.forced ? 'is at the gate' : 'passed validation'} and waits until ${s?.approval?.deadline}. Approve: \`npx trainctl approve ${s?.workflowId ?? pipelineId} --by NAME\` · Reject: \`npx trainctl reject ${s?.workflowId ?? pipelineId} --by NAME\``;
     case 'failed':
       return `Stage ${s?.error?.stage ?? '?'} failed: ${s?.error?.message ?? 'unknown error'}`;
     case 'budget_exceeded':
-      return `${runId} has run ${((s?.budget?.elapsedMs ?? 0) / 60_000).toFixed(1)} min, over its budget of ${s?.budget?.limit} to the approval gate; it goes on.`;
+      return `${pipelineId} has run ${((s?.budget?.elapsedMs ?? 0) / 60_000).toFixed(1)} min, over its budget of ${s?.budget?.limit} to the approval gate; it goes on.`;
     case 'skipped':
-      return `${runId} did not train: ${s?.reason ?? 'not enough new data'}`;
+      return `${pipelineId} did not train: ${s?.reason ?? 'not enough new data'}`;
     case 'rejected':
     case 'expired':
     case 'promoted':
       return s?.reason ?? event;
     default:
-      return `${runId}: ${event}`;
+      return `${pipelineId}: ${event}`;
   }
 }
 

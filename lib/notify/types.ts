@@ -16,7 +16,7 @@ export type NotificationEvent =
 
 export interface Notification {
   event: NotificationEvent;
-  runId: string;
+  pipelineId: string;
   modelName: string;
   title: string;
   text: string;

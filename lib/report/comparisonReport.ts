@@ -45,7 +45,7 @@ export interface ComparisonReportInput {
   budget?: { limit: string; limitMs: number; elapsedMs: number; overrun: boolean };
   /** --warm-start: the warm-started candidate and (--compare-full) a from-scratch retrain side by side. */
   warmStart?: WarmStartReport;
-  runId: string;
+  pipelineId: string;
   generatedAt: string;
 }
 
@@ -143,7 +143,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
 
   const json = {
     version: r.version,
-    runId: r.runId,
+    pipelineId: r.pipelineId,
     generatedAt: r.generatedAt,
     recommendation: r.decision.decision,
     failedCriteria: r.decision.failed,
@@ -169,7 +169,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
   if (r.forced) md.push(`> **${r.forced.note}** — a person still approves at the gate.\n`);
   md.push(`# Model comparison — candidate ${r.version}\n`);
   md.push(`**Recommendation: ${r.decision.decision}**${r.decision.failed.length ? ` (failed: ${r.decision.failed.join(', ')})` : ''}${r.forced ? ' — **FORCED** to the approval gate' : ''}\n`);
-  md.push(`- Run: \`${r.runId}\` · generated ${r.generatedAt}`);
+  md.push(`- Run: \`${r.pipelineId}\` · generated ${r.generatedAt}`);
   if (r.candidate.modelType) md.push(`- Model: ${r.candidate.modelType}${r.candidate.engine ? ` (${r.candidate.engine})` : ''}`);
   md.push(`- Data: ${r.dataSource.name}${r.dataSource.synthetic ? ' (synthetic)' : ''}, tickers ${r.dataSource.tickers.join(', ')}`);
   md.push(

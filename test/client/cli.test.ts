@@ -145,7 +145,7 @@ describe('trainctl CLI', () => {
     const r = JSON.parse(out.stdout);
     expect(r.completed + r.pruned + r.failed).toBe(4);
     expect(r.params.maxDepth).toBeLessThanOrEqual(3);
-    const status = JSON.parse((await cli(['hpo', 'status', r.runId, '--json'])).stdout);
+    const status = JSON.parse((await cli(['hpo', 'status', r.workflowId, '--json'])).stdout);
     expect(status.trials).toHaveLength(4);
     expect(status.best.value).toBe(r.value);
   }, 180_000);

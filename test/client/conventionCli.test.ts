@@ -85,7 +85,7 @@ describe('training-script convention on the command line', () => {
 
   it('`status` shows FORCED and the time budget', () => {
     const text = formatStatus({
-      runId: 'train-m',
+      pipelineId: 'train-m',
       modelName: 'm',
       trigger: 'manual',
       outcome: 'awaiting_approval',

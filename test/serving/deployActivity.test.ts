@@ -27,7 +27,7 @@ describe('deployModel activity', () => {
   it('waits for the instances to serve the promoted version and measures approval → serving', async () => {
     const decidedAt = new Date().toISOString();
     const deploy = activity({ TRAINCTL_SERVE_INSTANCES: server.url })({
-      runId: 'r',
+      pipelineId: 'r',
       modelName: MODEL,
       version: v1,
       decidedAt,
@@ -44,7 +44,7 @@ describe('deployModel activity', () => {
 
   it('is skipped without configured instances, and fails non-retryably naming the instances that did not switch', async () => {
     const input: DeployModelInput = {
-      runId: 'r',
+      pipelineId: 'r',
       modelName: MODEL,
       version: 'v9.0.0',
       decidedAt: new Date().toISOString(),

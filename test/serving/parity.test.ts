@@ -40,7 +40,7 @@ describe('training/serving parity', () => {
     // through onnxruntime on the holdout rows of the stored feature set and writes the scores.
     const backtest = backtestModelActivity({ paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch });
     const ref = await backtest({
-      runId: 'parity',
+      pipelineId: 'parity',
       features,
       candidate: { onnx: candidate.onnx } as CandidateRef,
       config: resolvePipelineConfig({ modelName: MODEL }),

@@ -71,8 +71,8 @@ describe('model lines', () => {
       // Each line numbers its own versions and compares with its own (absent) production.
       expect([ga.candidateVersion, gb.candidateVersion]).toEqual(['v1.0.0', 'v1.0.0']);
       expect([ga.production, gb.production]).toEqual([null, null]);
-      expect(ga.runId).not.toBe(gb.runId);
-      expect(ga.runId.startsWith(`${pipelineWorkflowId(alpha)}-`)).toBe(true);
+      expect(ga.pipelineId).not.toBe(gb.pipelineId);
+      expect(ga.pipelineId.startsWith(`${pipelineWorkflowId(alpha)}-`)).toBe(true);
 
       await a.signal(approveSignal, { version: 'v1.0.0', by: 'alice' });
       expect(((await a.result()) as PipelineStatus).outcome).toBe('promoted');
@@ -84,14 +84,14 @@ describe('model lines', () => {
       expect((await rb.staging())?.version).toBe('v1.0.0');
       expect((await ra.list()).map((v) => v.modelType)).toEqual(['xgb']);
       expect((await rb.list()).map((v) => v.modelType)).toEqual(['rf']);
-      expect((await rb.audit()).some((e) => e.runId === ga.runId)).toBe(false);
+      expect((await rb.audit()).some((e) => e.runId === ga.pipelineId)).toBe(false);
 
       // Once alpha's run closed, the same workflow ID takes the next run, which sees alpha's production only.
       const next = await startRun(t.client, settings, resolvePipelineConfig({ ...SMALL, modelName: alpha, dryRun: true }));
       const done = (await next.handle.result()) as PipelineStatus;
       expect(done.candidateVersion).toBe('v1.1.0');
       expect(done.production?.version).toBe('v1.0.0');
-      expect(done.runId).not.toBe(ga.runId);
+      expect(done.pipelineId).not.toBe(ga.pipelineId);
       expect((await rb.list()).map((v) => v.version)).toEqual(['v1.0.0']);
 
       await b.cancel();

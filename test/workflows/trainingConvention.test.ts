@@ -166,7 +166,7 @@ describe('training-script convention', () => {
       );
       // Without overrides: no new data since production → skipped, and said so.
       const plain = await triggerWithOverrides(t.client, { modelName, overrides: {} });
-      const skipped = (await t.client.workflow.getHandle(plain.workflowId, plain.runId!).result()) as PipelineStatus;
+      const skipped = (await t.client.workflow.getHandle(plain.workflowId, plain.executionRunId!).result()) as PipelineStatus;
       expect(skipped.outcome).toBe('skipped');
       const note = await eventOf(hooks, 'skipped');
       expect(note.title).toBe('Scheduled run skipped');
@@ -174,7 +174,7 @@ describe('training-script convention', () => {
 
       const r = await triggerWithOverrides(t.client, { modelName, overrides: { skipValidation: true, ignoreNewData: true, trials: 3 } });
       expect(r.outcome).toBe('started');
-      const run = t.client.workflow.getHandle(r.workflowId, r.runId!);
+      const run = t.client.workflow.getHandle(r.workflowId, r.executionRunId!);
       const gate = await atGate(run);
       expect(gate.outcome).toBe('awaiting_approval');
       expect(gate.trigger).toBe('schedule');

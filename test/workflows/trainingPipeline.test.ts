@@ -147,9 +147,9 @@ describe('trainingPipeline', () => {
       expect(optimize.state).toBe('done');
       expect(optimize.note).toMatch(/completed, \d+ pruned, \d+ failed; best log loss/);
       const children = [];
-      for await (const w of t.client.workflow.list({ query: `WorkflowId = '${result.runId}-hpo'` })) children.push(w);
+      for await (const w of t.client.workflow.list({ query: `WorkflowId = '${result.pipelineId}-hpo'` })) children.push(w);
       expect(children.map((c) => [c.type, c.status.name])).toEqual([['hyperparameterSearch', 'COMPLETED']]);
-      const { params } = (await t.client.workflow.getHandle(`${result.runId}-hpo`).result()) as { params: Record<string, number> };
+      const { params } = (await t.client.workflow.getHandle(`${result.pipelineId}-hpo`).result()) as { params: Record<string, number> };
       const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
       const entry = await registry.get(result.candidateVersion!);
       expect(entry.metadata.params).toMatchObject({ ...params, paramsSource: 'search' });

@@ -80,7 +80,7 @@ describe('e-mail channel (SMTP on loopback)', () => {
   });
 
   it('sends the approval request with FORCED, metrics with intervals and the report link', async () => {
-    const n = buildNotification({ event: 'awaiting_approval', runId: 'train-x', modelName: 'direction-classifier', status });
+    const n = buildNotification({ event: 'awaiting_approval', pipelineId: 'train-x', modelName: 'direction-classifier', status });
     await sendEmail(n, { smtpUrl: smtp.url, from: 'trainctl@example.test', to: ['ml-team@example.test'] });
     const m = { ...smtp.messages.at(-1)!, data: readable(smtp.messages.at(-1)!.data) };
     expect(m.from).toBe('trainctl@example.test');
@@ -97,7 +97,7 @@ describe('e-mail channel (SMTP on loopback)', () => {
   });
 
   it('a refused recipient is an EmailDeliveryError without the URL', async () => {
-    const n = buildNotification({ event: 'promoted', runId: 'r', modelName: 'm' });
+    const n = buildNotification({ event: 'promoted', pipelineId: 'r', modelName: 'm' });
     const err = await sendEmail(n, {
       smtpUrl: smtp.url.replace('smtp://', 'smtp://user:s3cret@'),
       from: 'a@example.test',
@@ -115,14 +115,14 @@ describe('e-mail channel (SMTP on loopback)', () => {
       TRAINCTL_DRIFT_EMAIL_TO: 'data-owners@example.test, oncall@example.test',
     };
     const before = hook.received.length;
-    const n = buildNotification({ event: 'drift_critical', runId: 'drift-1', modelName: 'm', text: 'max PSI 0.4' });
+    const n = buildNotification({ event: 'drift_critical', pipelineId: 'drift-1', modelName: 'm', text: 'max PSI 0.4' });
     const delivered = await deliver(n, targetsFor('drift', env));
     expect(delivered).toEqual(['email']);
     expect(smtp.messages.at(-1)!.to).toEqual(['data-owners@example.test', 'oncall@example.test']);
     expect(hook.received.length).toBe(before);
 
     // A run notification still goes to every default channel.
-    const started = await deliver(buildNotification({ event: 'started', runId: 'r2', modelName: 'm' }), targetsFor('default', env));
+    const started = await deliver(buildNotification({ event: 'started', pipelineId: 'r2', modelName: 'm' }), targetsFor('default', env));
     expect(started).toEqual(['json', 'email']);
     expect(smtp.messages.at(-1)!.to).toEqual(['team@example.test']);
     expect((hook.received.at(-1)!.body as { event: string }).event).toBe('started');
@@ -131,7 +131,7 @@ describe('e-mail channel (SMTP on loopback)', () => {
   it('a retry skips the channels an earlier attempt delivered', async () => {
     const count = smtp.messages.length;
     const env = { TRAINCTL_SMTP_URL: smtp.url, TRAINCTL_EMAIL_TO: 'team@example.test', TRAINCTL_WEBHOOK_URL: hook.url };
-    const delivered = await deliver(buildNotification({ event: 'skipped', runId: 'r3', modelName: 'm' }), targetsFor('default', env), {
+    const delivered = await deliver(buildNotification({ event: 'skipped', pipelineId: 'r3', modelName: 'm' }), targetsFor('default', env), {
       skip: ['email'],
     });
     expect(delivered).toEqual(['email', 'json']);

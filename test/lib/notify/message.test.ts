@@ -5,7 +5,7 @@ describe('notification content', () => {
   it('a skipped scheduled run says why', () => {
     const n = buildNotification({
       event: 'skipped',
-      runId: 'train-m',
+      pipelineId: 'train-m',
       modelName: 'm',
       status: { outcome: 'skipped', reason: 'only 2 new trading days since v1.0.0 (need 5)' },
     });
@@ -16,7 +16,7 @@ describe('notification content', () => {
   it('an over-budget run shows the time used and the budget', () => {
     const n = buildNotification({
       event: 'budget_exceeded',
-      runId: 'r',
+      pipelineId: 'r',
       modelName: 'm',
       status: { budget: { limit: '30m', elapsedMs: 40 * 60_000, overrun: true } },
     });
@@ -27,7 +27,7 @@ describe('notification content', () => {
   it('without intervals (before the compare stage) the bare estimates are shown', () => {
     const n = buildNotification({
       event: 'failed',
-      runId: 'r',
+      pipelineId: 'r',
       modelName: 'm',
       status: {
         candidate: {

@@ -69,7 +69,7 @@ describe('comparison report', () => {
     const paths = await writeComparisonReport({
       dir,
       version: 'v1.1.0',
-      runId: 'train-test',
+      pipelineId: 'train-test',
       generatedAt: '2026-11-22T00:00:00Z',
       candidate: { version: 'v1.1.0', modelType: 'xgb', metrics: { ...cm }, trading: { ...cb.metrics } },
       production: { version: 'v1.0.0', metrics: { ...pm }, trading: { ...pb.metrics } },
