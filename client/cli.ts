@@ -1,173 +1,24 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { LOG_LEVEL_HELP, parseLogLevel } from '../lib/log/convention';
-import { resolveTemporalSettings, workflowUiLink } from '../lib/config/temporal';
+import { Command, CommanderError } from 'commander';
 import { isTrainctlError } from '../lib/util/errors';
-import { ensureDevServer } from './commands/devServerCommand';
-import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
-import { addDriftCommands } from './commands/drift';
-import { addHpoCommand } from './commands/hpo';
-import { addConfigCommands } from './commands/config';
-import { addDashboardCommand } from './commands/dashboard';
-import { addModelCommands } from './commands/models';
-import { addMonitorCommands } from './commands/monitor';
-import { addScheduleCommands } from './commands/schedule';
-import { addServeCommand } from './commands/serve';
-import { addValidateCommand } from './commands/validate';
 import { EXIT } from './exit';
-import { formatStatus } from './format';
 
-// Modules that load @temporalio/client (~150 ms) or native addons are imported inside the actions
-// that use them, so `--help` and local commands start fast (bench/cli).
+/** Commands with a program of their own, so they do not load the whole CLI (bench/cli). */
+const LIGHT = new Set(['status', 'approve', 'reject']);
 
-/** --log-level in the convention's spelling (DEBUG, INFO, WARNING, ERROR in any case) or pino's. */
-const logLevelOption = (help: string) =>
-  new Option('--log-level <level>', `${help}: ${LOG_LEVEL_HELP}`)
-    .argParser((text: string) => {
-      const level = parseLogLevel(text);
-      if (!level) throw new InvalidArgumentError(`expected ${LOG_LEVEL_HELP}`);
-      return level;
-    })
-    .default('info');
-
-export function buildProgram(): Command {
-  const program = new Command('trainctl')
-    .description('Durable, scheduled training pipeline for stock-direction models on Temporal')
-    .version('0.1.0')
-    .showSuggestionAfterError(true)
-    .exitOverride();
-
-  program
-    .command('dev')
-    .description('start (or reuse) the local Temporal dev server with its Web UI; stays up until Ctrl-C')
-    .option('--detach', 'leave the server running in the background and return')
-    .action(async (o: { detach?: boolean }) => {
-      const { settings, server } = await ensureDevServer({ detached: o.detach });
-      if (!server) {
-        console.log(`A Temporal server is already listening on ${settings.address} (Web UI ${settings.uiUrl}).`);
-        return;
-      }
-      console.log(`Temporal dev server on ${settings.address}, Web UI ${settings.uiUrl} (pid ${server.pid}).`);
-      if (o.detach) return;
-      console.log('Press Ctrl-C to stop.');
-      await new Promise<void>((resolve) => {
-        const stop = () => void server.stop().then(resolve);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    });
-
-  program
-    .command('worker')
-    .description('run a worker for the trainctl task queue (JSON logs to stdout and logs/training.log)')
-    .addOption(logLevelOption('stdout log level'))
-    .action(async (o: { logLevel: 'info' }) => {
-      // Loaded on demand: the worker pulls in native addons (Temporal core, libxgboost, onnxruntime).
-      const { runWorkerUntilSignal } = await import('./commands/workerCommand');
-      const worker = await runWorkerUntilSignal({ logLevel: o.logLevel });
-      await worker.done;
-    });
-
-  addRunOptions(
-    program
-      .command('start')
-      .description('what `npm start` runs: dev server + worker + one pipeline run on the embedded default'),
-  ).action(async (flags: RunFlags) => {
-    const { startCommand } = await import('./commands/startCommand');
-    const config = configFromFlags(flags);
-    (await import('../lib/hpo')).checkUseBest(config, (await import('../lib/config/paths')).resolvePaths());
-    await startCommand(config);
-  });
-
-  addRunOptions(program.command('run').description('start a training pipeline run'))
-    .option('--wait', 'follow the run until it ends or reaches the approval gate')
-    .option('--json', 'with --wait: print one final JSON object (progress goes to stderr)')
-    .option('--output-json <path>', 'with --wait: also write the final JSON object to this file')
-    .option('--allow-concurrent', 'start even if another run of this model is open (under a workflow ID of its own, outside the one-run-per-model guard)')
-    .addOption(logLevelOption('progress verbosity'))
-    .action(async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string; allowConcurrent?: boolean }) => {
-      const { buildConfig, checkOutputPath, finalJson, followRun, startRun, writeOutputJson } = await import('./commands/run');
-      const { exitCodeForStatus } = await import('./exitCodes');
-      const { connectClient } = await import('./connection');
-      const config = buildConfig(configFromFlags(flags));
-      (await import('../lib/hpo')).checkUseBest(config, (await import('../lib/config/paths')).resolvePaths());
-      if (flags.outputJson) await checkOutputPath(flags.outputJson);
-      const { client, settings, close } = await connectClient();
-      try {
-        // Never two training runs of one model at once: the server refuses a second open run under the model's workflow ID.
-        const { workflowId, executionRunId, uiLink } = await startRun(client, settings, config, { allowConcurrent: flags.allowConcurrent });
-        const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
-        const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn' || flags.logLevel === 'fatal';
-        if (!flags.wait) {
-          if (flags.json) console.log(JSON.stringify({ workflowId, executionRunId, uiLink }));
-          else console.log(`Started ${workflowId} (run ${executionRunId})\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${workflowId}`);
-          return;
-        }
-        progress(`Started ${workflowId} (run ${executionRunId}) — ${uiLink}`);
-        const s = await followRun(client, workflowId, quiet ? () => {} : progress);
-        const result = finalJson(s, { workflowId, uiLink });
-        if (flags.outputJson) await writeOutputJson(flags.outputJson, result);
-        if (flags.json) console.log(JSON.stringify(result));
-        else console.log(`\n${formatStatus(s, uiLink)}`);
-        process.exitCode = exitCodeForStatus(s);
-      } finally {
-        await close();
-      }
-    });
-
-  program
-    .command('status <workflowId>')
-    .description('stage, timings, metrics and outcome of a run (the latest under a workflow ID such as train-direction-classifier)')
-    .option('--json', 'machine-readable, with the `outcome` field')
-    .action(async (workflowId: string, o: { json?: boolean }) => {
-      const { connectClient } = await import('./connection');
-      const { readRunStatus } = await import('./runStatus');
-      const { client, settings, close } = await connectClient();
-      try {
-        const { withShadowCount } = await import('./shadow');
-        const s = await withShadowCount(await readRunStatus(client, workflowId));
-        if (o.json) console.log(JSON.stringify(s, null, 2));
-        else console.log(formatStatus(s, workflowUiLink(settings, workflowId)));
-      } finally {
-        await close();
-      }
-    });
-
-  for (const kind of ['approve', 'reject'] as const) {
-    program
-      .command(`${kind} <workflowId>`)
-      .description(kind === 'approve' ? 'promote the candidate waiting at the approval gate' : 'reject the candidate waiting at the approval gate')
-      .requiredOption('--by <name>', 'who decides (recorded in the audit log)')
-      .option('--comment <text>', 'why')
-      .option('--candidate <version>', 'the candidate version you reviewed (refused if another one is waiting)')
-      .option('--json', 'print the resulting status as JSON')
-      .action(async (workflowId: string, o: { by: string; comment?: string; candidate?: string; json?: boolean }) => {
-        const { connectClient } = await import('./connection');
-        const { decide } = await import('./commands/decide');
-        const { client, close } = await connectClient();
-        try {
-          const s = await decide(client, workflowId, kind, { by: o.by, comment: o.comment, version: o.candidate });
-          if (o.json) console.log(JSON.stringify(s, null, 2));
-          else console.log(`${workflowId}: ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
-        } finally {
-          await close();
-        }
-      });
+async function programFor(argv: string[]): Promise<Command> {
+  const command = argv[2];
+  if (command && LIGHT.has(command) && !argv.includes('--help') && !argv.includes('-h')) {
+    const { addRunCommands } = await import('./commands/runCommands');
+    const program = new Command('trainctl').showSuggestionAfterError(true).exitOverride();
+    addRunCommands(program);
+    return program;
   }
-  addConfigCommands(program);
-  addModelCommands(program);
-  addScheduleCommands(program);
-  addDriftCommands(program);
-  addMonitorCommands(program);
-  addDashboardCommand(program);
-  addHpoCommand(program);
-  addServeCommand(program);
-  addValidateCommand(program);
-  return program;
+  return (await import('./program')).buildProgram();
 }
 
 /** Parse and run; every error ends as one line on stderr and an exit code, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await programFor(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -178,11 +29,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { exitCodeForError } = await import('./exitCodes');
     const code = exitCodeForError(err);
-    const message = isTrainctlError(err) ? err.message : (err as Error)?.message ?? String(err);
+    const message = isTrainctlError(err) ? err.message : ((err as Error)?.message ?? String(err));
     console.error(`trainctl: ${message}`);
     if (process.env.TRAINCTL_DEBUG) console.error(err);
     return code;
   }
 }
 
-export { resolveTemporalSettings };
+export async function buildProgram(): Promise<Command> {
+  return (await import('./program')).buildProgram();
+}

@@ -1,7 +1,14 @@
-import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { createRequire } from 'node:module';
+import type * as TemporalClient from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import type * as TemporalCommon from '@temporalio/common';
 import { ConfigError } from '../lib/util/errors';
 import type { PipelineStatus } from '../workflows/types';
+
+// CommonJS packages through require (see client/connection.ts): part of every `status`.
+const require = createRequire(import.meta.url);
+const { WorkflowFailedError, WorkflowNotFoundError } = require('@temporalio/client') as typeof TemporalClient;
+const { ApplicationFailure } = require('@temporalio/common') as typeof TemporalCommon;
 
 /** The pipeline's `status` query by name: importing the workflow module would load the workflow SDK (~0.3 s) into every `status`. */
 export const STATUS_QUERY = 'status';

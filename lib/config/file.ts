@@ -99,4 +99,4 @@ export const SECRET_KEYS = new Set([
   'mlflow.trackingUri',
 ]);
 
-export const CONFIG_FILE_NAME = 'trainctl.config.json';
+export { CONFIG_FILE_NAME } from './fileName';
