@@ -103,7 +103,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
     });
     const all = await loadFeatureMatrix(set.path);
     const days = [...new Set(all.dates)].sort().slice(-input.windowDays);
-    const first = days[0];
+    const first = days[0]!;
     const rows = all.dates.flatMap((d, i) => (d >= first ? [i] : []));
 
     let predictions: Float32Array | undefined;
@@ -121,9 +121,9 @@ export function checkDriftActivity(deps: ActivityDeps) {
         featureNames: all.X.featureNames,
         columns: columnsOf(all.X, rows),
         predictions,
-        labels: rows.map((r) => all.y[r]),
+        labels: rows.map((r) => all.y[r]!),
         windowDays: input.windowDays,
-        dates: rows.map((r) => all.dates[r]),
+        dates: rows.map((r) => all.dates[r]!),
       },
       thresholds: input.thresholds,
       watch: input.watch,

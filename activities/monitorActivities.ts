@@ -180,7 +180,7 @@ export function monitorActivities(deps: ActivityDeps) {
     for (const s of await registry.list()) {
       if (s.stage !== 'archived') continue;
       const e = await registry.get(s.version);
-      const left = e.metadata.stageHistory.filter((h, i, all) => i > 0 && all[i - 1].stage === 'production');
+      const left = e.metadata.stageHistory.filter((h, i, all) => i > 0 && all[i - 1]!.stage === 'production');
       if (left.length) former.push({ version: s.version, leftAt: left.at(-1)!.at });
     }
     return decideAutoRollback({

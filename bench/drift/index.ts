@@ -110,7 +110,7 @@ const detected = found.flatMap((f) => (f.days === null ? [] : [f.days])).sort((a
 // Median over the planted changes; a missed change counts as never (+∞), so it can only raise it.
 const all = [...detected, ...found.filter((f) => f.days === null).map(() => Infinity)];
 const mid = all.length / 2;
-const p50 = all.length % 2 ? all[Math.floor(mid)] : (all[mid - 1] + all[mid]) / 2;
+const p50 = all.length % 2 ? all[Math.floor(mid)] : (all[mid - 1]! + all[mid]!) / 2;
 const missed = found.filter((f) => f.days === null).length;
 console.log(
   `RESULT drift false_alarm_rate=${base.rate.toFixed(4)} detection_days_p50=${Number.isFinite(p50) ? p50 : 'inf'} missed=${missed} false_alarm_rate_fixed=${base.fixedRate.toFixed(4)} false_alarm_rate_seed1=${seed1.rate.toFixed(4)}`,

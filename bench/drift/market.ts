@@ -24,12 +24,12 @@ export function marketRows(o: {
   const rows = parts.flatMap((p, t) => p.dates.map((d, i) => ({ d, t, i })));
   rows.sort((a, b) => (a.d < b.d ? -1 : a.d > b.d ? 1 : a.t - b.t));
   const featureNames = [...FEATURE_NAMES];
-  const columns = featureNames.map((_, j) => Float64Array.from(rows, (r) => parts[r.t].values[j][r.i]));
+  const columns = featureNames.map((_, j) => Float64Array.from(rows, (r) => parts[r.t]!.values[j]![r.i]!));
   const dates = rows.map((r) => r.d);
   if (o.scaleFeature) {
     // A unit error upstream: one feature multiplied from a known date on.
-    const col = columns[featureNames.indexOf(o.scaleFeature.name)];
-    dates.forEach((d, r) => (d >= o.scaleFeature!.from ? (col[r] *= o.scaleFeature!.factor) : 0));
+    const col = columns[featureNames.indexOf(o.scaleFeature.name)]!;
+    dates.forEach((d, r) => (d >= o.scaleFeature!.from ? (col[r]! *= o.scaleFeature!.factor) : 0));
   }
   const days: string[] = [];
   const dayRows: [number, number][] = [];
@@ -44,14 +44,14 @@ export function marketRows(o: {
 
 /** Rows of the `windowDays` trading days ending on day index `end` (inclusive). */
 export function windowColumns(m: MarketRows, end: number, windowDays: number): { columns: Float64Array[]; dates: string[] } {
-  const from = m.dayRows[end - windowDays + 1][0];
-  const to = m.dayRows[end][1];
+  const from = m.dayRows[end - windowDays + 1]![0];
+  const to = m.dayRows[end]![1];
   return { columns: m.columns.map((c) => c.subarray(from, to)), dates: m.dates.slice(from, to) };
 }
 
 /** Rows before `day` (exclusive). */
 export function rowsBefore(m: MarketRows, day: string): { columns: Float64Array[]; dates: string[] } {
   const k = m.days.findIndex((d) => d >= day);
-  const to = m.dayRows[k][0];
+  const to = m.dayRows[k]![0];
   return { columns: m.columns.map((c) => c.subarray(0, to)), dates: m.dates.slice(0, to) };
 }

@@ -39,7 +39,7 @@ const windowStart = entry.metadata.dataSource.window.start;
 const provider = new FeatureRowProvider({
   load: dataCacheSeriesLoader({ dataCacheDir: paths.dataCacheDir, sourceKey: parseSource('synthetic').cacheKey }),
 });
-const dates = (await readSeriesParquet(market.data.tickers[0].path, TICKERS[0])).dates.slice(-60);
+const dates = (await readSeriesParquet(market.data.tickers[0]!.path, TICKERS[0]!)).dates.slice(-60);
 const tickerBodies = TICKERS.flatMap((ticker) => dates.map((date) => JSON.stringify({ ticker, date })));
 const featureBodies: string[] = [];
 for (const ticker of TICKERS) {
@@ -66,7 +66,7 @@ function startService(shadow: boolean): Promise<{ url: string; child: ChildProce
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /on (http:\/\/\S+)/.exec(out);
-      if (m) resolveUrl({ url: m[1], child });
+      if (m) resolveUrl({ url: m[1]!, child });
     });
     child.on('exit', (code) => reject(new Error(`trainctl serve exited with ${code}: ${out}`)));
   });
@@ -85,7 +85,7 @@ async function load(url: string, bodies: string[], rate?: number, duration = DUR
         method: 'POST',
         path: '/v1/predict',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
+        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }),
       },
     ],
   });
@@ -133,7 +133,7 @@ for (const shadow of [false, true]) {
   }
 }
 // Other processes on the machine show up directly in tail latency: say how busy it was.
-console.log(`load average (1 min) at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
+console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`);
 for (const [name, r] of rows) console.log(`${name.padEnd(46)} ${fmt(r)}`);
 
 // Single-row latency, same model and row: onnxruntime (the serving path) vs native XGBoost predict.
@@ -152,7 +152,7 @@ const nativeUs = await time(() => booster.predict(X));
 const [po] = await onnx.predictProba(X);
 const [pn] = await booster.predict(X);
 console.log(
-  `single row: onnxruntime ${onnxUs.toFixed(1)} µs, native XGBoost ${nativeUs.toFixed(1)} µs (|Δp| ${Math.abs(po - pn).toExponential(1)})`,
+  `single row: onnxruntime ${onnxUs.toFixed(1)} µs, native XGBoost ${nativeUs.toFixed(1)} µs (|Δp| ${Math.abs(po! - pn!).toExponential(1)})`,
 );
 booster.dispose();
 await onnx.dispose();
@@ -165,7 +165,7 @@ const fixedShadow = pick(`ticker/date, shadow on, ${RATE} req/s`);
 const swap = pick(`ticker/date, shadow on, ${RATE} req/s, swapping`);
 const errors = rows.filter(([n]) => !n.includes('swapping')).reduce((t, [, r]) => t + r.errors + r.timeouts + r.non2xx, 0);
 console.log(
-  `service-side p99 at ${RATE} req/s: ${fixed.serverP99Ms} ms without shadow, ${fixedShadow.serverP99Ms} ms with shadow, ${swap.serverP99Ms} ms while swapping; load average ${loadavg()[0].toFixed(2)}`,
+  `service-side p99 at ${RATE} req/s: ${fixed.serverP99Ms} ms without shadow, ${fixedShadow.serverP99Ms} ms with shadow, ${swap.serverP99Ms} ms while swapping; load average ${loadavg()[0]!.toFixed(2)}`,
 );
 console.log(
   `RESULT serve rps=${Math.round(max.requests.average)} p99_ms=${fixed.latency.p99} rps_shadow=${Math.round(maxShadow.requests.average)} p99_ms_shadow=${fixedShadow.latency.p99} ` +

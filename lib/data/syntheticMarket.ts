@@ -86,8 +86,8 @@ function planChanges(days: string[], changes: SyntheticChange[] | undefined): Pl
   const plan: Plan = { volatility: new Float64Array(n).fill(1), reversion: new Uint8Array(n).fill(1), volume: new Float64Array(n).fill(1) };
   for (const c of changes) {
     for (let t = lowerBound(days, c.from); t < n; t++) {
-      plan.volatility[t] *= c.volatility ?? 1;
-      plan.volume[t] *= c.volume ?? 1;
+      plan.volatility[t]! *= c.volatility ?? 1;
+      plan.volume[t]! *= c.volume ?? 1;
       if (c.reversion === false) plan.reversion[t] = 0;
     }
   }
@@ -95,7 +95,7 @@ function planChanges(days: string[], changes: SyntheticChange[] | undefined): Pl
 }
 
 function scaled(shocks: Float64Array, plan: Plan | null): Float64Array {
-  if (plan) for (let t = 0; t < shocks.length; t++) shocks[t] *= plan.volatility[t];
+  if (plan) for (let t = 0; t < shocks.length; t++) shocks[t]! *= plan.volatility[t]!;
   return shocks;
 }
 
@@ -112,7 +112,7 @@ function tickerPath(args: { seed: number; ticker: string; days: string[]; market
   // bars depend on how many days were generated, breaking prefix stability.
   const barRng = new SeededRandom(`synthetic:${args.seed}:bars:${args.ticker}`);
   for (let t = 0; t < n; t++) {
-    const r = beta * market[t] + idio[t];
+    const r = beta * market[t]! + idio[t]!;
     const dayVol = Math.abs(r) + 0.5 * IDIO.longRunVol;
     const open = prevClose * Math.exp(0.3 * r + 0.25 * dayVol * barRng.normal());
     const close = prevClose * Math.exp(r);
@@ -142,9 +142,9 @@ function withReversion(shocks: Float64Array, drift: number, longRunVol: number, 
   let recent = 0;
   for (let t = 0; t < n; t++) {
     const pull = Math.abs(recent) > limit && (plan?.reversion[t] ?? 1) ? (-strength * recent) / window : 0;
-    out[t] = drift + shocks[t] + pull;
-    recent += out[t];
-    if (t >= window) recent -= out[t - window];
+    out[t] = drift + shocks[t]! + pull;
+    recent += out[t]!;
+    if (t >= window) recent -= out[t - window]!;
   }
   return out;
 }

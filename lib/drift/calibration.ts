@@ -66,7 +66,7 @@ export function calibrateDrift(o: {
   o.featureNames.forEach((name, j) => {
     const profile = o.profile.features[name];
     if (!profile) return;
-    const common = { profile, values: o.columns[j], dates: o.dates, quantile, warningMargin, criticalMargin };
+    const common = { profile, values: o.columns[j]!, dates: o.dates, quantile, warningMargin, criticalMargin };
     features[name] = {
       ...calibrateColumn({ ...common, windowDays: o.windowDays }),
       ...(withRecent ? { recent: calibrateColumn({ ...common, windowDays: recentDays }) } : {}),
@@ -103,7 +103,7 @@ export function quantileOf(values: ArrayLike<number>, q: number): number {
   if (v.length === 0) return NaN;
   const pos = q * (v.length - 1);
   const lo = Math.floor(pos);
-  return v[lo] + (v[Math.min(lo + 1, v.length - 1)] - v[lo]) * (pos - lo);
+  return v[lo]! + (v[Math.min(lo + 1, v.length - 1)]! - v[lo]!) * (pos - lo);
 }
 
 function definedOnly(o: { quantile?: number; warningMargin?: number; criticalMargin?: number; recentDays?: number }) {

@@ -106,15 +106,15 @@ export function checkDrift(o: {
     const ref = o.reference!.features[name];
     const j = o.current.featureNames.indexOf(name);
     if (!ref || j < 0) return { name, psi: null, ks: null, pValue: null, level: 'ok', missing: true };
-    const c = compare(ref, o.current.columns[j]);
+    const c = compare(ref, o.current.columns[j]!);
     const fc = calibrated?.features[name];
     if (fc) {
-      const values = o.current.columns[j];
+      const values = o.current.columns[j]!;
       const recent =
         fc.recent && recentRows
           ? windowStats(
               ref,
-              recentRows.map((r) => values[r]),
+              recentRows.map((r) => values[r]!),
             )
           : undefined;
       return {
@@ -235,9 +235,9 @@ function calibratedLevel(o: {
 /** Indices of the rows whose date is among the last `days` distinct dates. */
 function lastDaysRows(dates: ArrayLike<string>, days: number): number[] {
   const distinct = [...new Set(Array.from(dates))].sort();
-  const first = distinct[Math.max(0, distinct.length - days)];
+  const first = distinct[Math.max(0, distinct.length - days)]!;
   const out: number[] = [];
-  for (let r = 0; r < dates.length; r++) if (dates[r] >= first) out.push(r);
+  for (let r = 0; r < dates.length; r++) if (dates[r]! >= first) out.push(r);
   return out;
 }
 

@@ -23,9 +23,9 @@ export function ks2samp(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
   let j = 0;
   let d = 0;
   while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && x[i] <= y[j]) ? x[i] : y[j];
-    while (i < n1 && x[i] <= v) i++;
-    while (j < n2 && y[j] <= v) j++;
+    const v = j >= n2 || (i < n1 && x[i]! <= y[j]!) ? x[i]! : y[j]!;
+    while (i < n1 && x[i]! <= v) i++;
+    while (j < n2 && y[j]! <= v) j++;
     d = Math.max(d, Math.abs(i / n1 - j / n2));
   }
   const g = gcd(n1, n2);
@@ -52,15 +52,15 @@ function probOutside(n1: number, n2: number, g: number, h: number): number {
   let cur = new Float64Array(n + 1);
   // Column i = 0: only moves in j; the path has left once any (0, j) is outside.
   prev[0] = 0;
-  for (let j = 1; j <= n; j++) prev[j] = outside(0, j) ? 1 : prev[j - 1];
+  for (let j = 1; j <= n; j++) prev[j] = outside(0, j) ? 1 : prev[j - 1]!;
   for (let i = 1; i <= m; i++) {
-    cur[0] = outside(i, 0) ? 1 : prev[0];
+    cur[0] = outside(i, 0) ? 1 : prev[0]!;
     for (let j = 1; j <= n; j++) {
-      cur[j] = outside(i, j) ? 1 : (i * prev[j] + j * cur[j - 1]) / (i + j);
+      cur[j] = outside(i, j) ? 1 : (i * prev[j]! + j * cur[j - 1]!) / (i + j);
     }
     [prev, cur] = [cur, prev];
   }
-  return prev[n];
+  return prev[n]!;
 }
 
 function gcd(a: number, b: number): number {

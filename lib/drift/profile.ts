@@ -25,7 +25,7 @@ export interface ReferenceProfile {
 /** At most k evenly spaced order statistics of sorted values (all of them when there are ≤ k). */
 export function orderStatistics(sorted: ArrayLike<number>, k: number): number[] {
   const m = Math.min(k, sorted.length);
-  return Array.from({ length: m }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, m - 1))]);
+  return Array.from({ length: m }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / Math.max(1, m - 1))]!);
 }
 
 export function profileColumn(values: ArrayLike<number>, nBins = 10, sampleSize = 2000): ColumnProfile {
@@ -54,7 +54,7 @@ export function buildReferenceProfile(o: {
   calibration?: { dates: ArrayLike<string>; windowDays: number };
 }): ReferenceProfile {
   const features: Record<string, ColumnProfile> = {};
-  o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j], o.nBins)));
+  o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j]!, o.nBins)));
   let positiveRate: number | undefined;
   if (o.labels && o.labels.length) {
     let pos = 0;
@@ -82,5 +82,5 @@ export function buildReferenceProfile(o: {
 /** Columns of a row-major float matrix (for profiling and drift checks). */
 export function columnsOf(m: { data: Float32Array; rows: number; cols: number }, rows?: ArrayLike<number>): Float64Array[] {
   const idx = rows ?? Array.from({ length: m.rows }, (_, i) => i);
-  return Array.from({ length: m.cols }, (_, j) => Float64Array.from(idx, (r) => m.data[r * m.cols + j]));
+  return Array.from({ length: m.cols }, (_, j) => Float64Array.from(idx, (r) => m.data[r * m.cols + j]!));
 }

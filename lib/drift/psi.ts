@@ -18,8 +18,8 @@ export function quantileEdges(values: ArrayLike<number>, nBins = 10): number[] {
     // Linear interpolation between order statistics (numpy's default quantile method).
     const pos = (k / nBins) * (v.length - 1);
     const lo = Math.floor(pos);
-    const q = v[lo] + (v[Math.min(lo + 1, v.length - 1)] - v[lo]) * (pos - lo);
-    if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
+    const q = v[lo]! + (v[Math.min(lo + 1, v.length - 1)]! - v[lo]!) * (pos - lo);
+    if (edges.length === 0 || q > edges[edges.length - 1]!) edges.push(q);
   }
   return edges;
 }
@@ -29,7 +29,7 @@ export function binFractions(values: ArrayLike<number>, edges: number[]): { frac
   let n = 0;
   let nan = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+    const v = values[i]!;
     if (Number.isNaN(v)) {
       nan++;
       continue;
@@ -38,10 +38,10 @@ export function binFractions(values: ArrayLike<number>, edges: number[]): { frac
     let hi = edges.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (v > edges[mid]) lo = mid + 1;
+      if (v > edges[mid]!) lo = mid + 1;
       else hi = mid;
     }
-    counts[lo]++;
+    counts[lo]!++;
     n++;
   }
   return { fractions: counts.map((c) => (n ? c / n : 0)), n, nan };
@@ -51,8 +51,8 @@ export function psi(reference: number[], current: number[]): number {
   if (reference.length !== current.length) throw new RangeError('PSI needs the same bins on both sides');
   let total = 0;
   for (let k = 0; k < reference.length; k++) {
-    const r = Math.max(reference[k], PSI_EPSILON);
-    const c = Math.max(current[k], PSI_EPSILON);
+    const r = Math.max(reference[k]!, PSI_EPSILON);
+    const c = Math.max(current[k]!, PSI_EPSILON);
     total += (c - r) * Math.log(c / r);
   }
   return total;

@@ -13,7 +13,7 @@ export function unseenCount(profile: ColumnProfile, values: ArrayLike<number>): 
   if (!(width > 0)) return 0;
   let count = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+    const v = values[i]!;
     if (v > hi + width || v < lo - width) count++;
   }
   return count;

@@ -19,11 +19,11 @@ export function rollingWindowStats(o: {
   const out = { psi: new Float64Array(count), ks: new Float64Array(count), ends: [] as string[] };
   for (let w = 0; w < count; w++) {
     const window: number[] = [];
-    for (let d = w; d < w + o.windowDays; d++) for (const r of groups.get(days[d])!) window.push(o.values[r]);
+    for (let d = w; d < w + o.windowDays; d++) for (const r of groups.get(days[d]!)!) window.push(o.values[r]!);
     const stats = windowStats(o.profile, window);
     out.psi[w] = stats.psi;
     out.ks[w] = stats.ks;
-    out.ends.push(days[w + o.windowDays - 1]);
+    out.ends.push(days[w + o.windowDays - 1]!);
   }
   return out;
 }
@@ -47,9 +47,9 @@ export function ksStatistic(x: ArrayLike<number>, y: ArrayLike<number>): number 
   let j = 0;
   let d = 0;
   while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && x[i] <= y[j]) ? x[i] : y[j];
-    while (i < n1 && x[i] <= v) i++;
-    while (j < n2 && y[j] <= v) j++;
+    const v = j >= n2 || (i < n1 && x[i]! <= y[j]!) ? x[i]! : y[j]!;
+    while (i < n1 && x[i]! <= v) i++;
+    while (j < n2 && y[j]! <= v) j++;
     d = Math.max(d, Math.abs(i / n1 - j / n2));
   }
   return d;
@@ -58,7 +58,7 @@ export function ksStatistic(x: ArrayLike<number>, y: ArrayLike<number>): number 
 function rowsByDate(dates: ArrayLike<string>): Map<string, number[]> {
   const groups = new Map<string, number[]>();
   for (let r = 0; r < dates.length; r++) {
-    const d = dates[r];
+    const d = dates[r]!;
     let g = groups.get(d);
     if (!g) groups.set(d, (g = []));
     g.push(r);

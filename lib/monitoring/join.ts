@@ -48,7 +48,7 @@ export function joinOutcomes(o: {
 }): JoinResult {
   const key = o.outcomeKey ?? ((t: string, d: string) => `${t}|${d}`);
   const known = new Set<string>();
-  for (const k of o.outcomes.keys()) known.add(k.split('|')[0]);
+  for (const k of o.outcomes.keys()) known.add(k.split('|')[0]!);
   const unused = { pending: 0, noOutcome: 0, noTicker: 0, duplicate: 0 };
   const missingTickers = new Set<string>();
   const groups = new Map<string, { cohort: Cohort; rows: MaturedRow[]; seen: Set<string>; firstPrediction: string }>();

@@ -32,7 +32,7 @@ export async function loadOutcomes(o: {
   });
   const m = await loadFeatureMatrix(set.path);
   const outcomes = new Map<string, Outcome>();
-  m.dates.forEach((d, i) => outcomes.set(`${m.tickers[i]}|${d}`, { label: m.y[i], nextReturn: m.nextReturn[i] }));
+  m.dates.forEach((d, i) => outcomes.set(`${m.tickers[i]}|${d}`, { label: m.y[i]!, nextReturn: m.nextReturn[i]! }));
   return { outcomes, synthetic: data.synthetic };
 }
 

@@ -68,7 +68,7 @@ export function realisedPerformance(o: RealisedOptions): RealisedPerformance {
   const scorer = new WeightedScorer({
     y: o.rows.map((r) => r.label),
     proba: o.rows.map((r) => r.probability),
-    threshold: o.rows[0].threshold,
+    threshold: o.rows[0]!.threshold,
   });
   const strategy = dailyStrategyReturns({ rows: o.rows, costBps: o.costBps, days });
   const estimate = { ...pick(scorer.score()), strategyReturn: compound(strategy) };
@@ -76,7 +76,7 @@ export function realisedPerformance(o: RealisedOptions): RealisedPerformance {
   const base = {
     rows: o.rows.length,
     days: days.length,
-    from: days[0],
+    from: days[0]!,
     to: days.at(-1)!,
     positiveRate: o.rows.filter((r) => r.label === 1).length / o.rows.length,
     metrics: estimate,
@@ -118,8 +118,8 @@ function weightedShare(rows: MaturedRow[], w: Float64Array): number {
   let up = 0;
   let all = 0;
   rows.forEach((r, i) => {
-    up += w[i] * r.label;
-    all += w[i];
+    up += w[i]! * r.label;
+    all += w[i]!;
   });
   return all ? up / all : NaN;
 }
@@ -135,7 +135,7 @@ function dailyStrategyReturns(o: { rows: MaturedRow[]; costBps: number; days: st
     tickers: o.rows.map((r) => r.ticker),
     proba: o.rows.map((r) => r.probability),
     nextReturn: o.rows.map((r) => r.nextReturn),
-    threshold: o.rows[0].threshold,
+    threshold: o.rows[0]!.threshold,
     costBps: o.costBps,
   });
   const byDay = new Map<string, number>();
@@ -150,6 +150,6 @@ function dailyStrategyReturns(o: { rows: MaturedRow[]; costBps: number; days: st
 /** Compounded return, each day taken `counts[d]` times (all once without counts). */
 function compound(daily: Float64Array, counts?: Int32Array): number {
   let log = 0;
-  for (let d = 0; d < daily.length; d++) log += (counts ? counts[d] : 1) * Math.log1p(daily[d]);
+  for (let d = 0; d < daily.length; d++) log += (counts ? counts[d]! : 1) * Math.log1p(daily[d]!);
   return Math.expm1(log);
 }

@@ -59,8 +59,8 @@ export function compareShadow(o: {
       note: 'no matured shadow predictions on dates production also predicted',
     };
   const y = pairs.map(({ c }) => c.label);
-  const cand = new WeightedScorer({ y, proba: pairs.map(({ c }) => c.probability), threshold: pairs[0].c.threshold });
-  const base = new WeightedScorer({ y, proba: pairs.map(({ p }) => p.probability), threshold: pairs[0].p.threshold });
+  const cand = new WeightedScorer({ y, proba: pairs.map(({ c }) => c.probability), threshold: pairs[0]!.c.threshold });
+  const base = new WeightedScorer({ y, proba: pairs.map(({ p }) => p.probability), threshold: pairs[0]!.p.threshold });
   const pick = (s: ReturnType<WeightedScorer['score']>) => Object.fromEntries(METRICS.map((m) => [m, s[m]])) as Record<Metric, number>;
   const candidate = pick(cand.score());
   const production = pick(base.score());

@@ -13,6 +13,6 @@ export async function listLogFiles(dir: string): Promise<{ day: string; path: st
   return names
     .map((name) => ({ m: FILE_RE.exec(name), name }))
     .filter((x): x is { m: RegExpExecArray; name: string } => x.m !== null)
-    .map(({ m, name }) => ({ day: m[1], path: join(dir, name) }))
+    .map(({ m, name }) => ({ day: m[1]!, path: join(dir, name) }))
     .sort((x, y) => (x.day < y.day ? -1 : 1));
 }

@@ -55,9 +55,9 @@ export async function readPredictionFrame(dir: string, range: { from?: string; t
   for (const c of COLUMNS) columns[c] = records.map((r) => r[c] ?? null);
   return pl
     .DataFrame([
-      ...COLUMNS.filter((c) => c !== 'probabilityUp' && c !== 'threshold').map((c) => pl.Series(c, columns[c], pl.Utf8)),
-      pl.Series('probabilityUp', columns.probabilityUp, pl.Float64),
-      pl.Series('threshold', columns.threshold, pl.Float64),
+      ...COLUMNS.filter((c) => c !== 'probabilityUp' && c !== 'threshold').map((c) => pl.Series(c, columns[c]!, pl.Utf8)),
+      pl.Series('probabilityUp', columns.probabilityUp!, pl.Float64),
+      pl.Series('threshold', columns.threshold!, pl.Float64),
     ])
     .select(...COLUMNS);
 }

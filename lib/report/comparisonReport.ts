@@ -113,7 +113,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
       { name: 'buy & hold', color: '#7f7f7f', data: r.equity.buyHold, dashed: true },
     ],
   });
-  const pairs = (c: { fpr: number[]; tpr: number[] }) => c.fpr.map((x, i): [number, number] => [x, c.tpr[i]]);
+  const pairs = (c: { fpr: number[]; tpr: number[] }) => c.fpr.map((x, i): [number, number] => [x, c.tpr[i]!]);
   const rocSvg = lineChartSvg({
     title: 'ROC curve on the holdout',
     xName: 'false positive rate',
@@ -191,7 +191,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
       `| ${label} | ${formatInterval(ev.candidate.metrics[k])} | ${formatInterval(ev.production?.metrics[k])} | ${d ? formatInterval(d.difference, 3, { signed: true }) : '—'} | ${d ? formatP(d.p.twoSided) : '—'} |`,
     );
   }
-  md.push(...skillSection(ev, { accuracy: r.candidate.metrics.accuracy, baseline: r.candidate.metrics.baselineAccuracy }));
+  md.push(...skillSection(ev, { accuracy: r.candidate.metrics.accuracy!, baseline: r.candidate.metrics.baselineAccuracy! }));
   if (r.production) {
     const verdict = r.decision.criteria.find((c) => c.name === 'vs_production');
     md.push(
@@ -210,7 +210,7 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
       k === 'sharpe'
         ? [formatInterval(ev.candidate.sharpe, 2), ev.production ? formatInterval(ev.production.sharpe, 2) : '—']
         : [f(r.candidate.trading[k], kind), f(r.production?.trading[k], kind)];
-    const bh = k === 'sharpe' && Number.isFinite(r.buyHold[k]) ? r.buyHold[k].toFixed(2) : f(r.buyHold[k], kind);
+    const bh = k === 'sharpe' && Number.isFinite(r.buyHold[k]) ? r.buyHold[k]!.toFixed(2) : f(r.buyHold[k], kind);
     md.push(`| ${label} | ${c} | ${p} | ${bh} | ${change(r.candidate.trading[k], r.production?.trading[k])[0]} |`);
   }
   md.push(
@@ -273,13 +273,13 @@ function renderHtml(
   const out: string[] = [];
   const lines = md.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+    const line = lines[i]!;
     if (line.startsWith('|')) {
       const rows: string[][] = [];
-      while (i < lines.length && lines[i].startsWith('|')) {
-        if (!/^\|[-| ]+\|$/.test(lines[i]))
+      while (i < lines.length && lines[i]!.startsWith('|')) {
+        if (!/^\|[-| ]+\|$/.test(lines[i]!))
           rows.push(
-            lines[i]
+            lines[i]!
               .slice(1, -1)
               .split('|')
               .map((c) => c.trim()),

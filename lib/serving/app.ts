@@ -102,7 +102,7 @@ export function buildServer(o: ServerOptions): ServingServer {
 
   app.post('/v1/predict', async (req) => {
     const [answer] = await serve([parsePredictQuery(req.body)], false);
-    return publicAnswer(answer);
+    return publicAnswer(answer!);
   });
 
   app.post('/v1/predict/batch', async (req) => {

@@ -62,12 +62,14 @@ export async function scoreLatestDay(o: {
             result.alreadyLogged++;
             continue;
           }
-          const [p] = await model.onnx.predictProba({
-            data: row.values,
-            rows: 1,
-            cols: row.values.length,
-            featureNames: model.featureNames,
-          });
+          const p = (
+            await model.onnx.predictProba({
+              data: row.values,
+              rows: 1,
+              cols: row.values.length,
+              featureNames: model.featureNames,
+            })
+          )[0]!;
           writer.append({
             ...key,
             requestId: `batch:${batchKey(key)}`,

@@ -50,7 +50,7 @@ export class FeatureRowProvider {
     const i = entry.rowOf.get(date);
     if (i === undefined) {
       const where =
-        date < dates[0] || date > dates.at(-1)! ? `outside the data (${dates[0]} … ${dates.at(-1)})` : 'not a trading day in the data';
+        date < dates[0]! || date > dates.at(-1)! ? `outside the data (${dates[0]} … ${dates.at(-1)})` : 'not a trading day in the data';
       throw new RequestError(400, `field "date": ${date} is ${where} for ${q.ticker}`, 'bad_date');
     }
     const values = new Float32Array(q.featureNames.length);

@@ -55,7 +55,7 @@ export class Predictor {
     const scores = await this.score(rows);
     const at = new Date().toISOString();
     const out = rows.map((row, i): Prediction => {
-      const p = scores[i];
+      const p = scores[i]!;
       return {
         requestId: randomUUID(),
         model: this.o.modelName,
@@ -84,10 +84,10 @@ export class Predictor {
     const rows: Row[] = [];
     const answers: Prediction[] = [];
     for (const [i, query] of queries.entries()) {
-      if (answered[i].role !== 'production') continue; // the candidate already answered it (A/B)
+      if (answered[i]!.role !== 'production') continue; // the candidate already answered it (A/B)
       try {
         rows.push(await this.rowFor(candidate, 'production', query, ''));
-        answers.push(answered[i]);
+        answers.push(answered[i]!);
       } catch {
         // A feature row the candidate cannot take (schema changed): nothing to compare.
       }
@@ -96,7 +96,7 @@ export class Predictor {
     const scores = await this.score(rows);
     const at = new Date().toISOString();
     const records = answers.map((a, i): PredictionRecord => {
-      const p = scores[i];
+      const p = scores[i]!;
       const direction = predictsUp(p, this.o.threshold) ? 'up' : 'down';
       this.o.metrics.shadowScores.inc({ version: candidate.version });
       this.o.metrics.shadowAgreement.inc({ version: candidate.version, agree: String(direction === a.direction) });
@@ -145,7 +145,7 @@ export class Predictor {
     for (const [model, idx] of byModel) {
       const cols = model.featureNames.length;
       const data = new Float32Array(idx.length * cols);
-      idx.forEach((i, k) => data.set(rows[i].values, k * cols));
+      idx.forEach((i, k) => data.set(rows[i]!.values, k * cols));
       const p = await model.onnx.predictProba({ data, rows: idx.length, cols, featureNames: model.featureNames });
       idx.forEach((i, k) => (out[i] = p[k]!));
     }

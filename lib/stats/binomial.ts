@@ -8,9 +8,9 @@ export function logGamma(x: number): number {
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
-  let a = g[0];
+  let a = g[0]!;
   const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += g[i] / (z + i);
+  for (let i = 1; i < 9; i++) a += g[i]! / (z + i);
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 

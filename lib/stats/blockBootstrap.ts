@@ -44,15 +44,15 @@ export function* blockResamples(o: BlockBootstrapOptions): Generator<Int32Array>
       for (let filled = 0; filled < m;) {
         const start = rng.int(m);
         const len = Math.min(b, m - filled);
-        for (let j = 0; j < len; j++) counts[(start + j) % m]++;
+        for (let j = 0; j < len; j++) counts[(start + j) % m]!++;
         filled += len;
       }
     } else {
       let d = rng.int(m);
-      counts[d]++;
+      counts[d]!++;
       for (let filled = 1; filled < m; filled++) {
         d = rng.uniform() < jump ? rng.int(m) : (d + 1) % m;
-        counts[d]++;
+        counts[d]!++;
       }
     }
     yield counts;
@@ -68,6 +68,6 @@ export function dateIndex(dates: readonly string[]): { dateOf: Int32Array; dates
 
 /** Row weights of one resample: the multiplicity of each row's date. */
 export function rowWeights(counts: Int32Array, dateOf: Int32Array, out = new Float64Array(dateOf.length)): Float64Array {
-  for (let i = 0; i < dateOf.length; i++) out[i] = counts[dateOf[i]]!;
+  for (let i = 0; i < dateOf.length; i++) out[i] = counts[dateOf[i]!]!;
   return out;
 }

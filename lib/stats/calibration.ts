@@ -4,7 +4,7 @@ export function brierScore(y: ArrayLike<number>, proba: ArrayLike<number>): numb
   const n = y.length;
   if (proba.length !== n) throw new RangeError(`${n} labels but ${proba.length} probabilities`);
   let s = 0;
-  for (let i = 0; i < n; i++) s += (proba[i] - (y[i] === 1 ? 1 : 0)) ** 2;
+  for (let i = 0; i < n; i++) s += (proba[i]! - (y[i] === 1 ? 1 : 0)) ** 2;
   return n === 0 ? NaN : s / n;
 }
 
@@ -34,20 +34,20 @@ export function reliabilityBins(o: { y: ArrayLike<number>; proba: ArrayLike<numb
   const step = 1 / k;
   const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? 1 : i * step));
   for (let i = 0; i < o.y.length; i++) {
-    const p = o.proba[i];
+    const p = o.proba[i]!;
     // np.searchsorted(inner edges, p) (side='left'): how many inner edges are < p.
     let b = Math.min(k - 1, Math.max(0, Math.floor(p * k)));
-    while (b < k - 1 && edges[b + 1] < p) b++;
-    while (b > 0 && edges[b] >= p) b--;
-    count[b]++;
-    sumP[b] += p;
-    sumY[b] += o.y[i] === 1 ? 1 : 0;
+    while (b < k - 1 && edges[b + 1]! < p) b++;
+    while (b > 0 && edges[b]! >= p) b--;
+    count[b]!++;
+    sumP[b]! += p;
+    sumY[b]! += o.y[i] === 1 ? 1 : 0;
   }
   return count.map((c, b) => ({
-    low: edges[b],
-    high: edges[b + 1],
+    low: edges[b]!,
+    high: edges[b + 1]!,
     count: c,
-    meanPredicted: c ? sumP[b] / c : null,
-    observedRate: c ? sumY[b] / c : null,
+    meanPredicted: c ? sumP[b]! / c : null,
+    observedRate: c ? sumY[b]! / c : null,
   }));
 }

@@ -128,15 +128,15 @@ export function holdoutEvidence(o: HoldoutEvidenceInput): HoldoutEvidence {
     const c = cand.score(w);
     const p = prod?.score(w);
     INTERVAL_METRICS.forEach((m, k) => {
-      candReps[k][r] = c[m];
+      candReps[k]![r] = c[m];
       if (p) {
-        prodReps[k][r] = p[m];
-        diffReps[k][r] = c[m] - p[m];
+        prodReps[k]![r] = p[m];
+        diffReps[k]![r] = c[m] - p[m];
       }
     });
     skillReps[r] = c.accuracy - c.baselineAccuracy;
-    if (candDaily) sharpeReps[0][r] = annualise(returnMoments(candDaily.returns, candDaily.weights(counts)).sharpe);
-    if (prodDaily) sharpeReps[1][r] = annualise(returnMoments(prodDaily.returns, prodDaily.weights(counts)).sharpe);
+    if (candDaily) sharpeReps[0]![r] = annualise(returnMoments(candDaily.returns, candDaily.weights(counts)).sharpe);
+    if (prodDaily) sharpeReps[1]![r] = annualise(returnMoments(prodDaily.returns, prodDaily.weights(counts)).sharpe);
     r++;
   }
 
@@ -156,7 +156,7 @@ export function holdoutEvidence(o: HoldoutEvidenceInput): HoldoutEvidence {
   ): ModelEvidence => {
     const moments = daily ? returnMoments(daily.returns) : null;
     return {
-      metrics: Object.fromEntries(INTERVAL_METRICS.map((m, k) => [m, interval(scores[m], metricReps[k])])) as Record<
+      metrics: Object.fromEntries(INTERVAL_METRICS.map((m, k) => [m, interval(scores[m], metricReps[k]!)])) as Record<
         IntervalMetric,
         Interval
       >,
@@ -166,18 +166,18 @@ export function holdoutEvidence(o: HoldoutEvidenceInput): HoldoutEvidence {
       reliability: [],
     };
   };
-  const candidate = model(c0, candReps, candDaily, sharpeReps[0], o.trials);
+  const candidate = model(c0, candReps, candDaily, sharpeReps[0]!, o.trials);
   candidate.reliability = reliabilityBins({ y: o.y, proba: o.candidate.proba });
   let production: ModelEvidence | null = null;
   if (p0 && o.production) {
-    production = model(p0, prodReps, prodDaily, sharpeReps[1]);
+    production = model(p0, prodReps, prodDaily, sharpeReps[1]!);
     production.reliability = reliabilityBins({ y: o.y, proba: o.production.proba });
   }
   const skill = test(c0.accuracy - c0.baselineAccuracy, skillReps);
   const paired =
     p0 && prod
       ? {
-          metrics: Object.fromEntries(INTERVAL_METRICS.map((m, k) => [m, test(c0[m] - p0[m], diffReps[k])])) as Record<
+          metrics: Object.fromEntries(INTERVAL_METRICS.map((m, k) => [m, test(c0[m] - p0[m], diffReps[k]!)])) as Record<
             IntervalMetric,
             TestResult
           >,
@@ -206,7 +206,7 @@ function dailyPositions(daily: ModelRows['daily'], dates: string[]) {
   return {
     returns,
     weights(counts: Int32Array): Float64Array {
-      for (let i = 0; i < at.length; i++) weights[i] = at[i] >= 0 ? counts[at[i]] : 0;
+      for (let i = 0; i < at.length; i++) weights[i] = at[i]! >= 0 ? counts[at[i]!]! : 0;
       return weights;
     },
   };
@@ -227,5 +227,5 @@ function nullIfNaN(x: number): number | null {
 
 /** Daily returns of an equity curve that starts at 1.0 (lib/backtest's `daily[].strategy`). */
 export function returnsFromEquity(equity: number[]): number[] {
-  return equity.map((e, i) => e / (i === 0 ? 1 : equity[i - 1]) - 1);
+  return equity.map((e, i) => e / (i === 0 ? 1 : equity[i - 1]!) - 1);
 }

@@ -15,7 +15,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const h = (n - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 /**
@@ -52,7 +52,7 @@ export function bootstrapPValues(o: { replicates: ArrayLike<number>; null?: numb
     atOrAbove = 0;
   const n = o.replicates.length;
   for (let i = 0; i < n; i++) {
-    const t = o.replicates[i];
+    const t = o.replicates[i]!;
     if (t <= t0) atOrBelow++;
     if (t >= t0) atOrAbove++;
   }

@@ -20,17 +20,17 @@ export function returnMoments(returns: ArrayLike<number>, weights?: ArrayLike<nu
   let n = 0,
     s = 0;
   for (let i = 0; i < returns.length; i++) {
-    const w = weights ? weights[i] : 1;
+    const w = weights ? weights[i]! : 1;
     n += w;
-    s += w * returns[i];
+    s += w * returns[i]!;
   }
   const mean = s / n;
   let m2 = 0,
     m3 = 0,
     m4 = 0;
   for (let i = 0; i < returns.length; i++) {
-    const w = weights ? weights[i] : 1;
-    const d = returns[i] - mean;
+    const w = weights ? weights[i]! : 1;
+    const d = returns[i]! - mean;
     m2 += w * d * d;
     m3 += w * d * d * d;
     m4 += w * d * d * d * d;

@@ -37,17 +37,17 @@ export class WeightedScorer {
     if (o.proba.length !== n) throw new RangeError(`${n} labels but ${o.proba.length} probabilities`);
     const t = o.threshold ?? 0.5;
     this.y = Uint8Array.from(o.y, (v) => (v === 1 ? 1 : 0));
-    this.predUp = Uint8Array.from({ length: n }, (_, i) => (predictsUp(o.proba[i], t) ? 1 : 0));
+    this.predUp = Uint8Array.from({ length: n }, (_, i) => (predictsUp(o.proba[i]!, t) ? 1 : 0));
     this.correct = Uint8Array.from({ length: n }, (_, i) => (this.predUp[i] === this.y[i] ? 1 : 0));
     this.loss = Float64Array.from({ length: n }, (_, i) => {
-      const c = Math.min(Math.max(o.proba[i], EPS), 1 - EPS);
+      const c = Math.min(Math.max(o.proba[i]!, EPS), 1 - EPS);
       return this.y[i] ? -Math.log(c) : -Math.log(1 - c);
     });
-    this.sq = Float64Array.from({ length: n }, (_, i) => (o.proba[i] - this.y[i]) ** 2);
-    this.order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => o.proba[a] - o.proba[b]);
+    this.sq = Float64Array.from({ length: n }, (_, i) => (o.proba[i]! - this.y[i]!) ** 2);
+    this.order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => o.proba[a]! - o.proba[b]!);
     this.tieEnd = new Int32Array(n);
     for (let k = n - 1; k >= 0; k--) {
-      this.tieEnd[k] = k + 1 < n && o.proba[this.order[k + 1]] === o.proba[this.order[k]] ? this.tieEnd[k + 1] : k + 1;
+      this.tieEnd[k] = k + 1 < n && o.proba[this.order[k + 1]!] === o.proba[this.order[k]!] ? this.tieEnd[k + 1]! : k + 1;
     }
   }
 
@@ -69,15 +69,15 @@ export class WeightedScorer {
       loss = 0,
       sq = 0;
     for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1;
+      const wi = w ? w[i]! : 1;
       if (wi === 0) continue;
       if (this.predUp[i]) {
         if (this.y[i]) tp += wi;
         else fp += wi;
       } else if (this.y[i]) fn += wi;
       else tn += wi;
-      loss += wi * this.loss[i];
-      sq += wi * this.sq[i];
+      loss += wi * this.loss[i]!;
+      sq += wi * this.sq[i]!;
     }
     const total = tp + fp + tn + fn;
     const pos = tp + fn;
@@ -105,12 +105,12 @@ export class WeightedScorer {
       sum = 0;
     const n = this.order.length;
     for (let k = 0; k < n;) {
-      const end = this.tieEnd[k];
+      const end = this.tieEnd[k]!;
       let p = 0,
         q = 0;
       for (let j = k; j < end; j++) {
-        const i = this.order[j];
-        const wi = w ? w[i] : 1;
+        const i = this.order[j]!;
+        const wi = w ? w[i]! : 1;
         if (this.y[i]) p += wi;
         else q += wi;
       }

@@ -204,8 +204,8 @@ describe('trainctl CLI', () => {
     expect(settings.tickers).toMatchObject({ value: ['AAPL', 'MSFT'], origin: 'file' });
     expect(settings.trials).toMatchObject({ value: 15, origin: 'env' });
     expect(settings.seed).toMatchObject({ value: 7, origin: 'flag' });
-    expect(settings.period.origin).toBe('default');
-    expect(settings['notifications.slackWebhookUrl'].origin).toBe('file');
+    expect(settings.period!.origin).toBe('default');
+    expect(settings['notifications.slackWebhookUrl']!.origin).toBe('file');
     expect(shown.stdout).not.toContain('very-secret');
     writeFileSync(file, JSON.stringify({ pipeline: { trails: 3 }, registry: { retentionKeep: -1 } }));
     const invalid = await offline(['config', 'validate', file]);

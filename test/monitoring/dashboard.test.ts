@@ -66,12 +66,12 @@ async function populate() {
   for (const { s, f } of parts) {
     f.dates.forEach((date, i) => {
       outcomes.set(`${s.ticker}|${date}`, {
-        label: f.values[FEATURE_NAMES.length][i],
-        nextReturn: f.values[FEATURE_NAMES.length + 2][i],
+        label: f.values[FEATURE_NAMES.length]![i]!,
+        nextReturn: f.values[FEATURE_NAMES.length + 2]![i]!,
       });
       if (date < '2026-01-01') return;
-      const p = 1 / (1 + Math.exp(60 * f.values[ret5][i]));
-      const shadow = 1 / (1 + Math.exp(40 * f.values[ret10][i]));
+      const p = 1 / (1 + Math.exp(60 * f.values[ret5]![i]!));
+      const shadow = 1 / (1 + Math.exp(40 * f.values[ret10]![i]!));
       for (const [version, role, q] of [
         [versions[1], 'production', p],
         [versions[2], 'shadow', shadow],
@@ -93,7 +93,7 @@ async function populate() {
     });
   }
   const history = monitorLocations(paths, MODEL).history;
-  const days = [...new Set(parts[0].f.dates.filter((d) => d >= '2026-04-01'))].filter((_, k) => k % 5 === 0).slice(0, 30);
+  const days = [...new Set(parts[0]!.f.dates.filter((d) => d >= '2026-04-01'))].filter((_, k) => k % 5 === 0).slice(0, 30);
   for (const d of days) {
     const until = (r: unknown) => (r as { date: string }).date <= d;
     const snapshot = monitorSnapshot({
@@ -101,7 +101,7 @@ async function populate() {
       model: MODEL,
       records: records.filter(until),
       unreadableLines: 0,
-      outcomes: new Map([...outcomes].filter(([k]) => k.split('|')[1] <= d)),
+      outcomes: new Map([...outcomes].filter(([k]) => k.split('|')[1]! <= d)),
       windowDays: 40,
       labelHorizon: 5,
       costBps: 5,
@@ -123,11 +123,11 @@ async function populate() {
     };
     await appendMonitorHistory(history, snapshot);
   }
-  const all = parts.flatMap(({ f }) => f.dates.map((d, i) => ({ d, v: FEATURE_NAMES.map((_, j) => f.values[j][i]) })));
+  const all = parts.flatMap(({ f }) => f.dates.map((d, i) => ({ d, v: FEATURE_NAMES.map((_, j) => f.values[j]![i]) })));
   const train = all.filter((r) => r.d < '2025-07-01');
   const reference = buildReferenceProfile({
     featureNames: [...FEATURE_NAMES],
-    columns: FEATURE_NAMES.map((_, j) => train.map((r) => r.v[j])),
+    columns: FEATURE_NAMES.map((_, j) => train.map((r) => r.v[j]!)),
     calibration: { dates: train.map((r) => r.d), windowDays: 20 },
   });
   for (const d of days) {
@@ -135,12 +135,12 @@ async function populate() {
       .sort()
       .filter((x) => x <= d)
       .slice(-20);
-    const rows = all.filter((r) => r.d >= allDays[0] && r.d <= d);
+    const rows = all.filter((r) => r.d >= allDays[0]! && r.d <= d);
     const res = checkDrift({
       reference,
       current: {
         featureNames: [...FEATURE_NAMES],
-        columns: FEATURE_NAMES.map((_, j) => rows.map((r) => r.v[j])),
+        columns: FEATURE_NAMES.map((_, j) => rows.map((r) => r.v[j]!)),
         dates: rows.map((r) => r.d),
         windowDays: 20,
       },
@@ -148,10 +148,10 @@ async function populate() {
     await appendDriftHistory(modelLinePaths(paths, MODEL).driftHistory, {
       at: `${d}T06:00:00Z`,
       runId: `drift-${d}`,
-      productionVersion: versions[1],
+      productionVersion: versions[1]!,
       status: res.status,
       rows: res.rows,
-      window: { start: allDays[0], end: d },
+      window: { start: allDays[0]!, end: d },
       predictionPsi: null,
       psi: Object.fromEntries(res.features.map((f) => [f.name, f.psi])),
     });

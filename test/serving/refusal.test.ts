@@ -84,7 +84,7 @@ describe('refusing a bad model', () => {
 
   it('a corrupted model registered with its own (matching) checksum', async () => {
     const bytes = Buffer.from(await readFile(join(registryRoot(paths.modelsDir, MODEL), 'versions', good, 'model.onnx')));
-    for (let i = 200; i < bytes.length; i += 97) bytes[i] = bytes[i] ^ 0xff;
+    for (let i = 200; i < bytes.length; i += 97) bytes[i] = bytes[i]! ^ 0xff;
     await promoteAndExpectRefusal({ runId: 'garbage', onnxBytes: bytes }, /.+/);
   });
 

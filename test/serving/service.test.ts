@@ -86,13 +86,13 @@ describe('prediction service', () => {
     const batch = await json(await post('/v1/predict/batch', { rows: TICKERS.map((ticker) => ({ ticker, date: '2026-11-02' })) }));
     expect(batch.status).toBe(200);
     expect(batch.body.results.map((r) => r.version)).toEqual([v1, v1, v1]);
-    expect(batch.body.results[0].probabilityUp).toBe(a.body.probabilityUp);
+    expect(batch.body.results[0]!.probabilityUp).toBe(a.body.probabilityUp);
   });
 
   it('reports models, health, readiness and Prometheus metrics', async () => {
     const models = await json(await fetch(`${server.url}/v1/models`));
     expect(models.body.production).toMatchObject({ version: v1 });
-    expect(models.body.production?.sha256).toBe((await (await lineRegistry(paths, MODEL)).get(v1)).files['model.onnx'].sha256);
+    expect(models.body.production?.sha256).toBe((await (await lineRegistry(paths, MODEL)).get(v1)).files['model.onnx']!.sha256);
     expect(models.body.versionsLoaded).toEqual([v1]);
     expect((await json(await fetch(`${server.url}/healthz`))).body).toEqual({ ok: true });
     expect((await json(await fetch(`${server.url}/readyz`))).body).toEqual({ ready: true, version: v1 });
@@ -201,7 +201,7 @@ describe('prediction service', () => {
       ['production', v1, 'SYN-B', '2026-10-15'],
       ['shadow', v2, 'SYN-B', '2026-10-15'],
     ]);
-    expect(pair[1].probabilityUp).not.toBe(pair[0].probabilityUp);
+    expect(pair[1]!.probabilityUp).not.toBe(pair[0]!.probabilityUp);
     // What a run awaiting approval reports: shadow predictions of its candidate so far.
     expect(await countShadowPredictions({ logDir: server.logDir, version: v2 })).toEqual({ total: 1, requests: 1, batch: 0 });
     const text = await (await fetch(`${server.url}/metrics`)).text();

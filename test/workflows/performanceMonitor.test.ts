@@ -46,7 +46,7 @@ function changedMarket() {
     const lines = ['Date,Open,High,Low,Close,Adj Close,Volume'];
     s.dates.forEach((d, i) =>
       lines.push(
-        `${d},${s.open[i].toFixed(6)},${s.high[i].toFixed(6)},${s.low[i].toFixed(6)},${s.close[i].toFixed(6)},${s.adjClose[i].toFixed(6)},${Math.round(s.volume[i])}`,
+        `${d},${s.open[i]!.toFixed(6)},${s.high[i]!.toFixed(6)},${s.low[i]!.toFixed(6)},${s.close[i]!.toFixed(6)},${s.adjClose[i]!.toFixed(6)},${Math.round(s.volume[i]!)}`,
       ),
     );
     writeFileSync(join(dir, `${s.ticker}.csv`), `${lines.join('\n')}\n`);
@@ -68,7 +68,7 @@ function writePredictionLog(dir: string, market: ReturnType<typeof generateSynth
     const f = tickerFeatureColumns(s, { labelHorizon: 5, labelThreshold: 0 });
     f.dates.forEach((date, i) => {
       if (date < '2025-10-01') return;
-      const p = 1 / (1 + Math.exp(60 * f.values[ret5][i]));
+      const p = 1 / (1 + Math.exp(60 * f.values[ret5]![i]!));
       const rec = {
         requestId: `${s.ticker}-${date}`,
         at: `${date}T21:00:00.000Z`,

@@ -21,8 +21,8 @@ function ar1(o: { days: number; tickers: number; seed: number; phi?: number; shi
   for (let d = 0; d < o.days; d++) {
     const day = `D${String(d).padStart(5, '0')}`;
     for (let t = 0; t < o.tickers; t++) {
-      x[t] = phi * x[t] + Math.sqrt(1 - phi * phi) * n();
-      values.push((o.scale ?? 1) * (x[t] + (o.shift ?? 0)));
+      x[t] = phi * x[t]! + Math.sqrt(1 - phi * phi) * n();
+      values.push((o.scale ?? 1) * (x[t]! + (o.shift ?? 0)));
       dates.push(day);
     }
   }
@@ -67,7 +67,7 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
     for (const w of shifted) {
       const r = judge(w, 'calibrated');
       expect(r.status).toBe('critical');
-      const f = r.features[0];
+      const f = r.features[0]!;
       expect(f.threshold?.source).toBe('calibrated');
       expect(f.reason).toMatch(/calibrated/);
       expect(f.psi!).toBeGreaterThanOrEqual(f.threshold!.psiCritical);
@@ -75,11 +75,11 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
   });
 
   it('a scale ×10 error is critical from its first rows, through values far beyond the reference range', () => {
-    const w = fresh[3];
+    const w = fresh[3]!;
     const broken = w.values.map((v, i) => (i >= w.values.length - 5 ? v * 10 + 40 : v));
     const r = judge({ values: broken, dates: w.dates }, 'calibrated');
     expect(r.status).toBe('critical');
-    expect(r.features[0].reason).toMatch(/beyond the reference's range/);
+    expect(r.features[0]!.reason).toMatch(/beyond the reference's range/);
   });
 
   it('never below the specification’s 0.1 / 0.25, even for independent data whose windows barely vary', () => {
@@ -91,7 +91,7 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
       dates: iid.dates,
       windowDays: 20,
     });
-    const c = cal.features.x;
+    const c = cal.features.x!;
     expect(c.psiQuantile).toBeLessThan(SPEC_PSI_WARNING);
     expect(c.psiWarning).toBe(SPEC_PSI_WARNING);
     expect(c.psiCritical).toBe(SPEC_PSI_CRITICAL);
@@ -99,18 +99,18 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
   });
 
   it('falls back to the fixed thresholds for another window length, with --fixed-thresholds, and for profiles saved before calibration', () => {
-    expect(judge(fresh[0], 'calibrated', 60).features[0].threshold?.source).toBe('fixed');
-    expect(judge(fresh[0], 'fixed').features[0].threshold?.source).toBe('fixed');
+    expect(judge(fresh[0]!, 'calibrated', 60).features[0]!.threshold?.source).toBe('fixed');
+    expect(judge(fresh[0]!, 'fixed').features[0]!.threshold?.source).toBe('fixed');
     const old = { ...profile };
     delete old.calibration;
-    const r = checkDrift({ reference: old, current: { featureNames: ['x'], columns: [fresh[0].values], windowDays: 20 } });
-    expect(r.features[0].threshold?.source).toBe('fixed');
+    const r = checkDrift({ reference: old, current: { featureNames: ['x'], columns: [fresh[0]!.values], windowDays: 20 } });
+    expect(r.features[0]!.threshold?.source).toBe('fixed');
     expect(r.summary).toMatch(/fixed thresholds/);
   });
 
   it('the window KS statistic agrees with the SciPy-checked ks2samp', () => {
     const a = Float64Array.from(train.values.slice(0, 700)).sort();
-    const b = Float64Array.from(fresh[5].values).sort();
+    const b = Float64Array.from(fresh[5]!.values).sort();
     expect(ksStatistic(a, b)).toBeCloseTo(ks2samp(a, b).statistic, 12);
   });
 });

@@ -6,7 +6,7 @@ const AT = '2021-06-01';
 
 function logReturns(close: Float64Array, from: number, to: number): number[] {
   const out: number[] = [];
-  for (let t = Math.max(1, from); t < to; t++) out.push(Math.log(close[t] / close[t - 1]));
+  for (let t = Math.max(1, from); t < to; t++) out.push(Math.log(close[t]! / close[t - 1]!));
   return out;
 }
 const sd = (v: number[]) => {
@@ -23,10 +23,10 @@ describe('synthetic market: changes planted at a known date (drift benchmark, mo
     base.series.forEach((s, i) => {
       const k = s.dates.indexOf(AT);
       expect(k).toBeGreaterThan(0);
-      expect(Array.from(planted.series[i].close.subarray(0, k))).toEqual(Array.from(s.close.subarray(0, k)));
-      expect(Array.from(planted.series[i].volume.subarray(0, k))).toEqual(Array.from(s.volume.subarray(0, k)));
-      expect(Array.from(none.series[i].close)).toEqual(Array.from(s.close));
-      expect(planted.series[i].close[k]).not.toBe(s.close[k]);
+      expect(Array.from(planted.series[i]!.close.subarray(0, k))).toEqual(Array.from(s.close.subarray(0, k)));
+      expect(Array.from(planted.series[i]!.volume.subarray(0, k))).toEqual(Array.from(s.volume.subarray(0, k)));
+      expect(Array.from(none.series[i]!.close)).toEqual(Array.from(s.close));
+      expect(planted.series[i]!.close[k]).not.toBe(s.close[k]);
     });
   });
 
@@ -34,9 +34,9 @@ describe('synthetic market: changes planted at a known date (drift benchmark, mo
     const planted = generateSyntheticMarket({ end: END, changes: [{ from: AT, volume: 3 }] });
     base.series.forEach((s, i) => {
       const k = s.dates.indexOf(AT);
-      const p = planted.series[i];
+      const p = planted.series[i]!;
       expect(Array.from(p.close)).toEqual(Array.from(s.close));
-      for (let t = k; t < s.dates.length; t++) expect(Math.abs(p.volume[t] - 3 * s.volume[t])).toBeLessThanOrEqual(2);
+      for (let t = k; t < s.dates.length; t++) expect(Math.abs(p.volume[t]! - 3 * s.volume[t]!)).toBeLessThanOrEqual(2);
     });
   });
 
@@ -44,7 +44,7 @@ describe('synthetic market: changes planted at a known date (drift benchmark, mo
     const planted = generateSyntheticMarket({ end: END, changes: [{ from: AT, volatility: 2 }] });
     base.series.forEach((s, i) => {
       const k = s.dates.indexOf(AT);
-      const ratio = sd(logReturns(planted.series[i].close, k, s.dates.length)) / sd(logReturns(s.close, k, s.dates.length));
+      const ratio = sd(logReturns(planted.series[i]!.close, k, s.dates.length)) / sd(logReturns(s.close, k, s.dates.length));
       expect(ratio).toBeGreaterThan(1.7);
       expect(ratio).toBeLessThan(2.3);
     });
@@ -56,9 +56,9 @@ describe('synthetic market: changes planted at a known date (drift benchmark, mo
       let sum = 0;
       let n = 0;
       for (let t = from + 6; t < close.length; t++) {
-        const move = Math.log(close[t - 1] / close[t - 6]);
+        const move = Math.log(close[t - 1]! / close[t - 6]!);
         if (Math.abs(move) > 0.03) {
-          sum += Math.sign(move) * Math.log(close[t] / close[t - 1]);
+          sum += Math.sign(move) * Math.log(close[t]! / close[t - 1]!);
           n++;
         }
       }

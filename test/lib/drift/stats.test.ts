@@ -27,9 +27,9 @@ describe('two-sample Kolmogorov–Smirnov', () => {
       cases,
     );
     cases.forEach(([a, b], k) => {
-      const r = ks2samp(a, b);
-      expect(r.statistic, `case ${k} statistic`).toBeCloseTo(ref[k][0], 12);
-      const [, p] = ref[k];
+      const r = ks2samp(a!, b!);
+      expect(r.statistic, `case ${k} statistic`).toBeCloseTo(ref[k]![0], 12);
+      const [, p] = ref[k]!;
       expect(Math.abs(r.pValue - p), `case ${k} p ${r.pValue} vs ${p}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(p)) + 1e-15);
     });
   });
@@ -88,7 +88,7 @@ describe('checkDrift', () => {
   it('is critical for a shifted feature and a warning for a moderate one', () => {
     const shifted = checkDrift({ reference: ref, current: { featureNames: ['a', 'b'], columns: [normal(400, 38, 1.5), normal(400, 39)] } });
     expect(shifted.status).toBe('critical');
-    expect(shifted.features[0].level).toBe('critical');
+    expect(shifted.features[0]!.level).toBe('critical');
     const moderate = checkDrift({
       reference: ref,
       current: { featureNames: ['a', 'b'], columns: [normal(2000, 40, 0.35), normal(2000, 41)] },
@@ -108,10 +108,10 @@ from scipy.stats import ks_2samp
 d = json.load(sys.stdin)
 r = ks_2samp(d['ref'], d['cur'], method='exact')
 print(json.dumps(dict(statistic=float(r.statistic), pvalue=float(r.pvalue))))`,
-      { ref: ref.features.a.sample, cur: current },
+      { ref: ref.features.a!.sample, cur: current },
     );
-    expect(r.features[0].ks).toBeCloseTo(scipy.statistic, 12);
-    expect(Math.abs(r.features[0].pValue! - scipy.pvalue)).toBeLessThan(1e-9 + 1e-6 * scipy.pvalue);
+    expect(r.features[0]!.ks).toBeCloseTo(scipy.statistic, 12);
+    expect(Math.abs(r.features[0]!.pValue! - scipy.pvalue)).toBeLessThan(1e-9 + 1e-6 * scipy.pvalue);
     expect(() => ks2samp(big, normal(100, 44))).toThrow(/up to 10,000 values a side/);
   });
 });

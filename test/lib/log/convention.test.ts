@@ -28,7 +28,7 @@ describe('logs/training.log in the convention format', () => {
       engine: 'xgboost',
       metrics: { cvAccuracy: 0.61, rounds: 120 },
     });
-    expect(new Date(a.timestamp as string).toISOString()).toBe(a.timestamp);
+    expect(new Date(a!.timestamp as string).toISOString()).toBe(a!.timestamp);
     expect(a).not.toHaveProperty('msg');
     expect(a).not.toHaveProperty('cvAccuracy');
     expect(b).toMatchObject({ level: 'WARNING', module: 'mlflow', function: 'mlflow', metrics: { n_samples: 900 } });

@@ -56,8 +56,8 @@ describe('joining the prediction log with outcomes', () => {
     expect(s.tickersWithoutOutcomes).toEqual(['B']);
     const roles = Object.fromEntries(s.cohorts.map((c) => [`${c.cohort.version} ${c.cohort.role}`, c.window]));
     expect(Object.keys(roles).sort()).toEqual(['v1.0.0 production', 'v1.1.0 ab:candidate', 'v1.1.0 shadow']);
-    expect(roles['v1.0.0 production'].metrics.accuracy).toBe(1); // 0.7 on an up day, the repeat ignored
-    expect(roles['v1.1.0 shadow'].metrics.accuracy).toBe(0);
-    expect(roles['v1.0.0 production'].intervals.accuracy).toBeNull(); // one day: no interval, no crash
+    expect(roles['v1.0.0 production']!.metrics.accuracy).toBe(1); // 0.7 on an up day, the repeat ignored
+    expect(roles['v1.1.0 shadow']!.metrics.accuracy).toBe(0);
+    expect(roles['v1.0.0 production']!.intervals.accuracy).toBeNull(); // one day: no interval, no crash
   });
 });

@@ -23,7 +23,7 @@ function panel(o: { days: number; tickers: number; seed: number; skill: number }
         probability: 1 / (1 + Math.exp(-signal)),
         threshold: 0.5,
         label: ahead > 0 ? 1 : 0,
-        nextReturn: 0.01 * moves[d + 1],
+        nextReturn: 0.01 * moves[d + 1]!,
       });
     }
   }

@@ -41,7 +41,7 @@ describe('shadowEvidence activity', () => {
       });
       versions.push(r.version);
     }
-    await registry.promote({ version: versions[0], by: 't', reason: 't', runId: 'r1' });
+    await registry.promote({ version: versions[0]!, by: 't', reason: 't', runId: 'r1' });
     // Production leans against the last 5-day move, the candidate in shadow against the last 10 days.
     const market = generateSyntheticMarket({ tickers: TICKERS, end: '2026-10-30' });
     const dir = predictionLogDir(paths, 'sh');
@@ -52,14 +52,14 @@ describe('shadowEvidence activity', () => {
       const f = tickerFeatureColumns(s, { labelHorizon: 5, labelThreshold: 0 });
       f.dates.forEach((date, i) => {
         if (date < '2026-03-02') return;
-        const label = f.values[FEATURE_NAMES.length][i];
-        const prod = 1 / (1 + Math.exp(60 * f.values[FEATURE_NAMES.indexOf('ret_5')][i]));
-        const cand = 1 / (1 + Math.exp(40 * f.values[FEATURE_NAMES.indexOf('ret_10')][i]));
+        const label = f.values[FEATURE_NAMES.length]![i];
+        const prod = 1 / (1 + Math.exp(60 * f.values[FEATURE_NAMES.indexOf('ret_5')]![i]!));
+        const cand = 1 / (1 + Math.exp(40 * f.values[FEATURE_NAMES.indexOf('ret_10')]![i]!));
         if (!Number.isNaN(label)) {
-          expected.prod[0] += Number((prod > 0.5 ? 1 : 0) === label);
-          expected.prod[1]++;
-          expected.cand[0] += Number((cand > 0.5 ? 1 : 0) === label);
-          expected.cand[1]++;
+          expected.prod[0]! += Number((prod > 0.5 ? 1 : 0) === label);
+          expected.prod[1]!++;
+          expected.cand[0]! += Number((cand > 0.5 ? 1 : 0) === label);
+          expected.cand[1]!++;
         }
         for (const [version, role, p] of [
           [versions[0], 'production', prod],
@@ -93,11 +93,11 @@ describe('shadowEvidence activity', () => {
       now: () => new Date('2026-10-30T22:00:00Z'),
       fetch,
     });
-    const r = await acts.shadowEvidence({ modelName: 'sh', candidateVersion: versions[1], seed: 42, asOf: '2026-10-30' });
+    const r = await acts.shadowEvidence({ modelName: 'sh', candidateVersion: versions[1]!, seed: 42, asOf: '2026-10-30' });
     expect(r.productionVersion).toBe(versions[0]);
     expect(r.pairs).toBe(expected.prod[1]);
-    expect(r.production.accuracy).toBeCloseTo(expected.prod[0] / expected.prod[1], 12);
-    expect(r.candidate.accuracy).toBeCloseTo(expected.cand[0] / expected.cand[1], 12);
+    expect(r.production.accuracy).toBeCloseTo(expected.prod[0]! / expected.prod[1]!, 12);
+    expect(r.candidate.accuracy).toBeCloseTo(expected.cand[0]! / expected.cand[1]!, 12);
     expect(r.days).toBeGreaterThan(150);
     const d = r.difference.accuracy!;
     expect(d.low).toBeLessThanOrEqual(d.estimate);

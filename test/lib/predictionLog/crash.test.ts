@@ -28,7 +28,7 @@ describe('prediction log across a crash', () => {
     expect(skipped.every((s) => s.reason === 'torn last line (no newline)')).toBe(true);
 
     const writer = new PredictionLogWriter({ dir, flushMs: 0 });
-    writer.append({ ...records[0], requestId: 'after-restart' });
+    writer.append({ ...records[0]!, requestId: 'after-restart' });
     await writer.close();
     const after = await readPredictions(dir);
     expect(after.records.at(-1)?.requestId).toBe('after-restart');

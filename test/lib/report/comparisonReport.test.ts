@@ -45,11 +45,11 @@ describe('comparison report', () => {
       y: cand.y,
       candidate: {
         proba: cand.proba,
-        daily: { dates: cb.daily.map((d) => d.date), returns: cb.daily.map((d, i) => d.strategy / (i ? cb.daily[i - 1].strategy : 1) - 1) },
+        daily: { dates: cb.daily.map((d) => d.date), returns: cb.daily.map((d, i) => d.strategy / (i ? cb.daily[i - 1]!.strategy : 1) - 1) },
       },
       production: {
         proba: prod.proba,
-        daily: { dates: pb.daily.map((d) => d.date), returns: pb.daily.map((d, i) => d.strategy / (i ? pb.daily[i - 1].strategy : 1) - 1) },
+        daily: { dates: pb.daily.map((d) => d.date), returns: pb.daily.map((d, i) => d.strategy / (i ? pb.daily[i - 1]!.strategy : 1) - 1) },
       },
       labelHorizon: 5,
       seed: 42,
@@ -117,8 +117,8 @@ describe('comparison report', () => {
     const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
     for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g)!) {
-      const own = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
-      for (const [, ref] of svg.matchAll(/url\(#([^)]+)\)/g)) expect(own.has(ref), ref).toBe(true);
+      const own = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!));
+      for (const [, ref] of svg.matchAll(/url\(#([^)]+)\)/g)) expect(own.has(ref!), ref).toBe(true);
       for (const [, cls] of svg.matchAll(/class="([^"]+)"/g)) expect(svg).toContain(`.${cls}`);
     }
     // The same chart renders to the same bytes, however many charts the process drew before.
@@ -157,12 +157,12 @@ describe('comparison report', () => {
     };
     const svgs = [lineChartSvg({ ...chart, idPrefix: 'first' }), lineChartSvg({ ...chart, idPrefix: 'second' })];
     const page = svgs.join('\n');
-    const ids = [...page.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    const ids = [...page.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThan(1);
     expect(new Set(ids).size).toBe(ids.length);
     svgs.forEach((svg, k) => {
-      const own = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
-      const refs = [...svg.matchAll(/url\(#([^)]+)\)|href="#([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+      const own = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!));
+      const refs = [...svg.matchAll(/url\(#([^)]+)\)|href="#([^"]+)"/g)].map((m) => m[1] ?? m[2]!);
       expect(refs.length).toBeGreaterThan(0);
       for (const ref of refs) expect(own.has(ref), ref).toBe(true);
       for (const id of own) expect(id.startsWith(k === 0 ? 'first-' : 'second-'), id).toBe(true);

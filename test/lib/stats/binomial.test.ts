@@ -47,7 +47,7 @@ describe('exact tests', () => {
 
   it('binomial test and McNemar (exact and mid-p) give the p-values of scipy.stats.binomtest', () => {
     const ref = runPythonJson<{ binom: number[]; mcnemar: [number, number][] }>(SCIPY_BINOM, { binom, mcnemar: pairs });
-    binom.forEach((c, i) => expect(binomTestTwoSided(c), JSON.stringify(c)).toBeCloseTo(ref.binom[i], 12));
+    binom.forEach((c, i) => expect(binomTestTwoSided(c), JSON.stringify(c)).toBeCloseTo(ref.binom[i]!, 12));
     pairs.forEach(([b, c], i) => {
       const candidateCorrect: boolean[] = [];
       const productionCorrect: boolean[] = [];
@@ -63,8 +63,8 @@ describe('exact tests', () => {
       push(false, false, 9);
       const r = mcnemarTest({ candidateCorrect, productionCorrect });
       expect([r.candidateOnly, r.productionOnly]).toEqual([b, c]);
-      expect(r.pExact, `exact ${b}/${c}`).toBeCloseTo(ref.mcnemar[i][0], 12);
-      expect(r.pMid, `mid-p ${b}/${c}`).toBeCloseTo(ref.mcnemar[i][1], 12);
+      expect(r.pExact, `exact ${b}/${c}`).toBeCloseTo(ref.mcnemar[i]![0], 12);
+      expect(r.pMid, `mid-p ${b}/${c}`).toBeCloseTo(ref.mcnemar[i]![1], 12);
     });
   });
 

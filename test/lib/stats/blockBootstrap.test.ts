@@ -27,7 +27,7 @@ function bootstrapVarianceOfMean(
   const means: number[] = [];
   for (const counts of blockResamples({ periods: x.length, ...o })) {
     let s = 0;
-    for (let i = 0; i < x.length; i++) s += counts[i] * x[i];
+    for (let i = 0; i < x.length; i++) s += counts[i]! * x[i]!;
     means.push(s / x.length);
   }
   const m = means.reduce((a, b) => a + b, 0) / means.length;
@@ -91,7 +91,7 @@ describe('block bootstrap', () => {
       loss: percentileInterval({ estimate: full.logLoss, replicates: loss }),
     };
     const correct = y.map((v, i) => (scorer.isCorrect(i) ? 1 : 0));
-    const rowLoss = y.map((v, i) => (v === 1 ? -Math.log(proba[i]) : -Math.log(1 - proba[i])));
+    const rowLoss = y.map((v, i) => (v === 1 ? -Math.log(proba[i]!) : -Math.log(1 - proba[i]!)));
     const ref = runPythonJson<{ correct: [number, number]; loss: [number, number] }>(SCIPY_BOOTSTRAP, { correct, loss: rowLoss, B });
     // Quantile Monte-Carlo error at B = 20 000 is ~0.001 here; accuracy also moves in steps of 1/300.
     expect(Math.abs(ours.correct.low - ref.correct[0])).toBeLessThan(0.006);

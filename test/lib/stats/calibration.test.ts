@@ -53,6 +53,6 @@ describe('calibration and weighted metrics', () => {
   it('keeps empty bins so every model shares the same x axis', () => {
     const bins = reliabilityBins({ y: [1, 0, 1, 0], proba: [0.95, 0.05, 1, 0.2], bins: 5 });
     expect(bins.map((b) => b.count)).toEqual([2, 0, 0, 0, 2]); // 0.2 sits on an edge: the bin below, as scikit-learn
-    expect(bins[1].observedRate).toBeNull();
+    expect(bins[1]!.observedRate).toBeNull();
   });
 });

@@ -16,7 +16,7 @@ function panel(o: { days: number; tickers: number; seed: number; skill: number }
     const date = new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
     for (let t = 0; t < o.tickers; t++) {
       if (rnd() < 0.25) state[t] = rnd() < 0.54 ? 1 : 0; // runs of equal labels, as overlapping horizons give
-      const up = state[t];
+      const up = state[t]!;
       dates.push(date);
       y.push(up);
       cand.push(Math.min(0.98, Math.max(0.02, 0.5 + (up ? o.skill : -o.skill) + (rnd() - 0.5) * 0.5)));
@@ -74,14 +74,14 @@ describe('holdout evidence', () => {
       b: 5,
       B: 4000,
     });
-    expect(ev.skill.difference.estimate).toBeCloseTo(ref.skill[0], 12);
-    expect(Math.abs(ev.skill.difference.low - ref.skill[1])).toBeLessThan(0.006);
-    expect(Math.abs(ev.skill.difference.high - ref.skill[2])).toBeLessThan(0.006);
+    expect(ev.skill.difference.estimate).toBeCloseTo(ref.skill[0]!, 12);
+    expect(Math.abs(ev.skill.difference.low - ref.skill[1]!)).toBeLessThan(0.006);
+    expect(Math.abs(ev.skill.difference.high - ref.skill[2]!)).toBeLessThan(0.006);
     expect(Math.abs(ev.skill.p.greater - ref.p_skill)).toBeLessThan(0.02);
     const d = ev.paired!.metrics.accuracy;
-    expect(d.difference.estimate).toBeCloseTo(ref.diff[0], 12);
-    expect(Math.abs(d.difference.low - ref.diff[1])).toBeLessThan(0.006);
-    expect(Math.abs(d.difference.high - ref.diff[2])).toBeLessThan(0.006);
+    expect(d.difference.estimate).toBeCloseTo(ref.diff[0]!, 12);
+    expect(Math.abs(d.difference.low - ref.diff[1]!)).toBeLessThan(0.006);
+    expect(Math.abs(d.difference.high - ref.diff[2]!)).toBeLessThan(0.006);
     expect(Math.abs(d.p.twoSided - ref.p_diff)).toBeLessThan(0.03);
   });
 

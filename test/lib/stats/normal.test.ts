@@ -17,10 +17,10 @@ describe('standard normal', () => {
     const p = [1e-300, 1e-20, 1e-9, 1e-4, 0.001, 0.02425, 0.025, 0.1, 0.3, 0.5, 0.7, 0.95, 0.975, 0.99, 1 - 1e-9];
     const ref = runPythonJson<{ cdf: number[]; sf: number[]; ppf: number[] }>(SCIPY, { x, p });
     x.forEach((v, i) => {
-      expect(Math.abs(normCdf(v) - ref.cdf[i]), `cdf(${v})`).toBeLessThanOrEqual(1e-14 + 1e-12 * ref.cdf[i]);
-      expect(Math.abs(normSf(v) - ref.sf[i]) / Math.max(ref.sf[i], 1e-300), `sf(${v})`).toBeLessThan(1e-10);
+      expect(Math.abs(normCdf(v) - ref.cdf[i]!), `cdf(${v})`).toBeLessThanOrEqual(1e-14 + 1e-12 * ref.cdf[i]!);
+      expect(Math.abs(normSf(v) - ref.sf[i]!) / Math.max(ref.sf[i]!, 1e-300), `sf(${v})`).toBeLessThan(1e-10);
     });
-    p.forEach((v, i) => expect(Math.abs(normPpf(v) - ref.ppf[i]), `ppf(${v})`).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref.ppf[i]))));
+    p.forEach((v, i) => expect(Math.abs(normPpf(v) - ref.ppf[i]!), `ppf(${v})`).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref.ppf[i]!))));
     expect(normPpf(0)).toBe(-Infinity);
     expect(normPpf(1)).toBe(Infinity);
     expect(normPpf(1.5)).toBeNaN();

@@ -43,7 +43,7 @@ describe('Probabilistic and Deflated Sharpe Ratio', () => {
     >(REFERENCE, { series: cases, trials });
     cases.forEach((r, i) => {
       const m = returnMoments(r);
-      const e = ref[i];
+      const e = ref[i]!;
       expect(m.sharpe).toBeCloseTo(e.sr, 12);
       expect(m.skew).toBeCloseTo(e.skew, 10);
       expect(m.kurtosis).toBeCloseTo(e.kurt, 10);
@@ -51,8 +51,8 @@ describe('Probabilistic and Deflated Sharpe Ratio', () => {
       expect(probabilisticSharpe({ moments: m, benchmark: 0.05 })).toBeCloseTo(e.psr_b, 12);
       for (const n of trials) {
         const d = deflatedSharpe({ moments: m, trials: n });
-        expect(d.benchmark, `SR0 N=${n}`).toBeCloseTo(e.dsr[String(n)][0], 12);
-        expect(d.dsr, `DSR N=${n}`).toBeCloseTo(e.dsr[String(n)][1], 12);
+        expect(d.benchmark, `SR0 N=${n}`).toBeCloseTo(e.dsr[String(n)]![0]!, 12);
+        expect(d.dsr, `DSR N=${n}`).toBeCloseTo(e.dsr[String(n)]![1]!, 12);
       }
     });
   });
@@ -61,7 +61,7 @@ describe('Probabilistic and Deflated Sharpe Ratio', () => {
     const m = returnMoments(series(250, 9, 0.001));
     const dsr = [1, 5, 50, 500].map((n) => deflatedSharpe({ moments: m, trials: n }).dsr);
     expect(dsr[0]).toBeCloseTo(probabilisticSharpe({ moments: m }), 15);
-    for (let k = 1; k < dsr.length; k++) expect(dsr[k]).toBeLessThan(dsr[k - 1]);
+    for (let k = 1; k < dsr.length; k++) expect(dsr[k]).toBeLessThan(dsr[k - 1]!);
     expect(expectedMaxSharpe({ trials: 1, variance: 1 })).toBe(0);
     expect(() => expectedMaxSharpe({ trials: 0, variance: 1 })).toThrow(RangeError);
   });
@@ -69,7 +69,7 @@ describe('Probabilistic and Deflated Sharpe Ratio', () => {
   it('weights count a return that many times, as a bootstrap resample repeats a date', () => {
     const r = series(40, 4, 0.001);
     const w = r.map((_, i) => i % 3);
-    const repeated = r.flatMap((v, i) => Array<number>(w[i]).fill(v));
+    const repeated = r.flatMap((v, i) => Array<number>(w[i]!).fill(v));
     const a = returnMoments(r, w);
     const b = returnMoments(repeated);
     expect(a.n).toBe(b.n);

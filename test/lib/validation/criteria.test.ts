@@ -175,7 +175,7 @@ describe('evidence-based promotion criteria', () => {
       modelType: 'xgb',
       synthetic: true,
       productionVersion: null,
-      holdout: { start: days[0], end: days.at(-1)!, rows: h.y.length },
+      holdout: { start: days[0]!, end: days.at(-1)!, rows: h.y.length },
       metrics: m,
       evidence: ev,
       decision,

@@ -77,7 +77,7 @@ export async function registerTrainedVersion(o: {
       dataSource: {
         source: 'synthetic',
         window: {
-          start: data.tickers.map((t) => t.start).sort()[0],
+          start: data.tickers.map((t) => t.start).sort()[0]!,
           end: data.tickers
             .map((t) => t.end)
             .sort()

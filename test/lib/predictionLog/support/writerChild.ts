@@ -1,7 +1,7 @@
 // Appends prediction records as fast as it can until killed (crash.test.ts SIGKILLs it mid-write).
 import { PredictionLogWriter } from '../../../../lib/predictionLog';
 
-const writer = new PredictionLogWriter({ dir: process.argv[2], flushMs: 1 });
+const writer = new PredictionLogWriter({ dir: process.argv[2]!, flushMs: 1 });
 const padding = 'x'.repeat(2000); // long lines make a kill inside a write likely
 let i = 0;
 for (;;) {
