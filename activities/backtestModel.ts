@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runBacktest, type BacktestResult } from '../lib/backtest';
+import { runBacktest } from '../lib/backtest';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { classificationMetrics, rocCurve, splitHoldout, type ClassificationMetrics } from '../lib/evaluation';
 import { loadFeatureMatrix, selectRows } from '../lib/features';
@@ -31,7 +31,13 @@ export function backtestModelActivity(deps: ActivityDeps) {
   return async function backtestModel({ pipelineId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
     const log = deps.logger.child({ module: 'backtest', pipelineId });
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-    const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
+    const split = splitHoldout({
+      dates: all.dates,
+      holdout: config.holdout,
+      purgeGap: config.labelHorizon,
+      y: all.y,
+      minRows: config.minHoldoutRows,
+    });
     const idx = split.holdoutIdx;
     const dates = idx.map((i) => all.dates[i]!);
     const tickers = idx.map((i) => all.tickers[i]!);
@@ -60,7 +66,9 @@ export function backtestModelActivity(deps: ActivityDeps) {
     const prod = await (await registryFor(deps, config.modelName)).production();
     if (prod) {
       try {
-        const model = await OnnxModel.load(prod.onnx, { expectedSha256: prod.files['model.onnx']?.sha256 ?? prod.metadata.files['model.onnx']?.sha256 });
+        const model = await OnnxModel.load(prod.onnx, {
+          expectedSha256: prod.files['model.onnx']?.sha256 ?? prod.metadata.files['model.onnx']?.sha256,
+        });
         try {
           engines.production = engineOf(model.metadata);
           schemaChanged = prod.metadata.schemaHash !== features.schemaHash;
@@ -102,7 +110,16 @@ export function backtestModelActivity(deps: ActivityDeps) {
       buyHold: candBacktest.buyHold,
       schemaChanged,
     };
-    log.info({ engines, accuracy: candMetrics.accuracy, baseline: candMetrics.baselineAccuracy, sharpe: candBacktest.metrics.sharpe, production: productionScore?.version ?? null }, 'holdout backtest done');
+    log.info(
+      {
+        engines,
+        accuracy: candMetrics.accuracy,
+        baseline: candMetrics.baselineAccuracy,
+        sharpe: candBacktest.metrics.sharpe,
+        production: productionScore?.version ?? null,
+      },
+      'holdout backtest done',
+    );
     return ref;
   };
 }

@@ -19,12 +19,24 @@ export function buildFeaturesActivity(deps: ActivityDeps) {
       buildFeatureSet({
         signals,
         inputs: data.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256 })),
-        config: { labelHorizon: config.labelHorizon, labelThreshold: config.labelThreshold, candlestickPatterns: config.candlestickPatterns },
+        config: {
+          labelHorizon: config.labelHorizon,
+          labelThreshold: config.labelThreshold,
+          candlestickPatterns: config.candlestickPatterns,
+        },
         storeDir: deps.paths.featureStoreDir,
       }),
     );
     deps.logger.info(
-      { module: 'features', pipelineId, rows: set.rows, labelledRows: set.labelledRows, features: set.featureNames.length, cacheHit: set.cacheHit, classBalance: set.classBalance },
+      {
+        module: 'features',
+        pipelineId,
+        rows: set.rows,
+        labelledRows: set.labelledRows,
+        features: set.featureNames.length,
+        cacheHit: set.cacheHit,
+        classBalance: set.classBalance,
+      },
       set.cacheHit ? 'feature set cache hit' : 'feature set built',
     );
     return {

@@ -34,7 +34,15 @@ export const CODE_VERSION = 'trainctl-0.1.0';
  * run) and write the comparison report under reports/<version>/ and into the version's folder.
  */
 export function compareModelsActivity(deps: ActivityDeps) {
-  return async function compareModels({ pipelineId, config, data, features, candidate, backtest, budget }: CompareModelsInput): Promise<ComparisonRef> {
+  return async function compareModels({
+    pipelineId,
+    config,
+    data,
+    features,
+    candidate,
+    backtest,
+    budget,
+  }: CompareModelsInput): Promise<ComparisonRef> {
     const warmStart = await readWarmStartReport(candidate.dir);
     const detail = (await readJsonFile({ path: backtest.result.path, schema: backtestDetailSchema, error: DataError })) as BacktestDetail;
     const evidence = evidenceFor({
@@ -45,24 +53,42 @@ export function compareModelsActivity(deps: ActivityDeps) {
       trials: searchTrials({ paramsSource: candidate.paramsSource, trials: config.trials }),
     });
     // --force skips the comparison with production (the convention's "force promotion").
-    const decision = evaluatePromotion({ candidate: backtest.candidate.metrics, production: config.force ? null : (backtest.production?.metrics ?? null), criteria: config.criteria, evidence });
+    const decision = evaluatePromotion({
+      candidate: backtest.candidate.metrics,
+      production: config.force ? null : (backtest.production?.metrics ?? null),
+      criteria: config.criteria,
+      evidence,
+    });
     const forced = forcedMark({ force: config.force, skipValidation: config.skipValidation, decision });
     const evidenceSummary = summariseEvidence(evidence);
     const registry = await registryFor(deps, config.modelName);
     const registered = await registry.registerCandidate({
       // The registry's idempotency key (stored as runId in its files): the pipeline ID.
       runId: pipelineId,
-      artifacts: { modelJson: candidate.model.path, onnx: candidate.onnx.path, extra: { 'reference_profile.json': candidate.profile.path } },
+      artifacts: {
+        modelJson: candidate.model.path,
+        onnx: candidate.onnx.path,
+        extra: { 'reference_profile.json': candidate.profile.path },
+      },
       schemaHash: features.schemaHash,
       labelDefinition: { horizon: config.labelHorizon, threshold: config.labelThreshold },
       metadata: {
         modelType: candidate.modelType,
-        params: { ...candidate.params, paramsSource: candidate.paramsSource, bestIteration: candidate.bestIteration, rounds: candidate.rounds },
+        params: {
+          ...candidate.params,
+          paramsSource: candidate.paramsSource,
+          bestIteration: candidate.bestIteration,
+          rounds: candidate.rounds,
+        },
         featureSchema: { names: features.featureNames, schemaHash: features.schemaHash },
         dataSource: { source: data.source, window: { start: data.start, end: data.end }, tickers: data.tickers.map((t) => t.ticker) },
         rawDataHash: sha256(data.tickers.map((t) => t.sha256).join(',')),
         featureSetHash: features.sha256,
-        metrics: { ...backtest.candidate.metrics, sharpe: backtest.candidate.trading.sharpe, totalReturn: backtest.candidate.trading.totalReturn },
+        metrics: {
+          ...backtest.candidate.metrics,
+          sharpe: backtest.candidate.trading.sharpe,
+          totalReturn: backtest.candidate.trading.totalReturn,
+        },
         codeVersion: CODE_VERSION,
         extra: {
           synthetic: data.synthetic,
@@ -90,8 +116,16 @@ export function compareModelsActivity(deps: ActivityDeps) {
       version,
       pipelineId,
       generatedAt: deps.now().toISOString(),
-      candidate: { version, modelType: candidate.modelType, engine: `${candidate.engine} ${candidate.engineVersion}`, metrics: { ...backtest.candidate.metrics }, trading: { ...backtest.candidate.trading } },
-      production: backtest.production ? { version: backtest.production.version, metrics: { ...backtest.production.metrics }, trading: { ...backtest.production.trading } } : null,
+      candidate: {
+        version,
+        modelType: candidate.modelType,
+        engine: `${candidate.engine} ${candidate.engineVersion}`,
+        metrics: { ...backtest.candidate.metrics },
+        trading: { ...backtest.candidate.trading },
+      },
+      production: backtest.production
+        ? { version: backtest.production.version, metrics: { ...backtest.production.metrics }, trading: { ...backtest.production.trading } }
+        : null,
       productionNote: backtest.productionNote,
       buyHold: { ...backtest.buyHold },
       equity: {
@@ -112,7 +146,13 @@ export function compareModelsActivity(deps: ActivityDeps) {
         tolerance: config.criteria.tolerance,
         primaryMetric: config.criteria.primaryMetric,
       },
-      dataWindow: { start: data.start, end: data.end, trainEnd: detail.holdout.trainEnd, holdoutStart: detail.holdout.start, holdoutEnd: detail.holdout.end },
+      dataWindow: {
+        start: data.start,
+        end: data.end,
+        trainEnd: detail.holdout.trainEnd,
+        holdoutStart: detail.holdout.start,
+        holdoutEnd: detail.holdout.end,
+      },
       dataSource: { name: data.source, synthetic: data.synthetic, tickers: data.tickers.map((t) => t.ticker) },
       schemaChanged: backtest.schemaChanged,
       forced,
@@ -124,7 +164,18 @@ export function compareModelsActivity(deps: ActivityDeps) {
       'model_comparison.html': paths.html,
       'model_comparison.json': paths.json,
     });
-    const tracking = await trackInMlflow(deps, { pipelineId, config, data, features, candidate, backtest, version, decision: decision.decision, evidence, reportPaths: paths });
+    const tracking = await trackInMlflow(deps, {
+      pipelineId,
+      config,
+      data,
+      features,
+      candidate,
+      backtest,
+      version,
+      decision: decision.decision,
+      evidence,
+      reportPaths: paths,
+    });
     const summary = comparisonSummary({
       version,
       modelType: candidate.modelType,
@@ -135,7 +186,10 @@ export function compareModelsActivity(deps: ActivityDeps) {
       evidence,
       decision,
     });
-    deps.logger.info({ module: 'compare', pipelineId, version, decision: decision.decision, failed: decision.failed, report: paths.html }, `candidate ${version}: ${decision.decision}`);
+    deps.logger.info(
+      { module: 'compare', pipelineId, version, decision: decision.decision, failed: decision.failed, report: paths.html },
+      `candidate ${version}: ${decision.decision}`,
+    );
     return {
       version,
       decision: decision.decision,
@@ -154,20 +208,47 @@ export function compareModelsActivity(deps: ActivityDeps) {
 /** MLflow when MLFLOW_TRACKING_URI is set; a failure is reported and the run continues locally. */
 async function trackInMlflow(
   deps: ActivityDeps,
-  o: CompareModelsInput & { version: string; decision: string; evidence: HoldoutEvidence; reportPaths: { markdown: string; html: string; json: string } },
+  o: CompareModelsInput & {
+    version: string;
+    decision: string;
+    evidence: HoldoutEvidence;
+    reportPaths: { markdown: string; html: string; json: string };
+  },
 ): Promise<ComparisonRef['tracking']> {
   const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
   if (!client) return undefined;
   const schemaPath = join(o.candidate.dir, 'feature_schema.json');
   await writeJsonAtomic(schemaPath, { names: o.features.featureNames, schemaHash: o.features.schemaHash });
-  const prefixed = (prefix: string, m: object) => Object.fromEntries(Object.entries(m as Record<string, number>).map(([k, v]) => [`${prefix}_${k}`, v]));
+  const prefixed = (prefix: string, m: object) =>
+    Object.fromEntries(Object.entries(m as Record<string, number>).map(([k, v]) => [`${prefix}_${k}`, v]));
   const outcome = await trackCandidate(client, {
     modelName: o.config.modelName,
     workflowId: o.pipelineId,
     version: o.version,
-    params: { model_type: o.candidate.modelType, ...o.candidate.params, holdout: o.config.holdout, label_horizon: o.config.labelHorizon, tickers: o.data.tickers.map((t) => t.ticker).join(','), source: o.data.source },
-    metrics: { n_samples: o.candidate.trainRows, n_features: o.features.featureNames.length, ...prefixed('cv', o.candidate.cv), ...prefixed('holdout', o.backtest.candidate.metrics), ...prefixed('trading', o.backtest.candidate.trading), ...evidenceMetrics(o.evidence) },
-    tags: { 'trainctl.engine': `${o.candidate.engine} ${o.candidate.engineVersion}`, 'trainctl.data_start': o.data.start, 'trainctl.data_end': o.data.end, 'trainctl.synthetic': String(o.data.synthetic), 'trainctl.decision': o.decision, ...(o.config.force || o.config.skipValidation ? { 'trainctl.forced': 'true' } : {}) },
+    params: {
+      model_type: o.candidate.modelType,
+      ...o.candidate.params,
+      holdout: o.config.holdout,
+      label_horizon: o.config.labelHorizon,
+      tickers: o.data.tickers.map((t) => t.ticker).join(','),
+      source: o.data.source,
+    },
+    metrics: {
+      n_samples: o.candidate.trainRows,
+      n_features: o.features.featureNames.length,
+      ...prefixed('cv', o.candidate.cv),
+      ...prefixed('holdout', o.backtest.candidate.metrics),
+      ...prefixed('trading', o.backtest.candidate.trading),
+      ...evidenceMetrics(o.evidence),
+    },
+    tags: {
+      'trainctl.engine': `${o.candidate.engine} ${o.candidate.engineVersion}`,
+      'trainctl.data_start': o.data.start,
+      'trainctl.data_end': o.data.end,
+      'trainctl.synthetic': String(o.data.synthetic),
+      'trainctl.decision': o.decision,
+      ...(o.config.force || o.config.skipValidation ? { 'trainctl.forced': 'true' } : {}),
+    },
     artifacts: [
       { path: o.candidate.model.path, artifactPath: 'model/model.json' },
       { path: o.candidate.onnx.path, artifactPath: 'model/model.onnx' },
@@ -177,6 +258,12 @@ async function trackInMlflow(
       { path: o.reportPaths.json, artifactPath: 'report/model_comparison.json' },
     ],
   });
-  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', pipelineId: o.pipelineId, error: outcome.error }, 'MLflow tracking failed; the run continues with the local registry');
-  return outcome.ok ? { ok: true, mlflowRunId: outcome.value!.runId, modelVersion: outcome.value!.modelVersion } : { ok: false, error: outcome.error };
+  if (!outcome.ok)
+    deps.logger.warn(
+      { module: 'mlflow', pipelineId: o.pipelineId, error: outcome.error },
+      'MLflow tracking failed; the run continues with the local registry',
+    );
+  return outcome.ok
+    ? { ok: true, mlflowRunId: outcome.value!.runId, modelVersion: outcome.value!.modelVersion }
+    : { ok: false, error: outcome.error };
 }

@@ -29,9 +29,15 @@ export function fetchMarketDataActivity(deps: ActivityDeps) {
       failed: result.failed.map((f) => ({ ticker: f.ticker, error: f.error })),
       warnings: result.warnings,
       start: result.tickers.map((t) => t.start).sort()[0]!,
-      end: result.tickers.map((t) => t.end).sort().at(-1)!,
+      end: result.tickers
+        .map((t) => t.end)
+        .sort()
+        .at(-1)!,
     };
-    log.info({ tickers: ref.tickers.length, failed: ref.failed.length, start: ref.start, end: ref.end, synthetic: ref.synthetic }, 'market data ready');
+    log.info(
+      { tickers: ref.tickers.length, failed: ref.failed.length, start: ref.start, end: ref.end, synthetic: ref.synthetic },
+      'market data ready',
+    );
     return ref;
   };
 }

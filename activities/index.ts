@@ -50,7 +50,7 @@ export function createActivities(deps: ActivityDeps) {
 function withPipelineId(fn: (...a: unknown[]) => Promise<unknown>) {
   return (input?: unknown, ...rest: unknown[]) => {
     if (input !== null && typeof input === 'object' && 'runId' in input && !('pipelineId' in input)) {
-      return fn({ ...input, pipelineId: (input as { runId: unknown }).runId }, ...rest);
+      return fn({ ...input, pipelineId: input.runId }, ...rest);
     }
     return fn(input, ...rest);
   };

@@ -23,7 +23,11 @@ export function registryDecisionActivities(deps: ActivityDeps) {
     const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
     if (!client || !modelName) return;
     const r = await moveChampion(client, modelName, version);
-    if (!r.ok) deps.logger.warn({ module: 'mlflow', pipelineId, version, error: r.error }, 'could not move the MLflow champion alias; the local registry is authoritative');
+    if (!r.ok)
+      deps.logger.warn(
+        { module: 'mlflow', pipelineId, version, error: r.error },
+        'could not move the MLflow champion alias; the local registry is authoritative',
+      );
   };
   return {
     async promoteModel(input: PromoteModelInput): Promise<PromoteResult> {
@@ -32,15 +36,27 @@ export function registryDecisionActivities(deps: ActivityDeps) {
       deps.logger.info({ module: 'registry', pipelineId: input.pipelineId, ...result, by: input.by }, `promoted ${result.to}`);
       return result;
     },
-    async rollbackRegistry(input: { to: string; by: string; reason: string; pipelineId: string; modelName?: string }): Promise<RollbackResult> {
+    async rollbackRegistry(input: {
+      to: string;
+      by: string;
+      reason: string;
+      pipelineId: string;
+      modelName?: string;
+    }): Promise<RollbackResult> {
       const result = await (await registry(input.modelName)).rollback({ ...input, runId: input.pipelineId });
       await champion(input.modelName, result.to, input.pipelineId);
-      deps.logger.info({ module: 'registry', ...result, by: input.by, reason: input.reason, pipelineId: input.pipelineId }, `rolled back to ${result.to}`);
+      deps.logger.info(
+        { module: 'registry', ...result, by: input.by, reason: input.reason, pipelineId: input.pipelineId },
+        `rolled back to ${result.to}`,
+      );
       return result;
     },
     async rejectCandidate(input: RejectCandidateInput): Promise<{ version: string; stage: string }> {
       const result = await (await registry(input.modelName)).reject({ ...input, runId: input.pipelineId });
-      deps.logger.info({ module: 'registry', pipelineId: input.pipelineId, ...result, by: input.by, reason: input.reason }, `${input.stage} ${input.version}`);
+      deps.logger.info(
+        { module: 'registry', pipelineId: input.pipelineId, ...result, by: input.by, reason: input.reason },
+        `${input.stage} ${input.version}`,
+      );
       return result;
     },
   };

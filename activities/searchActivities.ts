@@ -13,7 +13,6 @@ import type { FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
 
-
 export interface EvaluateFoldInput {
   features: FeatureSetRef;
   config: PipelineConfig;
@@ -39,9 +38,20 @@ export interface WriteSearchResultsInput {
  */
 export function searchActivities(deps: ActivityDeps) {
   return {
-    async evaluateFold({ features, config, params, fold }: EvaluateFoldInput): Promise<{ logLoss: number; accuracy: number; baselineAccuracy: number }> {
+    async evaluateFold({
+      features,
+      config,
+      params,
+      fold,
+    }: EvaluateFoldInput): Promise<{ logLoss: number; accuracy: number; baselineAccuracy: number }> {
       const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-      const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
+      const split = splitHoldout({
+        dates: all.dates,
+        holdout: config.holdout,
+        purgeGap: config.labelHorizon,
+        y: all.y,
+        minRows: config.minHoldoutRows,
+      });
       const train = selectLabelledRows(all, split.trainIdx);
       const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
       const f = folds[fold]!;
@@ -67,12 +77,36 @@ export function searchActivities(deps: ActivityDeps) {
       const line = modelLinePaths(deps.paths, input.modelName ?? DEFAULT_PIPELINE_CONFIG.modelName);
       const dir = line.studiesDir;
       const journal = join(dir, `${input.studyName}.journal`);
-      const lines = studyToJournal({ studyName: input.studyName, direction: input.state.direction, trials: input.state.trials, workerId: input.pipelineId, now: deps.now });
+      const lines = studyToJournal({
+        studyName: input.studyName,
+        direction: input.state.direction,
+        trials: input.state.trials,
+        workerId: input.pipelineId,
+        now: deps.now,
+      });
       await writeFileAtomic(journal, `${lines.join('\n')}\n`);
       if (!input.best) return { journal, best: null };
       // Replaced only by a better score on the same objective and data window (lib/hpo); the old file goes to the history.
-      const decision = await writeBestParams({ path: line.bestHyperparams, historyPath: `${line.bestHyperparams.replace(/\.json$/, '')}.history.jsonl`, now: deps.now(), next: { params: { ...input.best.params }, value: input.best.value, metric: SEARCH_OBJECTIVE, trialNumber: input.best.trialNumber, studyName: input.studyName, dataWindow: input.dataWindow, journal, pipelineId: input.pipelineId, ...(input.modelType ? { modelType: input.modelType, engine: engineNameFor(input.modelType) } : {}) } });
-      deps.logger.info({ module: 'hpo', fn: 'writeSearchResults', pipelineId: input.pipelineId, replaced: decision.replaced }, decision.reason);
+      const decision = await writeBestParams({
+        path: line.bestHyperparams,
+        historyPath: `${line.bestHyperparams.replace(/\.json$/, '')}.history.jsonl`,
+        now: deps.now(),
+        next: {
+          params: { ...input.best.params },
+          value: input.best.value,
+          metric: SEARCH_OBJECTIVE,
+          trialNumber: input.best.trialNumber,
+          studyName: input.studyName,
+          dataWindow: input.dataWindow,
+          journal,
+          pipelineId: input.pipelineId,
+          ...(input.modelType ? { modelType: input.modelType, engine: engineNameFor(input.modelType) } : {}),
+        },
+      });
+      deps.logger.info(
+        { module: 'hpo', fn: 'writeSearchResults', pipelineId: input.pipelineId, replaced: decision.replaced },
+        decision.reason,
+      );
       await trackSearchInMlflow(deps, input);
       return { journal, best: line.bestHyperparams, bestNote: decision.reason };
     },
@@ -96,9 +130,15 @@ async function trackSearchInMlflow(deps: ActivityDeps, input: WriteSearchResults
       state: TrialState[t.state] as 'COMPLETE',
       value: t.value,
       params: externalParams(t) as Record<string, string | number>,
-      foldValues: Object.entries(t.intermediateValues).sort(([a], [b]) => Number(a) - Number(b)).map(([, v]) => v),
+      foldValues: Object.entries(t.intermediateValues)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([, v]) => v),
       ...(t.failReason ? { failReason: t.failReason } : {}),
     })),
   });
-  if (!outcome.ok) deps.logger.warn({ module: 'mlflow', fn: 'trackSearch', pipelineId: input.pipelineId, error: outcome.error }, 'MLflow tracking of the search failed; its results are in the journal');
+  if (!outcome.ok)
+    deps.logger.warn(
+      { module: 'mlflow', fn: 'trackSearch', pipelineId: input.pipelineId, error: outcome.error },
+      'MLflow tracking of the search failed; its results are in the journal',
+    );
 }

@@ -6,7 +6,6 @@ import { buildReferenceProfile, columnsOf, DEFAULT_DRIFT_WINDOW_DAYS } from '../
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { describeFit, engineFor, fullRetrainSide, warmStartBase, WARM_START_FILE, type Engine, type WarmStartReport } from '../lib/engine';
 import { bestParamsPath, loadBestParams } from '../lib/hpo';
-import type { Dataset, Matrix } from '../lib/xgboost';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../lib/util';
 import type { CandidateRef, FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
@@ -21,20 +20,30 @@ export interface TrainModelInput {
   params?: Hyperparams;
 }
 
-
 export function trainModelActivity(deps: ActivityDeps) {
   return async function trainModel({ pipelineId, features, config, params: searched }: TrainModelInput): Promise<CandidateRef> {
     const log = deps.logger.child({ module: 'train', pipelineId });
     const signal = cancellationSignal();
     const engine = engineFor(config.modelType);
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-    const split = splitHoldout({ dates: all.dates, holdout: config.holdout, purgeGap: config.labelHorizon, y: all.y, minRows: config.minHoldoutRows });
+    const split = splitHoldout({
+      dates: all.dates,
+      holdout: config.holdout,
+      purgeGap: config.labelHorizon,
+      y: all.y,
+      minRows: config.minHoldoutRows,
+    });
     const train = selectLabelledRows(all, split.trainIdx);
 
     const { params, source } = await chooseParams({ deps, config, engine, searched, log });
     // --warm-start: checked before any training, so a refusal (schema change …) costs nothing.
     const warm = config.warmStart
-      ? await warmStartBase(await (await registryFor(deps, config.modelName)).production(), { modelType: config.modelType, featureNames: all.X.featureNames, schemaHash: features.schemaHash, holdoutStart: split.holdoutStart })
+      ? await warmStartBase(await (await registryFor(deps, config.modelName)).production(), {
+          modelType: config.modelType,
+          featureNames: all.X.featureNames,
+          schemaHash: features.schemaHash,
+          holdoutStart: split.holdoutStart,
+        })
       : undefined;
 
     // Walk-forward CV on the training window only: the holdout stays unseen until the backtest.
@@ -43,7 +52,13 @@ export function trainModelActivity(deps: ActivityDeps) {
       folds,
       y: train.y,
       fitPredict: async (trainIdx, testIdx) => {
-        const fit = await engine.train({ train: selectLabelledRows(train, trainIdx), modelType: config.modelType, params, seed: config.seed, signal });
+        const fit = await engine.train({
+          train: selectLabelledRows(train, trainIdx),
+          modelType: config.modelType,
+          params,
+          seed: config.seed,
+          signal,
+        });
         try {
           heartbeat({ step: 'cv' });
           return await fit.predict(selectLabelledRows(train, testIdx).X);
@@ -80,16 +95,30 @@ export function trainModelActivity(deps: ActivityDeps) {
       const engineVersion = engine.version();
       const onnx = fit.exportOnnx({
         featureNames: all.X.featureNames,
-        metadata: { schema_hash: features.schemaHash, model_type: config.modelType, run_id: pipelineId, engine: engine.name, engine_version: engineVersion },
+        metadata: {
+          schema_hash: features.schemaHash,
+          model_type: config.modelType,
+          run_id: pipelineId,
+          engine: engine.name,
+          engine_version: engineVersion,
+        },
       });
       await writeFileAtomic(onnxPath, onnx);
       // Small and useful next to the model (gain per feature); not passed through the workflow.
-      await writeJsonAtomic(join(dir, 'feature_importance.json'), { engine: engine.name, type: 'total_gain', importance: fit.featureImportance() });
+      await writeJsonAtomic(join(dir, 'feature_importance.json'), {
+        engine: engine.name,
+        type: 'total_gain',
+        importance: fit.featureImportance(),
+      });
       if (warm) {
         // Warm start vs (with --compare-full) a from-scratch retrain on the same data, for the report.
         const holdout = selectLabelledRows(all, split.holdoutIdx);
         const full = config.compareFull ? await fullRetrainSide(engine, { train: finalTraining, holdout }) : undefined;
-        const report: WarmStartReport = { from: warm.version, warm: await describeFit(fit, { seconds: trainSeconds, holdout }), ...(full ? { full } : {}) };
+        const report: WarmStartReport = {
+          from: warm.version,
+          warm: await describeFit(fit, { seconds: trainSeconds, holdout }),
+          ...(full ? { full } : {}),
+        };
         await writeJsonAtomic(join(dir, WARM_START_FILE), report);
         log.info({ from: warm.version, baseRounds: fit.baseRounds, warm: report.warm, full: report.full }, 'warm start done');
       }
@@ -99,7 +128,16 @@ export function trainModelActivity(deps: ActivityDeps) {
       const profilePath = join(dir, 'reference_profile.json');
       const validation = selectLabelledRows(train, last.testIdx);
       const oosPredictions = Float32Array.from(await fit.predict(validation.X));
-      await writeJsonAtomic(profilePath, buildReferenceProfile({ featureNames: train.X.featureNames, columns: columnsOf(train.X), predictions: oosPredictions, labels: train.y, calibration: { dates: train.dates, windowDays: DEFAULT_DRIFT_WINDOW_DAYS } }));
+      await writeJsonAtomic(
+        profilePath,
+        buildReferenceProfile({
+          featureNames: train.X.featureNames,
+          columns: columnsOf(train.X),
+          predictions: oosPredictions,
+          labels: train.y,
+          calibration: { dates: train.dates, windowDays: DEFAULT_DRIFT_WINDOW_DAYS },
+        }),
+      );
       const ref: CandidateRef = {
         dir,
         model: { path: modelPath, sha256: await sha256File(modelPath) },
@@ -120,7 +158,17 @@ export function trainModelActivity(deps: ActivityDeps) {
         schemaHash: features.schemaHash,
       };
       await writeJsonAtomic(join(dir, 'candidate.json'), ref);
-      log.info({ engine: engine.name, engineVersion, rounds: ref.rounds, bestIteration: ref.bestIteration, cvAccuracy: ref.cv.accuracy, baseline: ref.cv.baselineAccuracy }, 'candidate trained');
+      log.info(
+        {
+          engine: engine.name,
+          engineVersion,
+          rounds: ref.rounds,
+          bestIteration: ref.bestIteration,
+          cvAccuracy: ref.cv.accuracy,
+          baseline: ref.cv.baselineAccuracy,
+        },
+        'candidate trained',
+      );
       return ref;
     } finally {
       fit.dispose();
@@ -132,12 +180,18 @@ export function trainModelActivity(deps: ActivityDeps) {
  * Searched parameters first; then best_hyperparameters.json when --use-best (lib/hpo: a file of
  * another engine or with wrong names or types stops the run as a ConfigError); else the defaults.
  */
-async function chooseParams(o: { deps: ActivityDeps; config: PipelineConfig; engine: Engine; searched?: Hyperparams; log: { warn: (obj: object, msg: string) => void } }): Promise<{ params: Hyperparams; source: CandidateRef['paramsSource'] }> {
+async function chooseParams(o: {
+  deps: ActivityDeps;
+  config: PipelineConfig;
+  engine: Engine;
+  searched?: Hyperparams;
+  log: { warn: (obj: object, msg: string) => void };
+}): Promise<{ params: Hyperparams; source: CandidateRef['paramsSource'] }> {
   if (o.searched) return { params: o.searched, source: 'search' };
   // A malformed or foreign file is a ConfigError (the CLI checks it before starting, too).
-  const best = o.config.useBest ? loadBestParams({ path: bestParamsPath(o.deps.paths, o.config.modelName), modelType: o.config.modelType }) : undefined;
+  const best = o.config.useBest
+    ? loadBestParams({ path: bestParamsPath(o.deps.paths, o.config.modelName), modelType: o.config.modelType })
+    : undefined;
   if (best) return { params: best.params, source: 'best_hyperparameters.json' };
   return { params: o.engine.defaultHyperparams(o.config.modelType), source: 'default' };
 }
-
-

@@ -11,7 +11,10 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
   const candidates = [
     env.TEMPORAL_CLI_PATH,
-    ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'temporal')),
+    ...(env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, 'temporal')),
     join(projectRoot, '.venv', 'bin', 'temporal'),
   ].filter((p): p is string => Boolean(p));
   const found = candidates.find((p) => existsSync(p) && statSync(p).isFile());
@@ -88,11 +91,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const ip = options.ip ?? '127.0.0.1';
   const cli = options.cliPath ?? findTemporalCli();
   const args = [
-    'server', 'start-dev',
-    '--ip', ip,
-    '--port', String(options.port),
-    '--log-level', 'warn',
-    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    '--log-level',
+    'warn',
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
   else args.push('--headless');

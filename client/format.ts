@@ -20,7 +20,10 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
         : `shadow    ${e.note ?? 'no matured shadow predictions yet'}${e.required ? `; ${e.days} of ${e.required} days required before approval` : ''}`,
     );
   }
-  if (s.shadow) out.push(`shadow    ${s.shadow.total} shadow predictions of ${s.candidateVersion} so far (${s.shadow.requests} from requests, ${s.shadow.batch} from daily scoring)`);
+  if (s.shadow)
+    out.push(
+      `shadow    ${s.shadow.total} shadow predictions of ${s.candidateVersion} so far (${s.shadow.requests} from requests, ${s.shadow.batch} from daily scoring)`,
+    );
   if (s.deploy && !s.deploy.skipped) {
     out.push(
       s.deploy.approvalToServingMs !== null
@@ -48,7 +51,10 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
       `\ncandidate ${s.candidateVersion}: ${s.decision}${s.failedCriteria?.length ? ` (failed: ${s.failedCriteria.join(', ')})` : ''}`,
     );
   if (s.forced) out.push(`forced    ${s.forced.note}`);
-  if (s.budget) out.push(`budget    ${(s.budget.elapsedMs / 60_000).toFixed(1)} min of ${s.budget.limit} to the gate${s.budget.overrun ? ' — EXCEEDED' : ''}`);
+  if (s.budget)
+    out.push(
+      `budget    ${(s.budget.elapsedMs / 60_000).toFixed(1)} min of ${s.budget.limit} to the gate${s.budget.overrun ? ' — EXCEEDED' : ''}`,
+    );
   if (s.report) out.push(`report    ${s.report.html}`);
   if (s.approval) {
     out.push(

@@ -1,7 +1,5 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { LOG_LEVEL_HELP, parseLogLevel } from '../lib/log/convention';
-import { resolveTemporalSettings, workflowUiLink } from '../lib/config/temporal';
-import { isTrainctlError } from '../lib/util/errors';
 import { ensureDevServer } from './commands/devServerCommand';
 import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
 import { addDriftCommands } from './commands/drift';
@@ -14,7 +12,6 @@ import { addScheduleCommands } from './commands/schedule';
 import { addServeCommand } from './commands/serve';
 import { addRunCommands } from './commands/runCommands';
 import { addValidateCommand } from './commands/validate';
-import { EXIT } from './exit';
 import { formatStatus } from './format';
 
 // Modules that load @temporalio/client (~150 ms) or native addons are imported inside the actions
@@ -69,9 +66,7 @@ export function buildProgram(): Command {
     });
 
   addRunOptions(
-    program
-      .command('start')
-      .description('what `npm start` runs: dev server + worker + one pipeline run on the embedded default'),
+    program.command('start').description('what `npm start` runs: dev server + worker + one pipeline run on the embedded default'),
   ).action(async (flags: RunFlags) => {
     const { startCommand } = await import('./commands/startCommand');
     const config = configFromFlags(flags);
@@ -83,37 +78,45 @@ export function buildProgram(): Command {
     .option('--wait', 'follow the run until it ends or reaches the approval gate')
     .option('--json', 'with --wait: print one final JSON object (progress goes to stderr)')
     .option('--output-json <path>', 'with --wait: also write the final JSON object to this file')
-    .option('--allow-concurrent', 'start even if another run of this model is open (under a workflow ID of its own, outside the one-run-per-model guard)')
+    .option(
+      '--allow-concurrent',
+      'start even if another run of this model is open (under a workflow ID of its own, outside the one-run-per-model guard)',
+    )
     .addOption(logLevelOption('progress verbosity'))
-    .action(async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string; allowConcurrent?: boolean }) => {
-      const { buildConfig, checkOutputPath, finalJson, followRun, startRun, writeOutputJson } = await import('./commands/run');
-      const { exitCodeForStatus } = await import('./exitCodes');
-      const { connectClient } = await import('./connection');
-      const config = buildConfig(configFromFlags(flags));
-      (await import('../lib/hpo')).checkUseBest(config, (await import('../lib/config/paths')).resolvePaths());
-      if (flags.outputJson) await checkOutputPath(flags.outputJson);
-      const { client, settings, close } = await connectClient();
-      try {
-        // Never two training runs of one model at once: the server refuses a second open run under the model's workflow ID.
-        const { workflowId, executionRunId, uiLink } = await startRun(client, settings, config, { allowConcurrent: flags.allowConcurrent });
-        const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
-        const quiet = flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn' || flags.logLevel === 'fatal';
-        if (!flags.wait) {
-          if (flags.json) console.log(JSON.stringify({ workflowId, executionRunId, uiLink }));
-          else console.log(`Started ${workflowId} (run ${executionRunId})\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${workflowId}`);
-          return;
+    .action(
+      async (flags: RunFlags & { wait?: boolean; json?: boolean; outputJson?: string; logLevel: string; allowConcurrent?: boolean }) => {
+        const { buildConfig, checkOutputPath, finalJson, followRun, startRun, writeOutputJson } = await import('./commands/run');
+        const { exitCodeForStatus } = await import('./exitCodes');
+        const { connectClient } = await import('./connection');
+        const config = buildConfig(configFromFlags(flags));
+        (await import('../lib/hpo')).checkUseBest(config, (await import('../lib/config/paths')).resolvePaths());
+        if (flags.outputJson) await checkOutputPath(flags.outputJson);
+        const { client, settings, close } = await connectClient();
+        try {
+          // Never two training runs of one model at once: the server refuses a second open run under the model's workflow ID.
+          const { workflowId, executionRunId, uiLink } = await startRun(client, settings, config, {
+            allowConcurrent: flags.allowConcurrent,
+          });
+          const progress = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+          const quiet =
+            flags.logLevel === 'silent' || flags.logLevel === 'error' || flags.logLevel === 'warn' || flags.logLevel === 'fatal';
+          if (!flags.wait) {
+            if (flags.json) console.log(JSON.stringify({ workflowId, executionRunId, uiLink }));
+            else console.log(`Started ${workflowId} (run ${executionRunId})\nWeb UI: ${uiLink}\nStatus: npx trainctl status ${workflowId}`);
+            return;
+          }
+          progress(`Started ${workflowId} (run ${executionRunId}) — ${uiLink}`);
+          const s = await followRun(client, workflowId, quiet ? () => {} : progress);
+          const result = finalJson(s, { workflowId, uiLink });
+          if (flags.outputJson) await writeOutputJson(flags.outputJson, result);
+          if (flags.json) console.log(JSON.stringify(result));
+          else console.log(`\n${formatStatus(s, uiLink)}`);
+          process.exitCode = exitCodeForStatus(s);
+        } finally {
+          await close();
         }
-        progress(`Started ${workflowId} (run ${executionRunId}) — ${uiLink}`);
-        const s = await followRun(client, workflowId, quiet ? () => {} : progress);
-        const result = finalJson(s, { workflowId, uiLink });
-        if (flags.outputJson) await writeOutputJson(flags.outputJson, result);
-        if (flags.json) console.log(JSON.stringify(result));
-        else console.log(`\n${formatStatus(s, uiLink)}`);
-        process.exitCode = exitCodeForStatus(s);
-      } finally {
-        await close();
-      }
-    });
+      },
+    );
 
   addRunCommands(program);
   addConfigCommands(program);
@@ -127,4 +130,3 @@ export function buildProgram(): Command {
   addValidateCommand(program);
   return program;
 }
-

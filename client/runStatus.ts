@@ -24,7 +24,8 @@ export async function readRunStatus(client: Client, workflowId: string): Promise
   try {
     description = await handle.describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new ConfigError(`No run with id "${workflowId}" was found (check \`npx trainctl status\` ids in the Web UI).`);
+    if (err instanceof WorkflowNotFoundError)
+      throw new ConfigError(`No run with id "${workflowId}" was found (check \`npx trainctl status\` ids in the Web UI).`);
     throw err;
   }
   const state = description.status.name;
@@ -44,7 +45,7 @@ export async function readRunStatus(client: Client, workflowId: string): Promise
   const base: PipelineStatus = status ?? {
     workflowId,
     pipelineId: workflowId,
-    modelName: String(description.memo?.modelName ?? 'unknown'),
+    modelName: typeof description.memo?.modelName === 'string' ? description.memo.modelName : 'unknown',
     trigger: 'manual',
     outcome: 'failed',
     stage: 'done',
@@ -66,7 +67,7 @@ function rootFailure(err: unknown): { message: string; type: string } {
     if (!cause.cause) break;
     cause = cause.cause;
   }
-  return { message: cause instanceof Error ? cause.message : String(cause ?? 'unknown failure'), type: 'TrainingError' };
+  return { message: cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : 'unknown failure', type: 'TrainingError' };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

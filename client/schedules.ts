@@ -54,7 +54,8 @@ export async function describeSchedule(client: Client, scheduleId: string): Prom
   try {
     return await client.schedule.getHandle(scheduleId).describe();
   } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw new ConfigError(`No schedule "${scheduleId}": create it with \`npx trainctl schedule create\``);
+    if (err instanceof ScheduleNotFoundError)
+      throw new ConfigError(`No schedule "${scheduleId}": create it with \`npx trainctl schedule create\``);
     throw err;
   }
 }

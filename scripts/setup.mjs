@@ -28,7 +28,10 @@ function run(cmd, args, opts = {}) {
 }
 const fileHash = (p) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const onPath = (name) =>
-  (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)).find((p) => existsSync(p) && statSync(p).isFile());
+  (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, name))
+    .find((p) => existsSync(p) && statSync(p).isFile());
 
 // --- 1. Node and npm dependencies -------------------------------------------------------------
 const [major] = process.versions.node.split('.').map(Number);
@@ -60,7 +63,11 @@ const polarsDir = join(root, 'node_modules', polarsBinding);
 if (polarsVersion && !existsSync(join(polarsDir, 'package.json'))) {
   say(`unpacking ${polarsBinding}@${polarsVersion} (npm skips it on Node ${process.versions.node})…`);
   const tmp = mkdtempSync(join(tmpdir(), 'trainctl-polars-'));
-  const pack = spawnSync('npm', ['pack', `${polarsBinding}@${polarsVersion}`, '--pack-destination', tmp, '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const pack = spawnSync('npm', ['pack', `${polarsBinding}@${polarsVersion}`, '--pack-destination', tmp, '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (pack.status !== 0) {
     console.error(`[setup] failed: npm pack ${polarsBinding}@${polarsVersion} (exit ${pack.status ?? pack.signal})`);
     process.exit(3);
@@ -128,6 +135,8 @@ const { buildIfStale } = await import('./build.mjs');
 if (!(await buildIfStale({ log: say }))) say('dist/ (compiled CLI): up to date');
 
 const libs = existsSync(join(venv, 'lib'))
-  ? readdirSync(join(venv, 'lib')).map((d) => join(venv, 'lib', d, 'site-packages/xgboost/lib/libxgboost.so')).filter(existsSync)
+  ? readdirSync(join(venv, 'lib'))
+      .map((d) => join(venv, 'lib', d, 'site-packages/xgboost/lib/libxgboost.so'))
+      .filter(existsSync)
   : [];
 say(`ready: temporal=${externalTemporal ?? join(venv, 'bin/temporal')} libxgboost=${externalXgb ?? libs[0] ?? 'system'}`);

@@ -12,7 +12,11 @@ const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const run = spawnSync(
   process.execPath,
   [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: { UV_THREADPOOL_SIZE: '1', ...process.env, ...(process.env.CI ? { NO_COLOR: '1', FORCE_COLOR: '0' } : {}) } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { UV_THREADPOOL_SIZE: '1', ...process.env, ...(process.env.CI ? { NO_COLOR: '1', FORCE_COLOR: '0' } : {}) },
+  },
 );
 if (existsSync(out)) {
   const r = JSON.parse(readFileSync(out, 'utf8'));

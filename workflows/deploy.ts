@@ -36,8 +36,19 @@ export async function deployStage(o: {
     'deploy',
     async () => {
       try {
-        const d = await deploying.deployModel({ pipelineId: o.pipelineId, modelName: o.modelName, version: o.version, decidedAt: o.decidedAt, timeoutMs: o.timeoutMs });
-        const result: DeployStatus = { version: o.version, skipped: d.skipped, instances: d.instances.length, approvalToServingMs: d.approvalToServingMs };
+        const d = await deploying.deployModel({
+          pipelineId: o.pipelineId,
+          modelName: o.modelName,
+          version: o.version,
+          decidedAt: o.decidedAt,
+          timeoutMs: o.timeoutMs,
+        });
+        const result: DeployStatus = {
+          version: o.version,
+          skipped: d.skipped,
+          instances: d.instances.length,
+          approvalToServingMs: d.approvalToServingMs,
+        };
         o.onResult(result);
         return result;
       } catch (err) {
@@ -56,11 +67,21 @@ export async function deployStage(o: {
           });
           rolledBackTo = back.to;
         }
-        o.onResult({ version: o.version, skipped: false, instances: details?.instances?.length ?? 0, approvalToServingMs: null, notSwitched, rolledBackTo });
+        o.onResult({
+          version: o.version,
+          skipped: false,
+          instances: details?.instances?.length ?? 0,
+          approvalToServingMs: null,
+          notSwitched,
+          rolledBackTo,
+        });
         const after = rolledBackTo ? `production rolled back to ${rolledBackTo}` : 'no previous production version to roll back to';
         throw ApplicationFailure.nonRetryable(`${cause.message}; ${after}`, DEPLOY_TIMEOUT);
       }
     },
-    (d) => (d.skipped ? 'no serving instances configured' : `${d.instances} instance(s) serve ${d.version}, ${((d.approvalToServingMs ?? 0) / 1000).toFixed(1)} s after approval`),
+    (d) =>
+      d.skipped
+        ? 'no serving instances configured'
+        : `${d.instances} instance(s) serve ${d.version}, ${((d.approvalToServingMs ?? 0) / 1000).toFixed(1)} s after approval`,
   );
 }

@@ -6,12 +6,16 @@ export function describeDetails(s: PipelineStatus): string {
   if (s.synthetic) lines.push('_data: SYNTHETIC market (embedded default)_');
   for (const st of s.stages) {
     if (st.state === 'pending') continue;
-    lines.push(`- ${st.name}: ${st.state}${st.ms !== undefined ? ` (${(st.ms / 1000).toFixed(1)} s)` : ''}${st.note ? ` — ${st.note}` : ''}`);
+    lines.push(
+      `- ${st.name}: ${st.state}${st.ms !== undefined ? ` (${(st.ms / 1000).toFixed(1)} s)` : ''}${st.note ? ` — ${st.note}` : ''}`,
+    );
   }
   if (s.candidateVersion) lines.push(`candidate **${s.candidateVersion}**: ${s.decision ?? ''}`);
   if (s.candidate) {
     const m = s.candidate.metrics;
-    lines.push(`holdout accuracy ${m.accuracy.toFixed(3)} (naive baseline ${m.baselineAccuracy.toFixed(3)}), F1 ${m.f1.toFixed(3)}, AUC ${m.rocAuc.toFixed(3)}`);
+    lines.push(
+      `holdout accuracy ${m.accuracy.toFixed(3)} (naive baseline ${m.baselineAccuracy.toFixed(3)}), F1 ${m.f1.toFixed(3)}, AUC ${m.rocAuc.toFixed(3)}`,
+    );
   }
   if (s.report) lines.push(`report: ${s.report.html}`);
   if (s.shadowEvidence) {

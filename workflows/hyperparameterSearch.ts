@@ -1,7 +1,27 @@
-import { ApplicationFailure, continueAsNew, defineQuery, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo, condition } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+  condition,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
-import { externalParams, MedianPruner, SearchSpaceError, Study, TPESampler, TrialState, type SearchSpace, type StudyState, type Trial } from '../lib/hyperopt';
+import {
+  externalParams,
+  MedianPruner,
+  SearchSpaceError,
+  Study,
+  TPESampler,
+  TrialState,
+  type SearchSpace,
+  type StudyState,
+  type Trial,
+} from '../lib/hyperopt';
 import { engineHyperparams, searchSpaceFor, suggestEngineParams } from '../lib/engine/searchSpace';
 import { WALK_FORWARD_FOLDS } from '../lib/evaluation/folds';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
@@ -61,7 +81,11 @@ const foldWithin = (remainingMs: number) =>
     // A fold that keeps failing (or runs out of its trial's time) marks its trial FAIL; the search goes on.
     retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
   }).evaluateFold;
-const io = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] } });
+const io = proxyActivities<Activities>({
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '2m',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
 
 /** Continue-as-new well before the history grows large (each trial adds ~10 events per fold). */
 const TRIALS_PER_RUN = 40;
@@ -100,7 +124,12 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
 
   let study: Study;
   try {
-    study = new Study('minimize', new TPESampler({ seed: input.config.seed, constantLiar: true }), new MedianPruner({ nStartupTrials: 5 }), input.resume?.state);
+    study = new Study(
+      'minimize',
+      new TPESampler({ seed: input.config.seed, constantLiar: true }),
+      new MedianPruner({ nStartupTrials: 5 }),
+      input.resume?.state,
+    );
   } catch (err) {
     // A study carried over from an older hyperopt-ts (another generator state) cannot be resumed.
     throw ApplicationFailure.nonRetryable(`cannot resume the study: ${(err as Error).message}; start the search again`, 'ConfigError');
@@ -112,7 +141,14 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     const best = done.length ? study.bestTrial : null;
     return {
       studyName,
-      trials: study.trials.map((t) => ({ number: t.number, state: TrialState[t.state], value: t.value, params: externalParams(t), folds: foldsDone.get(t.number) ?? Object.keys(t.intermediateValues).length, ...(t.failReason ? { reason: t.failReason } : {}) })),
+      trials: study.trials.map((t) => ({
+        number: t.number,
+        state: TrialState[t.state],
+        value: t.value,
+        params: externalParams(t),
+        folds: foldsDone.get(t.number) ?? Object.keys(t.intermediateValues).length,
+        ...(t.failReason ? { reason: t.failReason } : {}),
+      })),
       best: best ? { number: best.number, value: best.value!, params: externalParams(best) } : null,
       finished,
     };
@@ -126,7 +162,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     try {
       for (let k = 0; k < WALK_FORWARD_FOLDS; k++) {
         const remaining = budget - (Date.now() - trialStart);
-        if (remaining <= 0) throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${k} of ${WALK_FORWARD_FOLDS} folds`);
+        if (remaining <= 0)
+          throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${k} of ${WALK_FORWARD_FOLDS} folds`);
         const r = await foldWithin(remaining)({ features: featureSet, config: input.config, params, fold: k });
         sum += r.logLoss;
         foldsDone.set(trial.number, k + 1);
@@ -139,7 +176,10 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
       study.tell(trial, sum / WALK_FORWARD_FOLDS);
     } catch (err) {
       const cause = (err as { cause?: { timeoutType?: unknown } }).cause;
-      const reason = cause && 'timeoutType' in cause ? `trial exceeded its time limit of ${budget / 1000} s (fold timed out)` : String((err as Error).message ?? err);
+      const reason =
+        cause && 'timeoutType' in cause
+          ? `trial exceeded its time limit of ${budget / 1000} s (fold timed out)`
+          : String((err as Error).message ?? err);
       study.tell(trial, { state: TrialState.FAIL, reason });
       log.warn('trial failed', { trial: trial.number, error: String(err) });
     }
@@ -160,20 +200,52 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   await condition(() => inFlight === 0);
 
   if (started() < trials && !timedOut()) {
-    await io.writeSearchResults({ pipelineId: info.workflowId, modelName: input.config.modelName, studyName, state: study.toJSON(), best: null, dataWindow });
-    await continueAsNew<typeof hyperparameterSearch>({ ...input, resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow } });
+    await io.writeSearchResults({
+      pipelineId: info.workflowId,
+      modelName: input.config.modelName,
+      studyName,
+      state: study.toJSON(),
+      best: null,
+      dataWindow,
+    });
+    await continueAsNew<typeof hyperparameterSearch>({
+      ...input,
+      resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow },
+    });
   }
 
   const done = study.trials.filter((t) => t.state === TrialState.COMPLETE);
   if (!done.length) {
     // A failure of the search, not of the workflow task (which Temporal would retry forever).
     const reasons = [...new Set(study.trials.map((t) => t.failReason).filter(Boolean))].slice(0, 3).join('; ');
-    throw ApplicationFailure.nonRetryable(`no trial of ${study.trials.length} completed${reasons ? ` (${reasons})` : ''}; see \`trainctl hpo status ${info.workflowId}\``, 'SearchFailed');
+    throw ApplicationFailure.nonRetryable(
+      `no trial of ${study.trials.length} completed${reasons ? ` (${reasons})` : ''}; see \`trainctl hpo status ${info.workflowId}\``,
+      'SearchFailed',
+    );
   }
   const best = study.bestTrial;
   const hp: Hyperparams = engineHyperparams(input.config.modelType, externalParams(best) as Record<string, number>);
-  const written = await io.writeSearchResults({ pipelineId: info.workflowId, modelName: input.config.modelName, modelType: input.config.modelType, studyName, state: study.toJSON(), best: { params: hp, value: best.value!, trialNumber: best.number }, dataWindow });
+  const written = await io.writeSearchResults({
+    pipelineId: info.workflowId,
+    modelName: input.config.modelName,
+    modelType: input.config.modelType,
+    studyName,
+    state: study.toJSON(),
+    best: { params: hp, value: best.value!, trialNumber: best.number },
+    dataWindow,
+  });
   finished = true;
   const count = (s: TrialState) => study.trials.filter((t) => t.state === s).length;
-  return { params: hp, value: best.value!, trialNumber: best.number, studyName, journal: written.journal, bestFile: written.best, ...(written.bestNote ? { bestNote: written.bestNote } : {}), completed: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED), failed: count(TrialState.FAIL) };
+  return {
+    params: hp,
+    value: best.value!,
+    trialNumber: best.number,
+    studyName,
+    journal: written.journal,
+    bestFile: written.best,
+    ...(written.bestNote ? { bestNote: written.bestNote } : {}),
+    completed: count(TrialState.COMPLETE),
+    pruned: count(TrialState.PRUNED),
+    failed: count(TrialState.FAIL),
+  };
 }

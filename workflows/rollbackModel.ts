@@ -37,7 +37,13 @@ const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retr
 export async function rollbackModel(input: RollbackInput): Promise<RollbackOutcome> {
   const pipelineId = workflowInfo().workflowId;
   const requestedAt = new Date().toISOString();
-  const result = await registry.rollbackRegistry({ modelName: input.modelName, to: input.to, by: input.by, reason: input.reason, pipelineId });
+  const result = await registry.rollbackRegistry({
+    modelName: input.modelName,
+    to: input.to,
+    by: input.by,
+    reason: input.reason,
+    pipelineId,
+  });
   log.info('rolled back', { ...result });
   let servingMs: number | null | undefined;
   if (input.deployTimeoutMs !== undefined) {
@@ -47,7 +53,13 @@ export async function rollbackModel(input: RollbackInput): Promise<RollbackOutco
       heartbeatTimeout: '30s',
       retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DeployTimeout'] },
     });
-    const d = await deploying.deployModel({ pipelineId, modelName: input.modelName, version: result.to, decidedAt: requestedAt, timeoutMs: input.deployTimeoutMs });
+    const d = await deploying.deployModel({
+      pipelineId,
+      modelName: input.modelName,
+      version: result.to,
+      decidedAt: requestedAt,
+      timeoutMs: input.deployTimeoutMs,
+    });
     servingMs = d.approvalToServingMs;
   }
   try {

@@ -16,7 +16,12 @@ const monitoring = proxyActivities<Activities>({
  * same matured ticker-dates, compared pairwise. Refreshed when the gate opens and once a day while it
  * waits. Best effort: a failed refresh keeps the last evidence and never decides the run.
  */
-export async function refreshShadowEvidence(o: { modelName: string; candidateVersion: string; seed: number; required: number }): Promise<ShadowEvidenceStatus | undefined> {
+export async function refreshShadowEvidence(o: {
+  modelName: string;
+  candidateVersion: string;
+  seed: number;
+  required: number;
+}): Promise<ShadowEvidenceStatus | undefined> {
   try {
     const e = await monitoring.shadowEvidence({ modelName: o.modelName, candidateVersion: o.candidateVersion, seed: o.seed });
     return {

@@ -22,15 +22,7 @@ import { hyperparameterSearch } from './hyperparameterSearch';
 import { deployStage } from './deploy';
 import { pipelineIdOf } from './ids';
 import { awaitDecision, refreshShadowEvidence, waitForShadowDays } from './shadowGate';
-import type {
-  ApprovalDecision,
-  ComparisonRef,
-  Hyperparams,
-  PipelineInput,
-  PipelineStatus,
-  StageName,
-  StageStatus,
-} from './types';
+import type { ApprovalDecision, ComparisonRef, Hyperparams, PipelineInput, PipelineStatus, StageName, StageStatus } from './types';
 import { STAGES } from './types';
 
 export const approveSignal = defineSignal<[ApprovalDecision]>('approve');
@@ -139,7 +131,9 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       log.warn('notification failed', { event, error: String(err) });
     }
   };
-  const checkBudget = convention ? watchBudget({ status, limit: config.pipelineBudget, notify: () => notify('budget_exceeded') }) : async () => {};
+  const checkBudget = convention
+    ? watchBudget({ status, limit: config.pipelineBudget, notify: () => notify('budget_exceeded') })
+    : async () => {};
   const finish = (outcome: PipelineStatus['outcome'], reason?: string): PipelineStatus => {
     status.outcome = outcome;
     status.stage = 'done';
@@ -185,7 +179,8 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
             // Configs recorded before these settings existed (histories, schedules) get the defaults.
             args: [{ config, features }],
           }),
-        (r) => `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})${r.bestNote ? `; best_hyperparameters.json ${r.bestNote}` : ''}`,
+        (r) =>
+          `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})${r.bestNote ? `; best_hyperparameters.json ${r.bestNote}` : ''}`,
       );
       tuned = search.params;
     } else skip(['optimize']);
@@ -208,7 +203,16 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const comparison: ComparisonRef = await stage(
       'compare',
-      () => io.compareModels({ pipelineId, config, data, features, candidate, backtest, ...(status.budget ? { budget: { ...status.budget } } : {}) }),
+      () =>
+        io.compareModels({
+          pipelineId,
+          config,
+          data,
+          features,
+          candidate,
+          backtest,
+          ...(status.budget ? { budget: { ...status.budget } } : {}),
+        }),
       (c) => `${c.version}: ${c.decision}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,
     );
     status.candidateVersion = comparison.version;
@@ -221,48 +225,73 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     if (comparison.forced) status.forced = comparison.forced;
 
     if (!reachesGate(comparison, comparison.forced)) {
-      await io.rejectCandidate({ pipelineId, modelName: config.modelName, version: comparison.version, by: 'trainctl', reason: `validation failed: ${comparison.failed.join(', ')}`, stage: 'rejected' });
+      await io.rejectCandidate({
+        pipelineId,
+        modelName: config.modelName,
+        version: comparison.version,
+        by: 'trainctl',
+        reason: `validation failed: ${comparison.failed.join(', ')}`,
+        stage: 'rejected',
+      });
       finish('rejected', `validation failed: ${comparison.failed.join(', ')}`);
       await notify('rejected');
       return status;
     }
     if (config.dryRun) {
-      return finish('skipped', `dry run: ${status.forced ? status.forced.note : 'the candidate passed validation'}; promotion was not attempted`);
+      return finish(
+        'skipped',
+        `dry run: ${status.forced ? status.forced.note : 'the candidate passed validation'}; promotion was not attempted`,
+      );
     }
 
-    const approval = await stage('approval', async () => {
-      const timeoutMs = parseDurationMs(config.approvalTimeout)!;
-      const reminderMs = Math.min(parseDurationMs(config.approvalReminder)!, timeoutMs);
-      // Runs from before the shadow gate wait as they began: two timers, no refreshes.
-      if (!patched(SHADOW_GATE_PATCH)) {
+    const approval = await stage(
+      'approval',
+      async () => {
+        const timeoutMs = parseDurationMs(config.approvalTimeout)!;
+        const reminderMs = Math.min(parseDurationMs(config.approvalReminder)!, timeoutMs);
+        // Runs from before the shadow gate wait as they began: two timers, no refreshes.
+        if (!patched(SHADOW_GATE_PATCH)) {
+          status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
+          status.outcome = 'awaiting_approval';
+          setCurrentDetails(describeDetails(status));
+          await notify('awaiting_approval');
+          let decided = timeoutMs > reminderMs ? await condition(() => decision !== undefined, timeoutMs - reminderMs) : false;
+          if (!decided) {
+            if (timeoutMs > reminderMs) await notify('approval_reminder');
+            decided = await condition(() => decision !== undefined, reminderMs);
+          }
+          status.outcome = 'running';
+          return decided ? decision! : undefined;
+        }
+        const refresh = async () => {
+          const e = await refreshShadowEvidence({
+            modelName: config.modelName,
+            candidateVersion: comparison.version,
+            seed: config.seed,
+            required: config.minShadowDays,
+          });
+          if (e) status.shadowEvidence = e;
+          setCurrentDetails(describeDetails(status));
+          return e;
+        };
+        if (config.minShadowDays > 0) await waitForShadowDays({ refresh, required: config.minShadowDays });
+        else await refresh();
         status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
         status.outcome = 'awaiting_approval';
         setCurrentDetails(describeDetails(status));
         await notify('awaiting_approval');
-        let decided = timeoutMs > reminderMs ? await condition(() => decision !== undefined, timeoutMs - reminderMs) : false;
-        if (!decided) {
-          if (timeoutMs > reminderMs) await notify('approval_reminder');
-          decided = await condition(() => decision !== undefined, reminderMs);
-        }
+        const decided = await awaitDecision({
+          decided: () => decision !== undefined,
+          timeoutMs,
+          reminderMs,
+          remind: () => notify('approval_reminder'),
+          refresh,
+        });
         status.outcome = 'running';
         return decided ? decision! : undefined;
-      }
-      const refresh = async () => {
-        const e = await refreshShadowEvidence({ modelName: config.modelName, candidateVersion: comparison.version, seed: config.seed, required: config.minShadowDays });
-        if (e) status.shadowEvidence = e;
-        setCurrentDetails(describeDetails(status));
-        return e;
-      };
-      if (config.minShadowDays > 0) await waitForShadowDays({ refresh, required: config.minShadowDays });
-      else await refresh();
-      status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
-      status.outcome = 'awaiting_approval';
-      setCurrentDetails(describeDetails(status));
-      await notify('awaiting_approval');
-      const decided = await awaitDecision({ decided: () => decision !== undefined, timeoutMs, reminderMs, remind: () => notify('approval_reminder'), refresh });
-      status.outcome = 'running';
-      return decided ? decision! : undefined;
-    }, (d) => (d ? `${d.kind}d by ${d.by}` : 'no decision before the deadline'));
+      },
+      (d) => (d ? `${d.kind}d by ${d.by}` : 'no decision before the deadline'),
+    );
 
     if (!approval) {
       // The candidate stays in staging: a reviewer can still promote it later by a new run or rollback.
@@ -272,7 +301,14 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     }
     status.approval!.decision = { ...approval, at: new Date().toISOString() };
     if (approval.kind === 'reject') {
-      await io.rejectCandidate({ pipelineId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: approval.comment ?? 'rejected by reviewer', stage: 'rejected' });
+      await io.rejectCandidate({
+        pipelineId,
+        modelName: config.modelName,
+        version: comparison.version,
+        by: approval.by,
+        reason: approval.comment ?? 'rejected by reviewer',
+        stage: 'rejected',
+      });
       finish('rejected', `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`);
       await notify('rejected');
       return status;
@@ -280,7 +316,14 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const promoted = await stage(
       'promote',
-      () => io.promoteModel({ pipelineId, modelName: config.modelName, version: comparison.version, by: approval.by, reason: `${status.forced ? `${status.forced.note}; ` : ''}${approval.comment ?? 'approved'}` }),
+      () =>
+        io.promoteModel({
+          pipelineId,
+          modelName: config.modelName,
+          version: comparison.version,
+          by: approval.by,
+          reason: `${status.forced ? `${status.forced.note}; ` : ''}${approval.comment ?? 'approved'}`,
+        }),
       (p) => `${p.from ?? 'none'} → ${p.to}`,
     );
     status.promotedFrom = promoted.from;
@@ -291,7 +334,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
         modelName: config.modelName,
         version: comparison.version,
         previous: promoted.from,
-        decidedAt: status.approval!.decision!.at,
+        decidedAt: status.approval!.decision.at,
         timeoutMs: parseDurationMs(config.deployTimeout)!,
         stage,
         onResult: (d) => (status.deploy = d),
@@ -325,5 +368,10 @@ function stageFailure(status: PipelineStatus, stage: StageName, err: unknown): A
   const message = cause instanceof Error ? cause.message : String(cause);
   const type = cause instanceof ApplicationFailure && cause.type ? cause.type : 'TrainingError';
   status.error = { stage, message, type };
-  return ApplicationFailure.create({ message: `${stage} failed: ${message}`, type, nonRetryable: true, cause: cause instanceof Error ? cause : undefined });
+  return ApplicationFailure.create({
+    message: `${stage} failed: ${message}`,
+    type,
+    nonRetryable: true,
+    cause: cause instanceof Error ? cause : undefined,
+  });
 }

@@ -117,7 +117,8 @@ try {
 
   const statusOk = (o: Outcome) => {
     const s = JSON.parse(o.stdout) as { pipelineId: string; outcome: string };
-    if (s.pipelineId !== run.pipelineId || s.outcome !== run.outcome) throw new Error(`status printed another run: ${o.stdout.slice(0, 200)}`);
+    if (s.pipelineId !== run.pipelineId || s.outcome !== run.outcome)
+      throw new Error(`status printed another run: ${o.stdout.slice(0, 200)}`);
   };
   const helpOk = (o: Outcome) => {
     if (!o.stdout.includes('Usage: trainctl')) throw new Error('--help printed no usage');

@@ -80,12 +80,18 @@ try {
   const inputRows = series.reduce((t, s) => t + s.dates.length, 0);
   const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
   const row = (name: string, seconds: number, rows: number, rss: string): string =>
-    `${name.padEnd(28)} ${seconds.toFixed(3).padStart(8)} s ${Math.round(inputRows / seconds).toLocaleString('en-US').padStart(12)} rows/s ${String(rows).padStart(9)} out ${rss.padStart(6)} MB peak RSS`;
-  console.log(`features: ${series.length} tickers × ${ROWS_PER_TICKER} rows = ${inputRows.toLocaleString('en-US')} input rows, 27 features + ${PATTERN_NAMES.length} candlestick patterns + labels`);
+    `${name.padEnd(28)} ${seconds.toFixed(3).padStart(8)} s ${Math.round(inputRows / seconds)
+      .toLocaleString('en-US')
+      .padStart(12)} rows/s ${String(rows).padStart(9)} out ${rss.padStart(6)} MB peak RSS`;
+  console.log(
+    `features: ${series.length} tickers × ${ROWS_PER_TICKER} rows = ${inputRows.toLocaleString('en-US')} input rows, 27 features + ${PATTERN_NAMES.length} candlestick patterns + labels`,
+  );
   console.log(row('trainctl (TS kernels+polars)', best.seconds, best.rows, mb(peakRss)));
   console.log(row('TA-Lib 0.8.2 (+numpy/pandas)', talib.seconds, talib.rows, mb(talib.maxrss_kb * 1024)));
   console.log(row('pandas 3.1 (rolling/ewm)', pandas.seconds, pandas.rows, mb(pandas.maxrss_kb * 1024)));
-  console.log(`(trainctl: best of ${runs.length} after a warm-up; runs ${runs.map((r) => r.seconds.toFixed(3)).join(', ')} s; RSS before timing ${mb(rssBefore)} MB)`);
+  console.log(
+    `(trainctl: best of ${runs.length} after a warm-up; runs ${runs.map((r) => r.seconds.toFixed(3)).join(', ')} s; RSS before timing ${mb(rssBefore)} MB)`,
+  );
   console.log(
     `RESULT features talib_ratio=${(best.seconds / talib.seconds).toFixed(3)} pandas_ratio=${(best.seconds / pandas.seconds).toFixed(3)} rows_per_s=${Math.round(inputRows / best.seconds)}`,
   );

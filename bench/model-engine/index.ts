@@ -92,11 +92,15 @@ for (let i = 0; i < ROWS; i++) maxAbs = Math.max(maxAbs, Math.abs(native[i]! - s
 const trainRatio = median(ours) / median(py.train);
 const nativeRowsPerS = ROWS / median(nativeTimes);
 const onnxRowsPerS = ROWS / median(onnxTimes);
-console.log(`data: ${ROWS} rows × ${COLS} features, ${ROUNDS} rounds, depth 6, hist, nthread ${NTHREAD}; libxgboost ${xgboostVersion()} (${libraryCandidates()[0] ? loadXGBoost().path : ''})`);
+console.log(
+  `data: ${ROWS} rows × ${COLS} features, ${ROUNDS} rounds, depth 6, hist, nthread ${NTHREAD}; libxgboost ${xgboostVersion()} (${libraryCandidates()[0] ? loadXGBoost().path : ''})`,
+);
 console.log(`python xgboost ${py.version} using ${py.lib}`);
 console.log('');
 console.log(`train   ours (koffi binding)   median ${median(ours).toFixed(3)} s   runs ${ours.map((x) => x.toFixed(3)).join(', ')}`);
-console.log(`train   python xgboost.train   median ${median(py.train).toFixed(3)} s   runs ${py.train.map((x) => x.toFixed(3)).join(', ')}`);
+console.log(
+  `train   python xgboost.train   median ${median(py.train).toFixed(3)} s   runs ${py.train.map((x) => x.toFixed(3)).join(', ')}`,
+);
 console.log(`predict native (binding)       ${Math.round(nativeRowsPerS).toLocaleString('en')} rows/s   (DMatrix creation included)`);
 console.log(`predict onnxruntime-node       ${Math.round(onnxRowsPerS).toLocaleString('en')} rows/s`);
 console.log(`max |p_onnx − p_native| over ${ROWS} rows: ${maxAbs.toExponential(2)}`);

@@ -18,7 +18,13 @@ export interface LightgbmBench {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** X and y must already be in `dir` as X.f32 / y.f32 (written by the XGBoost section). */
-export async function benchLightGBM(o: { ds: Dataset; dir: string; rounds: number; reps: number; nthread: number }): Promise<LightgbmBench> {
+export async function benchLightGBM(o: {
+  ds: Dataset;
+  dir: string;
+  rounds: number;
+  reps: number;
+  nthread: number;
+}): Promise<LightgbmBench> {
   loadLightGBM();
   const hp = { ...defaultLgbHyperparams, nEstimators: o.rounds };
   const params = lightgbmParams(hp, { seed: 0, nthread: o.nthread });
@@ -43,7 +49,9 @@ for line in sys.stdin:
         print('{}', flush=True)
         break`,
   );
-  const { version } = (await python.send({ dir: o.dir, rows: o.ds.X.rows, cols: o.ds.X.cols, rounds: o.rounds, params })) as { version: string };
+  const { version } = (await python.send({ dir: o.dir, rows: o.ds.X.rows, cols: o.ds.X.cols, rounds: o.rounds, params })) as {
+    version: string;
+  };
   const ours: number[] = [];
   const theirs: number[] = [];
   let trees = 0;

@@ -7,7 +7,8 @@ import { addRunOptions, loadRunConfig, type RunFlags } from './runOptions';
 /** Rows of `config show`: every pipeline setting and every service setting that is set, secrets redacted. */
 export function configRows(loaded: LoadedConfig): { key: string; value: unknown; origin: string }[] {
   const rows = SETTINGS.map((s) => ({ key: s.key, value: getPath(loaded.pipeline, s.key), origin: loaded.origins[s.key] ?? 'default' }));
-  if (loaded.pipeline.searchSpace !== undefined) rows.push({ key: 'searchSpace', value: loaded.pipeline.searchSpace, origin: loaded.origins.searchSpace ?? 'file' });
+  if (loaded.pipeline.searchSpace !== undefined)
+    rows.push({ key: 'searchSpace', value: loaded.pipeline.searchSpace, origin: loaded.origins.searchSpace ?? 'file' });
   for (const [key, env] of Object.entries(SERVICE_ENV)) {
     const value = process.env[env] || getPath(loaded.service, key);
     if (value !== undefined && value !== '') rows.push({ key, value: redact(key, value), origin: loaded.origins[key] ?? 'env' });
@@ -16,9 +17,13 @@ export function configRows(loaded: LoadedConfig): { key: string; value: unknown;
 }
 
 export function addConfigCommands(program: Command): void {
-  const config = program.command('config').description('the configuration: defaults < trainctl.config.json < TRAINCTL_* environment < flags');
+  const config = program
+    .command('config')
+    .description('the configuration: defaults < trainctl.config.json < TRAINCTL_* environment < flags');
 
-  addRunOptions(config.command('show').description('every setting with its value and where it came from (default, file, env, flag); secrets redacted'))
+  addRunOptions(
+    config.command('show').description('every setting with its value and where it came from (default, file, env, flag); secrets redacted'),
+  )
     .option('--json', 'machine-readable')
     .action((flags: RunFlags & { json?: boolean }) => {
       const loaded = loadRunConfig(flags);

@@ -20,7 +20,9 @@ export async function decide(client: Client, workflowId: string, kind: 'approve'
   if (!opts.by?.trim()) throw new ConfigError('--by NAME is required: every decision is audited with who made it');
   const before = await readRunStatus(client, workflowId);
   if (before.outcome !== 'awaiting_approval') {
-    throw new ConfigError(`Run ${workflowId} is not awaiting approval (outcome: ${before.outcome}${before.reason ? ` — ${before.reason}` : ''}).`);
+    throw new ConfigError(
+      `Run ${workflowId} is not awaiting approval (outcome: ${before.outcome}${before.reason ? ` — ${before.reason}` : ''}).`,
+    );
   }
   const version = opts.version ?? before.candidateVersion!;
   const refusedBefore = before.refusedSignals?.length ?? 0;
@@ -33,7 +35,8 @@ export async function decide(client: Client, workflowId: string, kind: 'approve'
     const refused = s.refusedSignals ?? [];
     if (refused.length > refusedBefore) throw new ConfigError(`The run refused the ${kind}: ${refused[refused.length - 1]!.reason}`);
     if (s.outcome !== 'awaiting_approval' && s.outcome !== 'running') return s;
-    if (Date.now() > deadline) throw new ConfigError(`The ${kind} was sent but the run has not finished yet; check \`npx trainctl status ${workflowId}\``);
+    if (Date.now() > deadline)
+      throw new ConfigError(`The ${kind} was sent but the run has not finished yet; check \`npx trainctl status ${workflowId}\``);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -25,7 +25,9 @@ interface DriftFlags {
 
 function driftInput(o: DriftFlags): DriftMonitorInput {
   // The configuration (file, environment, defaults) with this command's model name and source.
-  const pipeline = loadConfig({ flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) } }).pipeline;
+  const pipeline = loadConfig({
+    flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) },
+  }).pipeline;
   const windowDays = Number(o.window);
   if (!Number.isInteger(windowDays) || windowDays < 5) throw new ConfigError(`--window expects whole trading days ≥ 5, got "${o.window}"`);
   const num = (name: string, v: string | undefined, d: number) => {
@@ -45,7 +47,12 @@ function driftInput(o: DriftFlags): DriftMonitorInput {
     modelName: pipeline.modelName,
     windowDays,
     thresholds,
-    watch: o.watch ? o.watch.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    watch: o.watch
+      ? o.watch
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
     autoRetrain: o.autoRetrain ?? false,
     pipeline,
     source: o.source,
@@ -61,8 +68,14 @@ const options = (cmd: Command) =>
     .option('--source <source>', "data source (default: the production model's own)")
     .option('--psi-warning <x>', `PSI warning threshold (default ${DEFAULT_DRIFT_THRESHOLDS.psiWarning})`)
     .option('--psi-critical <x>', `PSI critical threshold (default ${DEFAULT_DRIFT_THRESHOLDS.psiCritical})`)
-    .option('--ks-p-value <x>', `KS significance, Bonferroni-corrected over watched features (default ${DEFAULT_DRIFT_THRESHOLDS.ksPValue})`)
-    .option('--fixed-thresholds', "judge every feature by the fixed PSI/KS thresholds above instead of the ones calibrated on the reference's own windows (saved with each model)");
+    .option(
+      '--ks-p-value <x>',
+      `KS significance, Bonferroni-corrected over watched features (default ${DEFAULT_DRIFT_THRESHOLDS.ksPValue})`,
+    )
+    .option(
+      '--fixed-thresholds',
+      "judge every feature by the fixed PSI/KS thresholds above instead of the ones calibrated on the reference's own windows (saved with each model)",
+    );
 
 export function addDriftCommands(program: Command): void {
   const drift = program.command('drift').description('feature and prediction drift of the production model (PSI, KS)');
@@ -74,11 +87,16 @@ export function addDriftCommands(program: Command): void {
       const { connectClient, driftMonitor } = await temporal();
       const { client, settings, close } = await connectClient();
       try {
-        const r = await client.workflow.execute(driftMonitor, { taskQueue: settings.taskQueue, workflowId: `drift-check-${input.modelName}-${Date.now()}`, args: [input] });
+        const r = await client.workflow.execute(driftMonitor, {
+          taskQueue: settings.taskQueue,
+          workflowId: `drift-check-${input.modelName}-${Date.now()}`,
+          args: [input],
+        });
         if (o.json) return console.log(JSON.stringify(r, null, 2));
         console.log(`${r.status.toUpperCase()} — ${r.summary}`);
         if (r.reason) console.log(r.reason);
-        for (const f of r.flagged) console.log(`  ${f.name.padEnd(16)} PSI ${f.psi?.toFixed(3) ?? '—'}  ${f.level}${f.reason ? `  (${f.reason})` : ''}`);
+        for (const f of r.flagged)
+          console.log(`  ${f.name.padEnd(16)} PSI ${f.psi?.toFixed(3) ?? '—'}  ${f.level}${f.reason ? `  (${f.reason})` : ''}`);
         if (r.report) console.log(`report: ${r.report.html}`);
         if (r.retrain) console.log(`retraining: ${r.retrain.started ? `started ${r.retrain.workflowId}` : r.retrain.reason}`);
       } finally {
@@ -98,7 +116,9 @@ export function addDriftCommands(program: Command): void {
       if (!rows.length) return console.log('No drift checks yet: `npx trainctl drift check`.');
       for (const r of rows) {
         const psis = Object.values(r.psi).filter((v): v is number => v !== null);
-        console.log(`${r.at}  ${r.productionVersion ?? '—'}  ${r.status.padEnd(8)} max PSI ${psis.length ? Math.max(...psis).toFixed(3) : '—'}  prediction PSI ${r.predictionPsi?.toFixed(3) ?? '—'}  ${r.window ? `${r.window.start}…${r.window.end}` : ''}`);
+        console.log(
+          `${r.at}  ${r.productionVersion ?? '—'}  ${r.status.padEnd(8)} max PSI ${psis.length ? Math.max(...psis).toFixed(3) : '—'}  prediction PSI ${r.predictionPsi?.toFixed(3) ?? '—'}  ${r.window ? `${r.window.start}…${r.window.end}` : ''}`,
+        );
       }
     });
 
@@ -118,11 +138,19 @@ export function addDriftCommands(program: Command): void {
         await client.schedule.create({
           scheduleId,
           spec: { cronExpressions: [o.cron], timezone: o.timezone },
-          action: { type: 'startWorkflow', workflowType: driftMonitor, workflowId: `drift-${input.modelName}`, taskQueue: settings.taskQueue, args: [input] },
+          action: {
+            type: 'startWorkflow',
+            workflowType: driftMonitor,
+            workflowId: `drift-${input.modelName}`,
+            taskQueue: settings.taskQueue,
+            args: [input],
+          },
           policies: { overlap: ScheduleOverlapPolicy.SKIP },
           state: { paused: o.paused ?? false, note: 'created by trainctl drift schedule' },
         });
-        console.log(`created schedule ${scheduleId}: "${o.cron}" (${o.timezone})${input.autoRetrain ? ', auto-retrain on critical drift' : ''}`);
+        console.log(
+          `created schedule ${scheduleId}: "${o.cron}" (${o.timezone})${input.autoRetrain ? ', auto-retrain on critical drift' : ''}`,
+        );
       } finally {
         await close();
       }

@@ -13,46 +13,65 @@ export function addHpoCommand(program: Command): void {
       .option('--timeout <duration>', 'stop starting new trials after this long (e.g. 30m, 2h); same as --search-timeout')
       .option('--wait', 'wait for the search to finish and print the best parameters')
       .option('--json', 'machine-readable output'),
-  ).action(async (action: string | undefined, workflowId: string | undefined, o: RunFlags & { timeout?: string; wait?: boolean; json?: boolean }) => {
-    if (action !== undefined && action !== 'status') throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <workflowId>\``);
-    // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
-    const search = action === 'status' ? undefined : searchInput(o);
-    if (search) {
-      const { runSignals } = await import('../../lib/features/runSignals');
-      await runSignals(search.config, { now: new Date(), errorKind: 'config' });
-    }
-    // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
-    const { connectClient } = await import('../connection');
-    const { hpoStatusQuery, hyperparameterSearch } = await import('../../workflows/hyperparameterSearch');
-    const { client, settings, close } = await connectClient();
-    try {
-      if (action === 'status' || !search) {
-        if (!workflowId) throw new ConfigError('usage: trainctl hpo status <workflowId>');
-        const s = await client.workflow.getHandle(workflowId).query(hpoStatusQuery);
-        if (o.json) return console.log(JSON.stringify(s, null, 2));
-        console.log(`study ${s.studyName}${s.finished ? ' (finished)' : ''}`);
-        for (const t of s.trials) console.log(`  #${String(t.number).padEnd(4)} ${t.state.padEnd(9)} ${t.value === null ? '—'.padEnd(8) : t.value.toFixed(4).padEnd(8)} folds ${t.folds}  ${JSON.stringify(t.params)}${t.reason ? `  (${t.reason})` : ''}`);
-        if (s.best) console.log(`best: trial ${s.best.number}, log loss ${s.best.value.toFixed(4)} ${JSON.stringify(s.best.params)}`);
-        return;
+  ).action(
+    async (
+      action: string | undefined,
+      workflowId: string | undefined,
+      o: RunFlags & { timeout?: string; wait?: boolean; json?: boolean },
+    ) => {
+      if (action !== undefined && action !== 'status')
+        throw new ConfigError(`unknown hpo action "${action}": use \`trainctl hpo [flags]\` or \`trainctl hpo status <workflowId>\``);
+      // Flags and the search space are checked before connecting: a bad one exits 3 with nothing started.
+      const search = action === 'status' ? undefined : searchInput(o);
+      if (search) {
+        const { runSignals } = await import('../../lib/features/runSignals');
+        await runSignals(search.config, { now: new Date(), errorKind: 'config' });
       }
-      const { config } = search;
-      const id = `hpo-${config.modelName}-${Date.now()}`;
-      const handle = await client.workflow.start(hyperparameterSearch, {
-        taskQueue: settings.taskQueue,
-        workflowId: id,
-        args: [{ config }],
-        staticSummary: `TPE search for ${config.modelName}: ${config.trials} trials, ${config.hpoParallel} at a time`,
-      });
-      if (!o.wait) return console.log(o.json ? JSON.stringify({ workflowId: id }) : `Started ${id}\nWeb UI: ${workflowUiLink(settings, id)}\nStatus: npx trainctl hpo status ${id}`);
-      const r = await handle.result();
-      if (o.json) return console.log(JSON.stringify({ workflowId: id, ...r }));
-      console.log(`best trial ${r.trialNumber}: walk-forward log loss ${r.value.toFixed(4)} (${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed)`);
-      console.log(JSON.stringify(r.params));
-      console.log(`${r.bestNote ? `best_hyperparameters.json ${r.bestNote}\n` : ''}file: ${r.bestFile} (train with it: npx trainctl run --use-best) · journal ${r.journal}`);
-    } finally {
-      await close();
-    }
-  });
+      // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
+      const { connectClient } = await import('../connection');
+      const { hpoStatusQuery, hyperparameterSearch } = await import('../../workflows/hyperparameterSearch');
+      const { client, settings, close } = await connectClient();
+      try {
+        if (action === 'status' || !search) {
+          if (!workflowId) throw new ConfigError('usage: trainctl hpo status <workflowId>');
+          const s = await client.workflow.getHandle(workflowId).query(hpoStatusQuery);
+          if (o.json) return console.log(JSON.stringify(s, null, 2));
+          console.log(`study ${s.studyName}${s.finished ? ' (finished)' : ''}`);
+          for (const t of s.trials)
+            console.log(
+              `  #${String(t.number).padEnd(4)} ${t.state.padEnd(9)} ${t.value === null ? '—'.padEnd(8) : t.value.toFixed(4).padEnd(8)} folds ${t.folds}  ${JSON.stringify(t.params)}${t.reason ? `  (${t.reason})` : ''}`,
+            );
+          if (s.best) console.log(`best: trial ${s.best.number}, log loss ${s.best.value.toFixed(4)} ${JSON.stringify(s.best.params)}`);
+          return;
+        }
+        const { config } = search;
+        const id = `hpo-${config.modelName}-${Date.now()}`;
+        const handle = await client.workflow.start(hyperparameterSearch, {
+          taskQueue: settings.taskQueue,
+          workflowId: id,
+          args: [{ config }],
+          staticSummary: `TPE search for ${config.modelName}: ${config.trials} trials, ${config.hpoParallel} at a time`,
+        });
+        if (!o.wait)
+          return console.log(
+            o.json
+              ? JSON.stringify({ workflowId: id })
+              : `Started ${id}\nWeb UI: ${workflowUiLink(settings, id)}\nStatus: npx trainctl hpo status ${id}`,
+          );
+        const r = await handle.result();
+        if (o.json) return console.log(JSON.stringify({ workflowId: id, ...r }));
+        console.log(
+          `best trial ${r.trialNumber}: walk-forward log loss ${r.value.toFixed(4)} (${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed)`,
+        );
+        console.log(JSON.stringify(r.params));
+        console.log(
+          `${r.bestNote ? `best_hyperparameters.json ${r.bestNote}\n` : ''}file: ${r.bestFile} (train with it: npx trainctl run --use-best) · journal ${r.journal}`,
+        );
+      } finally {
+        await close();
+      }
+    },
+  );
 }
 
 /** `--timeout` is the search's own name for --search-timeout; validated with everything else. */

@@ -31,16 +31,20 @@ export function addModelCommands(program: Command): void {
       const byLine = await Promise.all(names.map(async (name) => ({ modelName: name, versions: await (await openLine(name)).list() })));
       if (o.json) return console.log(JSON.stringify(o.all ? byLine : byLine[0]!.versions, null, 2));
       for (const { modelName, versions: rows } of byLine) {
-      if (o.all) console.log(`\n${modelName}`);
-      if (rows.length === 0) {
-        console.log(`No versions of ${modelName} registered yet: run \`npx trainctl run --model-name ${modelName}\` (or \`npm start\`).`);
-        continue;
-      }
-      console.log(`${'version'.padEnd(10)} ${'stage'.padEnd(11)} ${'created'.padEnd(20)} ${'type'.padEnd(7)} ${'accuracy'.padEnd(9)} ${'baseline'.padEnd(9)} ${'f1'.padEnd(7)} auc`);
-      for (const r of rows) {
-        const m = r.metrics;
-        console.log(`${r.version.padEnd(10)} ${r.stage.padEnd(11)} ${r.createdAt.slice(0, 19).padEnd(20)} ${r.modelType.padEnd(7)} ${fmt(m.accuracy).padEnd(9)} ${fmt(m.baselineAccuracy).padEnd(9)} ${fmt(m.f1).padEnd(7)} ${fmt(m.rocAuc)}`);
-      }
+        if (o.all) console.log(`\n${modelName}`);
+        if (rows.length === 0) {
+          console.log(`No versions of ${modelName} registered yet: run \`npx trainctl run --model-name ${modelName}\` (or \`npm start\`).`);
+          continue;
+        }
+        console.log(
+          `${'version'.padEnd(10)} ${'stage'.padEnd(11)} ${'created'.padEnd(20)} ${'type'.padEnd(7)} ${'accuracy'.padEnd(9)} ${'baseline'.padEnd(9)} ${'f1'.padEnd(7)} auc`,
+        );
+        for (const r of rows) {
+          const m = r.metrics;
+          console.log(
+            `${r.version.padEnd(10)} ${r.stage.padEnd(11)} ${r.createdAt.slice(0, 19).padEnd(20)} ${r.modelType.padEnd(7)} ${fmt(m.accuracy).padEnd(9)} ${fmt(m.baselineAccuracy).padEnd(9)} ${fmt(m.f1).padEnd(7)} ${fmt(m.rocAuc)}`,
+          );
+        }
       }
     });
 
@@ -57,9 +61,15 @@ export function addModelCommands(program: Command): void {
       console.log(`${entry.version} — ${entry.stage}`);
       console.log(`created   ${md.createdAt} by pipeline ${md.runId}`);
       console.log(`type      ${md.modelType} ${JSON.stringify(md.params)}`);
-      console.log(`data      ${md.dataSource.source} ${md.dataSource.window.start} … ${md.dataSource.window.end}${md.dataSource.tickers ? ` (${md.dataSource.tickers.join(', ')})` : ''}`);
+      console.log(
+        `data      ${md.dataSource.source} ${md.dataSource.window.start} … ${md.dataSource.window.end}${md.dataSource.tickers ? ` (${md.dataSource.tickers.join(', ')})` : ''}`,
+      );
       console.log(`schema    ${md.schemaHash.slice(0, 16)}…  features ${md.featureSetHash.slice(0, 16)}…`);
-      console.log(`metrics   ${Object.entries(md.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(' · ')}`);
+      console.log(
+        `metrics   ${Object.entries(md.metrics)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(' · ')}`,
+      );
       console.log('files');
       for (const f of Object.values(entry.files)) console.log(`  ${f.name.padEnd(26)} ${f.sha256.slice(0, 16)}…  ${f.location}`);
       const report = Object.values(entry.files).find((f) => f.name.endsWith('.html'));
@@ -119,8 +129,13 @@ export function addModelCommands(program: Command): void {
           throw err;
         });
         const ms = performance.now() - started;
-        const serving = result.servingMs === null || result.servingMs === undefined ? '' : `; every serving instance answers with ${result.to} ${(result.servingMs / 1000).toFixed(1)} s after the request`;
-        console.log(`production ${result.from ?? 'none'} → ${result.to} in ${(ms / 1000).toFixed(2)} s (registry switch ${result.registryMs.toFixed(0)} ms, checksums verified${serving})`);
+        const serving =
+          result.servingMs === null || result.servingMs === undefined
+            ? ''
+            : `; every serving instance answers with ${result.to} ${(result.servingMs / 1000).toFixed(1)} s after the request`;
+        console.log(
+          `production ${result.from ?? 'none'} → ${result.to} in ${(ms / 1000).toFixed(2)} s (registry switch ${result.registryMs.toFixed(0)} ms, checksums verified${serving})`,
+        );
       } finally {
         await close();
       }

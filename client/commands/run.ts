@@ -28,19 +28,24 @@ function concurrentWorkflowId(modelName: string, now = new Date()): string {
  * Start a training run under the model line's workflow ID (workflows/ids.ts): the server refuses
  * it while another run of the model is open, whoever started that one.
  */
-export async function startRun(client: Client, settings: TemporalSettings, config: PipelineConfig, options: { allowConcurrent?: boolean } = {}) {
+export async function startRun(
+  client: Client,
+  settings: TemporalSettings,
+  config: PipelineConfig,
+  options: { allowConcurrent?: boolean } = {},
+) {
   // Signals files are checked before anything starts (exit 3 naming file, line and column).
   await runSignals(config, { now: new Date(), errorKind: 'config' });
   const workflowId = options.allowConcurrent ? concurrentWorkflowId(config.modelName) : pipelineWorkflowId(config.modelName);
   const handle = await client.workflow
     .start(trainingPipeline, {
-    taskQueue: settings.taskQueue,
-    workflowId,
-    workflowIdConflictPolicy: 'FAIL',
-    args: [{ config }],
-    memo: { modelName: config.modelName, trigger: config.trigger },
-    staticSummary: `${config.modelName}: ${config.modelType} on ${config.source} ${config.tickers.join(',')} (${config.period})`,
-    staticDetails: `trigger: ${config.trigger}${config.reason ? ` — ${config.reason}` : ''}; holdout ${config.holdout}; approval timeout ${config.approvalTimeout}`,
+      taskQueue: settings.taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{ config }],
+      memo: { modelName: config.modelName, trigger: config.trigger },
+      staticSummary: `${config.modelName}: ${config.modelType} on ${config.source} ${config.tickers.join(',')} (${config.period})`,
+      staticDetails: `trigger: ${config.trigger}${config.reason ? ` — ${config.reason}` : ''}; holdout ${config.holdout}; approval timeout ${config.approvalTimeout}`,
     })
     .catch((err: unknown) => {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new RunInProgressError(config.modelName, workflowId);
@@ -81,7 +86,10 @@ export async function followRun(
       if ((st.state === 'running' || st.state === 'done' || st.state === 'failed') && !seen.has(key)) {
         seen.add(key);
         if (st.state === 'running') onProgress(`▶ ${st.name}…`);
-        else onProgress(`${st.state === 'done' ? '✔' : '✖'} ${st.name}${st.ms !== undefined ? ` (${(st.ms / 1000).toFixed(1)} s)` : ''}${st.note ? ` — ${st.note}` : ''}`);
+        else
+          onProgress(
+            `${st.state === 'done' ? '✔' : '✖'} ${st.name}${st.ms !== undefined ? ` (${(st.ms / 1000).toFixed(1)} s)` : ''}${st.note ? ` — ${st.note}` : ''}`,
+          );
       }
     }
     if (TERMINAL.includes(s.outcome)) return s;

@@ -28,7 +28,9 @@ export function addRunCommands(program: Command): void {
   for (const kind of ['approve', 'reject'] as const) {
     program
       .command(`${kind} <workflowId>`)
-      .description(kind === 'approve' ? 'promote the candidate waiting at the approval gate' : 'reject the candidate waiting at the approval gate')
+      .description(
+        kind === 'approve' ? 'promote the candidate waiting at the approval gate' : 'reject the candidate waiting at the approval gate',
+      )
       .requiredOption('--by <name>', 'who decides (recorded in the audit log)')
       .option('--comment <text>', 'why')
       .option('--candidate <version>', 'the candidate version you reviewed (refused if another one is waiting)')

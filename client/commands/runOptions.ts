@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { CONFIG_FILE_NAME } from '../../lib/config/file';
 import { duplicateKeys } from '../../lib/config/json';
 import { envNameOf, loadConfig, type LoadedConfig } from '../../lib/config/load';
-import { SETTINGS, type PipelineConfig, type Setting } from '../../lib/config/schema';
+import { scalarText, SETTINGS, type PipelineConfig, type Setting } from '../../lib/config/schema';
 import { ConfigError } from '../../lib/util/errors';
 
 /** Commander's view of the flags: one camelCase property per setting flag, plus --config and --search-space. */
@@ -14,7 +14,7 @@ const camel = (flag: string) => flag.replace(/-([a-z0-9])/g, (_, c: string) => c
 /** `(default: 0.6)` for --help, from the schema's default. */
 function defaultText(s: Setting): string {
   if (s.default === undefined || s.default === false) return '';
-  return ` (default: ${Array.isArray(s.default) ? s.default.join(',') : String(s.default)})`;
+  return ` (default: ${Array.isArray(s.default) ? s.default.join(',') : scalarText(s.default)})`;
 }
 
 /**
@@ -61,8 +61,12 @@ function readSearchSpace(path: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`--search-space: ${path} is not valid JSON (${(err as Error).message})`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`--search-space: ${path} must hold an object like {"max_depth": {"low": 2, "high": 6}}`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(`--search-space: ${path} must hold an object like {"max_depth": {"low": 2, "high": 6}}`);
   const twice = duplicateKeys(text);
-  if (twice.length) throw new ConfigError(`--search-space: ${path} defines ${twice.map((k) => `"${k}"`).join(', ')} more than once (a parameter needs one range)`);
+  if (twice.length)
+    throw new ConfigError(
+      `--search-space: ${path} defines ${twice.map((k) => `"${k}"`).join(', ')} more than once (a parameter needs one range)`,
+    );
   return parsed as Record<string, unknown>;
 }

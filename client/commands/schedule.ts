@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors';
 import { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone } from '../cron';
 import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
-import { addRunOptions, configFromFlags, loadRunConfig, type RunFlags } from './runOptions';
+import { addRunOptions, loadRunConfig, type RunFlags } from './runOptions';
 import { addTriggerOverrideOptions, overridesFrom, triggerWithOverrides } from './scheduleTrigger';
 
 // The Temporal client is loaded by the actions (see client/cli.ts).
@@ -42,7 +42,8 @@ export function addScheduleCommands(program: Command): void {
       const r = await createRetrainSchedule(client, settings, { config, cron, timezone, paused: o.paused, note: o.note });
       console.log(`created schedule ${r.scheduleId}: "${r.cron}" (${r.timezone})${o.paused ? ', paused' : ''}`);
     } catch (err) {
-      if ((err as Error).name === 'ScheduleAlreadyRunning') throw new ConfigError(`schedule ${retrainScheduleId(config.modelName)} already exists (see \`npx trainctl schedule describe\`)`);
+      if ((err as Error).name === 'ScheduleAlreadyRunning')
+        throw new ConfigError(`schedule ${retrainScheduleId(config.modelName)} already exists (see \`npx trainctl schedule describe\`)`);
       throw err;
     } finally {
       await close();
@@ -50,10 +51,7 @@ export function addScheduleCommands(program: Command): void {
   });
 
   const withHandle = (name: string, description: string) =>
-    schedule
-      .command(name)
-      .description(description)
-      .option(MODEL_NAME_OPTION, MODEL_NAME_HELP);
+    schedule.command(name).description(description).option(MODEL_NAME_OPTION, MODEL_NAME_HELP);
 
   withHandle('describe', 'next run times, recent runs and their outcomes')
     .option('--json', 'machine-readable')
@@ -101,7 +99,11 @@ export function addScheduleCommands(program: Command): void {
       }
     });
 
-  const simple = (name: string, description: string, act: (h: Awaited<ReturnType<typeof handleFor>>, o: { note?: string; from?: string; to?: string }) => Promise<string>) =>
+  const simple = (
+    name: string,
+    description: string,
+    act: (h: Awaited<ReturnType<typeof handleFor>>, o: { note?: string; from?: string; to?: string }) => Promise<string>,
+  ) =>
     withHandle(name, description)
       .option('--note <text>', 'why (shown with the schedule)')
       .action(async (o: { modelName?: string; note?: string; from?: string; to?: string }) => {
@@ -116,9 +118,16 @@ export function addScheduleCommands(program: Command): void {
       });
 
   simple('pause', 'pause the schedule', async (h, o) => (await h.pause(o.note ?? 'paused with trainctl'), `paused ${h.scheduleId}`));
-  simple('unpause', 'resume the schedule', async (h, o) => (await h.unpause(o.note ?? 'unpaused with trainctl'), `unpaused ${h.scheduleId}`));
+  simple(
+    'unpause',
+    'resume the schedule',
+    async (h, o) => (await h.unpause(o.note ?? 'unpaused with trainctl'), `unpaused ${h.scheduleId}`),
+  );
   addTriggerOverrideOptions(
-    withHandle('trigger', 'start a scheduled run now; --force, --skip-validation, --trials, --ignore-new-data change this run only').option('--note <text>', 'why (the run\'s reason)'),
+    withHandle('trigger', 'start a scheduled run now; --force, --skip-validation, --trials, --ignore-new-data change this run only').option(
+      '--note <text>',
+      "why (the run's reason)",
+    ),
   ).action(async (o: Record<string, unknown> & { modelName?: string; note?: string }) => {
     const overrides = overridesFrom(o);
     const modelName = resolveModelName(o.modelName);
@@ -131,7 +140,9 @@ export function addScheduleCommands(program: Command): void {
         return console.log(`triggered ${handle.scheduleId}`);
       }
       const r = await triggerWithOverrides(client, { modelName, overrides, note: o.note });
-      console.log(r.outcome === 'started' ? `triggered ${r.workflowId} (run ${r.executionRunId}) with ${JSON.stringify(overrides)}` : r.reason);
+      console.log(
+        r.outcome === 'started' ? `triggered ${r.workflowId} (run ${r.executionRunId}) with ${JSON.stringify(overrides)}` : r.reason,
+      );
     } finally {
       await close();
     }
@@ -155,7 +166,6 @@ async function handleFor(client: Client, modelName: string) {
   await describeSchedule(client, id);
   return client.schedule.getHandle(id);
 }
-
 
 /** Status of one workflow run, with its result when it completed. */
 async function outcomeOf(client: Client, workflowId: string, executionRunId: string): Promise<{ status: string; result?: unknown }> {

@@ -17,7 +17,11 @@ import { buildConfig, followRun, RunInProgressError, startRun } from './run';
 export async function startCommand(flags: PipelineConfigInput, out: (line: string) => void = console.log): Promise<void> {
   const config = buildConfig(flags);
   const { settings, server } = await ensureDevServer();
-  out(server ? `Temporal dev server started on ${settings.address} (Web UI ${settings.uiUrl})` : `Using the Temporal server already on ${settings.address}`);
+  out(
+    server
+      ? `Temporal dev server started on ${settings.address} (Web UI ${settings.uiUrl})`
+      : `Using the Temporal server already on ${settings.address}`,
+  );
 
   const worker = await runWorkerUntilSignal({ logLevel: 'warn', onStopped: () => server?.stop() });
   out(`Worker polling task queue "${settings.taskQueue}" (JSON logs: logs/training.log)`);
@@ -32,10 +36,18 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
     }
     // Shadow evidence must not depend on outside traffic: score the newest day after each close.
     const d = await ensureDailyScoringSchedule(client, settings, { config });
-    out(d.created ? `Created the daily scoring schedule ${d.scheduleId} ("${d.cron}" ${d.timezone}).` : `Daily scoring schedule ${d.scheduleId} is in place.`);
+    out(
+      d.created
+        ? `Created the daily scoring schedule ${d.scheduleId} ("${d.cron}" ${d.timezone}).`
+        : `Daily scoring schedule ${d.scheduleId} is in place.`,
+    );
     const { createPerformanceSchedule, monitorInputFromConfig } = await import('./monitor');
     const m = await createPerformanceSchedule({ client, taskQueue: settings.taskQueue, input: monitorInputFromConfig(config) });
-    out(m.created ? `Created the daily performance monitoring schedule ${m.scheduleId} ("0 7 * * *" UTC).` : `Daily performance monitoring schedule ${m.scheduleId} is in place.`);
+    out(
+      m.created
+        ? `Created the daily performance monitoring schedule ${m.scheduleId} ("0 7 * * *" UTC).`
+        : `Daily performance monitoring schedule ${m.scheduleId} is in place.`,
+    );
     let workflowId: string;
     try {
       workflowId = (await startRun(client, settings, config)).workflowId;

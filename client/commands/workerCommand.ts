@@ -17,7 +17,9 @@ export interface RunningWorker {
  * Start the worker with pino as the Temporal runtime logger and run it until SIGINT/SIGTERM,
  * then shut down gracefully (in-flight activities finish or are cancelled by the SDK).
  */
-export async function runWorkerUntilSignal(options: { logLevel?: LevelWithSilent; onStopped?: () => Promise<void> | void } = {}): Promise<RunningWorker> {
+export async function runWorkerUntilSignal(
+  options: { logLevel?: LevelWithSilent; onStopped?: () => Promise<void> | void } = {},
+): Promise<RunningWorker> {
   const paths = resolvePaths();
   // The config file's service settings (webhooks, retention, MLflow, Temporal) under the environment.
   const env = effectiveEnv();
@@ -33,7 +35,9 @@ export async function runWorkerUntilSignal(options: { logLevel?: LevelWithSilent
   try {
     connection = await NativeConnection.connect({ address: settings.address });
   } catch (err) {
-    throw new ConfigError(`Cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}). Start it with \`npx trainctl dev\` or \`npm start\`.`);
+    throw new ConfigError(
+      `Cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}). Start it with \`npx trainctl dev\` or \`npm start\`.`,
+    );
   }
   const worker = await createTrainingWorker({
     connection,

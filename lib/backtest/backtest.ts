@@ -59,7 +59,10 @@ export function runBacktest(o: {
   for (const d of dates) {
     const rows = byDate.get(d)!;
     const w = 1 / rows.length;
-    let s = 0, b = 0, traded = 0, held = 0;
+    let s = 0,
+      b = 0,
+      traded = 0,
+      held = 0;
     for (const i of rows) {
       const ticker = o.tickers[i]!;
       const pos = predictsUp(o.proba[i]!, threshold) ? 1 : 0;
@@ -78,7 +81,8 @@ export function runBacktest(o: {
     invested.push(held > 0);
   }
   const daily: DailyPoint[] = [];
-  let eqS = 1, eqB = 1;
+  let eqS = 1,
+    eqB = 1;
   dates.forEach((d, k) => {
     eqS *= 1 + strategy[k]!;
     eqB *= 1 + buyHold[k]!;
@@ -87,7 +91,10 @@ export function runBacktest(o: {
   const metrics = tradingMetrics(strategy, invested);
   metrics.turnover = dates.length ? turnover / dates.length : 0;
   metrics.exposure = dates.length ? exposure / dates.length : 0;
-  const bh = tradingMetrics(buyHold, buyHold.map(() => true));
+  const bh = tradingMetrics(
+    buyHold,
+    buyHold.map(() => true),
+  );
   bh.turnover = 0;
   bh.exposure = 1;
   return { daily, metrics, buyHold: bh };
@@ -102,8 +109,15 @@ export function runBacktest(o: {
  */
 export function tradingMetrics(returns: number[], invested: boolean[]): TradingMetrics {
   const n = returns.length;
-  if (n === 0) return { totalReturn: 0, cagr: 0, sharpe: NaN, sortino: NaN, maxDrawdown: 0, hitRate: NaN, turnover: 0, exposure: 0, days: 0 };
-  let equity = 1, peak = 1, maxDd = 0, sum = 0, down = 0, hits = 0, investedDays = 0;
+  if (n === 0)
+    return { totalReturn: 0, cagr: 0, sharpe: NaN, sortino: NaN, maxDrawdown: 0, hitRate: NaN, turnover: 0, exposure: 0, days: 0 };
+  let equity = 1,
+    peak = 1,
+    maxDd = 0,
+    sum = 0,
+    down = 0,
+    hits = 0,
+    investedDays = 0;
   for (let i = 0; i < n; i++) {
     const r = returns[i]!;
     equity *= 1 + r;

@@ -16,7 +16,17 @@ export interface BacktestDetail {
  * error naming the field. Numbers that were NaN (e.g. a Sharpe with zero variance) arrive as null.
  */
 const num = z.number().nullable();
-const trading = z.looseObject({ totalReturn: num, cagr: num, sharpe: num, sortino: num, maxDrawdown: num, hitRate: num, turnover: num, exposure: num, days: z.number() });
+const trading = z.looseObject({
+  totalReturn: num,
+  cagr: num,
+  sharpe: num,
+  sortino: num,
+  maxDrawdown: num,
+  hitRate: num,
+  turnover: num,
+  exposure: num,
+  days: z.number(),
+});
 const result = z.looseObject({
   daily: z.array(z.looseObject({ date: z.string(), strategy: num, buyHold: num })),
   metrics: trading,
@@ -33,6 +43,12 @@ export const backtestDetailSchema = z
     /** Date of each holdout row (several tickers per date): the block bootstrap resamples whole dates. */
     dates: z.array(z.string()),
   })
-  .refine((d) => d.candidate.proba.length === d.y.length && d.dates.length === d.y.length && (!d.production || d.production.proba.length === d.y.length), {
-    message: 'candidate/production probabilities, labels and dates must have one entry per holdout row',
-  });
+  .refine(
+    (d) =>
+      d.candidate.proba.length === d.y.length &&
+      d.dates.length === d.y.length &&
+      (!d.production || d.production.proba.length === d.y.length),
+    {
+      message: 'candidate/production probabilities, labels and dates must have one entry per holdout row',
+    },
+  );

@@ -11,7 +11,10 @@ const smtpUrl = z.url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smt
 /** Addresses as a list or one comma-separated string (as in TRAINCTL_EMAIL_TO). */
 const emailList = z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]);
 /** Drift or performance alerts sent to their own targets instead of the default ones. */
-const alertRoute = z.object({ slackWebhookUrl: url.optional(), webhookUrl: url.optional(), emailTo: emailList.optional() }).strict().optional();
+const alertRoute = z
+  .object({ slackWebhookUrl: url.optional(), webhookUrl: url.optional(), emailTo: emailList.optional() })
+  .strict()
+  .optional();
 
 export const serviceSettingsSchema = z
   .object({

@@ -4,7 +4,18 @@ import { z } from 'zod';
 import { ConfigError } from '../util/errors';
 import { CONFIG_FILE_NAME, SECRET_KEYS, SERVICE_ENV, serviceSettingsSchema, type ServiceSettings } from './file';
 import { duplicateKeys } from './json';
-import { formatProblem, getPath, pipelineConfigSchema, problemsOf, setPath, SETTINGS, type ConfigProblem, type PipelineConfig, type Setting } from './schema';
+import {
+  scalarText,
+  formatProblem,
+  getPath,
+  pipelineConfigSchema,
+  problemsOf,
+  setPath,
+  SETTINGS,
+  type ConfigProblem,
+  type PipelineConfig,
+  type Setting,
+} from './schema';
 
 /** Where a value came from, lowest precedence first. */
 export type Origin = 'default' | 'file' | 'env' | 'flag' | 'command';
@@ -77,7 +88,12 @@ export function loadConfig(o: LoadConfigOptions = {}): LoadedConfig {
   if (pipeline?.asOf !== undefined) {
     const today = (o.now ?? new Date()).toISOString().slice(0, 10);
     if (pipeline.asOf > today) {
-      problems.push(formatProblem({ path: 'asOf', value: pipeline.asOf, message: `expected a date not after today (${today})` }, originLabel({ path: 'asOf' }, origins, file)));
+      problems.push(
+        formatProblem(
+          { path: 'asOf', value: pipeline.asOf, message: `expected a date not after today (${today})` },
+          originLabel({ path: 'asOf' }, origins, file),
+        ),
+      );
     }
   }
   if (problems.length > 0 || !pipeline) {
@@ -85,12 +101,19 @@ export function loadConfig(o: LoadConfigOptions = {}): LoadedConfig {
   }
   for (const s of SETTINGS) origins[s.key] ??= 'default';
 
-  const service: ServiceSettings = { schedule: fileData.schedule, notifications: fileData.notifications, registry: fileData.registry, mlflow: fileData.mlflow, temporal: fileData.temporal, serving: fileData.serving };
+  const service: ServiceSettings = {
+    schedule: fileData.schedule,
+    notifications: fileData.notifications,
+    registry: fileData.registry,
+    mlflow: fileData.mlflow,
+    temporal: fileData.temporal,
+    serving: fileData.serving,
+  };
   const serviceEnv: Record<string, string> = {};
   for (const [key, name] of Object.entries(SERVICE_ENV)) {
     const fromFile = getPath(service, key);
     if (fromFile !== undefined) {
-      serviceEnv[name] = String(fromFile);
+      serviceEnv[name] = Array.isArray(fromFile) ? fromFile.join(',') : scalarText(fromFile);
       origins[key] = 'file';
     }
     if (env[name] !== undefined && env[name] !== '') origins[key] = 'env';
@@ -103,7 +126,8 @@ function configFilePath(o: LoadConfigOptions, env: Record<string, string | undef
   const explicit = o.configPath ?? (env.TRAINCTL_CONFIG || undefined);
   if (explicit !== undefined) {
     const path = resolve(cwd, explicit);
-    if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist (from ${o.configPath !== undefined ? '--config' : 'TRAINCTL_CONFIG'})`);
+    if (!existsSync(path))
+      throw new ConfigError(`config file ${path} does not exist (from ${o.configPath !== undefined ? '--config' : 'TRAINCTL_CONFIG'})`);
     return path;
   }
   const found = resolve(cwd, CONFIG_FILE_NAME);
@@ -132,7 +156,9 @@ export function readConfigFile(path: string, problems: string[]): z.output<typeo
     problems.push(...problemsOf(parsed.error, data).map((p) => `${path}: ${formatProblem(p)}`));
     // Keep checking the pipeline section, so its problems are reported in the same run.
     const pipeline = (data as { pipeline?: unknown } | null)?.pipeline;
-    return pipeline !== null && typeof pipeline === 'object' && !Array.isArray(pipeline) ? { pipeline: pipeline as Record<string, unknown> } : {};
+    return pipeline !== null && typeof pipeline === 'object' && !Array.isArray(pipeline)
+      ? { pipeline: pipeline as Record<string, unknown> }
+      : {};
   }
   return parsed.data;
 }
@@ -141,7 +167,9 @@ export function readConfigFile(path: string, problems: string[]): z.output<typeo
 function leaves(obj: Record<string, unknown>, prefix = ''): [string, unknown][] {
   return Object.entries(obj).flatMap(([k, v]) => {
     const key = prefix ? `${prefix}.${k}` : k;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) && key !== 'searchSpace' ? leaves(v as Record<string, unknown>, key) : [[key, v] as [string, unknown]];
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && key !== 'searchSpace'
+      ? leaves(v as Record<string, unknown>, key)
+      : [[key, v] as [string, unknown]];
   });
 }
 
@@ -154,7 +182,13 @@ function fromText(s: Setting, text: string): { ok: true; value: unknown } | { ok
       return { ok: true, value: n };
     }
     case 'list':
-      return { ok: true, value: text.split(',').map((t) => t.trim()).filter(Boolean) };
+      return {
+        ok: true,
+        value: text
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      };
     case 'bool':
       if (/^(1|true|yes|on)$/i.test(text)) return { ok: true, value: true };
       if (/^(0|false|no|off)$/i.test(text)) return { ok: true, value: false };

@@ -15,7 +15,9 @@ const MAX_HOLDOUT = { m: 120, w: 520, d: 3650 } as const;
 
 const isoDate = z.string().refine(isRealDate, { message: 'expected a calendar date YYYY-MM-DD' });
 const duration = (example: string) =>
-  z.string().refine((s) => parseDurationMs(s) !== undefined, { message: `expected a duration such as ${example} (units ms, s, m, h, d, w)` });
+  z
+    .string()
+    .refine((s) => parseDurationMs(s) !== undefined, { message: `expected a duration such as ${example} (units ms, s, m, h, d, w)` });
 const share = z.number().min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1');
 const holdout = z.string().refine(
   (s) => {
@@ -24,7 +26,9 @@ const holdout = z.string().refine(
   },
   { message: 'expected a window such as 6m, 12w or 90d (at least 1; at most 120m, 520w or 3650d)' },
 );
-const source = z.string().refine((s) => s === 'synthetic' || s === 'yahoo' || /^csv:.+/.test(s), { message: 'expected synthetic, yahoo or csv:DIR' });
+const source = z
+  .string()
+  .refine((s) => s === 'synthetic' || s === 'yahoo' || /^csv:.+/.test(s), { message: 'expected synthetic, yahoo or csv:DIR' });
 const ticker = z.string().regex(/^[A-Za-z0-9.^=-]{1,20}$/, 'expected a symbol of 1–20 letters, digits or . ^ = -');
 
 /** CLI binding and help of one setting, kept on its schema (zod metadata). */
@@ -46,8 +50,9 @@ export interface Setting extends SettingMeta {
   choices?: readonly string[];
 }
 
-const meta = <T extends z.ZodType>(schema: T, m: SettingMeta): T => schema.meta(m as unknown as Record<string, unknown>) as T;
-const int = (lo: number, hi: number) => z.number().int('expected a whole number').min(lo, `expected ${lo} to ${hi}`).max(hi, `expected ${lo} to ${hi}`);
+const meta = <T extends z.ZodType>(schema: T, m: SettingMeta): T => schema.meta(m as unknown as Record<string, unknown>);
+const int = (lo: number, hi: number) =>
+  z.number().int('expected a whole number').min(lo, `expected ${lo} to ${hi}`).max(hi, `expected ${lo} to ${hi}`);
 const flagBool = (flag: string, help: string) => meta(z.boolean().default(false), { flag, help, fromText: 'bool' });
 
 export const MODEL_TYPES = ['xgb', 'rf', 'linear', 'lgb'] as const;
@@ -62,81 +67,239 @@ export const PRIMARY_METRICS = ['accuracy', 'f1', 'rocAuc', 'balancedAccuracy'] 
 
 const criteria = z
   .object({
-    minAccuracy: meta(share.default(0.6), { flag: 'min-accuracy', arg: '<x>', help: 'promotion threshold on holdout accuracy', fromText: 'number' }),
-    minPrecision: meta(share.default(0.55), { flag: 'min-precision', arg: '<x>', help: 'promotion threshold on holdout precision', fromText: 'number' }),
-    minRecall: meta(share.default(0.5), { flag: 'min-recall', arg: '<x>', help: 'promotion threshold on holdout recall', fromText: 'number' }),
+    minAccuracy: meta(share.default(0.6), {
+      flag: 'min-accuracy',
+      arg: '<x>',
+      help: 'promotion threshold on holdout accuracy',
+      fromText: 'number',
+    }),
+    minPrecision: meta(share.default(0.55), {
+      flag: 'min-precision',
+      arg: '<x>',
+      help: 'promotion threshold on holdout precision',
+      fromText: 'number',
+    }),
+    minRecall: meta(share.default(0.5), {
+      flag: 'min-recall',
+      arg: '<x>',
+      help: 'promotion threshold on holdout recall',
+      fromText: 'number',
+    }),
     minF1: meta(share.default(0.52), { flag: 'min-f1', arg: '<x>', help: 'promotion threshold on holdout F1', fromText: 'number' }),
-    tolerance: meta(share.default(0), { flag: 'tolerance', arg: '<x>', help: 'how much worse than production (primary metric, point estimate) the candidate may be', fromText: 'number' }),
-    primaryMetric: meta(z.enum(PRIMARY_METRICS).default('accuracy'), { flag: 'primary-metric', arg: '<metric>', help: 'metric compared with production' }),
+    tolerance: meta(share.default(0), {
+      flag: 'tolerance',
+      arg: '<x>',
+      help: 'how much worse than production (primary metric, point estimate) the candidate may be',
+      fromText: 'number',
+    }),
+    primaryMetric: meta(z.enum(PRIMARY_METRICS).default('accuracy'), {
+      flag: 'primary-metric',
+      arg: '<metric>',
+      help: 'metric compared with production',
+    }),
     alpha: meta(z.number().gt(0, 'expected a level in (0, 0.5]').max(0.5, 'expected a level in (0, 0.5]').default(0.05), {
-      flag: 'alpha', arg: '<level>', help: 'significance level of the skill test against the baseline and of the paired test against production', fromText: 'number' }),
+      flag: 'alpha',
+      arg: '<level>',
+      help: 'significance level of the skill test against the baseline and of the paired test against production',
+      fromText: 'number',
+    }),
     policy: meta(z.enum(PROMOTION_POLICIES).default('non-inferior'), {
-      flag: 'promotion-policy', arg: '<policy>', help: 'non-inferior: not worse than production and not significantly worse; significant: also significantly better' }),
+      flag: 'promotion-policy',
+      arg: '<policy>',
+      help: 'non-inferior: not worse than production and not significantly worse; significant: also significantly better',
+    }),
   })
   .strict();
 
 const backtest = z
   .object({
     threshold: meta(z.number().gt(0, 'expected a probability in (0, 1)').lt(1, 'expected a probability in (0, 1)').default(0.5), {
-      flag: 'threshold', arg: '<p>', help: 'long when P(up) is above this, flat otherwise (backtest and metrics)', fromText: 'number' }),
+      flag: 'threshold',
+      arg: '<p>',
+      help: 'long when P(up) is above this, flat otherwise (backtest and metrics)',
+      fromText: 'number',
+    }),
     costBps: meta(z.number().min(0, 'expected 0 to 1000').max(1000, 'expected 0 to 1000').default(5), {
-      flag: 'cost-bps', arg: '<n>', help: 'transaction cost per unit turnover in the backtest, basis points', fromText: 'number' }),
+      flag: 'cost-bps',
+      arg: '<n>',
+      help: 'transaction cost per unit turnover in the backtest, basis points',
+      fromText: 'number',
+    }),
   })
   .strict();
 
 const pipelineObject = z
   .object({
-    modelName: meta(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected 1–63 lowercase letters, digits and dashes, starting with a letter or digit').default('direction-classifier'), {
-      flag: 'model-name', arg: '<name>', help: 'model line: its own versions, stages, pointers, schedules and MLflow model' }),
-    tickers: meta(z.array(ticker).min(1, 'expected at least one ticker, e.g. AAPL,MSFT').max(1000, 'expected at most 1000 tickers').default(['SYN-A', 'SYN-B', 'SYN-C', 'SYN-D', 'SYN-E']), {
-      flag: 'tickers', arg: '<list>', help: 'comma-separated symbols', fromText: 'list' }),
+    modelName: meta(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected 1–63 lowercase letters, digits and dashes, starting with a letter or digit')
+        .default('direction-classifier'),
+      {
+        flag: 'model-name',
+        arg: '<name>',
+        help: 'model line: its own versions, stages, pointers, schedules and MLflow model',
+      },
+    ),
+    tickers: meta(
+      z
+        .array(ticker)
+        .min(1, 'expected at least one ticker, e.g. AAPL,MSFT')
+        .max(1000, 'expected at most 1000 tickers')
+        .default(['SYN-A', 'SYN-B', 'SYN-C', 'SYN-D', 'SYN-E']),
+      {
+        flag: 'tickers',
+        arg: '<list>',
+        help: 'comma-separated symbols',
+        fromText: 'list',
+      },
+    ),
     source: meta(source.default('synthetic'), { flag: 'source', arg: '<source>', help: 'synthetic (embedded, offline) | yahoo | csv:DIR' }),
     period: meta(z.enum(PERIODS).default('5y'), { flag: 'period', arg: '<period>', help: 'history to use' }),
-    modelType: meta(z.enum(MODEL_TYPES).default('xgb'), { flag: 'model-type', arg: '<type>', help: 'xgb (boosted trees) | rf (random forest) | linear | lgb (LightGBM)' }),
-    holdout: meta(holdout.default('6m'), { flag: 'holdout', arg: '<window>', help: 'validation window at the end of the data, never trained on (e.g. 6m, 12w, 90d)' }),
+    modelType: meta(z.enum(MODEL_TYPES).default('xgb'), {
+      flag: 'model-type',
+      arg: '<type>',
+      help: 'xgb (boosted trees) | rf (random forest) | linear | lgb (LightGBM)',
+    }),
+    holdout: meta(holdout.default('6m'), {
+      flag: 'holdout',
+      arg: '<window>',
+      help: 'validation window at the end of the data, never trained on (e.g. 6m, 12w, 90d)',
+    }),
     minHoldoutRows: meta(z.number().int('expected a whole number').min(10, 'expected at least 10').default(50), {
-      flag: 'min-holdout-rows', arg: '<n>', help: 'fewer holdout rows than this fails validation (exit 2)', fromText: 'int' }),
-    labelHorizon: meta(int(1, 60).default(5), { flag: 'label-horizon', arg: '<days>', help: 'trading days ahead the label looks', fromText: 'int' }),
+      flag: 'min-holdout-rows',
+      arg: '<n>',
+      help: 'fewer holdout rows than this fails validation (exit 2)',
+      fromText: 'int',
+    }),
+    labelHorizon: meta(int(1, 60).default(5), {
+      flag: 'label-horizon',
+      arg: '<days>',
+      help: 'trading days ahead the label looks',
+      fromText: 'int',
+    }),
     labelThreshold: meta(z.number().min(-0.5, 'expected -0.5 to 0.5').max(0.5, 'expected -0.5 to 0.5').default(0), {
-      flag: 'label-threshold', arg: '<x>', help: 'return over the horizon above which the label is "up"', fromText: 'number' }),
+      flag: 'label-threshold',
+      arg: '<x>',
+      help: 'return over the horizon above which the label is "up"',
+      fromText: 'number',
+    }),
     criteria: criteria.prefault({}),
     backtest: backtest.prefault({}),
-    approvalTimeout: meta(duration('7d, 12h or 30m').default('7d'), { flag: 'approval-timeout', arg: '<duration>', help: 'how long the approval gate waits (e.g. 7d, 12h, 30m)' }),
-    approvalReminder: meta(duration('1d or 2h').default('1d'), { flag: 'approval-reminder', arg: '<duration>', help: 'send a reminder this long before the approval gate expires' }),
+    approvalTimeout: meta(duration('7d, 12h or 30m').default('7d'), {
+      flag: 'approval-timeout',
+      arg: '<duration>',
+      help: 'how long the approval gate waits (e.g. 7d, 12h, 30m)',
+    }),
+    approvalReminder: meta(duration('1d or 2h').default('1d'), {
+      flag: 'approval-reminder',
+      arg: '<duration>',
+      help: 'send a reminder this long before the approval gate expires',
+    }),
     minShadowDays: meta(z.number().int('expected a whole number').min(0, 'expected 0 to 250').max(250, 'expected 0 to 250').default(0), {
-      flag: 'min-shadow-days', arg: '<n>', help: 'ask for approval only after this many trading days of matured shadow predictions of the candidate (0: at once)', fromText: 'int' }),
+      flag: 'min-shadow-days',
+      arg: '<n>',
+      help: 'ask for approval only after this many trading days of matured shadow predictions of the candidate (0: at once)',
+      fromText: 'int',
+    }),
     deployTimeout: meta(duration('5m or 30s').default('5m'), {
-      flag: 'deploy-timeout', arg: '<duration>', help: 'after promotion (or rollback), how long every serving instance may take to serve the new version before the run fails and production is rolled back' }),
+      flag: 'deploy-timeout',
+      arg: '<duration>',
+      help: 'after promotion (or rollback), how long every serving instance may take to serve the new version before the run fails and production is rolled back',
+    }),
     minNewDays: meta(z.number().int('expected a whole number').min(0, 'expected 0 or more').default(5), {
-      flag: 'min-new-days', arg: '<n>', help: "scheduled runs: minimum new trading days since the production model's data end", fromText: 'int' }),
-    asOf: meta(isoDate.optional(), { flag: 'as-of', arg: '<date>', help: 'last date of data to use (YYYY-MM-DD, not in the future; default today)' }),
-    seed: meta(int(0, 2 ** 31 - 1).default(42), { flag: 'seed', arg: '<n>', help: 'seed for the synthetic market, training, search and bootstrap', fromText: 'int' }),
+      flag: 'min-new-days',
+      arg: '<n>',
+      help: "scheduled runs: minimum new trading days since the production model's data end",
+      fromText: 'int',
+    }),
+    asOf: meta(isoDate.optional(), {
+      flag: 'as-of',
+      arg: '<date>',
+      help: 'last date of data to use (YYYY-MM-DD, not in the future; default today)',
+    }),
+    seed: meta(int(0, 2 ** 31 - 1).default(42), {
+      flag: 'seed',
+      arg: '<n>',
+      help: 'seed for the synthetic market, training, search and bootstrap',
+      fromText: 'int',
+    }),
     useBest: flagBool('use-best', "train with the model line's best_hyperparameters.json from its last search, when present"),
     optimize: flagBool('optimize', 'run a hyperparameter search (TPE, --trials) before training'),
     trials: meta(int(1, 10_000).default(20), { flag: 'trials', arg: '<n>', help: 'trials of the hyperparameter search', fromText: 'int' }),
-    hpoParallel: meta(int(1, 32).default(2), { flag: 'parallel', arg: '<k>', help: 'search trials evaluated at once (constant liar keeps them apart)', fromText: 'int' }),
+    hpoParallel: meta(int(1, 32).default(2), {
+      flag: 'parallel',
+      arg: '<k>',
+      help: 'search trials evaluated at once (constant liar keeps them apart)',
+      fromText: 'int',
+    }),
     trialTimeout: meta(duration('90s, 10m or 1h').default('1h'), {
-      flag: 'trial-timeout', arg: '<duration>', help: 'time limit of one search trial, all its folds and retries; over it the trial is FAIL' }),
+      flag: 'trial-timeout',
+      arg: '<duration>',
+      help: 'time limit of one search trial, all its folds and retries; over it the trial is FAIL',
+    }),
     // 20m of search leaves a default --optimize run 10m for training, backtest and compare inside the 30m budget.
-    searchTimeout: meta(duration('30m or 2h').default('20m'), { flag: 'search-timeout', arg: '<duration>', help: 'stop starting new search trials after this long' }),
+    searchTimeout: meta(duration('30m or 2h').default('20m'), {
+      flag: 'search-timeout',
+      arg: '<duration>',
+      help: 'stop starting new search trials after this long',
+    }),
     pipelineBudget: meta(duration('30m or 1h').default('30m'), {
-      flag: 'budget', arg: '<duration>', help: 'time budget from the start of the run to the approval gate; an overrun notifies and shows in the status and report' }),
-    force: flagBool('force', 'force promotion: skip the comparison with production and let a candidate that failed the criteria reach the approval gate, marked FORCED'),
-    skipValidation: flagBool('skip-validation', 'backtest for the report only: failed criteria do not stop the run before the approval gate (marked FORCED)'),
+      flag: 'budget',
+      arg: '<duration>',
+      help: 'time budget from the start of the run to the approval gate; an overrun notifies and shows in the status and report',
+    }),
+    force: flagBool(
+      'force',
+      'force promotion: skip the comparison with production and let a candidate that failed the criteria reach the approval gate, marked FORCED',
+    ),
+    skipValidation: flagBool(
+      'skip-validation',
+      'backtest for the report only: failed criteria do not stop the run before the approval gate (marked FORCED)',
+    ),
     ignoreNewData: flagBool('ignore-new-data', 'scheduled and drift runs: run even when there is not enough new data'),
     dryRun: flagBool('dry-run', 'stop after the comparison: no approval gate, no promotion'),
     candlestickPatterns: meta(
-      z.array(z.enum(PATTERN_NAMES, { message: `expected candlestick patterns among ${PATTERN_NAMES.join(', ')}` })).refine((a) => new Set(a).size === a.length, 'expected each pattern once').optional(),
-      { flag: 'candlestick-patterns', arg: '<list>', help: `TA-Lib candlestick patterns to add as cdl_<name> features (none by default): ${PATTERN_NAMES.join(',')}`, fromText: 'list' },
+      z
+        .array(z.enum(PATTERN_NAMES, { message: `expected candlestick patterns among ${PATTERN_NAMES.join(', ')}` }))
+        .refine((a) => new Set(a).size === a.length, 'expected each pattern once')
+        .optional(),
+      {
+        flag: 'candlestick-patterns',
+        arg: '<list>',
+        help: `TA-Lib candlestick patterns to add as cdl_<name> features (none by default): ${PATTERN_NAMES.join(',')}`,
+        fromText: 'list',
+      },
     ),
-    signals: meta(z.string().regex(/^(csv:.+|synthetic)$/, 'expected csv:DIR or synthetic').optional(), {
-      flag: 'signals', arg: '<csv:DIR>', help: 'external daily signals joined as features: DIR/*.csv with columns date,ticker,<series…>, or synthetic (the embedded sentiment; see README)' }),
+    signals: meta(
+      z
+        .string()
+        .regex(/^(csv:.+|synthetic)$/, 'expected csv:DIR or synthetic')
+        .optional(),
+      {
+        flag: 'signals',
+        arg: '<csv:DIR>',
+        help: 'external daily signals joined as features: DIR/*.csv with columns date,ticker,<series…>, or synthetic (the embedded sentiment; see README)',
+      },
+    ),
     signalLagDays: meta(int(0, 30).default(1), {
-      flag: 'signal-lag-days', arg: '<n>', help: 'trading days after its date a signal value becomes usable (1: published after the close of day t, usable from t+1)', fromText: 'int' }),
-    warmStart: flagBool('warm-start', "continue boosting from the production model on the new data window instead of training from scratch"),
+      flag: 'signal-lag-days',
+      arg: '<n>',
+      help: 'trading days after its date a signal value becomes usable (1: published after the close of day t, usable from t+1)',
+      fromText: 'int',
+    }),
+    warmStart: flagBool(
+      'warm-start',
+      'continue boosting from the production model on the new data window instead of training from scratch',
+    ),
     compareFull: flagBool('compare-full', 'with --warm-start, also train from scratch on the same data and report both side by side'),
     /** Ranges for the search over the engine's defaults (lib/engine/searchSpace.ts), from `--search-space FILE`. */
-    searchSpace: z.custom<EngineSearchSpaceConfig>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'expected an object of parameter → {low, high, log?, step?}').optional(),
+    searchSpace: z
+      .custom<EngineSearchSpaceConfig>(
+        (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+        'expected an object of parameter → {low, high, log?, step?}',
+      )
+      .optional(),
     /** Set by what starts the run (CLI, schedule, drift monitor), never by a flag. */
     trigger: z.enum(TRIGGERS).default('manual'),
     reason: z.string().max(2000).optional(),
@@ -204,9 +367,14 @@ export function problemsOf(error: z.ZodError, input: unknown): ConfigProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     let value: unknown = input;
-    for (const p of issue.path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[p as string] : undefined;
+    for (const p of issue.path)
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[p as string] : undefined;
     if (issue.code === 'unrecognized_keys') {
-      return { path: path || '(top level)', value: issue.keys, message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+      return {
+        path: path || '(top level)',
+        value: issue.keys,
+        message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+      };
     }
     return { path: path || '(top level)', value, message: issue.message };
   });
@@ -214,7 +382,10 @@ export function problemsOf(error: z.ZodError, input: unknown): ConfigProblem[] {
 
 export function formatProblem(p: ConfigProblem, origin?: string): string {
   // A whole object (the search space) would drown the message: name the path only.
-  const given = p.value === undefined || (typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value)) ? '' : ` = ${JSON.stringify(p.value)?.slice(0, 80)}`;
+  const given =
+    p.value === undefined || (typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value))
+      ? ''
+      : ` = ${JSON.stringify(p.value)?.slice(0, 80)}`;
   return `${p.path}${given}${origin ? ` (from ${origin})` : ''}: ${p.message}`;
 }
 
@@ -225,9 +396,10 @@ export function isRealDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
-
 export function getPath(obj: unknown, key: string): unknown {
-  return key.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return key
+    .split('.')
+    .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
 export function setPath(obj: Record<string, unknown>, key: string, value: unknown): void {
@@ -235,4 +407,11 @@ export function setPath(obj: Record<string, unknown>, key: string, value: unknow
   let o = obj;
   for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;
   o[parts.at(-1)!] = value;
+}
+
+/** A setting's value as text (help, tables, environment): scalars as they are, anything else as JSON. */
+export function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
 }

@@ -154,7 +154,7 @@ async function planTicker(args: {
   let cached: PriceSeries;
   try {
     // Checked like every file we read; an unreadable or foreign one means the cache starts over.
-    meta = parseJsonText({ text: await readFile(paths.meta, 'utf8'), file: paths.meta, schema: cacheMetaSchema }) as CacheMeta;
+    meta = parseJsonText({ text: await readFile(paths.meta, 'utf8'), file: paths.meta, schema: cacheMetaSchema });
     cached = await readSeriesParquet(paths.data, ticker);
   } catch {
     return full(start ?? null, end); // unreadable cache: start over

@@ -68,8 +68,13 @@ function sortByDate(s: PriceSeries): PriceSeries {
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) sorted = s.dates[i - 1]! <= s.dates[i]!;
   if (sorted) return s;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (s.dates[a]! < s.dates[b]! ? -1 : s.dates[a]! > s.dates[b]! ? 1 : a - b));
-  const out = emptySeries(s.ticker, order.map((i) => s.dates[i]!));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+    s.dates[a]! < s.dates[b]! ? -1 : s.dates[a]! > s.dates[b]! ? 1 : a - b,
+  );
+  const out = emptySeries(
+    s.ticker,
+    order.map((i) => s.dates[i]!),
+  );
   for (const f of ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const) {
     order.forEach((from, to) => {
       out[f][to] = s[f][from]!;

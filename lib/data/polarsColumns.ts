@@ -4,7 +4,7 @@ import pl from 'nodejs-polars';
 export function columnAsFloat64(df: pl.DataFrame, name: string): Float64Array {
   const col = df.getColumn(name);
   const clean =
-    col.nullCount() === 0 && col.dtype.equals(pl.Float64)
+    col.nullCount() === 0 && (col.dtype as { equals(other: unknown): boolean }).equals(pl.Float64)
       ? col
       : df.select(pl.col(name).cast(pl.Float64).fillNull(pl.lit(Number.NaN))).getColumn(name);
   return clean.toTypedArray() as Float64Array;

@@ -86,12 +86,7 @@ export function checkSeriesQuality(s: PriceSeries, options: QualityOptions = {})
   add('negative_volume', 'fatal', 'negative or missing volume', negativeVolume);
   add('ohlc_inconsistent', 'fatal', 'high below low', crossed);
   const tolerated = (options.maxInconsistentShare ?? 0.01) * n;
-  add(
-    'ohlc_inconsistent',
-    outside.length > tolerated ? 'fatal' : 'warning',
-    'open or close outside the [low, high] range',
-    outside,
-  );
+  add('ohlc_inconsistent', outside.length > tolerated ? 'fatal' : 'warning', 'open or close outside the [low, high] range', outside);
 
   const fatalSoFar = issues.some((i) => i.severity === 'fatal' && i.check !== 'too_little_data');
   if (!fatalSoFar && n > 1) {
@@ -105,7 +100,12 @@ export function checkSeriesQuality(s: PriceSeries, options: QualityOptions = {})
       `${missingTotal} Mon–Fri sessions missing (holidays included); ${longGaps.length} gap(s) longer than ${maxGap}`,
       longGaps.length > 0 ? longGaps.map((g) => g.after) : missingTotal > 0.05 * n ? gaps.map((g) => g.after) : [],
     );
-    add('zero_volume_streak', 'warning', `runs of ≥ ${options.zeroVolumeStreak ?? 5} zero-volume sessions`, zeroVolumeRuns(s, options.zeroVolumeStreak ?? 5));
+    add(
+      'zero_volume_streak',
+      'warning',
+      `runs of ≥ ${options.zeroVolumeStreak ?? 5} zero-volume sessions`,
+      zeroVolumeRuns(s, options.zeroVolumeStreak ?? 5),
+    );
     const jumps: string[] = [];
     const splits: string[] = [];
     const threshold = options.jumpThreshold ?? 0.4;

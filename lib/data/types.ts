@@ -22,9 +22,7 @@ export interface FetchRequest {
   end?: string;
 }
 
-export type TickerFetchResult =
-  | { ticker: string; ok: true; series: PriceSeries }
-  | { ticker: string; ok: false; error: Error };
+export type TickerFetchResult = { ticker: string; ok: true; series: PriceSeries } | { ticker: string; ok: false; error: Error };
 
 export interface MarketDataSource {
   /** Stable name used in cache paths and run metadata (`synthetic`, `yahoo`, `csv`). */

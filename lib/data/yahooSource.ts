@@ -23,7 +23,15 @@ export interface YahooSourceOptions {
 /** What yahoo-finance2's chart() returns with the default `return: "array"`. */
 interface ChartArrayResult {
   meta: { gmtoffset: number };
-  quotes: { date: Date; open: number | null; high: number | null; low: number | null; close: number | null; adjclose?: number | null; volume: number | null }[];
+  quotes: {
+    date: Date;
+    open: number | null;
+    high: number | null;
+    low: number | null;
+    close: number | null;
+    adjclose?: number | null;
+    volume: number | null;
+  }[];
 }
 
 export function createYahooSource(options: YahooSourceOptions = {}): MarketDataSource {
@@ -59,7 +67,7 @@ export function createYahooSource(options: YahooSourceOptions = {}): MarketDataS
     synthetic: false,
     incremental: true,
     async fetch(req: FetchRequest): Promise<TickerFetchResult[]> {
-      const results: TickerFetchResult[] = new Array(req.tickers.length);
+      const results = new Array<TickerFetchResult>(req.tickers.length);
       let next = 0;
       const worker = async (): Promise<void> => {
         while (next < req.tickers.length) {
@@ -77,10 +85,10 @@ function buildFetch(options: YahooSourceOptions): typeof fetch | undefined {
   const base = options.fetch ?? globalThis.fetch;
   if (!options.baseUrl) return options.fetch;
   const target = options.baseUrl.replace(/\/$/, '');
-  return ((input: string | URL | Request, init?: RequestInit) => {
+  return (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     return base(url.replace(/^https?:\/\/[^/]+/, target), init);
-  }) as typeof fetch;
+  };
 }
 
 /**
@@ -93,7 +101,10 @@ function toSeries(ticker: string, result: ChartArrayResult, start: string | unde
     .filter((q) => q.open != null && q.high != null && q.low != null && q.close != null)
     .map((q) => ({ ...q, day: new Date(q.date.getTime() + offsetMs).toISOString().slice(0, 10) }))
     .filter((q) => (start === undefined || q.day >= start) && q.day <= end);
-  const s = emptySeries(ticker, rows.map((q) => q.day));
+  const s = emptySeries(
+    ticker,
+    rows.map((q) => q.day),
+  );
   rows.forEach((q, i) => {
     s.open[i] = q.open!;
     s.high[i] = q.high!;

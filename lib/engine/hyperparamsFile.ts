@@ -2,7 +2,10 @@
  * The numeric fields of a parameters object read from a file a person can edit: undefined when it
  * has a key outside `keys` (typically another engine's parameters), an error for a non-number.
  */
-export function knownNumbers<K extends string>(params: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, number>> | undefined {
+export function knownNumbers<K extends string>(
+  params: Record<string, unknown>,
+  keys: readonly K[],
+): Partial<Record<K, number>> | undefined {
   if (!params || typeof params !== 'object') return undefined;
   const out: Partial<Record<K, number>> = {};
   for (const [key, value] of Object.entries(params)) {

@@ -1,6 +1,13 @@
-import { defaultLgbHyperparams, lightgbmVersion, trainLightGBM, validateHyperparams, type LgbBooster, type LgbHyperparams } from '../lightgbm';
+import {
+  defaultLgbHyperparams,
+  lightgbmVersion,
+  trainLightGBM,
+  validateHyperparams,
+  type LgbBooster,
+  type LgbHyperparams,
+} from '../lightgbm';
 import { HYPERPARAM_RANGES } from '../lightgbm/params';
-import { lightgbmSearchSpace, type LgbSearchSpaceConfig } from '../lightgbm/searchSpace';
+import { lightgbmSearchSpace } from '../lightgbm/searchSpace';
 import { exportLightGBMToOnnx } from '../onnx/lightgbmExport';
 import type { Engine, TrainedModel } from './engine';
 import { knownNumbers } from './hyperparamsFile';
@@ -13,7 +20,7 @@ export const lightgbmEngine: Engine = {
   name: 'lightgbm',
   version: lightgbmVersion,
   defaultHyperparams: () => ({ ...defaultLgbHyperparams }),
-  searchSpace: (config) => lightgbmSearchSpace(config as LgbSearchSpaceConfig),
+  searchSpace: (config) => lightgbmSearchSpace(config),
   hyperparamsFrom(_modelType, params) {
     const known = knownNumbers(params, LGB_KEYS);
     if (!known) return undefined;
@@ -24,8 +31,11 @@ export const lightgbmEngine: Engine = {
   async train(o) {
     if (o.modelType !== 'lgb') throw new Error(`the LightGBM engine trains model type lgb, not ${o.modelType}`);
     // LightGBM's init_model (continued training) is not bound yet: refuse rather than train from scratch silently.
-    if (o.initModel) throw new ConfigError('warm start is not available for --model-type lgb yet (LightGBM init_model is not bound); train from scratch without --warm-start');
-    const fit = await trainLightGBM({ ...o, params: o.params as Partial<LgbHyperparams> });
+    if (o.initModel)
+      throw new ConfigError(
+        'warm start is not available for --model-type lgb yet (LightGBM init_model is not bound); train from scratch without --warm-start',
+      );
+    const fit = await trainLightGBM({ ...o, params: o.params });
     return lightgbmModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds, baseRounds: 0 });
   },
 };

@@ -22,7 +22,7 @@ export function engineNameFor(modelType: ModelType): EngineName {
 
 /** The validated search space of the model type's engine (throws SearchSpaceError). */
 export function searchSpaceFor(modelType: ModelType, config?: EngineSearchSpaceConfig): SearchSpace {
-  return engineNameFor(modelType) === 'lightgbm' ? lightgbmSearchSpace(config as LgbSearchSpaceConfig) : xgboostSearchSpace(config as SearchSpaceConfig);
+  return engineNameFor(modelType) === 'lightgbm' ? lightgbmSearchSpace(config) : xgboostSearchSpace(config);
 }
 
 export function suggestEngineParams(modelType: ModelType, trial: Trial, space: SearchSpace): EngineHyperparams {

@@ -1,26 +1,37 @@
 import type { ModelType } from '../config/pipeline';
 import { exportToOnnx } from '../onnx/export';
 import { defaultHyperparams, trainModel, xgboostVersion, type Booster, type XgbHyperparams } from '../xgboost';
-import { xgboostSearchSpace, type SearchSpaceConfig } from '../xgboost/searchSpace';
+import { xgboostSearchSpace } from '../xgboost/searchSpace';
 import type { Engine, TrainedModel } from './engine';
 import { knownNumbers } from './hyperparamsFile';
 import { ConfigError } from '../util/errors';
 
-const XGB_KEYS: (keyof XgbHyperparams)[] = ['nEstimators', 'maxDepth', 'learningRate', 'minChildWeight', 'subsample', 'colsampleBytree', 'regLambda', 'regAlpha', 'gamma'];
+const XGB_KEYS: (keyof XgbHyperparams)[] = [
+  'nEstimators',
+  'maxDepth',
+  'learningRate',
+  'minChildWeight',
+  'subsample',
+  'colsampleBytree',
+  'regLambda',
+  'regAlpha',
+  'gamma',
+];
 
 /** libxgboost through lib/xgboost: gbtree (xgb), random forest (rf), gblinear (linear). */
 export const xgboostEngine: Engine = {
   name: 'xgboost',
   version: xgboostVersion,
   defaultHyperparams: () => ({ ...defaultHyperparams }),
-  searchSpace: (config) => xgboostSearchSpace(config as SearchSpaceConfig),
+  searchSpace: (config) => xgboostSearchSpace(config),
   hyperparamsFrom(_modelType: ModelType, params) {
     const known = knownNumbers(params, XGB_KEYS);
     return known && { ...defaultHyperparams, ...known };
   },
   async train(o) {
-    if (o.initModel && o.initModel.fileName !== 'model.json') throw new ConfigError(`warm start: XGBoost cannot continue from ${o.initModel.fileName} (a model of another engine)`);
-    const fit = await trainModel({ ...o, params: o.params as Partial<XgbHyperparams>, initModel: o.initModel?.content });
+    if (o.initModel && o.initModel.fileName !== 'model.json')
+      throw new ConfigError(`warm start: XGBoost cannot continue from ${o.initModel.fileName} (a model of another engine)`);
+    const fit = await trainModel({ ...o, params: o.params, initModel: o.initModel?.content });
     return xgboostModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds, baseRounds: fit.baseRounds });
   },
 };
@@ -38,7 +49,11 @@ function xgboostModel(booster: Booster, info: { bestIteration: number; rounds: n
 }
 
 interface GainTrees {
-  learner: { gradient_booster: { model?: { trees?: { split_indices: number[]; loss_changes: number[]; left_children: number[] }[]; weights?: number[] } } };
+  learner: {
+    gradient_booster: {
+      model?: { trees?: { split_indices: number[]; loss_changes: number[]; left_children: number[] }[]; weights?: number[] };
+    };
+  };
 }
 
 /** XGBoost's "total_gain" from the model JSON (loss_changes of every split); |weight| for gblinear. */

@@ -93,7 +93,13 @@ export function subtractMonths(d: Date, months: number): Date {
  * The last `holdout` of the data is kept for validation only. Training ends `purgeGap` trading
  * days before it, so no training label (which looks `purgeGap` days ahead) peeks into the holdout.
  */
-export function splitHoldout(o: { dates: string[]; holdout: string; purgeGap: number; y?: ArrayLike<number>; minRows?: number }): HoldoutSplit {
+export function splitHoldout(o: {
+  dates: string[];
+  holdout: string;
+  purgeGap: number;
+  y?: ArrayLike<number>;
+  minRows?: number;
+}): HoldoutSplit {
   const days = distinctSorted(o.dates);
   if (days.length === 0) throw new ValidationError('no labelled rows to split into training and holdout');
   const last = new Date(`${days[days.length - 1]}T00:00:00Z`);
@@ -102,7 +108,9 @@ export function splitHoldout(o: { dates: string[]; holdout: string; purgeGap: nu
   const cutIso = cut.toISOString().slice(0, 10);
   const firstHoldout = days.findIndex((d) => d > cutIso);
   if (firstHoldout <= o.purgeGap) {
-    throw new ValidationError(`the holdout ${o.holdout} covers all ${days.length} dates (${days[0]} … ${days.at(-1)}): use a longer --period or a shorter --holdout`);
+    throw new ValidationError(
+      `the holdout ${o.holdout} covers all ${days.length} dates (${days[0]} … ${days.at(-1)}): use a longer --period or a shorter --holdout`,
+    );
   }
   const holdoutStart = days[firstHoldout]!;
   const trainEnd = days[firstHoldout - o.purgeGap - 1]!;
@@ -114,13 +122,17 @@ export function splitHoldout(o: { dates: string[]; holdout: string; purgeGap: nu
   });
   const minRows = o.minRows ?? 50;
   if (holdoutIdx.length < minRows) {
-    throw new ValidationError(`the holdout has ${holdoutIdx.length} rows; at least ${minRows} are needed for a meaningful validation (longer --holdout or more tickers)`);
+    throw new ValidationError(
+      `the holdout has ${holdoutIdx.length} rows; at least ${minRows} are needed for a meaningful validation (longer --holdout or more tickers)`,
+    );
   }
   if (o.y) {
     let pos = 0;
     for (const i of holdoutIdx) pos += o.y[i] === 1 ? 1 : 0;
     if (pos === 0 || pos === holdoutIdx.length) {
-      throw new ValidationError(`the holdout ${holdoutStart} … ${days.at(-1)} has a single class (${pos} up of ${holdoutIdx.length}): precision, recall and AUC are undefined; use a longer --holdout`);
+      throw new ValidationError(
+        `the holdout ${holdoutStart} … ${days.at(-1)} has a single class (${pos} up of ${holdoutIdx.length}): precision, recall and AUC are undefined; use a longer --holdout`,
+      );
     }
   }
   return { trainIdx, holdoutIdx, trainEnd, holdoutStart, holdoutEnd: days[days.length - 1]! };

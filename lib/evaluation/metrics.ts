@@ -32,13 +32,20 @@ export function predictsUp(p: number, threshold = 0.5): boolean {
 export function classificationMetrics(yTrue: ArrayLike<number>, proba: ArrayLike<number>, threshold = 0.5): ClassificationMetrics {
   const n = yTrue.length;
   if (proba.length !== n) throw new RangeError(`${n} labels but ${proba.length} probabilities`);
-  let tp = 0, fp = 0, tn = 0, fn = 0, loss = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0,
+    loss = 0;
   for (let i = 0; i < n; i++) {
     const y = yTrue[i]!;
     const p = proba[i]!;
     const pred = predictsUp(p, threshold) ? 1 : 0;
-    if (pred === 1) y === 1 ? tp++ : fp++;
-    else y === 1 ? fn++ : tn++;
+    if (pred === 1) {
+      if (y === 1) tp++;
+      else fp++;
+    } else if (y === 1) fn++;
+    else tn++;
     const c = Math.min(Math.max(p, EPS), 1 - EPS);
     loss -= y === 1 ? Math.log(c) : Math.log(1 - c);
   }
@@ -68,7 +75,7 @@ export function rocAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>): numb
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);
   let pos = 0;
   let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[idx[j + 1]!] === score[idx[i]!]) j++;
     const avgRank = (i + j) / 2 + 1;
@@ -94,7 +101,8 @@ export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>): { 
   const neg = n - pos;
   const fpr = [0];
   const tpr = [0];
-  let tp = 0, fp = 0;
+  let tp = 0,
+    fp = 0;
   for (let i = 0; i < n; i++) {
     if (yTrue[idx[i]!] === 1) tp++;
     else fp++;

@@ -20,7 +20,7 @@ export function resolveFeatureConfig(input: Partial<FeatureConfig> = {}): Featur
   const config = {
     ...DEFAULT_FEATURE_CONFIG,
     ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
-  } as FeatureConfig;
+  };
   if (!Number.isInteger(config.labelHorizon) || config.labelHorizon < 1 || config.labelHorizon > 60) {
     throw new ConfigError(`label horizon ${config.labelHorizon} must be an integer from 1 to 60`);
   }

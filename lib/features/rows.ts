@@ -17,7 +17,10 @@ export function selectRows(m: DenseMatrix, idx: ArrayLike<number>): DenseMatrix 
 }
 
 /** The rows `idx` of a labelled matrix with their labels and dates (a training or scoring set). */
-export function selectLabelledRows(m: { X: DenseMatrix; y: Float32Array; dates: string[] }, idx: ArrayLike<number>): { X: DenseMatrix; y: Float32Array; dates: string[] } {
+export function selectLabelledRows(
+  m: { X: DenseMatrix; y: Float32Array; dates: string[] },
+  idx: ArrayLike<number>,
+): { X: DenseMatrix; y: Float32Array; dates: string[] } {
   const y = new Float32Array(idx.length);
   const dates = new Array<string>(idx.length);
   for (let k = 0; k < idx.length; k++) {

@@ -131,7 +131,7 @@ async function readCachedEntry(dir: string): Promise<FeatureSetResult | undefine
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as FeatureSetResult & Record<string, unknown>;
   if (!existsSync(manifest.path) || (await sha256File(manifest.path)) !== manifest.sha256) return undefined;
   const { config: _config, inputs: _inputs, codeVersion: _codeVersion, ...result } = manifest;
-  return result as FeatureSetResult;
+  return result;
 }
 
 function countClasses(df: pl.DataFrame): ClassBalance {

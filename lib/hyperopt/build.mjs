@@ -16,10 +16,39 @@ await build({
   entryPoints: [resolve(here, 'node.ts')],
   platform: 'node',
   outfile: resolve(outdir, 'node.js'),
-  plugins: [{ name: 'core-external', setup: (b) => b.onResolve({ filter: /^\.\/(journal|study|distributions)$/ }, () => ({ path: './index.js', external: true })) }],
+  plugins: [
+    {
+      name: 'core-external',
+      setup: (b) => b.onResolve({ filter: /^\.\/(journal|study|distributions)$/ }, () => ({ path: './index.js', external: true })),
+    },
+  ],
 });
 // Type declarations (for bundler-style module resolution, as the sources use extensionless imports).
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const types = spawnSync(process.execPath, [tsc, '--declaration', '--emitDeclarationOnly', '--outDir', outdir, '--rootDir', here, '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--strict', '--skipLibCheck', '--types', 'node', resolve(here, 'index.ts'), resolve(here, 'node.ts')], { stdio: 'inherit' });
+const types = spawnSync(
+  process.execPath,
+  [
+    tsc,
+    '--declaration',
+    '--emitDeclarationOnly',
+    '--outDir',
+    outdir,
+    '--rootDir',
+    here,
+    '--target',
+    'es2022',
+    '--module',
+    'esnext',
+    '--moduleResolution',
+    'bundler',
+    '--strict',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    resolve(here, 'index.ts'),
+    resolve(here, 'node.ts'),
+  ],
+  { stdio: 'inherit' },
+);
 if (types.status !== 0) process.exit(types.status ?? 1);
 console.log(`hyperopt-ts built into ${outdir}`);

@@ -23,8 +23,15 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
   if (options.direction !== undefined && options.directions !== undefined) throw new Error('give either direction or directions, not both');
   const directions = options.directions ?? [options.direction ?? options.state?.direction ?? 'minimize'];
   if (directions.length !== 1) {
-    throw new Error(`multi-objective studies are not supported: directions has ${directions.length} entries; optimise one objective (or a weighted sum)`);
+    throw new Error(
+      `multi-objective studies are not supported: directions has ${directions.length} entries; optimise one objective (or a weighted sum)`,
+    );
   }
-  return new Study(directions[0]!, options.sampler ?? new TPESampler(), options.pruner ?? new MedianPruner(), options.state, options.studyName);
+  return new Study(
+    directions[0]!,
+    options.sampler ?? new TPESampler(),
+    options.pruner ?? new MedianPruner(),
+    options.state,
+    options.studyName,
+  );
 }
-

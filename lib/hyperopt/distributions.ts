@@ -36,7 +36,11 @@ function adjustHigh(low: number, high: number, step: number, strict: boolean, wh
   return high;
 }
 
-export function floatDistribution(low: number, high: number, o: { log?: boolean; step?: number | null; strict?: boolean } = {}): FloatDistribution {
+export function floatDistribution(
+  low: number,
+  high: number,
+  o: { log?: boolean; step?: number | null; strict?: boolean } = {},
+): FloatDistribution {
   const log = o.log ?? false;
   const step = o.step ?? null;
   if (!(Number.isFinite(low) && Number.isFinite(high))) throw new SearchSpaceError(`float bounds must be finite, got [${low}, ${high}]`);
@@ -61,7 +65,8 @@ export function intDistribution(low: number, high: number, o: { log?: boolean; s
 export function categoricalDistribution(choices: CategoricalChoice[]): CategoricalDistribution {
   if (choices.length === 0) throw new SearchSpaceError('categorical: at least one choice is needed');
   for (const c of choices) {
-    if (!(c === null || ['boolean', 'number', 'string'].includes(typeof c))) throw new SearchSpaceError(`categorical: choice ${String(c)} is not null/bool/number/string`);
+    if (!(c === null || ['boolean', 'number', 'string'].includes(typeof c)))
+      throw new SearchSpaceError(`categorical: choice ${String(c)} is not null/bool/number/string`);
   }
   return { kind: 'categorical', choices: [...choices] };
 }
@@ -74,7 +79,9 @@ export function isSingle(d: Distribution): boolean {
 
 export function toInternal(d: Distribution, value: unknown): number {
   if (d.kind === 'categorical') {
-    const i = d.choices.findIndex((c) => c === value || (typeof c === 'number' && typeof value === 'number' && Number.isNaN(c) && Number.isNaN(value)));
+    const i = d.choices.findIndex(
+      (c) => c === value || (typeof c === 'number' && typeof value === 'number' && Number.isNaN(c) && Number.isNaN(value)),
+    );
     if (i < 0) throw new SearchSpaceError(`${JSON.stringify(value)} is not one of the choices ${JSON.stringify(d.choices)}`);
     return i;
   }
@@ -142,7 +149,8 @@ function toDistribution(p: ParamSpec): Distribution {
     if (!Array.isArray(p.choices)) throw new SearchSpaceError('categorical: "choices" must be a list');
     return categoricalDistribution(p.choices);
   }
-  if (p.type !== 'float' && p.type !== 'int') throw new SearchSpaceError(`type must be float, int or categorical, got ${JSON.stringify((p as { type: unknown }).type)}`);
+  if (p.type !== 'float' && p.type !== 'int')
+    throw new SearchSpaceError(`type must be float, int or categorical, got ${JSON.stringify((p as { type: unknown }).type)}`);
   if (typeof p.low !== 'number' || typeof p.high !== 'number') throw new SearchSpaceError(`${p.type}: "low" and "high" must be numbers`);
   if (p.low > p.high) throw new SearchSpaceError(`${p.type}: low ${p.low} must be < high ${p.high} (or equal, to fix the value)`);
   if (p.log && p.low <= 0) throw new SearchSpaceError(`${p.type}: log scale needs low > 0, got ${p.low}`);

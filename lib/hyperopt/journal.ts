@@ -10,7 +10,19 @@ export class PyFloat {
 }
 const f = (v: number) => new PyFloat(v);
 
-export const OP = { CREATE_STUDY: 0, DELETE_STUDY: 1, SET_STUDY_USER_ATTR: 2, SET_STUDY_SYSTEM_ATTR: 3, CREATE_TRIAL: 4, SET_TRIAL_PARAM: 5, SET_TRIAL_STATE_VALUES: 6, SET_TRIAL_INTERMEDIATE_VALUE: 7, SET_TRIAL_USER_ATTR: 8, SET_TRIAL_SYSTEM_ATTR: 9, DISCARD_TRIALS: 10 } as const;
+export const OP = {
+  CREATE_STUDY: 0,
+  DELETE_STUDY: 1,
+  SET_STUDY_USER_ATTR: 2,
+  SET_STUDY_SYSTEM_ATTR: 3,
+  CREATE_TRIAL: 4,
+  SET_TRIAL_PARAM: 5,
+  SET_TRIAL_STATE_VALUES: 6,
+  SET_TRIAL_INTERMEDIATE_VALUE: 7,
+  SET_TRIAL_USER_ATTR: 8,
+  SET_TRIAL_SYSTEM_ATTR: 9,
+  DISCARD_TRIALS: 10,
+} as const;
 
 function pyNumber(v: number, float: boolean): string {
   if (Number.isNaN(v)) return 'NaN';
@@ -27,7 +39,9 @@ export function dumpPython(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(dumpPython).join(',')}]`;
-  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}:${dumpPython(v)}`).join(',')}}`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${JSON.stringify(k)}:${dumpPython(v)}`)
+    .join(',')}}`;
 }
 
 /** JSON.parse that also accepts Python's bare NaN / Infinity / -Infinity tokens. */
@@ -56,7 +70,7 @@ export function parsePython(text: string): unknown {
       i += 7;
     } else out += c;
   }
-  return JSON.parse(out, (_k, v) => (typeof v === 'string' && v.startsWith('\u0000') ? Number(v.slice(1)) : v));
+  return JSON.parse(out, (_k, v: unknown) => (typeof v === 'string' && v.startsWith('\u0000') ? Number(v.slice(1)) : v)) as unknown;
 }
 
 /** Optuna's distribution_to_json: the class name and exactly its attribute names. */
@@ -65,7 +79,10 @@ export function distributionToJson(d: Distribution): string {
     d.kind === 'categorical'
       ? { name: 'CategoricalDistribution', attributes: { choices: d.choices } }
       : d.kind === 'float'
-        ? { name: 'FloatDistribution', attributes: { step: d.step === null ? null : f(d.step), low: f(d.low), high: f(d.high), log: d.log } }
+        ? {
+            name: 'FloatDistribution',
+            attributes: { step: d.step === null ? null : f(d.step), low: f(d.low), high: f(d.high), log: d.log },
+          }
         : { name: 'IntDistribution', attributes: { log: d.log, step: d.step, low: d.low, high: d.high } };
   return dumpPython(body).replace(/,"/g, ', "').replace(/":/g, '": ');
 }
@@ -73,13 +90,27 @@ export function distributionToJson(d: Distribution): string {
 export function distributionFromJson(text: string): Distribution {
   const { name, attributes: a } = parsePython(text) as { name: string; attributes: Record<string, unknown> };
   if (name === 'CategoricalDistribution') return { kind: 'categorical', choices: a.choices as never };
-  if (name === 'FloatDistribution') return { kind: 'float', low: a.low as number, high: a.high as number, log: Boolean(a.log), step: (a.step as number | null) ?? null };
-  if (name === 'IntDistribution') return { kind: 'int', low: a.low as number, high: a.high as number, log: Boolean(a.log), step: (a.step as number) ?? 1 };
+  if (name === 'FloatDistribution')
+    return { kind: 'float', low: a.low as number, high: a.high as number, log: Boolean(a.log), step: (a.step as number | null) ?? null };
+  if (name === 'IntDistribution')
+    return { kind: 'int', low: a.low as number, high: a.high as number, log: Boolean(a.log), step: (a.step as number) ?? 1 };
   if (name === 'UniformDistribution' || name === 'LogUniformDistribution' || name === 'DiscreteUniformDistribution') {
-    return { kind: 'float', low: a.low as number, high: a.high as number, log: name === 'LogUniformDistribution', step: (a.q as number | undefined) ?? null };
+    return {
+      kind: 'float',
+      low: a.low as number,
+      high: a.high as number,
+      log: name === 'LogUniformDistribution',
+      step: (a.q as number | undefined) ?? null,
+    };
   }
   if (name === 'IntUniformDistribution' || name === 'IntLogUniformDistribution') {
-    return { kind: 'int', low: a.low as number, high: a.high as number, log: name === 'IntLogUniformDistribution', step: (a.step as number | undefined) ?? 1 };
+    return {
+      kind: 'int',
+      low: a.low as number,
+      high: a.high as number,
+      log: name === 'IntLogUniformDistribution',
+      step: (a.step as number | undefined) ?? 1,
+    };
   }
   throw new Error(`unknown distribution ${name}`);
 }
@@ -90,7 +121,16 @@ export function isoMicros(d: Date): string {
 }
 
 /** The op lines that write a whole study, in Optuna's order, for one worker. */
-export function studyToJournal(o: { studyName: string; direction: Direction; trials: FrozenTrial[]; workerId: string; studyId?: number; firstTrialId?: number; now?: () => Date; studyExists?: boolean }): string[] {
+export function studyToJournal(o: {
+  studyName: string;
+  direction: Direction;
+  trials: FrozenTrial[];
+  workerId: string;
+  studyId?: number;
+  firstTrialId?: number;
+  now?: () => Date;
+  studyExists?: boolean;
+}): string[] {
   const now = o.now ?? (() => new Date());
   const lines: string[] = [];
   const op = (code: number, fields: Record<string, unknown>) => lines.push(dumpPython({ op_code: code, worker_id: o.workerId, ...fields }));
@@ -101,13 +141,23 @@ export function studyToJournal(o: { studyName: string; direction: Direction; tri
     const start = isoMicros(now());
     op(OP.CREATE_TRIAL, { study_id: studyId, datetime_start: start });
     for (const [name, value] of Object.entries(t.params)) {
-      op(OP.SET_TRIAL_PARAM, { trial_id: trialId, param_name: name, param_value_internal: f(value), distribution: distributionToJson(t.distributions[name]!) });
+      op(OP.SET_TRIAL_PARAM, {
+        trial_id: trialId,
+        param_name: name,
+        param_value_internal: f(value),
+        distribution: distributionToJson(t.distributions[name]!),
+      });
     }
     for (const [step, value] of Object.entries(t.intermediateValues)) {
       op(OP.SET_TRIAL_INTERMEDIATE_VALUE, { trial_id: trialId, step: Number(step), intermediate_value: f(value) });
     }
     if (t.state !== TrialState.RUNNING) {
-      op(OP.SET_TRIAL_STATE_VALUES, { trial_id: trialId, state: t.state, values: t.state === TrialState.COMPLETE || (t.state === TrialState.PRUNED && t.value !== null) ? [f(t.value!)] : null, datetime_complete: isoMicros(now()) });
+      op(OP.SET_TRIAL_STATE_VALUES, {
+        trial_id: trialId,
+        state: t.state,
+        values: t.state === TrialState.COMPLETE || (t.state === TrialState.PRUNED && t.value !== null) ? [f(t.value!)] : null,
+        datetime_complete: isoMicros(now()),
+      });
     }
   });
   return lines;
@@ -143,7 +193,12 @@ export function parseJournal(text: string): JournalStudy[] {
     };
     switch (log.op_code) {
       case OP.CREATE_STUDY:
-        studies.push({ studyId: studies.length, name: log.study_name as string, direction: (log.directions as number[])[0] === 2 ? 'maximize' : 'minimize', trials: [] });
+        studies.push({
+          studyId: studies.length,
+          name: log.study_name as string,
+          direction: (log.directions as number[])[0] === 2 ? 'maximize' : 'minimize',
+          trials: [],
+        });
         break;
       case OP.DELETE_STUDY:
         studies[log.study_id as number] = null;
@@ -151,15 +206,19 @@ export function parseJournal(text: string): JournalStudy[] {
       case OP.CREATE_TRIAL: {
         const study = studies[log.study_id as number];
         if (!study) break;
-        const dists = Object.fromEntries(Object.entries((log.distributions as Record<string, string>) ?? {}).map(([k, v]) => [k, distributionFromJson(v)]));
+        const dists = Object.fromEntries(
+          Object.entries((log.distributions as Record<string, string>) ?? {}).map(([k, v]) => [k, distributionFromJson(v)]),
+        );
         const trial = {
           trialId: trials.length,
           number: study.trials.length,
           state: (log.state as TrialState | undefined) ?? TrialState.RUNNING,
           params: { ...((log.params as Record<string, number>) ?? {}) },
           distributions: dists,
-          value: ((log.values as number[] | null | undefined)?.[0] ?? (log.value as number | null | undefined)) ?? null,
-          intermediateValues: Object.fromEntries(Object.entries((log.intermediate_values as Record<string, number>) ?? {}).map(([k, v]) => [Number(k), v])),
+          value: (log.values as number[] | null | undefined)?.[0] ?? (log.value as number | null | undefined) ?? null,
+          intermediateValues: Object.fromEntries(
+            Object.entries((log.intermediate_values as Record<string, number>) ?? {}).map(([k, v]) => [Number(k), v]),
+          ),
           systemAttrs: (log.system_attrs as Record<string, unknown>) ?? {},
           userAttrs: (log.user_attrs as Record<string, unknown>) ?? {},
         };
@@ -172,7 +231,7 @@ export function parseJournal(text: string): JournalStudy[] {
         if (!t) break;
         const d = distributionFromJson(log.distribution as string);
         const name = log.param_name as string;
-        if (t.distributions[name] && t.distributions[name]!.kind !== d.kind) break; // Optuna drops incompatible re-sets
+        if (t.distributions[name] && t.distributions[name].kind !== d.kind) break; // Optuna drops incompatible re-sets
         t.params[name] = log.param_value_internal as number;
         t.distributions[name] = d;
         break;
@@ -193,7 +252,8 @@ export function parseJournal(text: string): JournalStudy[] {
       case OP.SET_TRIAL_USER_ATTR:
       case OP.SET_TRIAL_SYSTEM_ATTR: {
         const t = trialOf(log.trial_id);
-        if (t) Object.assign(log.op_code === OP.SET_TRIAL_USER_ATTR ? t.userAttrs : t.systemAttrs, (log.user_attr ?? log.system_attr) as object);
+        if (t)
+          Object.assign(log.op_code === OP.SET_TRIAL_USER_ATTR ? t.userAttrs : t.systemAttrs, (log.user_attr ?? log.system_attr) as object);
         break;
       }
       default:

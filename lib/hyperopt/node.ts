@@ -3,7 +3,18 @@
  * a symlink, stale after 30 s), whole records appended under the lock and fsynced. The core never
  * imports this file, so it stays usable inside Temporal workflows.
  */
-import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { parseJournal, type JournalStudy } from './journal';
 
 const GRACE_MS = 30_000;

@@ -19,7 +19,8 @@ export class RandomState {
 
   constructor(seed: number | RandomStateSnapshot = 0) {
     if (typeof seed === 'number') {
-      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32 − 1], got ${seed}`);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+        throw new RangeError(`seed must be an integer in [0, 2^32 − 1], got ${seed}`);
       // init_genrand, as numpy's RandomState(int) seeds it.
       let s = seed >>> 0;
       for (let i = 0; i < N; i++) {

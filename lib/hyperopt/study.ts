@@ -1,4 +1,17 @@
-import { compatible, contains, floatDistribution, intDistribution, categoricalDistribution, isSingle, SearchSpaceError, toExternal, toInternal, type CategoricalChoice, type Distribution, type SearchSpace } from './distributions';
+import {
+  compatible,
+  contains,
+  floatDistribution,
+  intDistribution,
+  categoricalDistribution,
+  isSingle,
+  SearchSpaceError,
+  toExternal,
+  toInternal,
+  type CategoricalChoice,
+  type Distribution,
+  type SearchSpace,
+} from './distributions';
 import type { Pruner } from './pruners/pruner';
 import type { Sampler } from './samplers/sampler';
 
@@ -43,14 +56,24 @@ export class Study {
     state?: StudyState,
     readonly studyName = 'no-name',
   ) {
-    if (direction !== 'minimize' && direction !== 'maximize') throw new Error(`direction must be "minimize" or "maximize", got ${JSON.stringify(direction)}`);
+    if (direction !== 'minimize' && direction !== 'maximize')
+      throw new Error(`direction must be "minimize" or "maximize", got ${JSON.stringify(direction)}`);
     if (state && state.direction !== direction) throw new Error(`the saved study is ${state.direction}d, not ${direction}d`);
     this.trials = state ? cloneTrials(state.trials) : [];
     if (state?.samplerState !== undefined) sampler.restore(state.samplerState);
   }
 
   ask(): Trial {
-    const frozen: FrozenTrial = { number: this.trials.length, state: TrialState.RUNNING, params: {}, distributions: {}, value: null, intermediateValues: {}, systemAttrs: {}, userAttrs: {} };
+    const frozen: FrozenTrial = {
+      number: this.trials.length,
+      state: TrialState.RUNNING,
+      params: {},
+      distributions: {},
+      value: null,
+      intermediateValues: {},
+      systemAttrs: {},
+      userAttrs: {},
+    };
     this.trials.push(frozen);
     return new Trial(this, frozen);
   }
@@ -124,7 +147,9 @@ function cloneTrials(trials: FrozenTrial[]): FrozenTrial[] {
   return trials.map((t) => ({
     ...t,
     params: { ...t.params },
-    distributions: Object.fromEntries(Object.entries(t.distributions).map(([k, d]) => [k, d.kind === 'categorical' ? { ...d, choices: [...d.choices] } : { ...d }])),
+    distributions: Object.fromEntries(
+      Object.entries(t.distributions).map(([k, d]) => [k, d.kind === 'categorical' ? { ...d, choices: [...d.choices] } : { ...d }]),
+    ),
     intermediateValues: { ...t.intermediateValues },
     systemAttrs: { ...t.systemAttrs },
     userAttrs: { ...t.userAttrs },

@@ -15,7 +15,10 @@ export class LgbBooster {
   private handle: unknown;
   private validSets = 0;
 
-  private constructor(handle: unknown, readonly featureNames: string[]) {
+  private constructor(
+    handle: unknown,
+    readonly featureNames: string[],
+  ) {
     this.handle = handle;
     finalizer.register(this, handle, this);
   }
@@ -93,25 +96,52 @@ export class LgbBooster {
     const len: (number | bigint)[] = [0];
     const type = options.raw ? C_API.PREDICT_RAW_SCORE : C_API.PREDICT_NORMAL;
     const param = options.nthread ? `num_threads=${options.nthread}` : '';
-    await callAsync(loadLightGBM().LGBM_BoosterPredictForMat, 'predict', this.native, sanitize(X.data), C_API.DTYPE_FLOAT32, X.rows, X.cols, 1, type, 0, options.numIteration ?? 0, param, len, out);
-    if (Number(len[0]) !== X.rows) throw new ModelError(`LightGBM returned ${Number(len[0])} predictions for ${X.rows} rows: not a binary model`);
+    await callAsync(
+      loadLightGBM().LGBM_BoosterPredictForMat,
+      'predict',
+      this.native,
+      sanitize(X.data),
+      C_API.DTYPE_FLOAT32,
+      X.rows,
+      X.cols,
+      1,
+      type,
+      0,
+      options.numIteration ?? 0,
+      param,
+      len,
+      out,
+    );
+    if (Number(len[0]) !== X.rows)
+      throw new ModelError(`LightGBM returned ${Number(len[0])} predictions for ${X.rows} rows: not a binary model`);
     return out;
   }
 
   /** The model in LightGBM's text format (what `LgbBooster.load` and Python's `model_file=` read). */
   toModelString(options: { numIteration?: number } = {}): string {
-    return this.readString((len, outLen, buf) => loadLightGBM().LGBM_BoosterSaveModelToString(this.native, 0, options.numIteration ?? -1, C_API.IMPORTANCE_SPLIT, len, outLen, buf), 'model save');
+    return this.readString(
+      (len, outLen, buf) =>
+        loadLightGBM().LGBM_BoosterSaveModelToString(this.native, 0, options.numIteration ?? -1, C_API.IMPORTANCE_SPLIT, len, outLen, buf),
+      'model save',
+    );
   }
 
   /** LightGBM's JSON dump (trees with thresholds, default directions, missing types, leaf values). */
   dumpModel(options: { numIteration?: number } = {}): string {
-    return this.readString((len, outLen, buf) => loadLightGBM().LGBM_BoosterDumpModel(this.native, 0, options.numIteration ?? -1, C_API.IMPORTANCE_SPLIT, len, outLen, buf), 'model dump');
+    return this.readString(
+      (len, outLen, buf) =>
+        loadLightGBM().LGBM_BoosterDumpModel(this.native, 0, options.numIteration ?? -1, C_API.IMPORTANCE_SPLIT, len, outLen, buf),
+      'model dump',
+    );
   }
 
   /** Per-feature importance: total gain (default) or number of splits. */
   featureImportance(type: 'gain' | 'split' = 'gain'): Float64Array {
     const out = new Float64Array(this.numFeatures());
-    check(loadLightGBM().LGBM_BoosterFeatureImportance(this.native, 0, type === 'gain' ? C_API.IMPORTANCE_GAIN : C_API.IMPORTANCE_SPLIT, out), 'feature importance');
+    check(
+      loadLightGBM().LGBM_BoosterFeatureImportance(this.native, 0, type === 'gain' ? C_API.IMPORTANCE_GAIN : C_API.IMPORTANCE_SPLIT, out),
+      'feature importance',
+    );
     return out;
   }
 

@@ -14,7 +14,11 @@ const finalizer = new FinalizationRegistry<unknown>((handle) => {
 export class LgbDataset {
   private handle: unknown;
 
-  private constructor(handle: unknown, readonly rows: number, readonly cols: number) {
+  private constructor(
+    handle: unknown,
+    readonly rows: number,
+    readonly cols: number,
+  ) {
     this.handle = handle;
     finalizer.register(this, handle, this);
   }
@@ -30,7 +34,18 @@ export class LgbDataset {
     const api = loadLightGBM();
     const out: unknown[] = [null];
     const data = sanitize(X.data);
-    await callAsync(api.LGBM_DatasetCreateFromMat, 'dataset creation', data, C_API.DTYPE_FLOAT32, X.rows, X.cols, 1, paramString(options.params), options.reference?.native ?? null, out);
+    await callAsync(
+      api.LGBM_DatasetCreateFromMat,
+      'dataset creation',
+      data,
+      C_API.DTYPE_FLOAT32,
+      X.rows,
+      X.cols,
+      1,
+      paramString(options.params),
+      options.reference?.native ?? null,
+      out,
+    );
     const ds = new LgbDataset(out[0], X.rows, X.cols);
     try {
       if (X.featureNames.length === X.cols) {
@@ -70,7 +85,9 @@ export class LgbDataset {
 function checkFeatureNames(names: string[]): void {
   const renamed = names.find((n) => /\s/.test(n));
   if (renamed !== undefined) {
-    throw new ModelError(`feature "${renamed}" contains whitespace, which LightGBM would store as "${renamed.replace(/\s/g, '_')}" and no longer match the feature schema; rename the feature`);
+    throw new ModelError(
+      `feature "${renamed}" contains whitespace, which LightGBM would store as "${renamed.replace(/\s/g, '_')}" and no longer match the feature schema; rename the feature`,
+    );
   }
 }
 

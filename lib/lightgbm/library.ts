@@ -7,32 +7,57 @@ import { ConfigError, ModelError } from '../util/errors';
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The C API functions trainctl uses (LightGBM 4.x, include/LightGBM/c_api.h). */
+/** A bound C function: koffi types calls as `any`; these return an int status code unless stated. */
+export type NativeFunction<R = number> = ((...args: unknown[]) => R) & { async: (...args: unknown[]) => void };
+
 function declare(lib: ReturnType<typeof koffi.load>) {
+  const func = <R = number>(signature: string) => lib.func(signature) as unknown as NativeFunction<R>;
   return {
-    LGBM_GetLastError: lib.func('const char* LGBM_GetLastError()'),
-    LGBM_DatasetCreateFromMat: lib.func('int LGBM_DatasetCreateFromMat(const void* data, int data_type, int32_t nrow, int32_t ncol, int is_row_major, const char* parameters, void* reference, _Out_ void** out)'),
-    LGBM_DatasetSetField: lib.func('int LGBM_DatasetSetField(void* handle, const char* field_name, const void* field_data, int num_element, int type)'),
-    LGBM_DatasetSetFeatureNames: lib.func('int LGBM_DatasetSetFeatureNames(void* handle, const char** feature_names, int num_feature_names)'),
-    LGBM_DatasetFree: lib.func('int LGBM_DatasetFree(void* handle)'),
-    LGBM_BoosterCreate: lib.func('int LGBM_BoosterCreate(void* train_data, const char* parameters, _Out_ void** out)'),
-    LGBM_BoosterAddValidData: lib.func('int LGBM_BoosterAddValidData(void* handle, void* valid_data)'),
-    LGBM_BoosterUpdateOneIter: lib.func('int LGBM_BoosterUpdateOneIter(void* handle, _Out_ int* is_finished)'),
-    LGBM_BoosterGetEvalCounts: lib.func('int LGBM_BoosterGetEvalCounts(void* handle, _Out_ int* out_len)'),
-    LGBM_BoosterGetEval: lib.func('int LGBM_BoosterGetEval(void* handle, int data_idx, _Out_ int* out_len, double* out_results)'),
-    LGBM_BoosterGetCurrentIteration: lib.func('int LGBM_BoosterGetCurrentIteration(void* handle, _Out_ int* out_iteration)'),
-    LGBM_BoosterGetNumFeature: lib.func('int LGBM_BoosterGetNumFeature(void* handle, _Out_ int* out_len)'),
-    LGBM_BoosterGetNumClasses: lib.func('int LGBM_BoosterGetNumClasses(void* handle, _Out_ int* out_len)'),
-    LGBM_BoosterPredictForMat: lib.func('int LGBM_BoosterPredictForMat(void* handle, const void* data, int data_type, int32_t nrow, int32_t ncol, int is_row_major, int predict_type, int start_iteration, int num_iteration, const char* parameter, _Out_ int64_t* out_len, double* out_result)'),
-    LGBM_BoosterSaveModelToString: lib.func('int LGBM_BoosterSaveModelToString(void* handle, int start_iteration, int num_iteration, int feature_importance_type, int64_t buffer_len, _Out_ int64_t* out_len, void* out_str)'),
-    LGBM_BoosterDumpModel: lib.func('int LGBM_BoosterDumpModel(void* handle, int start_iteration, int num_iteration, int feature_importance_type, int64_t buffer_len, _Out_ int64_t* out_len, void* out_str)'),
-    LGBM_BoosterLoadModelFromString: lib.func('int LGBM_BoosterLoadModelFromString(const char* model_str, _Out_ int* out_num_iterations, _Out_ void** out)'),
-    LGBM_BoosterFeatureImportance: lib.func('int LGBM_BoosterFeatureImportance(void* handle, int num_iteration, int importance_type, double* out_results)'),
-    LGBM_BoosterFree: lib.func('int LGBM_BoosterFree(void* handle)'),
+    LGBM_GetLastError: func<string>('const char* LGBM_GetLastError()'),
+    LGBM_DatasetCreateFromMat: func(
+      'int LGBM_DatasetCreateFromMat(const void* data, int data_type, int32_t nrow, int32_t ncol, int is_row_major, const char* parameters, void* reference, _Out_ void** out)',
+    ),
+    LGBM_DatasetSetField: func(
+      'int LGBM_DatasetSetField(void* handle, const char* field_name, const void* field_data, int num_element, int type)',
+    ),
+    LGBM_DatasetSetFeatureNames: func('int LGBM_DatasetSetFeatureNames(void* handle, const char** feature_names, int num_feature_names)'),
+    LGBM_DatasetFree: func('int LGBM_DatasetFree(void* handle)'),
+    LGBM_BoosterCreate: func('int LGBM_BoosterCreate(void* train_data, const char* parameters, _Out_ void** out)'),
+    LGBM_BoosterAddValidData: func('int LGBM_BoosterAddValidData(void* handle, void* valid_data)'),
+    LGBM_BoosterUpdateOneIter: func('int LGBM_BoosterUpdateOneIter(void* handle, _Out_ int* is_finished)'),
+    LGBM_BoosterGetEvalCounts: func('int LGBM_BoosterGetEvalCounts(void* handle, _Out_ int* out_len)'),
+    LGBM_BoosterGetEval: func('int LGBM_BoosterGetEval(void* handle, int data_idx, _Out_ int* out_len, double* out_results)'),
+    LGBM_BoosterGetCurrentIteration: func('int LGBM_BoosterGetCurrentIteration(void* handle, _Out_ int* out_iteration)'),
+    LGBM_BoosterGetNumFeature: func('int LGBM_BoosterGetNumFeature(void* handle, _Out_ int* out_len)'),
+    LGBM_BoosterGetNumClasses: func('int LGBM_BoosterGetNumClasses(void* handle, _Out_ int* out_len)'),
+    LGBM_BoosterPredictForMat: func(
+      'int LGBM_BoosterPredictForMat(void* handle, const void* data, int data_type, int32_t nrow, int32_t ncol, int is_row_major, int predict_type, int start_iteration, int num_iteration, const char* parameter, _Out_ int64_t* out_len, double* out_result)',
+    ),
+    LGBM_BoosterSaveModelToString: func(
+      'int LGBM_BoosterSaveModelToString(void* handle, int start_iteration, int num_iteration, int feature_importance_type, int64_t buffer_len, _Out_ int64_t* out_len, void* out_str)',
+    ),
+    LGBM_BoosterDumpModel: func(
+      'int LGBM_BoosterDumpModel(void* handle, int start_iteration, int num_iteration, int feature_importance_type, int64_t buffer_len, _Out_ int64_t* out_len, void* out_str)',
+    ),
+    LGBM_BoosterLoadModelFromString: func(
+      'int LGBM_BoosterLoadModelFromString(const char* model_str, _Out_ int* out_num_iterations, _Out_ void** out)',
+    ),
+    LGBM_BoosterFeatureImportance: func(
+      'int LGBM_BoosterFeatureImportance(void* handle, int num_iteration, int importance_type, double* out_results)',
+    ),
+    LGBM_BoosterFree: func('int LGBM_BoosterFree(void* handle)'),
   };
 }
 
 /** C API constants (c_api.h). */
-export const C_API = { DTYPE_FLOAT32: 0, DTYPE_FLOAT64: 1, PREDICT_NORMAL: 0, PREDICT_RAW_SCORE: 1, IMPORTANCE_SPLIT: 0, IMPORTANCE_GAIN: 1 } as const;
+export const C_API = {
+  DTYPE_FLOAT32: 0,
+  DTYPE_FLOAT64: 1,
+  PREDICT_NORMAL: 0,
+  PREDICT_RAW_SCORE: 1,
+  IMPORTANCE_SPLIT: 0,
+  IMPORTANCE_GAIN: 1,
+} as const;
 
 export type LightGBMApi = ReturnType<typeof declare> & { path: string; version: string };
 
@@ -104,7 +129,8 @@ export function check(rc: number, what: string): void {
 export function callAsync(fn: { async: (...args: unknown[]) => void }, what: string, ...args: unknown[]): Promise<void> {
   return new Promise((resolve, reject) => {
     fn.async(...args, (err: unknown, rc: number) => {
-      if (err) return reject(err);
+      if (err)
+        return reject(err instanceof Error ? err : new Error(`native call failed: ${typeof err === 'string' ? err : 'unknown error'}`));
       if (rc === 0) return resolve();
       const api = loadLightGBM();
       (api.LGBM_GetLastError as unknown as { async: (cb: (e: unknown, msg: string) => void) => void }).async((_e, msg) => {

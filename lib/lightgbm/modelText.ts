@@ -17,7 +17,8 @@ export function validateModelText(text: string, what = 'the LightGBM model'): { 
   const header = keyValues(text.slice(0, headerEnd));
   const maxFeature = intField(header, 'max_feature_idx', fail);
   if (maxFeature < 0) fail(`max_feature_idx=${maxFeature}`);
-  if (header.get('num_class') !== '1' && header.get('num_class') !== undefined && !/^\d+$/.test(header.get('num_class')!)) fail('bad num_class');
+  if (header.get('num_class') !== '1' && header.get('num_class') !== undefined && !/^\d+$/.test(header.get('num_class')!))
+    fail('bad num_class');
   const sizesText = header.get('tree_sizes');
   if (sizesText === undefined) fail('no tree_sizes line');
   const sizes = sizesText!.trim() === '' ? [] : sizesText!.trim().split(' ').map(Number);
@@ -32,7 +33,13 @@ export function validateModelText(text: string, what = 'the LightGBM model'): { 
     validateTree(keyValues(block), { index: i, maxFeature, fail });
     pos += size;
   });
-  if (!bytes.subarray(pos, pos + 12).toString('utf8').startsWith('end of trees')) fail('"end of trees" does not follow the last tree');
+  if (
+    !bytes
+      .subarray(pos, pos + 12)
+      .toString('utf8')
+      .startsWith('end of trees')
+  )
+    fail('"end of trees" does not follow the last tree');
   return { features: maxFeature + 1, trees: sizes.length };
 }
 
@@ -55,17 +62,20 @@ function validateTree(kv: Map<string, string>, o: { index: number; maxFeature: n
   decisions.forEach((d, k) => {
     if (!Number.isInteger(d) || d < 0 || d > 15) o.fail(`${t}: decision_type ${d}`);
     // A categorical split's threshold indexes cat_boundaries.
-    if (d & 1 && !(Number.isInteger(thresholds[k]) && thresholds[k]! >= 0 && thresholds[k]! < numCat)) o.fail(`${t}: a categorical split points outside its categories`);
+    if (d & 1 && !(Number.isInteger(thresholds[k]) && thresholds[k]! >= 0 && thresholds[k]! < numCat))
+      o.fail(`${t}: a categorical split points outside its categories`);
   });
   if (numCat > 0) {
     const bounds = numbers(kv, 'cat_boundaries', numCat + 1, t, o.fail);
     const catThreshold = (kv.get('cat_threshold') ?? '').trim().split(' ').filter(Boolean);
-    if (bounds[0] !== 0 || bounds.some((b, k) => k > 0 && b < bounds[k - 1]!) || bounds[numCat] !== catThreshold.length) o.fail(`${t}: cat_boundaries do not match cat_threshold`);
+    if (bounds[0] !== 0 || bounds.some((b, k) => k > 0 && b < bounds[k - 1]!) || bounds[numCat] !== catThreshold.length)
+      o.fail(`${t}: cat_boundaries do not match cat_threshold`);
   }
   for (const side of ['left_child', 'right_child']) {
     const children = numbers(kv, side, splits, t, o.fail);
     // Non-negative: an inner node; negative: ~leaf index.
-    if (children.some((c) => !Number.isInteger(c) || c >= splits || c < -leaves || c === 0)) o.fail(`${t}: ${side} points outside the tree`);
+    if (children.some((c) => !Number.isInteger(c) || c >= splits || c < -leaves || c === 0))
+      o.fail(`${t}: ${side} points outside the tree`);
   }
 }
 
@@ -88,7 +98,9 @@ function intField(kv: Map<string, string>, key: string, fail: (p: string) => nev
 function numbers(kv: Map<string, string>, key: string, expected: number, what: string, fail: (p: string) => never): number[] {
   const text = kv.get(key);
   if (text === undefined) fail(`${what}: no ${key}`);
-  const parts = text!.trim().split(' ').filter(Boolean);
+  const parts = text.trim().split(' ').filter(Boolean);
   if (parts.length !== expected) fail(`${what}: ${key} has ${parts.length} values, expected ${expected}`);
-  return parts.map((p) => (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?inf$/i.test(p) ? Number(p.replace(/inf$/i, 'Infinity')) : Number.NaN));
+  return parts.map((p) =>
+    /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?inf$/i.test(p) ? Number(p.replace(/inf$/i, 'Infinity')) : Number.NaN,
+  );
 }

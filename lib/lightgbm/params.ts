@@ -49,7 +49,10 @@ export function paramString(params: LgbParams): string {
 }
 
 /** The ranges LightGBM accepts (its docs' constraints), checked before any native call. */
-export const HYPERPARAM_RANGES: Record<keyof LgbHyperparams, { name: string; min: number; max: number; minExclusive?: boolean; int?: boolean }> = {
+export const HYPERPARAM_RANGES: Record<
+  keyof LgbHyperparams,
+  { name: string; min: number; max: number; minExclusive?: boolean; int?: boolean }
+> = {
   nEstimators: { name: 'n_estimators', min: 1, max: 100_000, int: true },
   numLeaves: { name: 'num_leaves', min: 2, max: 131_072, int: true },
   learningRate: { name: 'learning_rate', min: 0, max: 1, minExclusive: true },
@@ -73,7 +76,9 @@ export function validateHyperparams(hp: Partial<LgbHyperparams>): void {
     if (value === undefined) continue;
     const low = range.minExclusive ? value <= range.min : value < range.min;
     if (typeof value !== 'number' || !Number.isFinite(value) || low || value > range.max || (range.int && !Number.isInteger(value))) {
-      problems.push(`${range.name}=${value} is out of range (${range.minExclusive ? '(' : '['}${range.min}, ${range.max}]${range.int ? ', integer' : ''})`);
+      problems.push(
+        `${range.name}=${value} is out of range (${range.minExclusive ? '(' : '['}${range.min}, ${range.max}]${range.int ? ', integer' : ''})`,
+      );
     }
   }
   if (problems.length) throw new ConfigError(`invalid LightGBM parameters: ${problems.join('; ')}`);

@@ -29,7 +29,14 @@ export type LgbSearchSpaceConfig = Partial<Record<LgbParamName, ParamRange>>;
  * - bagging_fraction 0.6–1.0: row sampling, every round.
  * lambda_l1, lambda_l2 and max_depth are not searched unless configured.
  */
-export const DEFAULT_LGB_SEARCH_SPACE: Readonly<Required<Pick<LgbSearchSpaceConfig, 'n_estimators' | 'num_leaves' | 'learning_rate' | 'min_child_samples' | 'feature_fraction' | 'bagging_fraction'>>> = {
+export const DEFAULT_LGB_SEARCH_SPACE: Readonly<
+  Required<
+    Pick<
+      LgbSearchSpaceConfig,
+      'n_estimators' | 'num_leaves' | 'learning_rate' | 'min_child_samples' | 'feature_fraction' | 'bagging_fraction'
+    >
+  >
+> = {
   n_estimators: { low: 50, high: 300 },
   num_leaves: { low: 8, high: 128, log: true },
   learning_rate: { low: 0.01, high: 0.3, log: true },
@@ -44,25 +51,37 @@ export const DEFAULT_LGB_SEARCH_SPACE: Readonly<Required<Pick<LgbSearchSpaceConf
  * (e.g. num_leaves < 2, a fraction above 1), each naming the parameter.
  */
 export function lightgbmSearchSpace(config: LgbSearchSpaceConfig = {}): SearchSpace {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new SearchSpaceError('the search space must be an object of parameter → {low, high, log?, step?}');
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    throw new SearchSpaceError('the search space must be an object of parameter → {low, high, log?, step?}');
   const unknown = Object.keys(config).filter((k) => !(k in PARAMETERS));
-  if (unknown.length) throw new SearchSpaceError(`unknown LightGBM parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: the lgb search space covers ${Object.keys(PARAMETERS).join(', ')}`);
+  if (unknown.length)
+    throw new SearchSpaceError(
+      `unknown LightGBM parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: the lgb search space covers ${Object.keys(PARAMETERS).join(', ')}`,
+    );
   const fields = ['low', 'high', 'log', 'step'];
   const problems = Object.entries(config).flatMap(([name, r]) => {
     if (!r || typeof r !== 'object') return [`"${name}": expected {low, high, log?, step?}`];
-    const bad = Object.keys(r).filter((k) => !fields.includes(k)).map((k) => `"${name}": unknown field "${k}" (use low, high, log, step)`);
+    const bad = Object.keys(r)
+      .filter((k) => !fields.includes(k))
+      .map((k) => `"${name}": unknown field "${k}" (use low, high, log, step)`);
     const range = HYPERPARAM_RANGES[PARAMETERS[name as LgbParamName].key];
     for (const bound of ['low', 'high'] as const) {
       const v = r[bound];
       if (typeof v !== 'number') continue;
       const below = range.minExclusive ? v <= range.min : v < range.min;
-      if (below || v > range.max) bad.push(`"${name}": ${bound} ${v} is outside what LightGBM accepts (${range.minExclusive ? '(' : '['}${range.min}, ${range.max}])`);
+      if (below || v > range.max)
+        bad.push(
+          `"${name}": ${bound} ${v} is outside what LightGBM accepts (${range.minExclusive ? '(' : '['}${range.min}, ${range.max}])`,
+        );
     }
     return bad;
   });
   if (problems.length) throw new SearchSpaceError(`invalid search space: ${problems.join('; ')}`);
   const merged: Record<string, ParamRange> = { ...DEFAULT_LGB_SEARCH_SPACE, ...config };
-  const spec = Object.entries(merged).map(([name, r]): [string, ParamSpec] => [name, { type: PARAMETERS[name as LgbParamName].type, low: r.low, high: r.high, log: r.log, step: r.step }]);
+  const spec = Object.entries(merged).map(([name, r]): [string, ParamSpec] => [
+    name,
+    { type: PARAMETERS[name as LgbParamName].type, low: r.low, high: r.high, log: r.log, step: r.step },
+  ]);
   return defineSearchSpace(spec);
 }
 

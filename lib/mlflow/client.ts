@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../util/errors';
 
 export class MlflowError extends Error {
-  constructor(readonly status: number | undefined, readonly errorCode: string | undefined, message: string) {
+  constructor(
+    readonly status: number | undefined,
+    readonly errorCode: string | undefined,
+    message: string,
+  ) {
     super(message);
     this.name = 'MlflowError';
   }
@@ -50,7 +54,12 @@ export class MlflowClient {
     }
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (!res.ok) throw new MlflowError(res.status, json.error_code as string | undefined, `MLflow ${path}: HTTP ${res.status} ${json.message ?? text.slice(0, 200)}`);
+    if (!res.ok)
+      throw new MlflowError(
+        res.status,
+        json.error_code as string | undefined,
+        `MLflow ${path}: HTTP ${res.status} ${typeof json.message === 'string' ? json.message : text.slice(0, 200)}`,
+      );
     return json as T;
   }
 
@@ -73,7 +82,8 @@ export class MlflowClient {
       max_results: 1,
     });
     const existing = found.runs?.[0];
-    if (existing) return { runId: existing.info.run_id, experimentId, artifactUri: existing.info.artifact_uri, status: existing.info.status };
+    if (existing)
+      return { runId: existing.info.run_id, experimentId, artifactUri: existing.info.artifact_uri, status: existing.info.status };
     const r = await this.call<{ run: { info: { run_id: string; artifact_uri: string; status: string } } }>('POST', 'runs/create', {
       experiment_id: experimentId,
       run_name: o.runName,
@@ -83,7 +93,10 @@ export class MlflowClient {
     return { runId: r.run.info.run_id, experimentId, artifactUri: r.run.info.artifact_uri, status: r.run.info.status };
   }
 
-  async logBatch(runId: string, o: { params?: Record<string, string | number>; metrics?: Record<string, number>; step?: number; tags?: Record<string, string> }): Promise<void> {
+  async logBatch(
+    runId: string,
+    o: { params?: Record<string, string | number>; metrics?: Record<string, number>; step?: number; tags?: Record<string, string> },
+  ): Promise<void> {
     const now = Date.now();
     await this.call('POST', 'runs/log-batch', {
       run_id: runId,
@@ -99,7 +112,10 @@ export class MlflowClient {
     await this.call('POST', 'runs/update', { run_id: runId, status, end_time: Date.now() });
   }
 
-  async getRun(runId: string): Promise<{ info: { status: string; artifact_uri: string }; data: { params?: Tag[]; metrics?: { key: string; value: number; step: number }[]; tags?: Tag[] } }> {
+  async getRun(runId: string): Promise<{
+    info: { status: string; artifact_uri: string };
+    data: { params?: Tag[]; metrics?: { key: string; value: number; step: number }[]; tags?: Tag[] };
+  }> {
     return (await this.call<{ run: never }>('GET', 'runs/get', { run_id: runId })).run;
   }
 
@@ -107,12 +123,25 @@ export class MlflowClient {
   async logArtifact(run: MlflowRun, localPath: string, artifactPath: string): Promise<void> {
     const prefix = 'mlflow-artifacts:/';
     if (!run.artifactUri.startsWith(prefix)) {
-      throw new MlflowError(undefined, 'UNSUPPORTED_ARTIFACT_STORE', `artifact URI ${run.artifactUri} is not served by the tracking server (start it with --serve-artifacts)`);
+      throw new MlflowError(
+        undefined,
+        'UNSUPPORTED_ARTIFACT_STORE',
+        `artifact URI ${run.artifactUri} is not served by the tracking server (start it with --serve-artifacts)`,
+      );
     }
     const path = `${run.artifactUri.slice(prefix.length).replace(/^\/+/, '')}/${artifactPath}`;
     const url = `${this.trackingUri.replace(/\/$/, '')}/api/2.0/mlflow-artifacts/artifacts/${path.split('/').map(encodeURIComponent).join('/')}`;
-    const res = await (this.options.fetch ?? fetch)(url, { method: 'PUT', body: await readFile(localPath), signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
-    if (!res.ok) throw new MlflowError(res.status, undefined, `artifact upload ${artifactPath}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+    const res = await (this.options.fetch ?? fetch)(url, {
+      method: 'PUT',
+      body: await readFile(localPath),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+    });
+    if (!res.ok)
+      throw new MlflowError(
+        res.status,
+        undefined,
+        `artifact upload ${artifactPath}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`,
+      );
   }
 
   async listArtifacts(runId: string, path?: string): Promise<string[]> {
@@ -129,11 +158,9 @@ export class MlflowClient {
   }
 
   async searchVersions(name: string): Promise<ModelVersion[]> {
-    const r = await this.call<{ model_versions?: { name: string; version: string; run_id?: string; source: string; tags?: Tag[]; aliases?: string[] }[] }>(
-      'GET',
-      'model-versions/search',
-      { filter: `name='${name.replace(/'/g, "\\'")}'`, max_results: '1000' },
-    );
+    const r = await this.call<{
+      model_versions?: { name: string; version: string; run_id?: string; source: string; tags?: Tag[]; aliases?: string[] }[];
+    }>('GET', 'model-versions/search', { filter: `name='${name.replace(/'/g, "\\'")}'`, max_results: '1000' });
     return (r.model_versions ?? []).map((v) => ({
       name: v.name,
       version: v.version,
@@ -160,7 +187,14 @@ export class MlflowClient {
       run_id: o.run.runId,
       tags: tags({ trainctl_version: o.trainctlVersion }),
     });
-    return { name: o.name, version: r.model_version.version, runId: o.run.runId, source: r.model_version.source, tags: { trainctl_version: o.trainctlVersion }, aliases: [] };
+    return {
+      name: o.name,
+      version: r.model_version.version,
+      runId: o.run.runId,
+      source: r.model_version.source,
+      tags: { trainctl_version: o.trainctlVersion },
+      aliases: [],
+    };
   }
 
   async setAlias(name: string, alias: string, version: string): Promise<void> {
@@ -169,15 +203,21 @@ export class MlflowClient {
 
   async getAlias(name: string, alias: string): Promise<ModelVersion | undefined> {
     try {
-      const r = await this.call<{ model_version: { name: string; version: string; source: string; run_id?: string; tags?: Tag[]; aliases?: string[] } }>(
-        'GET',
-        'registered-models/alias',
-        { name, alias },
-      );
+      const r = await this.call<{
+        model_version: { name: string; version: string; source: string; run_id?: string; tags?: Tag[]; aliases?: string[] };
+      }>('GET', 'registered-models/alias', { name, alias });
       const v = r.model_version;
-      return { name: v.name, version: v.version, source: v.source, runId: v.run_id, tags: Object.fromEntries((v.tags ?? []).map((t) => [t.key, t.value])), aliases: v.aliases ?? [] };
+      return {
+        name: v.name,
+        version: v.version,
+        source: v.source,
+        runId: v.run_id,
+        tags: Object.fromEntries((v.tags ?? []).map((t) => [t.key, t.value])),
+        aliases: v.aliases ?? [],
+      };
     } catch (err) {
-      if (err instanceof MlflowError && (err.errorCode === 'RESOURCE_DOES_NOT_EXIST' || err.errorCode === 'INVALID_PARAMETER_VALUE')) return undefined;
+      if (err instanceof MlflowError && (err.errorCode === 'RESOURCE_DOES_NOT_EXIST' || err.errorCode === 'INVALID_PARAMETER_VALUE'))
+        return undefined;
       throw err;
     }
   }

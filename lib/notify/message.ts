@@ -74,7 +74,14 @@ export function buildNotification(o: {
     fields.budget = `${(s.budget.elapsedMs / 60_000).toFixed(1)} min of ${s.budget.limit}${s.budget.overrun ? ' (EXCEEDED)' : ''}`;
   fields.synthetic = s?.synthetic ?? null;
   Object.assign(fields, o.fields);
-  return { event: o.event, pipelineId: o.pipelineId, modelName: o.modelName, title, text: o.text ?? describe(o.event, o.pipelineId, s), fields };
+  return {
+    event: o.event,
+    pipelineId: o.pipelineId,
+    modelName: o.modelName,
+    title,
+    text: o.text ?? describe(o.event, o.pipelineId, s),
+    fields,
+  };
 }
 
 /** Point estimates with the report's intervals when the compare stage has run; the bare estimates otherwise. */

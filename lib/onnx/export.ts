@@ -38,7 +38,7 @@ interface XgbModelJson {
  * The output `probabilities` is [N, 2] for trees and [N, 1] for linear; column "last" is P(up).
  */
 export function exportToOnnx(modelJson: string | XgbModelJson, options: ExportOptions): Uint8Array {
-  const model: XgbModelJson = typeof modelJson === 'string' ? JSON.parse(modelJson) : modelJson;
+  const model = typeof modelJson === 'string' ? (JSON.parse(modelJson) as XgbModelJson) : modelJson;
   const learner = model.learner;
   if (learner.objective.name !== 'binary:logistic') {
     throw new ModelError(`ONNX export supports binary:logistic models only, not ${learner.objective.name}`);
@@ -48,7 +48,11 @@ export function exportToOnnx(modelJson: string | XgbModelJson, options: ExportOp
     throw new ModelError(`the model has ${nFeatures} features but ${options.featureNames.length} names were given`);
   }
   const baseMargin = logit(parseBaseScore(learner.learner_model_param.base_score));
-  const metadata = { feature_names: JSON.stringify(options.featureNames), xgboost_version: (model.version ?? []).join('.'), ...options.metadata };
+  const metadata = {
+    feature_names: JSON.stringify(options.featureNames),
+    xgboost_version: (model.version ?? []).join('.'),
+    ...options.metadata,
+  };
   const booster = learner.gradient_booster;
   const common = {
     inputs: [{ name: ONNX_INPUT, elemType: ElemType.FLOAT, shape: ['N', nFeatures] }],
@@ -64,9 +68,18 @@ export function exportToOnnx(modelJson: string | XgbModelJson, options: ExportOp
 
 function treeGraph(trees: XgbTree[], baseMargin: number) {
   const n = {
-    treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[],
-    trueIds: [] as number[], falseIds: [] as number[], missingTrue: [] as number[],
-    classTreeIds: [] as number[], classNodeIds: [] as number[], classIds: [] as number[], classWeights: [] as number[],
+    treeIds: [] as number[],
+    nodeIds: [] as number[],
+    featureIds: [] as number[],
+    values: [] as number[],
+    modes: [] as string[],
+    trueIds: [] as number[],
+    falseIds: [] as number[],
+    missingTrue: [] as number[],
+    classTreeIds: [] as number[],
+    classNodeIds: [] as number[],
+    classIds: [] as number[],
+    classWeights: [] as number[],
   };
   trees.forEach((tree, t) => {
     for (let i = 0; i < tree.left_children.length; i++) {
@@ -124,7 +137,8 @@ function treeGraph(trees: XgbTree[], baseMargin: number) {
 }
 
 function linearGraph(weights: number[], nFeatures: number, baseMargin: number) {
-  if (weights.length !== nFeatures + 1) throw new ModelError(`gblinear with ${weights.length} weights for ${nFeatures} features is not a binary model`);
+  if (weights.length !== nFeatures + 1)
+    throw new ModelError(`gblinear with ${weights.length} weights for ${nFeatures} features is not a binary model`);
   // XGBoost's gblinear skips missing entries, i.e. a NaN contributes 0 to the margin.
   return {
     initializers: [

@@ -32,7 +32,9 @@ export class OnnxModel {
     }
     const digest = sha256(bytes);
     if (options.expectedSha256 && digest !== options.expectedSha256) {
-      throw new ModelError(`ONNX model ${path} has SHA-256 ${digest} but its metadata says ${options.expectedSha256}: refusing a modified or corrupt model`);
+      throw new ModelError(
+        `ONNX model ${path} has SHA-256 ${digest} but its metadata says ${options.expectedSha256}: refusing a modified or corrupt model`,
+      );
     }
     const session = await ort.InferenceSession.create(bytes, {
       // One thread by default: onnxruntime's tree ensemble splits the tree sum across threads for
@@ -50,7 +52,9 @@ export class OnnxModel {
   validateSchema(featureNames: string[]): void {
     const same = featureNames.length === this.featureNames.length && featureNames.every((n, i) => n === this.featureNames[i]);
     if (!same) {
-      throw new ModelError(`feature schema mismatch: the model expects [${this.featureNames.join(', ')}] but the data has [${featureNames.join(', ')}]`);
+      throw new ModelError(
+        `feature schema mismatch: the model expects [${this.featureNames.join(', ')}] but the data has [${featureNames.join(', ')}]`,
+      );
     }
   }
 

@@ -48,7 +48,8 @@ export function exportLightGBMToOnnx(dump: string | LgbModelDump, options: Expor
   if (!/^binary(\s|$)/.test(model.objective ?? '')) {
     throw new ModelError(`ONNX export supports LightGBM binary models only, not objective "${model.objective}"`);
   }
-  if (model.num_class !== 1 || model.num_tree_per_iteration !== 1) throw new ModelError(`ONNX export supports single-output LightGBM models, this one has ${model.num_class} classes`);
+  if (model.num_class !== 1 || model.num_tree_per_iteration !== 1)
+    throw new ModelError(`ONNX export supports single-output LightGBM models, this one has ${model.num_class} classes`);
   if (model.average_output) throw new ModelError('ONNX export does not support LightGBM random-forest models (average_output)');
   const nFeatures = model.max_feature_idx + 1;
   checkFeatureNames(model.feature_names, options.featureNames, nFeatures);
@@ -90,7 +91,12 @@ export function exportLightGBMToOnnx(dump: string | LgbModelDump, options: Expor
     nodes: [...preprocess.nodes, ensemble],
     initializers: preprocess.initializers,
     opsets: { '': 13, 'ai.onnx.ml': 3 },
-    metadata: { feature_names: JSON.stringify(options.featureNames), engine: 'lightgbm', lightgbm_model_version: model.version ?? '', ...options.metadata },
+    metadata: {
+      feature_names: JSON.stringify(options.featureNames),
+      engine: 'lightgbm',
+      lightgbm_model_version: model.version ?? '',
+      ...options.metadata,
+    },
     graphName: 'trainctl_direction_classifier',
     producerVersion: '0.1.0',
   });
@@ -104,7 +110,14 @@ function parseDump(text: string): LgbModelDump {
     throw new ModelError(`the LightGBM model dump is not JSON: ${(err as Error).message}`);
   }
   const m = parsed as Partial<LgbModelDump> | null;
-  if (!m || typeof m !== 'object' || !Array.isArray(m.tree_info) || !Array.isArray(m.feature_names) || typeof m.max_feature_idx !== 'number' || typeof m.objective !== 'string') {
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    !Array.isArray(m.tree_info) ||
+    !Array.isArray(m.feature_names) ||
+    typeof m.max_feature_idx !== 'number' ||
+    typeof m.objective !== 'string'
+  ) {
     throw new ModelError('the LightGBM model dump lacks tree_info, feature_names, max_feature_idx or objective');
   }
   return m as LgbModelDump;
@@ -114,7 +127,9 @@ function checkFeatureNames(dumped: string[], ours: string[], nFeatures: number):
   if (ours.length !== nFeatures) throw new ModelError(`the LightGBM model has ${nFeatures} features but ${ours.length} names were given`);
   for (let i = 0; i < nFeatures; i++) {
     if (dumped[i] !== ours[i]) {
-      throw new ModelError(`LightGBM names feature ${i} "${dumped[i]}" but the schema names it "${ours[i]}": LightGBM renames characters it does not accept; rename the feature or retrain`);
+      throw new ModelError(
+        `LightGBM names feature ${i} "${dumped[i]}" but the schema names it "${ours[i]}": LightGBM renames characters it does not accept; rename the feature or retrain`,
+      );
     }
   }
 }
@@ -129,9 +144,18 @@ function parseSigmoid(objective: string): number {
 
 function treeAttributes(model: LgbModelDump, sigmoid: number) {
   const a = {
-    treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[],
-    trueIds: [] as number[], falseIds: [] as number[], missingTrue: [] as number[],
-    classTreeIds: [] as number[], classNodeIds: [] as number[], classIds: [] as number[], classWeights: [] as number[],
+    treeIds: [] as number[],
+    nodeIds: [] as number[],
+    featureIds: [] as number[],
+    values: [] as number[],
+    modes: [] as string[],
+    trueIds: [] as number[],
+    falseIds: [] as number[],
+    missingTrue: [] as number[],
+    classTreeIds: [] as number[],
+    classNodeIds: [] as number[],
+    classIds: [] as number[],
+    classWeights: [] as number[],
     zeroFeatures: new Set<number>(),
   };
   const missingTypes = new Map<number, string>();
@@ -144,7 +168,8 @@ function treeAttributes(model: LgbModelDump, sigmoid: number) {
       a.treeIds.push(t);
       a.nodeIds.push(id);
       if (!('split_feature' in node)) {
-        if ('leaf_coeff' in node) throw new ModelError(`tree ${t} is a linear tree (linear_tree=true): the ONNX export supports constant leaves only`);
+        if ('leaf_coeff' in node)
+          throw new ModelError(`tree ${t} is a linear tree (linear_tree=true): the ONNX export supports constant leaves only`);
         if (typeof node.leaf_value !== 'number') throw new ModelError(`tree ${t} node ${id} has neither a split nor a leaf value`);
         a.featureIds.push(0);
         a.values.push(0);
@@ -161,7 +186,9 @@ function treeAttributes(model: LgbModelDump, sigmoid: number) {
       const f = node.split_feature;
       const name = model.feature_names[f] ?? `#${f}`;
       if (node.decision_type !== '<=') {
-        throw new ModelError(`tree ${t} splits feature "${name}" as categorical ("${node.decision_type}"): the ONNX export supports numerical splits only; train without categorical_feature`);
+        throw new ModelError(
+          `tree ${t} splits feature "${name}" as categorical ("${node.decision_type}"): the ONNX export supports numerical splits only; train without categorical_feature`,
+        );
       }
       const threshold = Number(node.threshold);
       if (Number.isNaN(threshold)) throw new ModelError(`tree ${t} has threshold ${JSON.stringify(node.threshold)} on feature "${name}"`);
@@ -210,7 +237,7 @@ export function float32AtMost(t: number): number {
   if (f > 0) u32[0] = u32[0]! - 1;
   else if (f < 0) u32[0] = u32[0]! + 1;
   else u32[0] = 0x80000001; // the largest negative subnormal
-  return f32[0]!;
+  return f32[0];
 }
 
 /**

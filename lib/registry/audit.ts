@@ -22,8 +22,9 @@ export async function readAudit(path: string): Promise<AuditEntry[]> {
     }
     const entry = auditEntrySchema.safeParse(parsed);
     // A complete line that is not an audit entry is damage, not a torn write: say where.
-    if (!entry.success) throw new ConfigError(`${path}: line ${n}: ${entry.error.issues[0]?.path.join('.') || '(entry)'}: ${entry.error.issues[0]?.message}`);
-    entries.push(entry.data as AuditEntry);
+    if (!entry.success)
+      throw new ConfigError(`${path}: line ${n}: ${entry.error.issues[0]?.path.join('.') || '(entry)'}: ${entry.error.issues[0]?.message}`);
+    entries.push(entry.data);
   }
   return entries;
 }

@@ -55,13 +55,23 @@ const LEGACY_ENTRIES = ['versions', 'audit.jsonl'] as const;
  * last, so a legacy registry.json means "not finished" and the next open completes the move.
  * Returns whether anything moved.
  */
-export async function migrateLegacyRegistry(o: { modelsDir: string; modelName: string; lockTimeoutMs?: number; staleLockMs?: number }): Promise<boolean> {
+export async function migrateLegacyRegistry(o: {
+  modelsDir: string;
+  modelName: string;
+  lockTimeoutMs?: number;
+  staleLockMs?: number;
+}): Promise<boolean> {
   const legacyState = join(o.modelsDir, 'registry.json');
   if (!existsSync(legacyState)) return false;
   const target = registryRoot(o.modelsDir, o.modelName);
   // Finish any crashed commit of the legacy registry under its own lock before moving it.
   await new LocalRegistry({ root: o.modelsDir, lockTimeoutMs: o.lockTimeoutMs, staleLockMs: o.staleLockMs }).verify();
-  const lock = await acquireLock({ path: join(o.modelsDir, 'registry.lock'), op: 'migrate', timeoutMs: o.lockTimeoutMs ?? 30_000, staleMs: o.staleLockMs ?? 600_000 });
+  const lock = await acquireLock({
+    path: join(o.modelsDir, 'registry.lock'),
+    op: 'migrate',
+    timeoutMs: o.lockTimeoutMs ?? 30_000,
+    staleMs: o.staleLockMs ?? 600_000,
+  });
   try {
     if (!existsSync(legacyState)) return false; // another process finished the move while we waited
     if (existsSync(join(target, 'registry.json'))) {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, ModelError, fsyncDir, sha256File, stableHash } from '../util';
 import { crashPoint } from './crash';
-import { METADATA, MODEL_JSON, MODEL_ONNX, isValidFileName, versionDir, type Layout } from './layout';
+import { METADATA, MODEL_JSON, MODEL_ONNX, isValidFileName, versionDir } from './layout';
 import { addAudit, setStage, type Tx } from './tx';
 import { highestVersion, nextVersion } from './version';
 import type { BumpKind, ModelMetadata, RegisterInput, RegisterResult } from './types';

@@ -8,7 +8,10 @@ import { STAGES } from './types';
  */
 const stage = z.enum(STAGES);
 const version = z.string().regex(/^v\d+\.\d+\.\d+$/, 'expected vMAJOR.MINOR.PATCH');
-const fileSums = z.record(z.string(), z.looseObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex digest'), bytes: z.number().int().min(0) }));
+const fileSums = z.record(
+  z.string(),
+  z.looseObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex digest'), bytes: z.number().int().min(0) }),
+);
 const stageChange = z.looseObject({ stage, at: z.string(), by: z.string(), reason: z.string(), runId: z.string().nullable() });
 
 export const versionRecordSchema = z.looseObject({
@@ -50,7 +53,11 @@ export const modelMetadataSchema = z.looseObject({
   modelType: z.string(),
   params: z.record(z.string(), z.unknown()),
   featureSchema: z.unknown(),
-  dataSource: z.looseObject({ source: z.string(), window: z.looseObject({ start: z.string(), end: z.string() }), tickers: z.array(z.string()).optional() }),
+  dataSource: z.looseObject({
+    source: z.string(),
+    window: z.looseObject({ start: z.string(), end: z.string() }),
+    tickers: z.array(z.string()).optional(),
+  }),
   rawDataHash: z.string(),
   featureSetHash: z.string(),
   metrics: z.record(z.string(), z.number().nullable()),

@@ -48,11 +48,7 @@ export async function promote(tx: Tx, input: PromoteInput): Promise<PromoteResul
   return result;
 }
 
-function switchProduction(
-  tx: Tx,
-  to: string,
-  why: { by: string; reason: string; runId?: string },
-): PromoteResult {
+function switchProduction(tx: Tx, to: string, why: { by: string; reason: string; runId?: string }): PromoteResult {
   const from = tx.state.production;
   const runId = why.runId ?? null;
   if (from) setStage(tx, from, 'archived', { by: why.by, reason: `replaced by ${to}: ${why.reason}`, runId });
@@ -109,10 +105,9 @@ export async function rollback(tx: Tx, input: RollbackInput): Promise<PromoteRes
   const record = recordOf(tx, target);
   if (tx.state.production === target) return { from: target, to: target };
   if (record.stage !== 'archived') {
-    throw new ConfigError(
-      `cannot roll back to ${target}: it was never in production (stage ${record.stage}); promote it instead`,
-      { version: target },
-    );
+    throw new ConfigError(`cannot roll back to ${target}: it was never in production (stage ${record.stage}); promote it instead`, {
+      version: target,
+    });
   }
   const problems = await checkFiles(tx.layout, target, record);
   if (problems.length > 0) {

@@ -27,12 +27,7 @@ export function addAudit(tx: Tx, entry: Omit<AuditEntry, 'seq' | 'at'>): AuditEn
   return full;
 }
 
-export function setStage(
-  tx: Tx,
-  version: string,
-  stage: Stage,
-  why: { by: string; reason: string; runId: string | null },
-): void {
+export function setStage(tx: Tx, version: string, stage: Stage, why: { by: string; reason: string; runId: string | null }): void {
   const record = tx.state.versions[version]!;
   record.stage = stage;
   record.stageHistory.push({ stage, at: tx.now.toISOString(), ...why });

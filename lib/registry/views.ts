@@ -25,11 +25,11 @@ export function summariesOf(state: RegistryState): ModelSummary[] {
   return Object.entries(state.versions)
     .sort(([a], [b]) => compareVersions(a, b))
     .map(([version, r]) => ({
-    version,
-    stage: r.stage,
-    createdAt: r.createdAt,
-    modelType: r.modelType,
-    runId: r.runId,
-    metrics: r.metrics,
-  }));
+      version,
+      stage: r.stage,
+      createdAt: r.createdAt,
+      modelType: r.modelType,
+      runId: r.runId,
+      metrics: r.metrics,
+    }));
 }

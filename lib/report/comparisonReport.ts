@@ -168,7 +168,9 @@ export async function writeComparisonReport(r: ComparisonReportInput): Promise<R
     md.push('> **SYNTHETIC DATA** — this report was produced on the embedded synthetic market, not real prices.\n');
   if (r.forced) md.push(`> **${r.forced.note}** — a person still approves at the gate.\n`);
   md.push(`# Model comparison — candidate ${r.version}\n`);
-  md.push(`**Recommendation: ${r.decision.decision}**${r.decision.failed.length ? ` (failed: ${r.decision.failed.join(', ')})` : ''}${r.forced ? ' — **FORCED** to the approval gate' : ''}\n`);
+  md.push(
+    `**Recommendation: ${r.decision.decision}**${r.decision.failed.length ? ` (failed: ${r.decision.failed.join(', ')})` : ''}${r.forced ? ' — **FORCED** to the approval gate' : ''}\n`,
+  );
   md.push(`- Run: \`${r.pipelineId}\` · generated ${r.generatedAt}`);
   if (r.candidate.modelType) md.push(`- Model: ${r.candidate.modelType}${r.candidate.engine ? ` (${r.candidate.engine})` : ''}`);
   md.push(`- Data: ${r.dataSource.name}${r.dataSource.synthetic ? ' (synthetic)' : ''}, tickers ${r.dataSource.tickers.join(', ')}`);
@@ -279,8 +281,7 @@ function renderHtml(
       while (i < lines.length && lines[i]!.startsWith('|')) {
         if (!/^\|[-| ]+\|$/.test(lines[i]!))
           rows.push(
-            lines[i]!
-              .slice(1, -1)
+            lines[i]!.slice(1, -1)
               .split('|')
               .map((c) => c.trim()),
           );

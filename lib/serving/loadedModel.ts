@@ -66,9 +66,11 @@ function checkSchema(entry: ModelEntry, onnx: OnnxModel): void {
     );
   }
   // Indicators and candlestick patterns are computed here; external signals are not (no signals files at serving).
-  const unknown = got.filter((n) => !(BUILT_IN_FEATURE_NAMES as readonly string[]).includes(n));
+  const unknown = got.filter((n) => !BUILT_IN_FEATURE_NAMES.includes(n));
   if (unknown.length > 0) {
-    throw new ModelError(`${entry.version}: features ${unknown.join(', ')} are not computed by the prediction service (external signals are not served)`);
+    throw new ModelError(
+      `${entry.version}: features ${unknown.join(', ')} are not computed by the prediction service (external signals are not served)`,
+    );
   }
   const onnxHash = onnx.metadata.schema_hash;
   if (onnxHash !== undefined && onnxHash !== entry.metadata.schemaHash) {

@@ -90,7 +90,7 @@ function gather(
       if (!byDate) cells.set(r.ticker, (byDate = new Map<string, Float64Array>()));
       let row = byDate.get(r.date);
       if (!row) byDate.set(r.date, (row = new Float64Array(width).fill(Number.NaN)));
-      f.columnsAt.forEach((j, k) => (row![j] = r.values[k]!));
+      f.columnsAt.forEach((j, k) => (row[j] = r.values[k]!));
     }
   }
   const out = new Map<string, SignalObservations>();

@@ -10,10 +10,7 @@ export class TrainctlError extends Error {
   readonly kind: UserErrorKind;
   readonly details?: Record<string, unknown>;
 
-  constructor(
-    message: string,
-    options: { type: string; kind: UserErrorKind; details?: Record<string, unknown>; cause?: unknown },
-  ) {
+  constructor(message: string, options: { type: string; kind: UserErrorKind; details?: Record<string, unknown>; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = options.type;
     this.type = options.type;

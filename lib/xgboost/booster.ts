@@ -22,7 +22,14 @@ export class Booster {
   static create(cache: DMatrix[], params: Record<string, string | number>, featureNames: string[]): Booster {
     const api = loadXGBoost();
     const out: unknown[] = [null];
-    check(api.XGBoosterCreate(cache.map((d) => d.native), cache.length, out), 'booster creation');
+    check(
+      api.XGBoosterCreate(
+        cache.map((d) => d.native),
+        cache.length,
+        out,
+      ),
+      'booster creation',
+    );
     const booster = new Booster(out[0], featureNames);
     try {
       for (const [k, v] of Object.entries(params)) booster.setParam(k, v);
@@ -39,10 +46,22 @@ export class Booster {
    * training parameters set after the load (as Python's `xgb.train(xgb_model=…)` does), so the
    * next `updateOneIter` adds trees on top of the loaded ones.
    */
-  static continueFrom(o: { cache: DMatrix[]; model: Uint8Array; params: Record<string, string | number>; featureNames: string[] }): Booster {
+  static continueFrom(o: {
+    cache: DMatrix[];
+    model: Uint8Array;
+    params: Record<string, string | number>;
+    featureNames: string[];
+  }): Booster {
     const api = loadXGBoost();
     const out: unknown[] = [null];
-    check(api.XGBoosterCreate(o.cache.map((d) => d.native), o.cache.length, out), 'booster creation');
+    check(
+      api.XGBoosterCreate(
+        o.cache.map((d) => d.native),
+        o.cache.length,
+        out,
+      ),
+      'booster creation',
+    );
     const booster = new Booster(out[0], o.featureNames);
     try {
       check(api.XGBoosterLoadModelFromBuffer(booster.native, o.model, o.model.length), 'loading the model to continue from');

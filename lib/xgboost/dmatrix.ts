@@ -12,7 +12,11 @@ const finalizer = new FinalizationRegistry<unknown>((handle) => {
 export class DMatrix {
   private handle: unknown;
 
-  private constructor(handle: unknown, readonly rows: number, readonly cols: number) {
+  private constructor(
+    handle: unknown,
+    readonly rows: number,
+    readonly cols: number,
+  ) {
     this.handle = handle;
     finalizer.register(this, handle, this);
   }

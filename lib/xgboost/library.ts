@@ -7,25 +7,41 @@ import { ConfigError, ModelError } from '../util/errors';
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The C API functions trainctl uses; all exist in libxgboost 1.7 and 3.x. */
+/** A bound C function: koffi types calls as `any`; these return an int status code unless stated. */
+export type NativeFunction<R = number> = ((...args: unknown[]) => R) & { async: (...args: unknown[]) => void };
+
 function declare(lib: ReturnType<typeof koffi.load>) {
+  const func = <R = number>(signature: string) => lib.func(signature) as unknown as NativeFunction<R>;
   return {
-    XGBGetLastError: lib.func('const char* XGBGetLastError()'),
-    XGBoostVersion: lib.func('void XGBoostVersion(_Out_ int* major, _Out_ int* minor, _Out_ int* patch)'),
-    XGDMatrixCreateFromMat: lib.func('int XGDMatrixCreateFromMat(const float* data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void** out)'),
-    XGDMatrixSetFloatInfo: lib.func('int XGDMatrixSetFloatInfo(void* handle, const char* field, const float* array, uint64_t len)'),
-    XGDMatrixSetStrFeatureInfo: lib.func('int XGDMatrixSetStrFeatureInfo(void* handle, const char* field, const char** features, uint64_t size)'),
-    XGDMatrixFree: lib.func('int XGDMatrixFree(void* handle)'),
-    XGBoosterCreate: lib.func('int XGBoosterCreate(void** dmats, uint64_t len, _Out_ void** out)'),
-    XGBoosterFree: lib.func('int XGBoosterFree(void* handle)'),
-    XGBoosterSetParam: lib.func('int XGBoosterSetParam(void* handle, const char* name, const char* value)'),
-    XGBoosterUpdateOneIter: lib.func('int XGBoosterUpdateOneIter(void* handle, int iter, void* dtrain)'),
-    XGBoosterEvalOneIter: lib.func('int XGBoosterEvalOneIter(void* handle, int iter, void** dmats, const char** names, uint64_t len, _Out_ const char** out)'),
-    XGBoosterPredictFromDMatrix: lib.func('int XGBoosterPredictFromDMatrix(void* handle, void* dmat, const char* config, _Out_ uint64_t** shape, _Out_ uint64_t* dim, _Out_ float** result)'),
-    XGBoosterSaveModelToBuffer: lib.func('int XGBoosterSaveModelToBuffer(void* handle, const char* config, _Out_ uint64_t* len, _Out_ void** out)'),
-    XGBoosterLoadModelFromBuffer: lib.func('int XGBoosterLoadModelFromBuffer(void* handle, const void* buf, uint64_t len)'),
-    XGBoosterBoostedRounds: lib.func('int XGBoosterBoostedRounds(void* handle, _Out_ int* out)'),
-    XGBoosterSetStrFeatureInfo: lib.func('int XGBoosterSetStrFeatureInfo(void* handle, const char* field, const char** features, uint64_t size)'),
-    XGBoosterSlice: lib.func('int XGBoosterSlice(void* handle, int begin, int end, int step, _Out_ void** out)'),
+    XGBGetLastError: func<string>('const char* XGBGetLastError()'),
+    XGBoostVersion: func<void>('void XGBoostVersion(_Out_ int* major, _Out_ int* minor, _Out_ int* patch)'),
+    XGDMatrixCreateFromMat: func(
+      'int XGDMatrixCreateFromMat(const float* data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void** out)',
+    ),
+    XGDMatrixSetFloatInfo: func('int XGDMatrixSetFloatInfo(void* handle, const char* field, const float* array, uint64_t len)'),
+    XGDMatrixSetStrFeatureInfo: func(
+      'int XGDMatrixSetStrFeatureInfo(void* handle, const char* field, const char** features, uint64_t size)',
+    ),
+    XGDMatrixFree: func('int XGDMatrixFree(void* handle)'),
+    XGBoosterCreate: func('int XGBoosterCreate(void** dmats, uint64_t len, _Out_ void** out)'),
+    XGBoosterFree: func('int XGBoosterFree(void* handle)'),
+    XGBoosterSetParam: func('int XGBoosterSetParam(void* handle, const char* name, const char* value)'),
+    XGBoosterUpdateOneIter: func('int XGBoosterUpdateOneIter(void* handle, int iter, void* dtrain)'),
+    XGBoosterEvalOneIter: func(
+      'int XGBoosterEvalOneIter(void* handle, int iter, void** dmats, const char** names, uint64_t len, _Out_ const char** out)',
+    ),
+    XGBoosterPredictFromDMatrix: func(
+      'int XGBoosterPredictFromDMatrix(void* handle, void* dmat, const char* config, _Out_ uint64_t** shape, _Out_ uint64_t* dim, _Out_ float** result)',
+    ),
+    XGBoosterSaveModelToBuffer: func(
+      'int XGBoosterSaveModelToBuffer(void* handle, const char* config, _Out_ uint64_t* len, _Out_ void** out)',
+    ),
+    XGBoosterLoadModelFromBuffer: func('int XGBoosterLoadModelFromBuffer(void* handle, const void* buf, uint64_t len)'),
+    XGBoosterBoostedRounds: func('int XGBoosterBoostedRounds(void* handle, _Out_ int* out)'),
+    XGBoosterSetStrFeatureInfo: func(
+      'int XGBoosterSetStrFeatureInfo(void* handle, const char* field, const char** features, uint64_t size)',
+    ),
+    XGBoosterSlice: func('int XGBoosterSlice(void* handle, int begin, int end, int step, _Out_ void** out)'),
   };
 }
 
@@ -90,12 +106,13 @@ export function check(rc: number, what: string): void {
 export function callAsync(fn: { async: (...args: unknown[]) => void }, what: string, ...args: unknown[]): Promise<void> {
   return new Promise((resolve, reject) => {
     fn.async(...args, (err: unknown, rc: number) => {
-      if (err) return reject(err);
+      if (err)
+        return reject(err instanceof Error ? err : new Error(`native call failed: ${typeof err === 'string' ? err : 'unknown error'}`));
       try {
         check(rc, what);
         resolve();
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   });

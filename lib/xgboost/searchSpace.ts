@@ -35,7 +35,9 @@ export type SearchSpaceConfig = Partial<Record<XgbParamName, ParamRange>>;
  * - colsample_bytree 0.6–1.0: column sampling per tree.
  * reg_lambda, reg_alpha and gamma are not searched unless configured.
  */
-export const DEFAULT_SEARCH_SPACE: Readonly<Required<Pick<SearchSpaceConfig, 'n_estimators' | 'max_depth' | 'learning_rate' | 'min_child_weight' | 'subsample' | 'colsample_bytree'>>> = {
+export const DEFAULT_SEARCH_SPACE: Readonly<
+  Required<Pick<SearchSpaceConfig, 'n_estimators' | 'max_depth' | 'learning_rate' | 'min_child_weight' | 'subsample' | 'colsample_bytree'>>
+> = {
   n_estimators: { low: 50, high: 300 },
   max_depth: { low: 3, high: 10 },
   learning_rate: { low: 0.01, high: 0.3, log: true },
@@ -50,20 +52,29 @@ export const DEFAULT_SEARCH_SPACE: Readonly<Required<Pick<SearchSpaceConfig, 'n_
  * low = high fixes a parameter; an unknown name is refused.
  */
 export function xgboostSearchSpace(config: SearchSpaceConfig = {}): SearchSpace {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new SearchSpaceError('the search space must be an object of parameter → {low, high, log?, step?}');
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    throw new SearchSpaceError('the search space must be an object of parameter → {low, high, log?, step?}');
   // Every problem of the file at once: unknown names, unknown fields, and the ranges of the rest.
   const problems: string[] = [];
   const unknown = Object.keys(config).filter((k) => !(k in PARAMETERS));
-  if (unknown.length) problems.push(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: the search space covers ${Object.keys(PARAMETERS).join(', ')}`);
+  if (unknown.length)
+    problems.push(
+      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: the search space covers ${Object.keys(PARAMETERS).join(', ')}`,
+    );
   const fields = ['low', 'high', 'log', 'step'];
   const shapeOk = (r: unknown) => !!r && typeof r === 'object' && Object.keys(r).every((k) => fields.includes(k));
   for (const [name, r] of Object.entries(config)) {
     if (!r || typeof r !== 'object') problems.push(`"${name}": expected {low, high, log?, step?}`);
-    else for (const k of Object.keys(r).filter((k) => !fields.includes(k))) problems.push(`"${name}": unknown field "${k}" (use low, high, log, step)`);
+    else
+      for (const k of Object.keys(r).filter((k) => !fields.includes(k)))
+        problems.push(`"${name}": unknown field "${k}" (use low, high, log, step)`);
   }
   const known = Object.fromEntries(Object.entries(config).filter(([k, r]) => k in PARAMETERS && shapeOk(r)));
   const merged: Record<string, ParamRange> = { ...DEFAULT_SEARCH_SPACE, ...known };
-  const spec = Object.entries(merged).map(([name, r]): [string, ParamSpec] => [name, { type: PARAMETERS[name as XgbParamName].type, low: r.low, high: r.high, log: r.log, step: r.step }]);
+  const spec = Object.entries(merged).map(([name, r]): [string, ParamSpec] => [
+    name,
+    { type: PARAMETERS[name as XgbParamName].type, low: r.low, high: r.high, log: r.log, step: r.step },
+  ]);
   try {
     const space = defineSearchSpace(spec);
     if (!problems.length) return space;

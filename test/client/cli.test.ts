@@ -29,7 +29,25 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-const RUN = ['run', '--tickers', 'SYN-A,SYN-B,SYN-C', '--period', '3y', '--as-of', '2026-10-30', '--min-accuracy', '0.5', '--min-precision', '0.3', '--min-recall', '0.1', '--min-f1', '0.1', '--wait', '--json'];
+const RUN = [
+  'run',
+  '--tickers',
+  'SYN-A,SYN-B,SYN-C',
+  '--period',
+  '3y',
+  '--as-of',
+  '2026-10-30',
+  '--min-accuracy',
+  '0.5',
+  '--min-precision',
+  '0.3',
+  '--min-recall',
+  '0.1',
+  '--min-f1',
+  '0.1',
+  '--wait',
+  '--json',
+];
 
 beforeAll(async () => {
   t = await connectTestTemporal();
@@ -54,7 +72,13 @@ describe('trainctl CLI', () => {
     const first = await cli(RUN);
     expect(first.code, first.stderr).toBe(0);
     const r1 = JSON.parse(first.stdout);
-    expect(r1).toMatchObject({ outcome: 'awaiting_approval', candidateVersion: 'v1.0.0', decision: 'PROMOTE', synthetic: true, exitCode: 0 });
+    expect(r1).toMatchObject({
+      outcome: 'awaiting_approval',
+      candidateVersion: 'v1.0.0',
+      decision: 'PROMOTE',
+      synthetic: true,
+      exitCode: 0,
+    });
     expect(r1.metrics.baselineAccuracy).toBeGreaterThan(0);
 
     const concurrent = await cli(RUN);
@@ -82,7 +106,12 @@ describe('trainctl CLI', () => {
     expect((await cli(['approve', second.workflowId, '--by', 'alice'])).code).toBe(0);
 
     const listed = JSON.parse((await cli(['models', 'list', '--json'])).stdout) as { version: string; stage: string }[];
-    expect(listed.map((m) => [m.version, m.stage])).toEqual(expect.arrayContaining([['v1.0.0', 'archived'], ['v1.1.0', 'production']]));
+    expect(listed.map((m) => [m.version, m.stage])).toEqual(
+      expect.arrayContaining([
+        ['v1.0.0', 'archived'],
+        ['v1.1.0', 'production'],
+      ]),
+    );
 
     const back = await cli(['rollback', '--previous', '--by', 'bob', '--reason', 'cli test']);
     expect(back.code, back.stderr).toBe(0);
@@ -94,7 +123,10 @@ describe('trainctl CLI', () => {
     const ml = new MlflowClient(mlflow.uri);
     expect((await ml.getAlias('direction-classifier', 'champion'))?.tags.trainctl_version).toBe('v1.0.0');
     expect((await ml.getAlias('direction-classifier', 'challenger'))?.tags.trainctl_version).toBe('v1.1.0');
-    const tracking = JSON.parse((await cli(['status', second.workflowId, '--json'])).stdout).tracking as { ok: boolean; mlflowRunId: string };
+    const tracking = JSON.parse((await cli(['status', second.workflowId, '--json'])).stdout).tracking as {
+      ok: boolean;
+      mlflowRunId: string;
+    };
     expect(tracking.ok).toBe(true);
     // The convention's dataset size on every candidate run.
     const tracked = (await ml.getRun(tracking.mlflowRunId)).data.metrics ?? [];
@@ -118,7 +150,11 @@ describe('trainctl CLI', () => {
   }, 240_000);
 
   it('exits 2 when the candidate fails validation and 1 when the data is bad', async () => {
-    const rejected = await cli([...RUN.filter((a, i) => RUN[i - 1] !== '--min-accuracy' && a !== '--min-accuracy'), '--min-accuracy', '0.99']);
+    const rejected = await cli([
+      ...RUN.filter((a, i) => RUN[i - 1] !== '--min-accuracy' && a !== '--min-accuracy'),
+      '--min-accuracy',
+      '0.99',
+    ]);
     expect(rejected.code).toBe(2);
     expect(JSON.parse(rejected.stdout)).toMatchObject({ outcome: 'rejected', decision: 'REJECT' });
 
@@ -140,7 +176,23 @@ describe('trainctl CLI', () => {
   it('runs a hyperparameter search over a configured space and shows its trials', async () => {
     const space = join(paths.root, 'space.json');
     writeFileSync(space, JSON.stringify({ max_depth: { low: 2, high: 3 }, n_estimators: { low: 30, high: 60 } }));
-    const out = await cli(['hpo', '--tickers', 'SYN-A,SYN-B', '--period', '3y', '--as-of', '2026-10-30', '--trials', '4', '--parallel', '2', '--search-space', space, '--wait', '--json']);
+    const out = await cli([
+      'hpo',
+      '--tickers',
+      'SYN-A,SYN-B',
+      '--period',
+      '3y',
+      '--as-of',
+      '2026-10-30',
+      '--trials',
+      '4',
+      '--parallel',
+      '2',
+      '--search-space',
+      space,
+      '--wait',
+      '--json',
+    ]);
     expect(out.code, out.stderr).toBe(0);
     const r = JSON.parse(out.stdout);
     expect(r.completed + r.pruned + r.failed).toBe(4);
@@ -160,7 +212,10 @@ describe('trainctl CLI', () => {
       [write('inverted.json', '{"max_depth": {"low": 9, "high": 3}}'), /"max_depth": int: low 9 must be < high 3/],
       [write('log0.json', '{"learning_rate": {"low": 0, "high": 0.3, "log": true}}'), /"learning_rate": float: log scale needs low > 0/],
       [write('step.json', '{"n_estimators": {"low": 50, "high": 300, "step": 40}}'), /step 40 does not divide the range \[50, 300\]/],
-      [write('twice.json', '{"max_depth": {"low": 2, "high": 4}, "max_depth": {"low": 3, "high": 5}}'), /defines "max_depth" more than once/],
+      [
+        write('twice.json', '{"max_depth": {"low": 2, "high": 4}, "max_depth": {"low": 3, "high": 5}}'),
+        /defines "max_depth" more than once/,
+      ],
       [write('unknown.json', '{"depth": {"low": 2, "high": 4}}'), /unknown parameter "depth"/],
       [write('broken.json', '{"max_depth": {"low": 2,'), /is not valid JSON/],
       [join(paths.root, 'missing.json'), /cannot read .*missing\.json \(ENOENT\)/],
@@ -177,14 +232,25 @@ describe('trainctl CLI', () => {
     // No Temporal behind this address: a configuration error must not even try to connect.
     const offline = (args: string[], env: Record<string, string> = {}) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(process.execPath, [bin, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', TRAINCTL_HOME: paths.root, ...env } }, (err, stdout, stderr) =>
-          resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [bin, ...args],
+          { env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', TRAINCTL_HOME: paths.root, ...env } },
+          (err, stdout, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
         ),
       );
-    const bad = await offline(['run', '--holdout', '0m', '--as-of', '2024-02-31', '--tickers', '', '--min-accuracy', '1.5'], { TRAINCTL_TRIALS: 'lots' });
+    const bad = await offline(['run', '--holdout', '0m', '--as-of', '2024-02-31', '--tickers', '', '--min-accuracy', '1.5'], {
+      TRAINCTL_TRIALS: 'lots',
+    });
     expect(bad.code).toBe(3);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    for (const part of ['holdout = "0m" (from --holdout)', 'asOf = "2024-02-31" (from --as-of)', 'tickers = [] (from --tickers)', 'criteria.minAccuracy = 1.5 (from --min-accuracy)', 'trials = "lots" (from TRAINCTL_TRIALS)']) {
+    for (const part of [
+      'holdout = "0m" (from --holdout)',
+      'asOf = "2024-02-31" (from --as-of)',
+      'tickers = [] (from --tickers)',
+      'criteria.minAccuracy = 1.5 (from --min-accuracy)',
+      'trials = "lots" (from TRAINCTL_TRIALS)',
+    ]) {
       expect(bad.stderr).toContain(part);
     }
     expect(bad.stderr).not.toContain('Cannot reach Temporal');
@@ -197,10 +263,18 @@ describe('trainctl CLI', () => {
 
     // The config file, the environment and the flags, with where each value came from; secrets redacted.
     const file = join(paths.root, 'team.config.json');
-    writeFileSync(file, JSON.stringify({ pipeline: { tickers: ['AAPL', 'MSFT'], trials: 12 }, notifications: { slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/very-secret' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pipeline: { tickers: ['AAPL', 'MSFT'], trials: 12 },
+        notifications: { slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/very-secret' },
+      }),
+    );
     const shown = await offline(['config', 'show', '--config', file, '--seed', '7', '--json'], { TRAINCTL_TRIALS: '15' });
     expect(shown.code, shown.stderr).toBe(0);
-    const settings = Object.fromEntries((JSON.parse(shown.stdout).settings as { key: string; value: unknown; origin: string }[]).map((r) => [r.key, r]));
+    const settings = Object.fromEntries(
+      (JSON.parse(shown.stdout).settings as { key: string; value: unknown; origin: string }[]).map((r) => [r.key, r]),
+    );
     expect(settings.tickers).toMatchObject({ value: ['AAPL', 'MSFT'], origin: 'file' });
     expect(settings.trials).toMatchObject({ value: 15, origin: 'env' });
     expect(settings.seed).toMatchObject({ value: 7, origin: 'flag' });
@@ -231,11 +305,16 @@ describe('trainctl CLI', () => {
     expect(unreachable.stderr).toContain('Cannot reach Temporal at 127.0.0.1:1');
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
     const badMlflow = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(process.execPath, [bin, 'worker'], { env: { ...process.env, TEMPORAL_ADDRESS: t.address, MLFLOW_TRACKING_URI: 'localhost:5000' }, timeout: 30_000 }, (err, _o, stderr) =>
-        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stderr }),
+      execFile(
+        process.execPath,
+        [bin, 'worker'],
+        { env: { ...process.env, TEMPORAL_ADDRESS: t.address, MLFLOW_TRACKING_URI: 'localhost:5000' }, timeout: 30_000 },
+        (err, _o, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, stderr }),
       ),
     );
     expect(badMlflow.code).toBe(3);
-    expect(badMlflow.stderr).toMatch(/MLFLOW_TRACKING_URI "localhost:5000" uses localhost: trainctl talks to an MLflow tracking server over http\(s\)/);
+    expect(badMlflow.stderr).toMatch(
+      /MLFLOW_TRACKING_URI "localhost:5000" uses localhost: trainctl talks to an MLflow tracking server over http\(s\)/,
+    );
   }, 60_000);
 });

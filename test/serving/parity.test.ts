@@ -72,7 +72,7 @@ describe('training/serving parity', () => {
     }
     const mismatches = served.map((p, i) => [i, p, expected[i]] as const).filter(([, p, e]) => !Object.is(p, e));
     if (process.env.DEBUG_PARITY)
-      console.log(mismatches.slice(0, 10).map(([i, p, e]) => [i, holdout.tickers[i], holdout.dates[i], p, e, p! - e!]));
+      console.log(mismatches.slice(0, 10).map(([i, p, e]) => [i, holdout.tickers[i], holdout.dates[i], p, e, p - e!]));
     expect(mismatches).toEqual([]);
     // Single-row requests take the same path as batches: spot-check a few.
     for (const i of [0, Math.floor(served.length / 2), served.length - 1]) {

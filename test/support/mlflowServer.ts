@@ -20,8 +20,19 @@ export async function startMlflowServer(): Promise<MlflowServer> {
   const port = await freePort();
   const child = spawn(
     venvPython.replace(/python$/, 'mlflow'),
-    ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1',
-     '--backend-store-uri', `sqlite:///${dir}/mlflow.db`, '--artifacts-destination', join(dir, 'artifacts')],
+    [
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+      '--backend-store-uri',
+      `sqlite:///${dir}/mlflow.db`,
+      '--artifacts-destination',
+      join(dir, 'artifacts'),
+    ],
     { detached: true, stdio: 'ignore' },
   );
   const uri = `http://127.0.0.1:${port}`;

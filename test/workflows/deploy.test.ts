@@ -34,7 +34,10 @@ const SMALL: PipelineConfigInput = {
   deployTimeout: '4s',
 };
 
-async function approveAtGate(handle: { query: (q: typeof statusQuery) => Promise<PipelineStatus>; signal: (s: typeof approveSignal, d: { version: string; by: string }) => Promise<void> }) {
+async function approveAtGate(handle: {
+  query: (q: typeof statusQuery) => Promise<PipelineStatus>;
+  signal: (s: typeof approveSignal, d: { version: string; by: string }) => Promise<void>;
+}) {
   for (;;) {
     const s = await handle.query(statusQuery);
     if (s.outcome === 'awaiting_approval') return handle.signal(approveSignal, { version: s.candidateVersion!, by: 'alice' });

@@ -30,7 +30,10 @@ const TICKERS = ['SYN-A', 'SYN-B', 'SYN-C'];
 const WATCH = ['ret_1', 'ret_5', 'rsi_14', 'stoch_k_14', 'bb_pctb_20', 'roc_10'];
 const WINDOW = 120;
 const SMALL: PipelineConfigInput = {
-  tickers: TICKERS, period: '3y', asOf: '2026-10-30', approvalTimeout: '1h',
+  tickers: TICKERS,
+  period: '3y',
+  asOf: '2026-10-30',
+  approvalTimeout: '1h',
   criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
 };
 
@@ -48,7 +51,9 @@ function shiftedMarketCsv(days: number): string {
         factor *= (1 + 4 * r + 0.01) / (1 + r);
       }
       const f = (v: number) => (v * factor).toFixed(6);
-      lines.push(`${s.dates[i]},${f(s.open[i]!)},${f(Math.max(s.high[i]!, s.open[i]!, s.close[i]!))},${f(Math.min(s.low[i]!, s.open[i]!, s.close[i]!))},${f(s.close[i]!)},${f(s.adjClose[i]!)},${Math.round(s.volume[i]! * (i >= n - days ? 3 : 1))}`);
+      lines.push(
+        `${s.dates[i]},${f(s.open[i]!)},${f(Math.max(s.high[i]!, s.open[i]!, s.close[i]!))},${f(Math.min(s.low[i]!, s.open[i]!, s.close[i]!))},${f(s.close[i]!)},${f(s.adjClose[i]!)},${Math.round(s.volume[i]! * (i >= n - days ? 3 : 1))}`,
+      );
     }
     writeFileSync(join(dir, `${s.ticker}.csv`), `${lines.join('\n')}\n`);
   }
@@ -67,7 +72,11 @@ describe('driftMonitor', () => {
     });
     await worker.runUntil(async () => {
       const config = resolvePipelineConfig(SMALL);
-      const train = await t.client.workflow.start(trainingPipeline, { taskQueue, workflowId: `drift-base-${Date.now()}`, args: [{ config }] });
+      const train = await t.client.workflow.start(trainingPipeline, {
+        taskQueue,
+        workflowId: `drift-base-${Date.now()}`,
+        args: [{ config }],
+      });
       for (;;) {
         const s = await train.query(statusQuery);
         if (s.outcome === 'awaiting_approval') {
@@ -79,19 +88,38 @@ describe('driftMonitor', () => {
       }
       expect((await train.result()).outcome).toBe('promoted');
 
-      const base = { modelName: config.modelName, windowDays: WINDOW, watch: WATCH, thresholds: DEFAULT_DRIFT_THRESHOLDS, pipeline: config, asOf: '2026-10-30' };
-      const calm = await t.client.workflow.execute(driftMonitor, { taskQueue, workflowId: `drift-calm-${Date.now()}`, args: [{ ...base, autoRetrain: true }] });
+      const base = {
+        modelName: config.modelName,
+        windowDays: WINDOW,
+        watch: WATCH,
+        thresholds: DEFAULT_DRIFT_THRESHOLDS,
+        pipeline: config,
+        asOf: '2026-10-30',
+      };
+      const calm = await t.client.workflow.execute(driftMonitor, {
+        taskQueue,
+        workflowId: `drift-calm-${Date.now()}`,
+        args: [{ ...base, autoRetrain: true }],
+      });
       expect(calm.status, calm.summary).toBe('ok');
       expect(calm.retrain).toBeNull();
       expect(calm.rows).toBe(WINDOW * 3);
       expect(hooks.received.filter((r) => String((r.body as { event: string }).event).startsWith('drift'))).toHaveLength(0);
 
       const source = `csv:${shiftedMarketCsv(WINDOW)}`;
-      const first = await t.client.workflow.execute(driftMonitor, { taskQueue, workflowId: `drift-shift-1-${Date.now()}`, args: [{ ...base, source, autoRetrain: true }] });
+      const first = await t.client.workflow.execute(driftMonitor, {
+        taskQueue,
+        workflowId: `drift-shift-1-${Date.now()}`,
+        args: [{ ...base, source, autoRetrain: true }],
+      });
       expect(first.status, first.summary).toBe('critical');
       expect(first.maxPsi!).toBeGreaterThan(0.25);
       expect(first.retrain).toMatchObject({ started: true, workflowId: pipelineWorkflowId(config.modelName) });
-      const second = await t.client.workflow.execute(driftMonitor, { taskQueue, workflowId: `drift-shift-2-${Date.now()}`, args: [{ ...base, source, autoRetrain: true }] });
+      const second = await t.client.workflow.execute(driftMonitor, {
+        taskQueue,
+        workflowId: `drift-shift-2-${Date.now()}`,
+        args: [{ ...base, source, autoRetrain: true }],
+      });
       expect(second.status).toBe('critical');
       expect(second.retrain).toMatchObject({ started: false });
 

@@ -11,7 +11,9 @@ import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type Tempo
 let t: TemporalTestContext;
 const searchWorker = (taskQueue: string, paths: ReturnType<typeof tempPaths>) =>
   createTrainingWorker({
-    connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
+    connection: t.connection,
+    settings: { namespace: 'default', taskQueue },
+    workflowBundle: t.bundle,
     deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
   });
 beforeAll(async () => {
@@ -26,7 +28,11 @@ describe('hyperparameterSearch', () => {
     const worker = await searchWorker(taskQueue, paths);
     await worker.runUntil(async () => {
       // A configured search space: narrower trees than the default and a fixed subsample.
-      const searchSpace = { max_depth: { low: 2, high: 4 }, n_estimators: { low: 20, high: 60, step: 10 }, subsample: { low: 0.8, high: 0.8 } };
+      const searchSpace = {
+        max_depth: { low: 2, high: 4 },
+        n_estimators: { low: 20, high: 60, step: 10 },
+        subsample: { low: 0.8, high: 0.8 },
+      };
       const config = resolvePipelineConfig({ tickers: ['SYN-A', 'SYN-B'], period: '3y', asOf: '2026-10-30', seed: 5, searchSpace });
       const handle = await t.client.workflow.start(hyperparameterSearch, {
         taskQueue,
@@ -73,10 +79,20 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
     const worker = await searchWorker(taskQueue, paths);
     // The CLI validates this too (exit 3); here the workflow is started directly, as from another client.
     expect(() => resolvePipelineConfig({ searchSpace: { max_depth: { low: 8, high: 3 } } })).toThrow(/max_depth.*low 8/);
-    const config = { ...resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' }), searchSpace: { max_depth: { low: 8, high: 3 }, learning_rate: { low: 0, high: 0.3, log: true } } };
+    const config = {
+      ...resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' }),
+      searchSpace: { max_depth: { low: 8, high: 3 }, learning_rate: { low: 0, high: 0.3, log: true } },
+    };
     await worker.runUntil(async () => {
-      const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-bad-${Date.now().toString(36)}`, args: [{ config, trials: 4, parallel: 2 }] });
-      const err = await handle.result().then(() => undefined, (e: unknown) => e as { cause?: { type?: string; nonRetryable?: boolean; message?: string } });
+      const handle = await t.client.workflow.start(hyperparameterSearch, {
+        taskQueue,
+        workflowId: `hpo-bad-${Date.now().toString(36)}`,
+        args: [{ config, trials: 4, parallel: 2 }],
+      });
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e as { cause?: { type?: string; nonRetryable?: boolean; message?: string } },
+      );
       expect(err?.cause?.type).toBe('ConfigError');
       expect(err?.cause?.nonRetryable).toBe(true);
       expect(err?.cause?.message).toMatch(/"max_depth": int: low 8 must be < high 3.*"learning_rate": float: log scale needs low > 0/);
@@ -97,8 +113,15 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       dataWindow: { start: '2024-01-01', end: '2026-10-30' },
     };
     await worker.runUntil(async () => {
-      const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-old-${Date.now().toString(36)}`, args: [{ config, trials: 2, parallel: 1, resume }] });
-      const err = await handle.result().then(() => undefined, (e: { cause?: { type?: string; nonRetryable?: boolean; message?: string } }) => e.cause);
+      const handle = await t.client.workflow.start(hyperparameterSearch, {
+        taskQueue,
+        workflowId: `hpo-old-${Date.now().toString(36)}`,
+        args: [{ config, trials: 2, parallel: 1, resume }],
+      });
+      const err = await handle.result().then(
+        () => undefined,
+        (e: { cause?: { type?: string; nonRetryable?: boolean; message?: string } }) => e.cause,
+      );
       expect(err).toMatchObject({ type: 'ConfigError', nonRetryable: true });
       expect(err?.message).toMatch(/cannot resume the study: not a RandomState snapshot/);
     });
@@ -111,7 +134,11 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
     const config = resolvePipelineConfig({ tickers: ['SYN-A'], period: '3y', asOf: '2026-10-30' });
     await worker.runUntil(async () => {
       // 1 ms cannot hold a fold (an activity round trip alone takes longer): every trial times out.
-      const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-tt-${Date.now().toString(36)}`, args: [{ config, trials: 3, parallel: 1, trialTimeoutMs: 1 }] });
+      const handle = await t.client.workflow.start(hyperparameterSearch, {
+        taskQueue,
+        workflowId: `hpo-tt-${Date.now().toString(36)}`,
+        args: [{ config, trials: 3, parallel: 1, trialTimeoutMs: 1 }],
+      });
       await expect(handle.result()).rejects.toThrow();
       const status = await handle.query(hpoStatusQuery);
       expect(status.trials.map((x) => x.state)).toEqual(['FAIL', 'FAIL', 'FAIL']);
@@ -129,9 +156,13 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       env: { ...process.env, TEMPORAL_ADDRESS: t.address, TRAINCTL_TASK_QUEUE: taskQueue, TRAINCTL_HOME: paths.root },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
     const config = resolvePipelineConfig({ tickers: ['SYN-A', 'SYN-B'], period: '3y', asOf: '2026-10-30', seed: 9 });
-    const handle = await t.client.workflow.start(hyperparameterSearch, { taskQueue, workflowId: `hpo-kill-${Date.now().toString(36)}`, args: [{ config, trials: 6, parallel: 2 }] });
+    const handle = await t.client.workflow.start(hyperparameterSearch, {
+      taskQueue,
+      workflowId: `hpo-kill-${Date.now().toString(36)}`,
+      args: [{ config, trials: 6, parallel: 2 }],
+    });
     for (;;) {
       const s = await handle.query(hpoStatusQuery).catch(() => undefined);
       if (s && s.trials.filter((x) => x.state !== 'RUNNING').length >= 2) break;

@@ -62,7 +62,7 @@ describe('model lines', () => {
       const refused = alphaStarts.find((s) => s.status === 'rejected') as PromiseRejectedResult;
       expect(refused.reason).toBeInstanceOf(RunInProgressError);
       expect((refused.reason as Error).message).toContain(pipelineWorkflowId(alpha));
-      expect(starts[2]!.status).toBe('fulfilled');
+      expect(starts[2].status).toBe('fulfilled');
 
       const a = t.client.workflow.getHandle(pipelineWorkflowId(alpha));
       const b = t.client.workflow.getHandle(pipelineWorkflowId(beta));
@@ -88,7 +88,7 @@ describe('model lines', () => {
 
       // Once alpha's run closed, the same workflow ID takes the next run, which sees alpha's production only.
       const next = await startRun(t.client, settings, resolvePipelineConfig({ ...SMALL, modelName: alpha, dryRun: true }));
-      const done = (await next.handle.result()) as PipelineStatus;
+      const done = await next.handle.result();
       expect(done.candidateVersion).toBe('v1.1.0');
       expect(done.production?.version).toBe('v1.0.0');
       expect(done.pipelineId).not.toBe(ga.pipelineId);

@@ -20,15 +20,24 @@ describe('weekly retraining schedule (a real Temporal Schedule, fired with trigg
     const paths = tempPaths();
     const config = resolvePipelineConfig({
       modelName: `sched-${Date.now().toString(36)}`,
-      tickers: ['SYN-A', 'SYN-B', 'SYN-C'], period: '3y', asOf: '2026-10-30', approvalTimeout: '1h',
+      tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
+      period: '3y',
+      asOf: '2026-10-30',
+      approvalTimeout: '1h',
       criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
     });
     const worker = await createTrainingWorker({
-      connection: t.connection, settings: { namespace: 'default', taskQueue }, workflowBundle: t.bundle,
+      connection: t.connection,
+      settings: { namespace: 'default', taskQueue },
+      workflowBundle: t.bundle,
       deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
     });
     await worker.runUntil(async () => {
-      const { scheduleId } = await createRetrainSchedule(t.client, { address: t.address, namespace: 'default', taskQueue, uiUrl: '' }, { config, paused: true });
+      const { scheduleId } = await createRetrainSchedule(
+        t.client,
+        { address: t.address, namespace: 'default', taskQueue, uiUrl: '' },
+        { config, paused: true },
+      );
       expect(scheduleId).toBe(retrainScheduleId(config.modelName));
       const handle = t.client.schedule.getHandle(scheduleId);
       // The production spec is weekly; fire it on demand, as the schedule would.
@@ -38,7 +47,8 @@ describe('weekly retraining schedule (a real Temporal Schedule, fired with trigg
         for (;;) {
           const d = await handle.describe();
           const action = d.info.recentActions[n - 1]?.action.workflow;
-          if (action) return (await t.client.workflow.getHandle(action.workflowId, action.firstExecutionRunId).result()) as ScheduledRetrainResult;
+          if (action)
+            return (await t.client.workflow.getHandle(action.workflowId, action.firstExecutionRunId).result()) as ScheduledRetrainResult;
           await new Promise((r) => setTimeout(r, 300));
         }
       };

@@ -28,12 +28,16 @@ const SMALL: PipelineConfigInput = {
   approvalTimeout: '10m',
 };
 
-async function until(handle: { query: (q: typeof statusQuery) => Promise<PipelineStatus> }, pred: (s: PipelineStatus) => boolean): Promise<PipelineStatus> {
+async function until(
+  handle: { query: (q: typeof statusQuery) => Promise<PipelineStatus> },
+  pred: (s: PipelineStatus) => boolean,
+): Promise<PipelineStatus> {
   const deadline = Date.now() + 150_000;
   for (;;) {
     const s = await handle.query(statusQuery);
     if (pred(s)) return s;
-    if (['failed', 'rejected', 'skipped', 'expired'].includes(s.outcome) || Date.now() > deadline) throw new Error(`gave up waiting: ${s.outcome} ${s.stage} ${s.candidateVersion} ${s.reason} ${JSON.stringify(s.error)}`);
+    if (['failed', 'rejected', 'skipped', 'expired'].includes(s.outcome) || Date.now() > deadline)
+      throw new Error(`gave up waiting: ${s.outcome} ${s.stage} ${s.candidateVersion} ${s.reason} ${JSON.stringify(s.error)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -58,26 +62,42 @@ describe('shadow evidence at the gate', () => {
       deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
     });
     const start = (over: PipelineConfigInput, id: string) =>
-      t.client.workflow.start(trainingPipeline, { taskQueue, workflowId: `${id}-${Date.now().toString(36)}`, args: [{ config: resolvePipelineConfig({ ...SMALL, ...over }) }] });
+      t.client.workflow.start(trainingPipeline, {
+        taskQueue,
+        workflowId: `${id}-${Date.now().toString(36)}`,
+        args: [{ config: resolvePipelineConfig({ ...SMALL, ...over }) }],
+      });
 
     await worker.runUntil(async () => {
       const first = await start({ force: true }, 'shadow-first');
       const g1 = await until(first, (s) => s.outcome === 'awaiting_approval');
       expect(g1.shadowEvidence).toMatchObject({ required: 0, days: 0, note: 'no production model' });
       await first.signal(approveSignal, { version: 'v1.0.0', by: 'alice' });
-      expect(((await first.result()) as PipelineStatus).outcome).toBe('promoted');
+      expect((await first.result()).outcome).toBe('promoted');
 
       // The prediction service scored these days with production v1.0.0 and, in shadow, the next candidate v1.1.0.
       const log = new PredictionLogWriter({ dir: predictionLogDir(paths, MODEL), flushMs: 0 });
       const days = weekdays('2026-07-01', 60);
       let k = 0;
       const record = (version: string, role: PredictionRecord['role'], ticker: string, date: string, p: number): PredictionRecord => ({
-        requestId: `req-${k++}`, at: `${date}T21:00:00.000Z`, model: MODEL, version, role, source: 'batch', ticker, date,
-        probabilityUp: p, direction: p > 0.5 ? 'up' : 'down', threshold: 0.5,
+        requestId: `req-${k++}`,
+        at: `${date}T21:00:00.000Z`,
+        model: MODEL,
+        version,
+        role,
+        source: 'batch',
+        ticker,
+        date,
+        probabilityUp: p,
+        direction: p > 0.5 ? 'up' : 'down',
+        threshold: 0.5,
       });
       for (const [i, date] of days.entries()) {
         for (const ticker of ['SYN-A', 'SYN-B']) {
-          log.append(record('v1.0.0', 'production', ticker, date, 0.3 + 0.02 * (i % 20)), record('v1.1.0', 'shadow', ticker, date, 0.7 - 0.02 * (i % 20)));
+          log.append(
+            record('v1.0.0', 'production', ticker, date, 0.3 + 0.02 * (i % 20)),
+            record('v1.1.0', 'shadow', ticker, date, 0.7 - 0.02 * (i % 20)),
+          );
         }
       }
       await log.close();
@@ -96,7 +116,7 @@ describe('shadow evidence at the gate', () => {
       expect(e.accuracyDifference!.estimate).toBeCloseTo(e.candidateAccuracy! - e.productionAccuracy!, 12);
       expect(e.report).toMatch(/shadow_comparison\.md$/);
       await second.signal(approveSignal, { version: 'v1.1.0', by: 'alice' });
-      expect(((await second.result()) as PipelineStatus).outcome).toBe('promoted');
+      expect((await second.result()).outcome).toBe('promoted');
 
       // v1.2.0 has no shadow predictions: the gate does not ask for approval; it waits, visibly.
       const third = await start({ force: true, minShadowDays: 5, seed: 9 }, 'shadow-third');

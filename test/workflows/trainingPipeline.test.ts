@@ -40,7 +40,11 @@ const SMALL: PipelineConfigInput = {
   approvalTimeout: '10m',
 };
 
-async function withWorker<T>(name: string, fn: (ctx: { taskQueue: string; paths: ReturnType<typeof tempPaths>; worker: Worker }) => Promise<T>, env: Record<string, string> = {}) {
+async function withWorker<T>(
+  name: string,
+  fn: (ctx: { taskQueue: string; paths: ReturnType<typeof tempPaths>; worker: Worker }) => Promise<T>,
+  env: Record<string, string> = {},
+) {
   const taskQueue = uniqueTaskQueue(name);
   const paths = tempPaths();
   const worker = await createTrainingWorker({
@@ -60,7 +64,11 @@ function start(taskQueue: string, input: PipelineConfigInput, id: string) {
   });
 }
 
-async function waitFor(handle: { query: (q: typeof statusQuery) => Promise<PipelineStatus> }, pred: (s: PipelineStatus) => boolean, timeoutMs = 120_000) {
+async function waitFor(
+  handle: { query: (q: typeof statusQuery) => Promise<PipelineStatus> },
+  pred: (s: PipelineStatus) => boolean,
+  timeoutMs = 120_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await handle.query(statusQuery);
@@ -123,25 +131,33 @@ describe('trainingPipeline', () => {
   });
 
   it('ends rejected when the reviewer rejects, and nothing reaches production (MLflow down: reported, run continues)', async () => {
-    await withWorker('reject', async ({ taskQueue, paths }) => {
-      const handle = await start(taskQueue, {}, 'reject');
-      const gate = await waitFor(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
-      expect(gate.outcome).toBe('awaiting_approval');
-      expect(gate.tracking?.ok).toBe(false);
-      expect(gate.tracking?.error).toContain('127.0.0.1:1');
-      await handle.signal(rejectSignal, { version: gate.candidateVersion!, by: 'bob', comment: 'too risky' });
-      const result = await handle.result();
-      expect(result.outcome).toBe('rejected');
-      expect(result.reason).toContain('bob');
-      const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
-      expect(await registry.production()).toBeNull();
-    }, { MLFLOW_TRACKING_URI: 'http://127.0.0.1:1' });
+    await withWorker(
+      'reject',
+      async ({ taskQueue, paths }) => {
+        const handle = await start(taskQueue, {}, 'reject');
+        const gate = await waitFor(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
+        expect(gate.outcome).toBe('awaiting_approval');
+        expect(gate.tracking?.ok).toBe(false);
+        expect(gate.tracking?.error).toContain('127.0.0.1:1');
+        await handle.signal(rejectSignal, { version: gate.candidateVersion!, by: 'bob', comment: 'too risky' });
+        const result = await handle.result();
+        expect(result.outcome).toBe('rejected');
+        expect(result.reason).toContain('bob');
+        const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
+        expect(await registry.production()).toBeNull();
+      },
+      { MLFLOW_TRACKING_URI: 'http://127.0.0.1:1' },
+    );
   });
 
   it('with optimize, searches as a child workflow and trains the candidate with the best parameters', async () => {
     await withWorker('optimize', async ({ taskQueue, paths }) => {
       const searchSpace = { max_depth: { low: 2, high: 3 }, n_estimators: { low: 20, high: 40 } };
-      const handle = await start(taskQueue, { optimize: true, trials: 4, hpoParallel: 2, trialTimeout: '5m', searchSpace, dryRun: true }, 'optimize');
+      const handle = await start(
+        taskQueue,
+        { optimize: true, trials: 4, hpoParallel: 2, trialTimeout: '5m', searchSpace, dryRun: true },
+        'optimize',
+      );
       const result = await handle.result();
       const optimize = result.stages.find((s) => s.name === 'optimize')!;
       expect(optimize.state).toBe('done');
@@ -208,10 +224,15 @@ describe('trainingPipeline', () => {
   it('fails non-retryably on bad data and writes nothing to the registry', async () => {
     await withWorker('bad-data', async ({ taskQueue, paths }) => {
       const handle = await start(taskQueue, { source: 'csv:/nonexistent/dir' }, 'bad-data');
-      const err = await handle.result().then(() => undefined, (e: unknown) => e);
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const history = await handle.fetchHistory();
-      const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
+      const attempts = history
+        .events!.filter((e) => e.activityTaskStartedEventAttributes)
+        .map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
       expect(Math.max(...attempts)).toBe(1);
       const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
       expect(await registry.list()).toEqual([]);

@@ -89,13 +89,7 @@ export interface Stochastic {
 }
 
 /** Fast stochastic (TA-Lib STOCHF): %K over `kPeriod` bars, %D its `dPeriod` SMA; both start with %D. */
-export function stochFast(
-  high: Float64Array,
-  low: Float64Array,
-  close: Float64Array,
-  kPeriod = 14,
-  dPeriod = 3,
-): Stochastic {
+export function stochFast(high: Float64Array, low: Float64Array, close: Float64Array, kPeriod = 14, dPeriod = 3): Stochastic {
   const n = close.length;
   const begin = firstFinite(high, low, close);
   const rawK = nanArray(n);

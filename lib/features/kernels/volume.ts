@@ -22,13 +22,7 @@ export function obv(close: Float64Array, volume: Float64Array): Float64Array {
  * Rolling VWAP over `period` bars with the typical price (h+l+c)/3. Sums are recomputed per
  * window (no running subtraction), so a value depends only on its own window, bit for bit.
  */
-export function rollingVwap(
-  high: Float64Array,
-  low: Float64Array,
-  close: Float64Array,
-  volume: Float64Array,
-  period = 20,
-): Float64Array {
+export function rollingVwap(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period = 20): Float64Array {
   const n = close.length;
   const out = nanArray(n);
   for (let i = firstFinite(high, low, close, volume) + period - 1; i < n; i++) {

@@ -82,7 +82,8 @@ export class ParzenEstimator {
       out[name] = active.map((k, s) => {
         let x = z[d * size + s]! * dim.sigmas[k]! + dim.mus[k]!;
         if (dim.log) x = Math.exp(x);
-        if (dim.step !== null) return Math.min(Math.max(dim.rawLow + roundHalfEven((x - dim.rawLow) / dim.step) * dim.step, dim.rawLow), dim.rawHigh);
+        if (dim.step !== null)
+          return Math.min(Math.max(dim.rawLow + roundHalfEven((x - dim.rawLow) / dim.step) * dim.step, dim.rawLow), dim.rawHigh);
         // Guard against rounding just outside the bounds (the draw is inside them mathematically).
         return Math.min(Math.max(x, dim.rawLow), dim.rawHigh);
       });
@@ -158,7 +159,6 @@ export function pairwiseSum(a: number[], start = 0, n = a.length): number {
 }
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-
 
 function buildDimension(observations: number[], d: Distribution, p: ParzenParameters): Dimension {
   if (d.kind === 'categorical') {

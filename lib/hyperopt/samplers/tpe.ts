@@ -72,7 +72,7 @@ export class TPESampler implements Sampler {
         space = { ...t.distributions };
         continue;
       }
-      for (const [k, d] of Object.entries(space)) if (!t.distributions[k] || !sameDistribution(t.distributions[k]!, d)) delete space[k];
+      for (const [k, d] of Object.entries(space)) if (!t.distributions[k] || !sameDistribution(t.distributions[k], d)) delete space[k];
     }
     return Object.fromEntries(
       Object.entries(space ?? {})
@@ -90,7 +90,8 @@ export class TPESampler implements Sampler {
       // Published as Optuna does (system attrs `tpe:relative_params:<i>`, JSON of external values in
       // chunks), so other trials asked meanwhile count this one's draw among the "above" trials.
       const json = JSON.stringify(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, toExternal(space[k]!, v)])));
-      for (let i = 0; i * RELATIVE_CHUNK < json.length; i++) trial.systemAttrs[`${RELATIVE_KEY}:${i}`] = json.slice(i * RELATIVE_CHUNK, (i + 1) * RELATIVE_CHUNK);
+      for (let i = 0; i * RELATIVE_CHUNK < json.length; i++)
+        trial.systemAttrs[`${RELATIVE_KEY}:${i}`] = json.slice(i * RELATIVE_CHUNK, (i + 1) * RELATIVE_CHUNK);
     }
     return params;
   }
@@ -101,11 +102,17 @@ export class TPESampler implements Sampler {
   }
 
   private sample(study: Study, trial: FrozenTrial, space: Record<string, Distribution>): Record<string, number> {
-    const states = this.o.constantLiar ? [TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING] : [TrialState.COMPLETE, TrialState.PRUNED];
+    const states = this.o.constantLiar
+      ? [TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING]
+      : [TrialState.COMPLETE, TrialState.PRUNED];
     const trials = study.trials.filter((t) => states.includes(t.state) && t.number !== trial.number);
     const n = trials.filter((t) => t.state !== TrialState.RUNNING).length;
     const [below, above] = splitTrials(study, trials, this.o.gamma(n));
-    const p: ParzenParameters = { priorWeight: this.o.priorWeight, considerMagicClip: this.o.considerMagicClip, considerEndpoints: this.o.considerEndpoints };
+    const p: ParzenParameters = {
+      priorWeight: this.o.priorWeight,
+      considerMagicClip: this.o.considerMagicClip,
+      considerEndpoints: this.o.considerEndpoints,
+    };
     const build = (ts: FrozenTrial[]) => {
       const params = ts.map((t) => this.paramsOf(t, space));
       const usable = params.filter((p) => Object.keys(space).every((k) => k in p));

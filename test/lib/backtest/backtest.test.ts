@@ -26,8 +26,11 @@ print(json.dumps(dict(strategy=stats(strat), buyHold=stats(g.b), turnover=float(
 describe('long/flat backtest', () => {
   it('matches an independent pandas computation of returns, CAGR, Sharpe, Sortino and drawdown', () => {
     let s = 7;
-    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
-    const dates: string[] = [], tickers: string[] = [], proba: number[] = [], nextReturn: number[] = [];
+    const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    const dates: string[] = [],
+      tickers: string[] = [],
+      proba: number[] = [],
+      nextReturn: number[] = [];
     for (let d = 0; d < 300; d++) {
       for (const t of ['A', 'B', 'C']) {
         if (t === 'C' && d < 40) continue; // a ticker that lists later: equal weight over those present
@@ -66,7 +69,14 @@ describe('long/flat backtest', () => {
 
   it('is flat when P(up) equals the threshold exactly (long only above it)', () => {
     const dates = ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04'];
-    const bt = runBacktest({ dates, tickers: dates.map(() => 'A'), proba: [0.6, 0.6, 0.6000001, 0.6], nextReturn: [0.01, 0.02, 0.03, 0.04], threshold: 0.6, costBps: 0 });
+    const bt = runBacktest({
+      dates,
+      tickers: dates.map(() => 'A'),
+      proba: [0.6, 0.6, 0.6000001, 0.6],
+      nextReturn: [0.01, 0.02, 0.03, 0.04],
+      threshold: 0.6,
+      costBps: 0,
+    });
     expect(bt.metrics.exposure).toBeCloseTo(0.25, 15);
     expect(bt.metrics.totalReturn).toBeCloseTo(0.03, 15);
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { duplicateKeys } from '../../../lib/config/json';
 import { effectiveEnv, envNameOf, loadConfig, redact } from '../../../lib/config/load';
 import { DEFAULT_PIPELINE_CONFIG, resolvePipelineConfig } from '../../../lib/config/pipeline';
-import { getPath, isRealDate, pipelineConfigSchema, SETTINGS } from '../../../lib/config/schema';
+import { getPath, isRealDate, scalarText, pipelineConfigSchema, SETTINGS } from '../../../lib/config/schema';
 import { ConfigError } from '../../../lib/util/errors';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -38,7 +38,13 @@ describe('the configuration schema', () => {
 
   it('reports every problem at once with its key path, the value and what was expected', () => {
     const problems = problemsOf(() =>
-      resolvePipelineConfig({ holdout: '0m', asOf: '2024-02-31', tickers: [], criteria: { minAccuracy: 1.5, alpha: 0.7 }, trials: 0 } as never),
+      resolvePipelineConfig({
+        holdout: '0m',
+        asOf: '2024-02-31',
+        tickers: [],
+        criteria: { minAccuracy: 1.5, alpha: 0.7 },
+        trials: 0,
+      }),
     );
     const text = problems.join('\n');
     expect(text).toContain('holdout = "0m": expected a window');
@@ -48,17 +54,23 @@ describe('the configuration schema', () => {
     expect(text).toContain('criteria.alpha = 0.7: expected a level in (0, 0.5]');
     expect(text).toContain('trials = 0: expected 1 to 10000');
     expect(problems).toHaveLength(6);
-    expect(problemsOf(() => resolvePipelineConfig({ criteria: { policy: 'lenient' } } as never))[0]).toMatch(/criteria\.policy = "lenient"/);
+    expect(problemsOf(() => resolvePipelineConfig({ criteria: { policy: 'lenient' } } as never))[0]).toMatch(
+      /criteria\.policy = "lenient"/,
+    );
   });
 
   it('refuses unknown settings instead of ignoring them', () => {
     expect(problemsOf(() => resolvePipelineConfig({ tickerz: ['A'] } as never))[0]).toContain('unknown setting "tickerz"');
-    expect(problemsOf(() => resolvePipelineConfig({ criteria: { minAcc: 0.5 } } as never))[0]).toMatch(/criteria.*unknown setting "minAcc"/);
+    expect(problemsOf(() => resolvePipelineConfig({ criteria: { minAcc: 0.5 } } as never))[0]).toMatch(
+      /criteria.*unknown setting "minAcc"/,
+    );
   });
 
   it('reports every problem of a search space, not only the first', () => {
     const [p] = problemsOf(() =>
-      resolvePipelineConfig({ searchSpace: { depth: { low: 2, high: 4 }, max_depth: { low: 9, high: 3 }, learning_rate: { low: 0, high: 0.3, log: true } } }),
+      resolvePipelineConfig({
+        searchSpace: { depth: { low: 2, high: 4 }, max_depth: { low: 9, high: 3 }, learning_rate: { low: 0, high: 0.3, log: true } },
+      }),
     );
     expect(p).toContain('unknown parameter "depth"');
     expect(p).toContain('"max_depth": int: low 9 must be < high 3');
@@ -76,21 +88,46 @@ describe('loading the configuration: defaults < file < environment < flags', () 
     const dir = home();
     writeFileSync(
       join(dir, 'trainctl.config.json'),
-      JSON.stringify({ pipeline: { tickers: ['AAA', 'BBB'], trials: 12, criteria: { minAccuracy: 0.55 } }, notifications: { webhookUrl: 'https://hooks.example.com/T0/secret-token' } }),
+      JSON.stringify({
+        pipeline: { tickers: ['AAA', 'BBB'], trials: 12, criteria: { minAccuracy: 0.55 } },
+        notifications: { webhookUrl: 'https://hooks.example.com/T0/secret-token' },
+      }),
     );
-    const loaded = loadConfig({ cwd: dir, env: { TRAINCTL_TRIALS: '20', TRAINCTL_SEED: '7' }, flags: { seed: '9', 'criteria.minRecall': '0.4' }, now: NOW });
+    const loaded = loadConfig({
+      cwd: dir,
+      env: { TRAINCTL_TRIALS: '20', TRAINCTL_SEED: '7' },
+      flags: { seed: '9', 'criteria.minRecall': '0.4' },
+      now: NOW,
+    });
     expect(loaded.file).toBe(join(dir, 'trainctl.config.json'));
-    expect(loaded.pipeline).toMatchObject({ tickers: ['AAA', 'BBB'], trials: 20, seed: 9, criteria: { minAccuracy: 0.55, minRecall: 0.4, minF1: 0.52 } });
-    expect(loaded.origins).toMatchObject({ tickers: 'file', trials: 'env', seed: 'flag', 'criteria.minAccuracy': 'file', 'criteria.minRecall': 'flag', period: 'default', 'notifications.webhookUrl': 'file' });
+    expect(loaded.pipeline).toMatchObject({
+      tickers: ['AAA', 'BBB'],
+      trials: 20,
+      seed: 9,
+      criteria: { minAccuracy: 0.55, minRecall: 0.4, minF1: 0.52 },
+    });
+    expect(loaded.origins).toMatchObject({
+      tickers: 'file',
+      trials: 'env',
+      seed: 'flag',
+      'criteria.minAccuracy': 'file',
+      'criteria.minRecall': 'flag',
+      period: 'default',
+      'notifications.webhookUrl': 'file',
+    });
     expect(loaded.serviceEnv.TRAINCTL_WEBHOOK_URL).toBe('https://hooks.example.com/T0/secret-token');
     expect(redact('notifications.webhookUrl', loaded.serviceEnv.TRAINCTL_WEBHOOK_URL)).toBe('https://hooks.example.com/…(redacted)');
-    expect(effectiveEnv({ TRAINCTL_HOME: dir, TRAINCTL_WEBHOOK_URL: 'https://other.example.com/x' }).TRAINCTL_WEBHOOK_URL).toBe('https://other.example.com/x');
+    expect(effectiveEnv({ TRAINCTL_HOME: dir, TRAINCTL_WEBHOOK_URL: 'https://other.example.com/x' }).TRAINCTL_WEBHOOK_URL).toBe(
+      'https://other.example.com/x',
+    );
   });
 
   it('names the source of a bad value: flag, environment variable or file', () => {
     const dir = home();
     writeFileSync(join(dir, 'trainctl.config.json'), JSON.stringify({ pipeline: { holdout: '0m' } }));
-    const problems = problemsOf(() => loadConfig({ cwd: dir, env: { TRAINCTL_TRIALS: 'many' }, flags: { 'criteria.minAccuracy': '2', tickers: '' }, now: NOW }));
+    const problems = problemsOf(() =>
+      loadConfig({ cwd: dir, env: { TRAINCTL_TRIALS: 'many' }, flags: { 'criteria.minAccuracy': '2', tickers: '' }, now: NOW }),
+    );
     const text = problems.join('\n');
     expect(text).toContain('trials = "many" (from TRAINCTL_TRIALS): expected a number');
     expect(text).toMatch(/holdout = "0m" \(from .*trainctl\.config\.json\)/);
@@ -103,7 +140,10 @@ describe('loading the configuration: defaults < file < environment < flags', () 
       'asOf = "2089-01-01" (from --as-of): expected a date not after today (2026-11-26)',
     );
     const dir = home();
-    writeFileSync(join(dir, 'bad.json'), '{"pipeline": {"trials": 3, "trials": 4}, "notifications": {"webhookUrl": "ftp://x"}, "mystery": 1}');
+    writeFileSync(
+      join(dir, 'bad.json'),
+      '{"pipeline": {"trials": 3, "trials": 4}, "notifications": {"webhookUrl": "ftp://x"}, "mystery": 1}',
+    );
     const text = problemsOf(() => loadConfig({ cwd: dir, env: {}, configPath: 'bad.json', now: NOW })).join('\n');
     expect(text).toContain('"pipeline.trials" is given more than once');
     expect(text).toContain('unknown setting "mystery"');
@@ -124,7 +164,7 @@ describe('the README', () => {
     for (const s of SETTINGS) {
       const row = readme.split('\n').find((l) => l.startsWith(`| \`--${s.flag}`));
       expect(row, `--${s.flag} missing from the README settings table`).toBeDefined();
-      const shown = s.default === undefined ? '—' : Array.isArray(s.default) ? s.default.join(',') : String(s.default);
+      const shown = s.default === undefined ? '—' : Array.isArray(s.default) ? s.default.join(',') : scalarText(s.default);
       expect(row!.split('|')[3]!.trim(), `--${s.flag}`).toBe(shown);
     }
   });

@@ -47,7 +47,13 @@ describe('fetchMarketData with the incremental cache', () => {
     expect(second.tickers[0]!.fetchedRows).toBe(11);
     expect(second.tickers[0]!.end).toBe('2024-07-12');
     // Same data as a fresh full fetch.
-    const fresh = await fetchMarketData({ source: createSyntheticSource({ seed: 3 }), tickers: ['SYN-A'], period: '2y', asOf: '2024-07-12', cacheDir: tmp() });
+    const fresh = await fetchMarketData({
+      source: createSyntheticSource({ seed: 3 }),
+      tickers: ['SYN-A'],
+      period: '2y',
+      asOf: '2024-07-12',
+      cacheDir: tmp(),
+    });
     expect(second.tickers[0]!.sha256).toBe(fresh.tickers[0]!.sha256);
     // The first run's snapshot is untouched.
     expect(await sha256File(a.path)).toBe(a.sha256);
@@ -86,7 +92,9 @@ describe('fetchMarketData with the incremental cache', () => {
 
   it('rejects too-short histories through the quality report', async () => {
     const cacheDir = tmp();
-    const err = await fetchMarketData({ source: 'synthetic', tickers: ['SYN-A'], period: '1y', asOf: '2000-02-01', cacheDir }).catch((e) => e);
+    const err = await fetchMarketData({ source: 'synthetic', tickers: ['SYN-A'], period: '1y', asOf: '2000-02-01', cacheDir }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(DataError);
     expect(JSON.stringify((err as DataError).details)).toMatch(/too_little_data/);
   });

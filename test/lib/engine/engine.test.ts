@@ -13,7 +13,12 @@ const dir = mkdtempSync(join(tmpdir(), 'engine-'));
 
 describe('engineFor', () => {
   it('maps model types to engines reporting their library versions', () => {
-    expect(['xgb', 'rf', 'linear', 'lgb'].map((t) => engineFor(t as ModelType).name)).toEqual(['xgboost', 'xgboost', 'xgboost', 'lightgbm']);
+    expect(['xgb', 'rf', 'linear', 'lgb'].map((t) => engineFor(t as ModelType).name)).toEqual([
+      'xgboost',
+      'xgboost',
+      'xgboost',
+      'lightgbm',
+    ]);
     const py = runPython('import lightgbm, xgboost; print(lightgbm.__version__, xgboost.__version__)').trim().split(' ');
     expect([engineFor('lgb').version(), engineFor('xgb').version()]).toEqual(py);
   });
@@ -23,7 +28,14 @@ describe('engineFor', () => {
       const engine = engineFor(modelType);
       const train = makeDataset({ rows: 1500, cols: 6, seed: 31, nanRate: 0.05 });
       const valid = makeDataset({ rows: 500, cols: 6, seed: 32, nanRate: 0.05 });
-      const model = await engine.train({ train, valid, modelType, params: engine.defaultHyperparams(modelType), earlyStoppingRounds: 10, seed: 1 });
+      const model = await engine.train({
+        train,
+        valid,
+        modelType,
+        params: engine.defaultHyperparams(modelType),
+        earlyStoppingRounds: 10,
+        seed: 1,
+      });
       try {
         expect(model.engine).toBe(engine.name);
         expect(model.bestIteration).toBeLessThan(model.rounds);
@@ -91,13 +103,20 @@ print(json.dumps(b.get_score(importance_type='total_gain')))`,
 
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) (ma += a[i]!), (mb += b[i]!);
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
   ma /= n;
   mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma, db = b[i]! - mb;
+    const da = a[i]! - ma,
+      db = b[i]! - mb;
     sab += da * db;
     saa += da * da;
     sbb += db * db;

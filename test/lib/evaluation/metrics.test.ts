@@ -6,7 +6,7 @@ import { runPythonJson } from '../../support/python';
 
 function sample(n: number, seed: number) {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const y: number[] = [];
   const p: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -91,7 +91,13 @@ print(json.dumps([(pd.Timestamp(d) - pd.DateOffset(months=m)).strftime('%Y-%m-%d
       { d: dates, m: months },
     );
     expect(ref[0]).toBe('2024-02-29');
-    expect(dates.map((d, i) => subtractMonths(new Date(`${d}T00:00:00Z`), months[i]!).toISOString().slice(0, 10))).toEqual(ref);
+    expect(
+      dates.map((d, i) =>
+        subtractMonths(new Date(`${d}T00:00:00Z`), months[i]!)
+          .toISOString()
+          .slice(0, 10),
+      ),
+    ).toEqual(ref);
   });
 
   const days = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));

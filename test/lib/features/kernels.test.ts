@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { generateSyntheticMarket } from '../../../lib/data/syntheticMarket';
 import * as k from '../../../lib/features/kernels';
 import { runPythonJson } from '../../support/python';

@@ -31,7 +31,12 @@ describe('feature store', () => {
     expect(first.schema.dtypes.at(-3)).toBe('Int8');
     expect(await sha256File(first.path)).toBe(first.sha256);
     const schema = JSON.parse(readFileSync(join(dirname(first.path), 'schema.json'), 'utf8'));
-    expect(schema).toMatchObject({ names: first.schema.names, dtypes: first.schema.dtypes, schemaHash: first.schemaHash, codeVersion: FEATURE_CODE_VERSION });
+    expect(schema).toMatchObject({
+      names: first.schema.names,
+      dtypes: first.schema.dtypes,
+      schemaHash: first.schemaHash,
+      codeVersion: FEATURE_CODE_VERSION,
+    });
     expect(first.rows).toBe(data.tickers.reduce((t, d) => t + d.rows - 49, 0));
     expect(first.labelledRows).toBe(first.rows - 3 * 5);
     const { positive, negative, positiveRate } = first.classBalance;
@@ -74,7 +79,12 @@ describe('feature store', () => {
     }
     expect(Number.isNaN(all.y[all.y.length - 1]!)).toBe(true);
 
-    const m = await loadFeatureMatrix(first.path, { featureNames: ['ret_5', 'rsi_14'], labelledOnly: true, from: '2023-01-01', to: '2023-12-31' });
+    const m = await loadFeatureMatrix(first.path, {
+      featureNames: ['ret_5', 'rsi_14'],
+      labelledOnly: true,
+      from: '2023-01-01',
+      to: '2023-12-31',
+    });
     expect(m.X.cols).toBe(2);
     expect(m.X.featureNames).toEqual(['ret_5', 'rsi_14']);
     expect(m.dates[0]! >= '2023-01-01' && m.dates.at(-1)! <= '2023-12-31').toBe(true);

@@ -2,7 +2,19 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { externalParams, MedianPruner, parseJournal, parsePython, dumpPython, PyFloat, studyToJournal, Study, TPESampler, TrialPruned, TrialState } from '../../../lib/hyperopt';
+import {
+  externalParams,
+  MedianPruner,
+  parseJournal,
+  parsePython,
+  dumpPython,
+  PyFloat,
+  studyToJournal,
+  Study,
+  TPESampler,
+  TrialPruned,
+  TrialState,
+} from '../../../lib/hyperopt';
 import { appendJournal, readJournal } from '../../../lib/hyperopt/node';
 import { runPythonJson } from '../../support/python';
 
@@ -10,27 +22,41 @@ const dir = mkdtempSync(join(tmpdir(), 'journal-'));
 
 describe('Optuna journal format', () => {
   it('writes and reads NaN/Infinity tokens and floats as floats', () => {
-    expect(dumpPython({ a: new PyFloat(1), b: NaN, c: [Infinity, -Infinity], d: 'NaN' })).toBe('{"a":1.0,"b":NaN,"c":[Infinity,-Infinity],"d":"NaN"}');
+    expect(dumpPython({ a: new PyFloat(1), b: NaN, c: [Infinity, -Infinity], d: 'NaN' })).toBe(
+      '{"a":1.0,"b":NaN,"c":[Infinity,-Infinity],"d":"NaN"}',
+    );
     expect(parsePython('{"a":NaN,"b":[Infinity,-Infinity],"s":"Infinity"}')).toEqual({ a: NaN, b: [Infinity, -Infinity], s: 'Infinity' });
   });
 
   it('a study written by hyperopt-ts is loaded by real Optuna with the same trials', async () => {
     const study = new Study('minimize', new TPESampler({ seed: 4, nStartupTrials: 3 }), new MedianPruner({ nStartupTrials: 2 }));
-    await study.optimize((t) => {
-      const lr = t.suggestFloat('lr', 1e-4, 1, { log: true });
-      const depth = t.suggestInt('depth', 2, 10, { step: 2 });
-      const frac = t.suggestFloat('frac', 0.5, 1, { step: 0.1 });
-      const kind = t.suggestCategorical('kind', ['a', null, 3, true]);
-      for (let step = 0; step < 3; step++) {
-        t.report(step, lr * (3 - step) + depth);
-        if (t.shouldPrune()) throw new TrialPruned();
-      }
-      if (t.number === 5) return Number.NaN;
-      return lr + depth + frac + (kind === 'a' ? 0 : 1);
-    }, { nTrials: 12 });
+    await study.optimize(
+      (t) => {
+        const lr = t.suggestFloat('lr', 1e-4, 1, { log: true });
+        const depth = t.suggestInt('depth', 2, 10, { step: 2 });
+        const frac = t.suggestFloat('frac', 0.5, 1, { step: 0.1 });
+        const kind = t.suggestCategorical('kind', ['a', null, 3, true]);
+        for (let step = 0; step < 3; step++) {
+          t.report(step, lr * (3 - step) + depth);
+          if (t.shouldPrune()) throw new TrialPruned();
+        }
+        if (t.number === 5) return Number.NaN;
+        return lr + depth + frac + (kind === 'a' ? 0 : 1);
+      },
+      { nTrials: 12 },
+    );
     const path = join(dir, 'ours.log');
     appendJournal(path, studyToJournal({ studyName: 'ours', direction: 'minimize', trials: study.trials, workerId: 'w-1' }));
-    const loaded = runPythonJson<{ number: number; state: string; value: number | null; params: Record<string, unknown>; distributions: Record<string, string>; intermediate: Record<string, number> }[]>(
+    const loaded = runPythonJson<
+      {
+        number: number;
+        state: string;
+        value: number | null;
+        params: Record<string, unknown>;
+        distributions: Record<string, string>;
+        intermediate: Record<string, number>;
+      }[]
+    >(
       `import json, sys, optuna
 from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
@@ -46,7 +72,10 @@ print(json.dumps([dict(number=t.number, state=t.state.name, value=t.value, param
       expect(o.params).toEqual(externalParams(t));
       if (t.state === TrialState.COMPLETE) expect(o.value).toBe(t.value);
       expect(Object.keys(o.intermediate).length).toBe(Object.keys(t.intermediateValues).length);
-      expect(JSON.parse(o.distributions.depth!)).toEqual({ name: 'IntDistribution', attributes: { log: false, step: 2, low: 2, high: 10 } });
+      expect(JSON.parse(o.distributions.depth!)).toEqual({
+        name: 'IntDistribution',
+        attributes: { log: false, step: 2, low: 2, high: 10 },
+      });
     });
     expect(study.trials.some((t) => t.state === TrialState.PRUNED)).toBe(true);
     expect(study.trials[5]!.state).toBe(TrialState.FAIL);
@@ -73,7 +102,14 @@ print(json.dumps([dict(state=int(t.state), value=t.value, params={k: t.distribut
     const [study] = readJournal(path);
     expect(study!.name).toBe('theirs');
     expect(study!.direction).toBe('maximize');
-    expect(study!.trials.map((t) => ({ state: t.state, value: t.value, params: t.params, intermediate: Object.keys(t.intermediateValues).length }))).toEqual(ref);
+    expect(
+      study!.trials.map((t) => ({
+        state: t.state,
+        value: t.value,
+        params: t.params,
+        intermediate: Object.keys(t.intermediateValues).length,
+      })),
+    ).toEqual(ref);
     const lines = readFileSync(path, 'utf8').split('\n');
     lines.splice(3, 1, '{"op_code": 4, broken');
     writeFileSync(join(dir, 'bad.log'), lines.join('\n'));

@@ -27,7 +27,11 @@ const file = ${JSON.stringify(join(root, 'study.journal'))};
 appendJournal(file, studyToJournal({ studyName: 'pkg', direction: 'minimize', trials: study.trials, workerId: 'w' }));
 const [loaded] = readJournal(file);
 console.log(JSON.stringify({ trials: loaded.trials.length, best: study.bestValue, k: study.bestParams.k }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as { trials: number; best: number; k: number };
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as {
+      trials: number;
+      best: number;
+      k: number;
+    };
     expect(out.trials).toBe(25);
     expect(out.k).toBe(0);
     expect(out.best).toBeLessThan(0.1);

@@ -8,7 +8,8 @@ import { runPythonJson } from '../../support/python';
  * so a study follows Optuna's trajectory trial for trial. These tests run real Optuna/NumPy from
  * the project's .venv and compare every suggestion.
  */
-const close = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)) : a === b);
+const close = (a: unknown, b: unknown) =>
+  typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)) : a === b;
 
 describe('RandomState (NumPy legacy MT19937)', () => {
   it('gives the same random_sample, uniform and choice(p) as numpy.random.RandomState', () => {
@@ -57,7 +58,15 @@ const mixedObjective = (t: Trial) => {
   const leaves = t.suggestInt('leaves', 2, 512, { log: true });
   const batch = t.suggestInt('batch', 16, 256, { step: 16 });
   const kind = t.suggestCategorical('kind', ['gbtree', 'dart', 'gblinear']);
-  return (a - 1.3) ** 2 + (Math.log10(lr) + 2) ** 2 + (frac - 0.35) ** 2 + (depth - 6) ** 2 / 10 + Math.log2(leaves) / 10 + batch / 1000 + (kind === 'dart' ? 0 : 0.5);
+  return (
+    (a - 1.3) ** 2 +
+    (Math.log10(lr) + 2) ** 2 +
+    (frac - 0.35) ** 2 +
+    (depth - 6) ** 2 / 10 +
+    Math.log2(leaves) / 10 +
+    batch / 1000 +
+    (kind === 'dart' ? 0 : 0.5)
+  );
 };
 const MIXED_PY = `
 import math
@@ -99,7 +108,12 @@ print(json.dumps(out))`,
   );
 }
 
-async function ourTrials(objective: (t: Trial) => number, make: (seed: number) => RandomSampler | TPESampler, seeds: number[], trials: number) {
+async function ourTrials(
+  objective: (t: Trial) => number,
+  make: (seed: number) => RandomSampler | TPESampler,
+  seeds: number[],
+  trials: number,
+) {
   const out: Record<string, unknown>[][] = [];
   for (const seed of seeds) {
     const study = new Study('minimize', make(seed));
@@ -114,27 +128,47 @@ describe('same seed, same trials as Optuna 5.0', () => {
     const seeds = [0, 3, 11];
     const theirs = optunaTrials(MIXED_PY, 'RandomSampler', seeds, 60);
     const ours = await ourTrials(mixedObjective, (seed) => new RandomSampler({ seed }), seeds, 60);
-    ours.forEach((trials, s) => trials.forEach((params, i) => {
-      for (const [k, v] of Object.entries(theirs[s]![i]!)) expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
-    }));
+    ours.forEach((trials, s) =>
+      trials.forEach((params, i) => {
+        for (const [k, v] of Object.entries(theirs[s]![i]!))
+          expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
+      }),
+    );
   });
 
   it('TPESampler (multivariate, constant liar, defaults): Branin follows Optuna for 100 trials', async () => {
     const seeds = [0, 1, 2, 5];
     const theirs = optunaTrials(BRANIN_PY, 'TPESampler', seeds, 100);
     const ours = await ourTrials(branin, (seed) => new TPESampler({ seed }), seeds, 100);
-    ours.forEach((trials, s) => trials.forEach((params, i) => {
-      for (const [k, v] of Object.entries(theirs[s]![i]!)) expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
-    }));
+    ours.forEach((trials, s) =>
+      trials.forEach((params, i) => {
+        for (const [k, v] of Object.entries(theirs[s]![i]!))
+          expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
+      }),
+    );
   });
 
   it('TPESampler in independent (univariate) mode and without constant liar, with a non-default start-up', async () => {
     const seeds = [0, 7];
-    const theirs = optunaTrials(BRANIN_PY, 'TPESampler', seeds, 60, ', multivariate=False, constant_liar=False, n_startup_trials=5, n_ei_candidates=10');
-    const ours = await ourTrials(branin, (seed) => new TPESampler({ seed, multivariate: false, constantLiar: false, nStartupTrials: 5, nEiCandidates: 10 }), seeds, 60);
-    ours.forEach((trials, s) => trials.forEach((params, i) => {
-      for (const [k, v] of Object.entries(theirs[s]![i]!)) expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
-    }));
+    const theirs = optunaTrials(
+      BRANIN_PY,
+      'TPESampler',
+      seeds,
+      60,
+      ', multivariate=False, constant_liar=False, n_startup_trials=5, n_ei_candidates=10',
+    );
+    const ours = await ourTrials(
+      branin,
+      (seed) => new TPESampler({ seed, multivariate: false, constantLiar: false, nStartupTrials: 5, nEiCandidates: 10 }),
+      seeds,
+      60,
+    );
+    ours.forEach((trials, s) =>
+      trials.forEach((params, i) => {
+        for (const [k, v] of Object.entries(theirs[s]![i]!))
+          expect(close(params[k], v), `seed ${seeds[s]} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
+      }),
+    );
   });
 
   it('TPESampler with trials in flight (constant liar): batches of 3 asked together, suggestions interleaved', async () => {
@@ -169,7 +203,8 @@ print(json.dumps(out))`,
         ts.forEach((t, i) => study.tell(t, values[i]!));
       }
       study.trials.map(externalParams).forEach((params, i) => {
-        for (const [k, v] of Object.entries(theirs[s]![i]!)) expect(close(params[k], v), `seed ${seed} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
+        for (const [k, v] of Object.entries(theirs[s]![i]!))
+          expect(close(params[k], v), `seed ${seed} trial ${i} ${k}: ${String(params[k])} vs ${String(v)}`).toBe(true);
       });
     }
   });
@@ -182,7 +217,9 @@ print(json.dumps(out))`,
     const seeds = [0, 1, 2, 3, 4, 5];
     const theirs = optunaTrials(MIXED_PY, 'TPESampler', seeds, 40);
     const ours = await ourTrials(mixedObjective, (seed) => new TPESampler({ seed }), seeds, 40);
-    const firstDifference = ours.map((trials, s) => trials.findIndex((params, i) => !Object.entries(theirs[s]![i]!).every(([k, v]) => close(params[k], v))));
+    const firstDifference = ours.map((trials, s) =>
+      trials.findIndex((params, i) => !Object.entries(theirs[s]![i]!).every(([k, v]) => close(params[k], v))),
+    );
     const at = firstDifference.map((d) => (d === -1 ? 40 : d));
     for (const d of at) expect(d, 'the 10 random start-up trials are identical').toBeGreaterThanOrEqual(10);
     expect([...at].sort((a, b) => a - b)[3], `first differences ${at.join(', ')}`).toBeGreaterThanOrEqual(15);

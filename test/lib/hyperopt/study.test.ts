@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createStudy, defineSearchSpace, MedianPruner, RandomSampler, SearchSpaceError, Study, TPESampler, TrialState } from '../../../lib/hyperopt';
+import {
+  createStudy,
+  defineSearchSpace,
+  MedianPruner,
+  RandomSampler,
+  SearchSpaceError,
+  Study,
+  TPESampler,
+  TrialState,
+} from '../../../lib/hyperopt';
 import { DEFAULT_SEARCH_SPACE, suggestXgboostParams, xgboostSearchSpace } from '../../../lib/xgboost/searchSpace';
 
 describe('createStudy', () => {
@@ -13,7 +22,9 @@ describe('createStudy', () => {
   });
 
   it('refuses what it cannot do, clearly', () => {
-    expect(() => createStudy({ directions: ['minimize', 'maximize'] })).toThrow(/multi-objective studies are not supported: directions has 2 entries/);
+    expect(() => createStudy({ directions: ['minimize', 'maximize'] })).toThrow(
+      /multi-objective studies are not supported: directions has 2 entries/,
+    );
     expect(() => createStudy({ direction: 'minimize', directions: ['minimize'] })).toThrow(/either direction or directions/);
     expect(() => createStudy({ direction: 'up' as never })).toThrow(/"minimize" or "maximize", got "up"/);
     const saved = createStudy({ direction: 'maximize' }).toJSON();
@@ -34,11 +45,14 @@ describe('createStudy', () => {
   it('records an objective that returns NaN or a non-number as FAIL with the reason, and goes on', async () => {
     const study = createStudy({ sampler: new RandomSampler({ seed: 1 }) });
     let i = 0;
-    await study.optimize((t) => {
-      t.suggestInt('k', 0, 3);
-      i++;
-      return (i === 2 ? NaN : i === 3 ? ('oops' as never) : i) as number;
-    }, { nTrials: 4 });
+    await study.optimize(
+      (t) => {
+        t.suggestInt('k', 0, 3);
+        i++;
+        return i === 2 ? NaN : i === 3 ? ('oops' as never) : i;
+      },
+      { nTrials: 4 },
+    );
     expect(study.trials.map((t) => TrialState[t.state])).toEqual(['COMPLETE', 'FAIL', 'FAIL', 'COMPLETE']);
     expect(study.trials[1]!.failReason).toBe('the objective returned NaN');
     expect(study.trials[2]!.failReason).toBe('the objective returned "oops", not a number');
@@ -72,7 +86,11 @@ describe('defineSearchSpace', () => {
   });
 
   it('suggests a whole space in order, fixed parameters included', () => {
-    const space = defineSearchSpace({ lr: { type: 'float', low: 1e-3, high: 1, log: true }, depth: { type: 'int', low: 4, high: 4 }, kind: { type: 'categorical', choices: ['a', 'b'] } });
+    const space = defineSearchSpace({
+      lr: { type: 'float', low: 1e-3, high: 1, log: true },
+      depth: { type: 'int', low: 4, high: 4 },
+      kind: { type: 'categorical', choices: ['a', 'b'] },
+    });
     const trial = new Study('minimize', new RandomSampler({ seed: 2 })).ask();
     const params = trial.suggestAll(space);
     expect(Object.keys(params)).toEqual(['lr', 'depth', 'kind']);
@@ -97,7 +115,9 @@ describe('XGBoost search space', () => {
     expect(space.max_depth).toMatchObject({ kind: 'int', low: 2, high: 4 });
     const hp = suggestXgboostParams(new Study('minimize', new RandomSampler({ seed: 3 })).ask(), space);
     expect(hp.regLambda).toBeGreaterThan(0);
-    expect(() => xgboostSearchSpace({ max_dept: { low: 2, high: 4 } } as never)).toThrow(/unknown parameter "max_dept": the search space covers n_estimators, max_depth/);
+    expect(() => xgboostSearchSpace({ max_dept: { low: 2, high: 4 } } as never)).toThrow(
+      /unknown parameter "max_dept": the search space covers n_estimators, max_depth/,
+    );
     expect(() => xgboostSearchSpace({ max_depth: { low: 2, hi: 4 } } as never)).toThrow(/"max_depth": unknown field "hi"/);
     expect(() => xgboostSearchSpace({ max_depth: { low: 2.5, high: 4 } })).toThrow(/int bounds must be integers/);
   });

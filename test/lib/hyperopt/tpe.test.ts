@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  computeSigmas, defaultGamma, defaultWeights, floatDistribution, intDistribution, categoricalDistribution,
-  MedianPruner, ParzenEstimator, RandomSampler, SearchSpaceError, RandomState, Study, TPESampler, TrialState, contains,
+  computeSigmas,
+  defaultGamma,
+  defaultWeights,
+  floatDistribution,
+  intDistribution,
+  categoricalDistribution,
+  MedianPruner,
+  ParzenEstimator,
+  RandomSampler,
+  SearchSpaceError,
+  RandomState,
+  Study,
+  TPESampler,
+  TrialState,
+  contains,
 } from '../../../lib/hyperopt';
 import { ks2samp } from '../../../lib/drift';
 import { runPythonJson } from '../../support/python';
@@ -60,10 +73,24 @@ print(json.dumps(out))`,
   });
 
   it("the mixture's log density equals Optuna's _ParzenEstimator.log_pdf (float, log, stepped int, categorical)", () => {
-    const obs = { x: [0.3, -1.2, 2.5, 0.31, 4.0, -3.3], lr: [0.001, 0.2, 0.05, 0.0003, 0.9, 0.01], d: [2, 4, 4, 10, 6, 8], c: [0, 1, 2, 1, 1, 0] };
+    const obs = {
+      x: [0.3, -1.2, 2.5, 0.31, 4.0, -3.3],
+      lr: [0.001, 0.2, 0.05, 0.0003, 0.9, 0.01],
+      d: [2, 4, 4, 10, 6, 8],
+      c: [0, 1, 2, 1, 1, 0],
+    };
     const pts = { x: [0.0, 1.1, -4.9, 3.3], lr: [0.002, 0.5, 0.00011, 0.07], d: [2, 6, 10, 4], c: [0, 1, 2, 1] };
-    const space = { x: floatDistribution(-5, 5), lr: floatDistribution(1e-4, 1, { log: true }), d: intDistribution(2, 10, { step: 2 }), c: categoricalDistribution(['a', 'b', 'c']) };
-    const ours = new ParzenEstimator(obs, space, defaultWeights(6), { priorWeight: 1, considerMagicClip: true, considerEndpoints: false }).logPdf(pts);
+    const space = {
+      x: floatDistribution(-5, 5),
+      lr: floatDistribution(1e-4, 1, { log: true }),
+      d: intDistribution(2, 10, { step: 2 }),
+      c: categoricalDistribution(['a', 'b', 'c']),
+    };
+    const ours = new ParzenEstimator(obs, space, defaultWeights(6), {
+      priorWeight: 1,
+      considerMagicClip: true,
+      considerEndpoints: false,
+    }).logPdf(pts);
     const ref = runPythonJson<number[]>(
       `import json, sys, numpy as np
 from optuna.distributions import FloatDistribution, IntDistribution, CategoricalDistribution
@@ -82,7 +109,11 @@ print(json.dumps(pe.log_pdf({k: np.array(v, dtype=float) for k, v in c['pts'].it
   it("draws from the same mixture as Optuna's sampler (two-sample KS on 5,000 draws per dimension)", () => {
     const obs = { x: [0.3, -1.2, 2.5, 0.31, 4.0, -3.3, 4.9, 4.95], lr: [0.001, 0.2, 0.05, 0.0003, 0.9, 0.01, 0.5, 0.0001] };
     const space = { x: floatDistribution(-5, 5), lr: floatDistribution(1e-4, 1, { log: true }) };
-    const ours = new ParzenEstimator(obs, space, defaultWeights(8), { priorWeight: 1, considerMagicClip: true, considerEndpoints: false }).sample(new RandomState(1), 5000);
+    const ours = new ParzenEstimator(obs, space, defaultWeights(8), {
+      priorWeight: 1,
+      considerMagicClip: true,
+      considerEndpoints: false,
+    }).sample(new RandomState(1), 5000);
     const ref = runPythonJson<Record<string, number[]>>(
       `import json, sys, numpy as np
 from optuna.distributions import FloatDistribution
@@ -169,9 +200,11 @@ describe('TPESampler', () => {
 describe('MedianPruner', () => {
   it("matches Optuna's decisions on a table of reports", () => {
     let s = 5;
-    const rnd = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+    const rnd = () => (s = (s * 48271) % 2147483647) / 2147483647;
     const completed = Array.from({ length: 8 }, () => Array.from({ length: 6 }, () => rnd()));
-    const candidates = Array.from({ length: 30 }, () => Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => (rnd() < 0.05 ? Number.NaN : rnd())));
+    const candidates = Array.from({ length: 30 }, () =>
+      Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => (rnd() < 0.05 ? Number.NaN : rnd())),
+    );
     const configs = [{}, { nStartupTrials: 10 }, { nWarmupSteps: 2 }, { intervalSteps: 2 }, { nMinTrials: 9 }];
     const ref = runPythonJson<boolean[][]>(
       `import json, sys, math, optuna

@@ -24,13 +24,36 @@ describe('lib_lightgbm binding', () => {
   });
 
   it('trains the same model as Python lightgbm.train on the same data, weights and parameters', async () => {
-    const ds = { ...makeDataset({ rows: 3000, cols: 8, seed: 21, nanRate: 0.05 }), weights: Float32Array.from({ length: 3000 }, (_, i) => 1 + (i % 3)) };
-    const fit = await trainLightGBM({ train: ds, params: { nEstimators: 60, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.9, lambdaL2: 1 }, seed: 5, nthread: 2 });
+    const ds = {
+      ...makeDataset({ rows: 3000, cols: 8, seed: 21, nanRate: 0.05 }),
+      weights: Float32Array.from({ length: 3000 }, (_, i) => 1 + (i % 3)),
+    };
+    const fit = await trainLightGBM({
+      train: ds,
+      params: { nEstimators: 60, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.9, lambdaL2: 1 },
+      seed: 5,
+      nthread: 2,
+    });
     const ours = await fit.booster.predict(ds.X);
     const oursPath = join(dir, 'ours.txt');
     writeFileSync(oursPath, fit.booster.toModelString());
     fit.booster.dispose();
-    const params = { objective: 'binary', metric: 'binary_logloss', boosting: 'gbdt', num_leaves: 15, learning_rate: 0.1, min_data_in_leaf: 20, feature_fraction: 0.9, bagging_fraction: 0.8, bagging_freq: 1, lambda_l2: 1, seed: 5, deterministic: true, verbosity: -1, num_threads: 2 };
+    const params = {
+      objective: 'binary',
+      metric: 'binary_logloss',
+      boosting: 'gbdt',
+      num_leaves: 15,
+      learning_rate: 0.1,
+      min_data_in_leaf: 20,
+      feature_fraction: 0.9,
+      bagging_fraction: 0.8,
+      bagging_freq: 1,
+      lambda_l2: 1,
+      seed: 5,
+      deterministic: true,
+      verbosity: -1,
+      num_threads: 2,
+    };
     const pyModel = join(dir, 'python.txt');
     runPython(
       `import json, sys, numpy as np, lightgbm as lgb
@@ -40,14 +63,28 @@ y = np.fromfile(c['y'], dtype=np.float32)
 w = np.fromfile(c['w'], dtype=np.float32)
 b = lgb.train(c['params'], lgb.Dataset(X, label=y, weight=w, feature_name=c['names'], params=c['params']), num_boost_round=60)
 b.save_model(c['out'])`,
-      JSON.stringify({ x: writeF32('train.X', ds.X.data), y: writeF32('train.y', ds.y), w: writeF32('train.w', ds.weights), rows: ds.X.rows, cols: ds.X.cols, names: ds.X.featureNames, params, out: pyModel }),
+      JSON.stringify({
+        x: writeF32('train.X', ds.X.data),
+        y: writeF32('train.y', ds.y),
+        w: writeF32('train.w', ds.weights),
+        rows: ds.X.rows,
+        cols: ds.X.cols,
+        names: ds.X.featureNames,
+        params,
+        out: pyModel,
+      }),
     );
     const theirs = pythonPredict({ dir, modelPath: pyModel, X: ds.X, tag: 'same-train' });
     let max = 0;
     for (let i = 0; i < ours.length; i++) max = Math.max(max, Math.abs(ours[i]! - theirs[i]!));
     expect(max).toBeLessThanOrEqual(1e-12);
     // The weights reached LightGBM: without them the model differs.
-    const unweighted = await trainLightGBM({ train: { X: ds.X, y: ds.y }, params: { nEstimators: 60, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.9, lambdaL2: 1 }, seed: 5, nthread: 2 });
+    const unweighted = await trainLightGBM({
+      train: { X: ds.X, y: ds.y },
+      params: { nEstimators: 60, numLeaves: 15, baggingFraction: 0.8, featureFraction: 0.9, lambdaL2: 1 },
+      seed: 5,
+      nthread: 2,
+    });
     const p = await unweighted.booster.predict(ds.X);
     unweighted.booster.dispose();
     expect(Math.max(...p.map((v, i) => Math.abs(v - ours[i]!)))).toBeGreaterThan(1e-3);
@@ -68,8 +105,11 @@ b.save_model(c['out'])`,
     expect(dump.feature_names).toEqual(ds.X.featureNames);
     const path = join(dir, 'importance.txt');
     writeFileSync(path, text);
-    const py = runPythonJson<number[]>(`import json, sys, lightgbm as lgb
-print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).feature_importance('gain').tolist()))`, { path });
+    const py = runPythonJson<number[]>(
+      `import json, sys, lightgbm as lgb
+print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).feature_importance('gain').tolist()))`,
+      { path },
+    );
     const ours = Array.from(loaded.featureImportance('gain'));
     ours.forEach((v, j) => expect(v).toBeCloseTo(py[j]!, 6));
     expect(Math.max(...ours)).toBeGreaterThan(0);
@@ -80,7 +120,12 @@ print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).feature_im
   it('stops early on the validation set and keeps only the best rounds', async () => {
     const train = makeDataset({ rows: 600, cols: 5, seed: 23 });
     const valid = makeDataset({ rows: 600, cols: 5, seed: 24 });
-    const r = await trainLightGBM({ train, valid, params: { nEstimators: 400, numLeaves: 63, minChildSamples: 2, learningRate: 0.3 }, earlyStoppingRounds: 10 });
+    const r = await trainLightGBM({
+      train,
+      valid,
+      params: { nEstimators: 400, numLeaves: 63, minChildSamples: 2, learningRate: 0.3 },
+      earlyStoppingRounds: 10,
+    });
     expect(r.rounds).toBeLessThan(400);
     expect(r.rounds - 1 - r.bestIteration).toBe(10);
     expect(r.booster.currentIteration()).toBe(r.bestIteration + 1);
@@ -104,13 +149,17 @@ print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).feature_im
     await expect(trainLightGBM({ train: { ...ds, y: ds.y.map(() => 1) } })).rejects.toThrow(DataError);
     await expect(trainLightGBM({ train: { ...ds, y: ds.y.map((v, i) => (i === 3 ? 2 : v)) } })).rejects.toThrow(/row 3 has 2/);
     await expect(trainLightGBM({ train: ds, params: { numLeaves: 1, baggingFraction: 1.5 } })).rejects.toThrow(ConfigError);
-    await expect(trainLightGBM({ train: ds, params: { numLeaves: 1, baggingFraction: 1.5 } })).rejects.toThrow(/num_leaves=1 .*bagging_fraction=1.5/);
+    await expect(trainLightGBM({ train: ds, params: { numLeaves: 1, baggingFraction: 1.5 } })).rejects.toThrow(
+      /num_leaves=1 .*bagging_fraction=1.5/,
+    );
   });
 
   it("turns LightGBM's own error codes into ModelErrors with its message", async () => {
     const ds = makeDataset({ rows: 100, cols: 3, seed: 27 });
     const data = await LgbDataset.create(ds, { params: { objective: 'binary', verbosity: -1 } });
-    await expect(LgbBooster.create(data, { objective: 'binary', num_leaves: 1, verbosity: -1 }, [])).rejects.toThrow(/LightGBM booster creation failed: Check failed: \(num_leaves\) > \(1\)/);
+    await expect(LgbBooster.create(data, { objective: 'binary', num_leaves: 1, verbosity: -1 }, [])).rejects.toThrow(
+      /LightGBM booster creation failed: Check failed: \(num_leaves\) > \(1\)/,
+    );
     data.dispose();
     const fit = await trainLightGBM({ train: ds, params: { nEstimators: 3 } });
     await expect(fit.booster.predict({ ...ds.X, cols: 2, data: ds.X.data.subarray(0, 200) })).rejects.toThrow(ModelError);
@@ -129,7 +178,11 @@ print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).feature_im
     await expect(LgbBooster.load({ text: text.replace(/split_feature=\S+/, 'split_feature=9') })).rejects.toThrow(ModelError);
     await expect(LgbBooster.load({ path: join(dir, 'missing.txt') })).rejects.toThrow(/cannot read LightGBM model/);
     // Random mutations, loaded in a child process: a crash there would show as a non-zero exit.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/lib/lightgbm/support/fuzzLoad.ts'), path, '300'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/lib/lightgbm/support/fuzzLoad.ts'), path, '300'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(child.status, child.stderr).toBe(0);
     const counts = JSON.parse(child.stdout.trim().split('\n').pop()!) as { loaded: number; refused: number; other: number };
     expect(counts.loaded + counts.refused).toBe(300);
@@ -137,11 +190,22 @@ print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).feature_im
   });
 
   it('says how to get the library when LIGHTGBM_LIBRARY_PATH points nowhere', () => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./lib/lightgbm/index.ts').then((m) => m.loadLightGBM()).catch((e) => { console.log(e.type + ': ' + e.message); })"], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, LIGHTGBM_LIBRARY_PATH: '/nonexistent/lib_lightgbm.so' },
-    });
-    expect(child.stdout).toMatch(/^ConfigError: lib_lightgbm could not be loaded\. Tried: \/nonexistent\/lib_lightgbm\.so \(missing\)\. Run `npm start`.*LIGHTGBM_LIBRARY_PATH/);
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "import('./lib/lightgbm/index.ts').then((m) => m.loadLightGBM()).catch((e) => { console.log(e.type + ': ' + e.message); })",
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, LIGHTGBM_LIBRARY_PATH: '/nonexistent/lib_lightgbm.so' },
+      },
+    );
+    expect(child.stdout).toMatch(
+      /^ConfigError: lib_lightgbm could not be loaded\. Tried: \/nonexistent\/lib_lightgbm\.so \(missing\)\. Run `npm start`.*LIGHTGBM_LIBRARY_PATH/,
+    );
   });
 });

@@ -29,7 +29,14 @@ async function compare(o: { modelPath: string; X: Matrix; tag: string }) {
     nativeVsPython = Math.max(nativeVsPython, Math.abs(native[i]! - python[i]!));
   }
   const spread = Math.max(...python) - Math.min(...python);
-  return { onnxVsPython, nativeVsPython, spread, rows: X.rows, depth: maxDepth(dump), trees: (JSON.parse(dump) as { tree_info: unknown[] }).tree_info.length };
+  return {
+    onnxVsPython,
+    nativeVsPython,
+    spread,
+    rows: X.rows,
+    depth: maxDepth(dump),
+    trees: (JSON.parse(dump) as { tree_info: unknown[] }).tree_info.length,
+  };
 }
 
 async function trainAndSave(tag: string, data: Parameters<typeof makeDataset>[0], params: Partial<LgbHyperparams>) {
@@ -42,8 +49,11 @@ async function trainAndSave(tag: string, data: Parameters<typeof makeDataset>[0]
 }
 
 function maxDepth(dump: string): number {
-  const depth = (n: Record<string, unknown>): number => (typeof n.split_feature === 'number' ? 1 + Math.max(depth(n.left_child as never), depth(n.right_child as never)) : 0);
-  return Math.max(...(JSON.parse(dump) as { tree_info: { tree_structure: Record<string, unknown> }[] }).tree_info.map((t) => depth(t.tree_structure)));
+  const depth = (n: Record<string, unknown>): number =>
+    typeof n.split_feature === 'number' ? 1 + Math.max(depth(n.left_child as never), depth(n.right_child as never)) : 0;
+  return Math.max(
+    ...(JSON.parse(dump) as { tree_info: { tree_structure: Record<string, unknown> }[] }).tree_info.map((t) => depth(t.tree_structure)),
+  );
 }
 
 /** Exact zeros, values LightGBM counts as zero (|x| ≤ 1e-35) and just above, and NaNs. */
@@ -62,10 +72,30 @@ function withZeros(X: Matrix, seed: number): Matrix {
 
 describe('LightGBM → ONNX parity with Python lightgbm on the same model file (max |Δp| ≤ 1e-6 on every row)', () => {
   const cases: [string, Parameters<typeof makeDataset>[0], Partial<LgbHyperparams>, (r: Awaited<ReturnType<typeof compare>>) => void][] = [
-    ['depth 1, 1 tree', { rows: 400, cols: 4, seed: 1 }, { maxDepth: 1, numLeaves: 2, nEstimators: 1 }, (r) => expect([r.depth, r.trees]).toEqual([1, 1])],
-    ['depth ≤ 6, 100 trees, 10% NaN', { rows: 2000, cols: 12, seed: 2, nanRate: 0.1 }, { maxDepth: 6, numLeaves: 40, nEstimators: 100 }, (r) => expect(r.depth).toBe(6)],
-    ['depth 12, 500 trees, constant columns', { rows: 3000, cols: 10, seed: 3, constantCols: 3 }, { maxDepth: 12, numLeaves: 300, minChildSamples: 3, nEstimators: 500, learningRate: 0.05 }, (r) => expect([r.depth, r.trees]).toEqual([12, 500])],
-    ['imbalanced labels (~8% positive), bagging and feature fraction', { rows: 3000, cols: 8, seed: 4, positiveRate: 0.08 }, { numLeaves: 15, nEstimators: 150, baggingFraction: 0.7, featureFraction: 0.7 }, () => {}],
+    [
+      'depth 1, 1 tree',
+      { rows: 400, cols: 4, seed: 1 },
+      { maxDepth: 1, numLeaves: 2, nEstimators: 1 },
+      (r) => expect([r.depth, r.trees]).toEqual([1, 1]),
+    ],
+    [
+      'depth ≤ 6, 100 trees, 10% NaN',
+      { rows: 2000, cols: 12, seed: 2, nanRate: 0.1 },
+      { maxDepth: 6, numLeaves: 40, nEstimators: 100 },
+      (r) => expect(r.depth).toBe(6),
+    ],
+    [
+      'depth 12, 500 trees, constant columns',
+      { rows: 3000, cols: 10, seed: 3, constantCols: 3 },
+      { maxDepth: 12, numLeaves: 300, minChildSamples: 3, nEstimators: 500, learningRate: 0.05 },
+      (r) => expect([r.depth, r.trees]).toEqual([12, 500]),
+    ],
+    [
+      'imbalanced labels (~8% positive), bagging and feature fraction',
+      { rows: 3000, cols: 8, seed: 4, positiveRate: 0.08 },
+      { numLeaves: 15, nEstimators: 150, baggingFraction: 0.7, featureFraction: 0.7 },
+      () => {},
+    ],
   ];
   for (const [name, data, params, extra] of cases) {
     it(name, async () => {
@@ -89,7 +119,14 @@ describe('LightGBM → ONNX parity with Python lightgbm on the same model file (
   it('zero_as_missing=true (missing_type Zero), with zeros, tiny values and NaNs', async () => {
     const ds = makeDataset({ rows: 2500, cols: 6, seed: 6 });
     const X = withZeros(ds.X, 6);
-    const modelPath = pythonTrain({ dir, X, y: ds.y, params: { objective: 'binary', zero_as_missing: true, num_leaves: 31, verbosity: -1, seed: 1 }, rounds: 80, tag: 'zero' });
+    const modelPath = pythonTrain({
+      dir,
+      X,
+      y: ds.y,
+      params: { objective: 'binary', zero_as_missing: true, num_leaves: 31, verbosity: -1, seed: 1 },
+      rounds: 80,
+      tag: 'zero',
+    });
     const booster = await LgbBooster.load({ path: modelPath });
     const types = new Set(JSON.stringify(JSON.parse(booster.dumpModel())).match(/"missing_type":"\w+"/g));
     booster.dispose();
@@ -101,7 +138,14 @@ describe('LightGBM → ONNX parity with Python lightgbm on the same model file (
 
   it('a sigmoid other than 1 (objective "binary sigmoid:0.6")', async () => {
     const ds = makeDataset({ rows: 1500, cols: 5, seed: 7, nanRate: 0.05 });
-    const modelPath = pythonTrain({ dir, X: ds.X, y: ds.y, params: { objective: 'binary', sigmoid: 0.6, verbosity: -1, seed: 1 }, rounds: 50, tag: 'sigmoid' });
+    const modelPath = pythonTrain({
+      dir,
+      X: ds.X,
+      y: ds.y,
+      params: { objective: 'binary', sigmoid: 0.6, verbosity: -1, seed: 1 },
+      rounds: 50,
+      tag: 'sigmoid',
+    });
     const r = await compare({ modelPath, X: ds.X, tag: 'sigmoid' });
     expect(r.spread).toBeGreaterThan(0.01);
     expect(r.onnxVsPython).toBeLessThanOrEqual(1e-6);

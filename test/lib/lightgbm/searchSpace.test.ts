@@ -31,7 +31,14 @@ print(json.dumps(out))`);
     ours.forEach((o, k) => {
       for (const [key, value] of Object.entries(optuna[k]!)) expect(o[key]).toBeCloseTo(value, 12);
     });
-    expect(Object.keys(DEFAULT_LGB_SEARCH_SPACE)).toEqual(['n_estimators', 'num_leaves', 'learning_rate', 'min_child_samples', 'feature_fraction', 'bagging_fraction']);
+    expect(Object.keys(DEFAULT_LGB_SEARCH_SPACE)).toEqual([
+      'n_estimators',
+      'num_leaves',
+      'learning_rate',
+      'min_child_samples',
+      'feature_fraction',
+      'bagging_fraction',
+    ]);
   });
 
   it('takes configured ranges, optional parameters included', () => {
@@ -42,10 +49,16 @@ print(json.dumps(out))`);
   });
 
   it('refuses unknown parameters and values LightGBM would reject, naming each', () => {
-    expect(() => lightgbmSearchSpace({ max_leaves: { low: 2, high: 4 } } as never)).toThrow(/unknown LightGBM parameter "max_leaves": the lgb search space covers n_estimators, num_leaves/);
+    expect(() => lightgbmSearchSpace({ max_leaves: { low: 2, high: 4 } } as never)).toThrow(
+      /unknown LightGBM parameter "max_leaves": the lgb search space covers n_estimators, num_leaves/,
+    );
     let message = '';
     try {
-      lightgbmSearchSpace({ num_leaves: { low: 1, high: 64 }, bagging_fraction: { low: 0.5, high: 1.5 }, learning_rate: { low: 0, high: 0.1 } });
+      lightgbmSearchSpace({
+        num_leaves: { low: 1, high: 64 },
+        bagging_fraction: { low: 0.5, high: 1.5 },
+        learning_rate: { low: 0, high: 0.1 },
+      });
     } catch (err) {
       expect(err).toBeInstanceOf(SearchSpaceError);
       message = (err as Error).message;
@@ -58,11 +71,22 @@ print(json.dumps(out))`);
   it('is chosen by model type in the pipeline config (exit-3 ConfigError for the wrong engine’s names)', () => {
     expect(resolvePipelineConfig({ modelType: 'lgb', searchSpace: { num_leaves: { low: 8, high: 32 } } }).modelType).toBe('lgb');
     expect(() => resolvePipelineConfig({ modelType: 'lgb', searchSpace: { subsample: { low: 0.5, high: 1 } } })).toThrow(ConfigError);
-    expect(() => resolvePipelineConfig({ modelType: 'lgb', searchSpace: { subsample: { low: 0.5, high: 1 } } })).toThrow(/unknown LightGBM parameter "subsample"/);
-    expect(() => resolvePipelineConfig({ modelType: 'xgb', searchSpace: { num_leaves: { low: 8, high: 32 } } })).toThrow(/unknown parameter "num_leaves"/);
+    expect(() => resolvePipelineConfig({ modelType: 'lgb', searchSpace: { subsample: { low: 0.5, high: 1 } } })).toThrow(
+      /unknown LightGBM parameter "subsample"/,
+    );
+    expect(() => resolvePipelineConfig({ modelType: 'xgb', searchSpace: { num_leaves: { low: 8, high: 32 } } })).toThrow(
+      /unknown parameter "num_leaves"/,
+    );
     expect(Object.keys(searchSpaceFor('rf'))).toContain('max_depth');
     const hp = suggestEngineParams('lgb', new Study('minimize', new TPESampler({ seed: 2 })).ask(), searchSpaceFor('lgb'));
-    expect(Object.keys(hp).sort()).toEqual(['baggingFraction', 'featureFraction', 'learningRate', 'minChildSamples', 'nEstimators', 'numLeaves']);
+    expect(Object.keys(hp).sort()).toEqual([
+      'baggingFraction',
+      'featureFraction',
+      'learningRate',
+      'minChildSamples',
+      'nEstimators',
+      'numLeaves',
+    ]);
     expect(engineHyperparams('lgb', { num_leaves: 9, max_depth: 4 })).toEqual({ numLeaves: 9, maxDepth: 4 });
     expect(engineHyperparams('xgb', { num_leaves: 9, max_depth: 4 })).toEqual({ maxDepth: 4 });
   });

@@ -14,7 +14,10 @@ describe('logs/training.log in the convention format', () => {
   it('writes timestamp, upper-case level, message, module, function and nested metrics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trainctl-log-'));
     const logger = createLogger({ level: 'silent', logsDir: dir });
-    logger.info({ module: 'train', fn: 'trainModel', pipelineId: 'r1', cvAccuracy: 0.61, rounds: 120, engine: 'xgboost' }, 'candidate trained');
+    logger.info(
+      { module: 'train', fn: 'trainModel', pipelineId: 'r1', cvAccuracy: 0.61, rounds: 120, engine: 'xgboost' },
+      'candidate trained',
+    );
     logger.warn({ module: 'mlflow', metrics: { n_samples: 900 } }, 'MLflow tracking failed');
     logger.debug({ module: 'x' }, 'below the file level: not written');
     const [a, b, ...rest] = lines(dir);

@@ -41,7 +41,12 @@ describe('MLflow tracking and registry (real server on loopback)', () => {
     expect(run.info.status).toBe('FINISHED');
     expect(run.data.params).toEqual(expect.arrayContaining([{ key: 'max_depth', value: '6' }]));
     expect(run.data.metrics?.find((m) => m.key === 'holdout_accuracy')?.value).toBe(0.61);
-    expect(run.data.tags).toEqual(expect.arrayContaining([{ key: 'trainctl.workflow_id', value: 'train-a' }, { key: 'trainctl.version', value: 'v1.0.0' }]));
+    expect(run.data.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'trainctl.workflow_id', value: 'train-a' },
+        { key: 'trainctl.version', value: 'v1.0.0' },
+      ]),
+    );
     expect(await client.listArtifacts(r.value!.runId, 'model')).toEqual(['model/model.json']);
     expect(await client.listArtifacts(r.value!.runId, 'report')).toEqual(['report/model_comparison.md']);
     const challenger = await client.getAlias('direction-classifier', 'challenger');
@@ -71,7 +76,9 @@ describe('MLflow tracking and registry (real server on loopback)', () => {
     expect(() => checkMlflowEnv({})).not.toThrow();
     expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: 'http://127.0.0.1:5000' })).not.toThrow();
     expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: '127.0.0.1:5000/' })).toThrow(/is not a URL: use the tracking server's address/);
-    expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: 'file:///tmp/mlruns' })).toThrow(/uses file: trainctl talks to an MLflow tracking server over http\(s\)/);
+    expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: 'file:///tmp/mlruns' })).toThrow(
+      /uses file: trainctl talks to an MLflow tracking server over http\(s\)/,
+    );
     expect(() => checkMlflowEnv({ MLFLOW_TRACKING_URI: 'databricks' })).toThrow(ConfigError);
   });
 

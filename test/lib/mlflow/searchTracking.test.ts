@@ -55,7 +55,11 @@ describe('a hyperparameter search in MLflow (real server on loopback)', () => {
       ]),
     );
 
-    const [complete, pruned, failed] = (await Promise.all(trialRunIds.map((id) => client.getRun(id)))) as [Awaited<ReturnType<typeof client.getRun>>, Awaited<ReturnType<typeof client.getRun>>, Awaited<ReturnType<typeof client.getRun>>];
+    const [complete, pruned, failed] = (await Promise.all(trialRunIds.map((id) => client.getRun(id)))) as [
+      Awaited<ReturnType<typeof client.getRun>>,
+      Awaited<ReturnType<typeof client.getRun>>,
+      Awaited<ReturnType<typeof client.getRun>>,
+    ];
     for (const t of [complete, pruned, failed])
       expect(t.data.tags).toEqual(expect.arrayContaining([{ key: 'mlflow.parentRunId', value: parentRunId }]));
     expect(complete.data.params).toEqual(

@@ -31,8 +31,18 @@ describe('ONNX export parity with native XGBoost (max |p_onnx − p_native| ≤ 
   const cases: [string, ModelType, Parameters<typeof makeDataset>[0], Record<string, number>][] = [
     ['depth 1, 1 tree', 'xgb', { rows: 400, cols: 4, seed: 1 }, { maxDepth: 1, nEstimators: 1 }],
     ['depth 6, 100 trees, 10% NaN', 'xgb', { rows: 2000, cols: 12, seed: 2, nanRate: 0.1 }, { maxDepth: 6, nEstimators: 100 }],
-    ['depth 10, 500 trees, constant columns', 'xgb', { rows: 3000, cols: 10, seed: 3, constantCols: 3 }, { maxDepth: 10, nEstimators: 500, learningRate: 0.05 }],
-    ['imbalanced labels (~8% positive), subsampled', 'xgb', { rows: 3000, cols: 8, seed: 4, positiveRate: 0.08 }, { maxDepth: 4, nEstimators: 150, subsample: 0.7, colsampleBytree: 0.7 }],
+    [
+      'depth 10, 500 trees, constant columns',
+      'xgb',
+      { rows: 3000, cols: 10, seed: 3, constantCols: 3 },
+      { maxDepth: 10, nEstimators: 500, learningRate: 0.05 },
+    ],
+    [
+      'imbalanced labels (~8% positive), subsampled',
+      'xgb',
+      { rows: 3000, cols: 8, seed: 4, positiveRate: 0.08 },
+      { maxDepth: 4, nEstimators: 150, subsample: 0.7, colsampleBytree: 0.7 },
+    ],
     ['random forest, NaNs', 'rf', { rows: 2000, cols: 8, seed: 5, nanRate: 0.05 }, { maxDepth: 8, nEstimators: 200 }],
     ['gblinear, NaNs', 'linear', { rows: 2000, cols: 8, seed: 6, nanRate: 0.1 }, { nEstimators: 50, learningRate: 0.3 }],
   ];
@@ -56,7 +66,9 @@ describe('OnnxModel', () => {
     const model = await OnnxModel.load(path);
     expect(model.metadata.schema_hash).toBe('abc');
     expect(model.featureNames).toEqual(['f_0', 'f_1', 'f_2']);
-    await expect(model.predictProba({ ...ds.X, featureNames: ['f_0', 'f_2', 'f_1'] })).rejects.toThrow(/expects \[f_0, f_1, f_2\] but the data has \[f_0, f_2, f_1\]/);
+    await expect(model.predictProba({ ...ds.X, featureNames: ['f_0', 'f_2', 'f_1'] })).rejects.toThrow(
+      /expects \[f_0, f_1, f_2\] but the data has \[f_0, f_2, f_1\]/,
+    );
     await model.dispose();
   });
 });

@@ -64,9 +64,12 @@ describe('two processes at once', () => {
     expect(promotes[1]!.from).toBe(v1);
     const prod = (await registry.production())!.version;
     expect(prod).toBe(promotes[2]!.to);
-    expect((await registry.list()).filter((s) => s.stage === 'archived').map((s) => s.version).sort()).toEqual(
-      [v1, prod === a ? b : a].sort(),
-    );
+    expect(
+      (await registry.list())
+        .filter((s) => s.stage === 'archived')
+        .map((s) => s.version)
+        .sort(),
+    ).toEqual([v1, prod === a ? b : a].sort());
     expect((await registry.verify()).problems).toEqual([]);
   });
 });
@@ -95,7 +98,7 @@ describe('lock', () => {
   });
 
   it('breaks a lock whose holder is dead, unwritten, or too old', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     const lock = join(root, 'registry.lock');
     const quick = await openRegistry({ root, lockTimeoutMs: 1000 });
     const holder = (pid: number, host = hostname()) =>

@@ -20,6 +20,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+// A hand edit of arbitrary JSON, as a person would make it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function editJson(path: string, edit: (o: Record<string, any>) => void) {
   const o = JSON.parse(await readFile(path, 'utf8'));
   edit(o);
@@ -29,7 +31,10 @@ async function editJson(path: string, edit: (o: Record<string, any>) => void) {
 describe('registry files are read through their schemas', () => {
   it('a hand-edited registry.json with a bad field is one error naming the file and the field', async () => {
     await editJson(join(root, 'registry.json'), (s) => (s.versions[version].stage = 'live'));
-    const err = await registry.list().then(() => null, (e: unknown) => e);
+    const err = await registry.list().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toContain(join(root, 'registry.json'));
     expect((err as Error).message).toContain(`versions.${version}.stage`);
@@ -41,7 +46,10 @@ describe('registry files are read through their schemas', () => {
       s.production = '../../etc';
       s.format = 2;
     });
-    const message = await registry.production().then(() => '', (e: Error) => e.message);
+    const message = await registry.production().then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(message).toMatch(/format: unsupported format/);
     expect(message).toMatch(/production: expected vMAJOR\.MINOR\.PATCH/);
   });

@@ -45,11 +45,17 @@ describe('comparison report', () => {
       y: cand.y,
       candidate: {
         proba: cand.proba,
-        daily: { dates: cb.daily.map((d) => d.date), returns: cb.daily.map((d, i) => d.strategy / (i ? cb.daily[i - 1]!.strategy : 1) - 1) },
+        daily: {
+          dates: cb.daily.map((d) => d.date),
+          returns: cb.daily.map((d, i) => d.strategy / (i ? cb.daily[i - 1]!.strategy : 1) - 1),
+        },
       },
       production: {
         proba: prod.proba,
-        daily: { dates: pb.daily.map((d) => d.date), returns: pb.daily.map((d, i) => d.strategy / (i ? pb.daily[i - 1]!.strategy : 1) - 1) },
+        daily: {
+          dates: pb.daily.map((d) => d.date),
+          returns: pb.daily.map((d, i) => d.strategy / (i ? pb.daily[i - 1]!.strategy : 1) - 1),
+        },
       },
       labelHorizon: 5,
       seed: 42,

@@ -48,7 +48,13 @@ print(json.dumps(b.predict(xgb.DMatrix(X, missing=np.nan, feature_names=c['names
   it('stops early on the validation set and keeps only the best rounds', async () => {
     const train = makeDataset({ rows: 600, cols: 5, seed: 13 });
     const valid = makeDataset({ rows: 600, cols: 5, seed: 14 });
-    const r = await trainModel({ train, valid, modelType: 'xgb', params: { nEstimators: 400, maxDepth: 8, learningRate: 0.3 }, earlyStoppingRounds: 10 });
+    const r = await trainModel({
+      train,
+      valid,
+      modelType: 'xgb',
+      params: { nEstimators: 400, maxDepth: 8, learningRate: 0.3 },
+      earlyStoppingRounds: 10,
+    });
     expect(r.rounds).toBeLessThan(400);
     expect(r.rounds - 1 - r.bestIteration).toBe(10);
     expect(r.booster.boostedRounds()).toBe(r.bestIteration + 1);
@@ -59,7 +65,9 @@ print(json.dumps(b.predict(xgb.DMatrix(X, missing=np.nan, feature_names=c['names
 
   it('refuses non-binary and single-class labels with a DataError naming the problem', async () => {
     const ds = makeDataset({ rows: 100, cols: 3, seed: 15 });
-    await expect(trainModel({ train: { ...ds, y: ds.y.map(() => 1) }, modelType: 'xgb' })).rejects.toThrow(/single class \(100 up, 0 down\)/);
+    await expect(trainModel({ train: { ...ds, y: ds.y.map(() => 1) }, modelType: 'xgb' })).rejects.toThrow(
+      /single class \(100 up, 0 down\)/,
+    );
     const bad = Float32Array.from(ds.y);
     bad[7] = 2;
     await expect(trainModel({ train: { ...ds, y: bad }, modelType: 'xgb' })).rejects.toThrow(DataError);
@@ -68,7 +76,9 @@ print(json.dumps(b.predict(xgb.DMatrix(X, missing=np.nan, feature_names=c['names
 
   it("surfaces XGBoost's own error message for an invalid parameter", async () => {
     const ds = makeDataset({ rows: 100, cols: 3, seed: 16 });
-    await expect(trainModel({ train: ds, modelType: 'xgb', params: { maxDepth: -3 } })).rejects.toThrow(/XGBoost .*failed: .*max_depth|XGBoost .*failed/);
+    await expect(trainModel({ train: ds, modelType: 'xgb', params: { maxDepth: -3 } })).rejects.toThrow(
+      /XGBoost .*failed: .*max_depth|XGBoost .*failed/,
+    );
   });
 
   it('keeps the event loop free during a long training (heartbeats keep arriving)', async () => {

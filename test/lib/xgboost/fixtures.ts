@@ -1,7 +1,14 @@
 import type { Dataset } from '../../../lib/xgboost';
 
 /** A deterministic synthetic classification set; options shape the awkward cases. */
-export function makeDataset(o: { rows: number; cols: number; seed: number; nanRate?: number; constantCols?: number; positiveRate?: number }): Dataset {
+export function makeDataset(o: {
+  rows: number;
+  cols: number;
+  seed: number;
+  nanRate?: number;
+  constantCols?: number;
+  positiveRate?: number;
+}): Dataset {
   let s = o.seed >>> 0 || 1;
   const rnd = () => {
     s ^= s << 13;

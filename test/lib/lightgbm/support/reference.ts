@@ -24,7 +24,15 @@ np.asarray(b.predict(X), dtype=np.float64).tofile(c['out'])`,
 }
 
 /** Train in Python lightgbm (for options our trainer does not expose) and save the model file. */
-export function pythonTrain(o: { dir: string; X: Matrix; y: Float32Array; params: Record<string, unknown>; rounds: number; tag: string; categorical?: number[] }): string {
+export function pythonTrain(o: {
+  dir: string;
+  X: Matrix;
+  y: Float32Array;
+  params: Record<string, unknown>;
+  rounds: number;
+  tag: string;
+  categorical?: number[];
+}): string {
   const xPath = join(o.dir, `${o.tag}.train.f32`);
   const yPath = join(o.dir, `${o.tag}.y.f32`);
   const modelPath = join(o.dir, `${o.tag}.model.txt`);
@@ -38,7 +46,17 @@ y = np.fromfile(c['y'], dtype=np.float32)
 ds = lgb.Dataset(X, label=y, feature_name=c['names'], categorical_feature=c['categorical'] or 'auto', params=c['params'])
 b = lgb.train(c['params'], ds, num_boost_round=c['rounds'])
 b.save_model(c['model'])`,
-    JSON.stringify({ x: xPath, y: yPath, model: modelPath, rows: o.X.rows, cols: o.X.cols, names: o.X.featureNames, params: o.params, rounds: o.rounds, categorical: o.categorical ?? null }),
+    JSON.stringify({
+      x: xPath,
+      y: yPath,
+      model: modelPath,
+      rows: o.X.rows,
+      cols: o.X.cols,
+      names: o.X.featureNames,
+      params: o.params,
+      rounds: o.rounds,
+      categorical: o.categorical ?? null,
+    }),
   );
   return modelPath;
 }
@@ -53,11 +71,11 @@ export function thresholdEdgeRows(base: Matrix, splits: { feature: number; thres
   const neighbours = (v: number) => {
     f32[0] = v;
     const bits = u32[0]!;
-    const out = [f32[0]!];
+    const out = [f32[0]];
     u32[0] = bits + 1;
-    out.push(f32[0]!);
+    out.push(f32[0]);
     u32[0] = bits - 1;
-    out.push(f32[0]!);
+    out.push(f32[0]);
     return out.filter(Number.isFinite);
   };
   const rows: number[] = [];

@@ -20,7 +20,7 @@ export async function candidate(
   const extra: Record<string, string> = {};
   for (const [name, content] of Object.entries(options.extra ?? {})) {
     extra[name] = join(artifacts, name);
-    await writeFile(extra[name]!, content);
+    await writeFile(extra[name], content);
   }
   return {
     runId,
