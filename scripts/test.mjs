@@ -21,6 +21,11 @@ const run = spawnSync(
 if (existsSync(out)) {
   const r = JSON.parse(readFileSync(out, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  // A test file that throws while loading has no test results of its own: count it as a failure,
+  // so a broken file can never hide behind "0 failed".
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0);
+  for (const f of brokenFiles) console.log(`failed to load: ${f.name}${f.message ? ` — ${String(f.message).split('\n')[0]}` : ''}`);
+  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles.length} failed, ${skipped} skipped`);
+  if (brokenFiles.length && run.status === 0) process.exit(1);
 }
 process.exit(run.status ?? 1);
