@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchMarketData } from '../lib/data';
 import {
@@ -14,6 +13,9 @@ import { buildFeatureSet, loadFeatureMatrix, selectRows } from '../lib/features'
 import { OnnxModel } from '../lib/onnx';
 import { modelLinePaths } from '../lib/config/paths';
 import { featureOptionsForModel } from '../lib/features/modelFeatures';
+import { referenceProfileSchema } from '../lib/drift/schemas';
+import { ModelError } from '../lib/util/errors';
+import { readJsonFile } from '../lib/util/jsonFile';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 import { registryFor } from './registry';
@@ -74,7 +76,11 @@ export function checkDriftActivity(deps: ActivityDeps) {
     if (!production) return empty('there is no production model yet');
     const profileFile = production.files['reference_profile.json'];
     if (!profileFile) return empty(`production ${production.version} has no saved reference distribution`);
-    const reference = JSON.parse(await readFile(profileFile.location, 'utf8')) as ReferenceProfile;
+    const reference = (await readJsonFile({
+      path: profileFile.location,
+      schema: referenceProfileSchema,
+      error: ModelError,
+    })) as ReferenceProfile;
 
     const md = production.metadata;
     const asOf = input.asOf ?? deps.now().toISOString().slice(0, 10);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
@@ -7,6 +6,9 @@ import { writeComparisonReport } from '../lib/report';
 import { ConfigError } from '../lib/util/errors';
 import { evaluatePromotion, evidenceFor, summariseEvidence } from '../lib/validation';
 import type { BacktestRef, CandidateRef, DataRef, EvidenceSummary, FeatureSetRef } from '../workflows/types';
+import { backtestDetailSchema } from '../lib/backtest/detail';
+import { readJsonFile } from '../lib/util/jsonFile';
+import { DataError } from '../lib/util/errors';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
 
@@ -89,7 +91,11 @@ export function validateVersionActivities(deps: ActivityDeps) {
       candidate: CandidateRef;
       backtest: BacktestRef;
     }): Promise<ValidationResult> {
-      const detail = JSON.parse(await readFile(o.backtest.result.path, 'utf8')) as BacktestDetail;
+      const detail = (await readJsonFile({
+        path: o.backtest.result.path,
+        schema: backtestDetailSchema,
+        error: DataError,
+      })) as BacktestDetail;
       const evidence = evidenceFor({ detail, labelHorizon: o.config.labelHorizon, seed: o.config.seed, alpha: o.config.criteria.alpha });
       // The version judged on its own: thresholds and skill (a comparison with production is the pipeline's job).
       const decision = evaluatePromotion({

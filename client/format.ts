@@ -1,6 +1,7 @@
 import { formatInterval, pIs } from '../lib/stats/format';
 import type { Interval } from '../lib/stats/intervals';
-import type { EvidenceSummary, ModelScore, PipelineStatus, TradingSummary } from '../workflows/types';
+import type { TradingMetrics } from '../lib/backtest/backtest';
+import type { EvidenceSummary, ModelScore, PipelineStatus } from '../workflows/types';
 
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -124,6 +125,6 @@ export function formatEvidence(e: EvidenceSummary): string {
   return out.join('\n');
 }
 
-export function formatTrading(t: TradingSummary): string {
+export function formatTrading(t: TradingMetrics): string {
   return `return ${pct(t.totalReturn)} · CAGR ${pct(t.cagr)} · Sharpe ${num(t.sharpe, 2)} · max DD ${pct(t.maxDrawdown)}`;
 }

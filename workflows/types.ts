@@ -8,13 +8,9 @@ import type { MetricSummary } from '../lib/evaluation/metrics';
 import type { CriterionResult } from '../lib/validation/criteria';
 import type { EvidenceSummary } from '../lib/validation/evidenceSummary';
 import type { ForcedMark } from '../lib/validation/forced';
-import type { EngineHyperparams, EngineName } from '../lib/engine/searchSpace';
+import type { EngineName, Hyperparams } from '../lib/engine/searchSpace';
 
-export type { CriterionResult, EvidenceSummary };
-/** Holdout/CV classification metrics, with the naive (majority-class) baseline on the same rows. */
-export type TradingSummary = TradingMetrics;
-/** XGBoost's or LightGBM's, by the run's model type. */
-export type Hyperparams = EngineHyperparams;
+export type { CriterionResult, EvidenceSummary, Hyperparams };
 
 export type Outcome = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'expired' | 'failed' | 'skipped';
 
@@ -81,7 +77,7 @@ export interface CandidateRef {
 export interface ModelScore {
   version: string | null;
   metrics: MetricSummary;
-  trading: TradingSummary;
+  trading: TradingMetrics;
 }
 
 export interface BacktestRef {
@@ -90,7 +86,7 @@ export interface BacktestRef {
   candidate: ModelScore;
   production: ModelScore | null;
   productionNote?: string;
-  buyHold: TradingSummary;
+  buyHold: TradingMetrics;
   schemaChanged: boolean;
 }
 
@@ -157,7 +153,7 @@ export interface PipelineStatus {
   cv?: MetricSummary & { folds: number };
   candidate?: ModelScore;
   production?: ModelScore | null;
-  buyHold?: TradingSummary;
+  buyHold?: TradingMetrics;
   candidateVersion?: string;
   decision?: 'PROMOTE' | 'REJECT';
   failedCriteria?: string[];

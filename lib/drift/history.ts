@@ -1,5 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { parseJsonText } from '../util/jsonFile';
+import { driftHistoryRecordSchema } from './schemas';
 
 export interface DriftHistoryRecord {
   at: string;
@@ -25,8 +27,12 @@ export async function readDriftHistory(path: string): Promise<DriftHistoryRecord
   } catch {
     return [];
   }
+  // Every line checked: a damaged or foreign one is one error naming the file and the line.
   return text
     .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as DriftHistoryRecord);
+    .flatMap((line, i) =>
+      line.trim()
+        ? [parseJsonText({ text: line, file: `${path}: line ${i + 1}`, schema: driftHistoryRecordSchema }) as DriftHistoryRecord]
+        : [],
+    );
 }

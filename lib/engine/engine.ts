@@ -2,14 +2,14 @@ import type { ModelType } from '../config/pipeline';
 import type { ExportOptions } from '../onnx/export';
 import type { SearchSpace } from '../hyperopt';
 import type { Dataset, Matrix } from '../xgboost/types';
-import type { EngineHyperparams, EngineName, EngineSearchSpaceConfig } from './searchSpace';
+import type { Hyperparams, EngineName, EngineSearchSpaceConfig } from './searchSpace';
 
 export interface EngineTrainOptions {
   train: Dataset;
   /** Early stopping watches logloss on this set. */
   valid?: Dataset;
   modelType: ModelType;
-  params?: Partial<EngineHyperparams>;
+  params?: Partial<Hyperparams>;
   earlyStoppingRounds?: number;
   seed?: number;
   nthread?: number;
@@ -44,12 +44,12 @@ export interface Engine {
   readonly name: EngineName;
   /** The loaded library's version (e.g. "3.2.0", "4.7.0"). */
   version(): string;
-  defaultHyperparams(modelType: ModelType): EngineHyperparams;
+  defaultHyperparams(modelType: ModelType): Hyperparams;
   searchSpace(config?: EngineSearchSpaceConfig): SearchSpace;
   /**
    * Parameters from a file a person may edit (best_hyperparameters.json) over the defaults;
    * undefined when they name parameters of another engine.
    */
-  hyperparamsFrom(modelType: ModelType, params: Record<string, unknown>): EngineHyperparams | undefined;
+  hyperparamsFrom(modelType: ModelType, params: Record<string, unknown>): Hyperparams | undefined;
   train(options: EngineTrainOptions): Promise<TrainedModel>;
 }

@@ -11,7 +11,8 @@ import { suggestXgboostParams, toHyperparams, xgboostSearchSpace, type ParamRang
 import type { XgbHyperparams } from '../xgboost/types';
 
 export type EngineName = 'xgboost' | 'lightgbm';
-export type EngineHyperparams = XgbHyperparams | LgbHyperparams;
+/** A run's hyperparameters: XGBoost's or LightGBM's, by its model type. */
+export type Hyperparams = XgbHyperparams | LgbHyperparams;
 /** `--search-space` JSON: parameter → range; which parameters exist depends on the engine. */
 export type EngineSearchSpaceConfig = SearchSpaceConfig | LgbSearchSpaceConfig | Record<string, ParamRange>;
 
@@ -25,11 +26,11 @@ export function searchSpaceFor(modelType: ModelType, config?: EngineSearchSpaceC
   return engineNameFor(modelType) === 'lightgbm' ? lightgbmSearchSpace(config) : xgboostSearchSpace(config);
 }
 
-export function suggestEngineParams(modelType: ModelType, trial: Trial, space: SearchSpace): EngineHyperparams {
+export function suggestEngineParams(modelType: ModelType, trial: Trial, space: SearchSpace): Hyperparams {
   return engineNameFor(modelType) === 'lightgbm' ? suggestLightgbmParams(trial, space) : suggestXgboostParams(trial, space);
 }
 
 /** Search-space names (n_estimators, num_leaves …) → the engine's hyperparameter fields. */
-export function engineHyperparams(modelType: ModelType, params: Record<string, number>): EngineHyperparams {
+export function engineHyperparams(modelType: ModelType, params: Record<string, number>): Hyperparams {
   return engineNameFor(modelType) === 'lightgbm' ? toLgbHyperparams(params) : toHyperparams(params);
 }

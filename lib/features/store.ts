@@ -9,6 +9,7 @@ import { sha256, sha256File, stableHash } from '../util/hash';
 import { FEATURE_CODE_VERSION, resolveFeatureConfig, type FeatureConfig } from './config';
 import { priceFeatureNames } from './definitions';
 import { assembleFeatureFrame, tickerFeatureColumns, type JoinedSignals, type TickerColumns } from './featureFrame';
+import { z } from 'zod';
 
 export interface FeatureInput {
   ticker: string;
@@ -124,11 +125,32 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
   return result;
 }
 
+const manifestSchema = z.looseObject({
+  path: z.string(),
+  sha256: z.string(),
+  rows: z.number(),
+  labelledRows: z.number(),
+  schema: z.unknown(),
+  schemaHash: z.string(),
+  featureNames: z.array(z.string()),
+  start: z.string(),
+  end: z.string(),
+  key: z.string(),
+});
+
 /** The stored entry if complete and intact (a corrupted file is rebuilt, not trusted). */
 async function readCachedEntry(dir: string): Promise<FeatureSetResult | undefined> {
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) return undefined;
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as FeatureSetResult & Record<string, unknown>;
+  // A manifest that does not parse or has the wrong shape is not trusted: the entry is rebuilt.
+  const parsed = manifestSchema.safeParse(
+    await readFile(manifestPath, 'utf8').then(
+      (t) => JSON.parse(t) as unknown,
+      () => undefined,
+    ),
+  );
+  if (!parsed.success) return undefined;
+  const manifest = parsed.data as unknown as FeatureSetResult & Record<string, unknown>;
   if (!existsSync(manifest.path) || (await sha256File(manifest.path)) !== manifest.sha256) return undefined;
   const { config: _config, inputs: _inputs, codeVersion: _codeVersion, ...result } = manifest;
   return result;

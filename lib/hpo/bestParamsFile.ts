@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ModelType } from '../config/schema';
 import { modelLinePaths, type Paths } from '../config/paths';
-import { engineNameFor, type EngineHyperparams, type EngineName } from '../engine/searchSpace';
+import { engineNameFor, type Hyperparams, type EngineName } from '../engine/searchSpace';
 import { defaultLgbHyperparams } from '../lightgbm/params';
 import type { LgbHyperparams } from '../lightgbm/types';
 import { ConfigError } from '../util/errors';
@@ -71,7 +71,7 @@ export function bestParamsPath(paths: Paths, modelName: string): string {
  */
 export function parseBestParams(o: { text: string; file: string; modelType: ModelType }): {
   file: BestParamsFile;
-  params: EngineHyperparams;
+  params: Hyperparams;
 } {
   const file = parseJsonText({ text: o.text, file: o.file, schema: bestParamsFileSchema });
   const engine = engineNameFor(o.modelType);
@@ -96,7 +96,7 @@ export function parseBestParams(o: { text: string; file: string; modelType: Mode
     if (value < 0) throw new ConfigError(`${o.file}: parameter "${key}" = ${value}: expected a number ≥ 0`);
     out[key] = value;
   }
-  const defaults: EngineHyperparams = engine === 'lightgbm' ? defaultLgbHyperparams : defaultHyperparams;
+  const defaults: Hyperparams = engine === 'lightgbm' ? defaultLgbHyperparams : defaultHyperparams;
   return { file, params: { ...defaults, ...out } };
 }
 
