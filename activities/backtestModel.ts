@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { runBacktest } from '../lib/backtest';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import { classificationMetrics, rocCurve, splitHoldout, type ClassificationMetrics } from '../lib/evaluation';
+import { classificationMetrics, rocCurve, runHoldoutSplit, type ClassificationMetrics } from '../lib/evaluation';
 import { loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
 import { sha256File, writeJsonAtomic } from '../lib/util';
@@ -31,13 +31,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
   return async function backtestModel({ pipelineId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
     const log = deps.logger.child({ module: 'backtest', pipelineId });
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-    const split = splitHoldout({
-      dates: all.dates,
-      holdout: config.holdout,
-      purgeGap: config.labelHorizon,
-      y: all.y,
-      minRows: config.minHoldoutRows,
-    });
+    const split = runHoldoutSplit(all, config);
     const idx = split.holdoutIdx;
     const dates = idx.map((i) => all.dates[i]!);
     const tickers = idx.map((i) => all.tickers[i]!);

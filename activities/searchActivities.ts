@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../lib/config/pipeline';
-import { classificationMetrics, splitHoldout, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
+import { classificationMetrics, runHoldoutSplit, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { externalParams, studyToJournal, TrialState, type StudyState } from '../lib/hyperopt';
 import { mlflowFromEnv, trackSearch } from '../lib/mlflow';
@@ -45,13 +45,7 @@ export function searchActivities(deps: ActivityDeps) {
       fold,
     }: EvaluateFoldInput): Promise<{ logLoss: number; accuracy: number; baselineAccuracy: number }> {
       const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-      const split = splitHoldout({
-        dates: all.dates,
-        holdout: config.holdout,
-        purgeGap: config.labelHorizon,
-        y: all.y,
-        minRows: config.minHoldoutRows,
-      });
+      const split = runHoldoutSplit(all, config);
       const train = selectLabelledRows(all, split.trainIdx);
       const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
       const f = folds[fold]!;

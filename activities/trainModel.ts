@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import { splitHoldout, walkForward, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
+import { runHoldoutSplit, walkForward, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
 import { buildReferenceProfile, columnsOf, DEFAULT_DRIFT_WINDOW_DAYS } from '../lib/drift';
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { describeFit, engineFor, fullRetrainSide, warmStartBase, WARM_START_FILE, type Engine, type WarmStartReport } from '../lib/engine';
@@ -26,13 +26,7 @@ export function trainModelActivity(deps: ActivityDeps) {
     const signal = cancellationSignal();
     const engine = engineFor(config.modelType);
     const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-    const split = splitHoldout({
-      dates: all.dates,
-      holdout: config.holdout,
-      purgeGap: config.labelHorizon,
-      y: all.y,
-      minRows: config.minHoldoutRows,
-    });
+    const split = runHoldoutSplit(all, config);
     const train = selectLabelledRows(all, split.trainIdx);
 
     const { params, source } = await chooseParams({ deps, config, engine, searched, log });

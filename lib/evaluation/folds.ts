@@ -137,3 +137,14 @@ export function splitHoldout(o: {
   }
   return { trainIdx, holdoutIdx, trainEnd, holdoutStart, holdoutEnd: days[days.length - 1]! };
 }
+
+/**
+ * The run's holdout split, identical in every stage that needs it (train, search folds, backtest):
+ * the last `holdout` window, purged by the label horizon, at least `minHoldoutRows` rows.
+ */
+export function runHoldoutSplit(
+  m: { dates: string[]; y: ArrayLike<number> },
+  c: { holdout: string; labelHorizon: number; minHoldoutRows: number },
+): ReturnType<typeof splitHoldout> {
+  return splitHoldout({ dates: m.dates, holdout: c.holdout, purgeGap: c.labelHorizon, y: m.y, minRows: c.minHoldoutRows });
+}
