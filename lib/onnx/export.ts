@@ -1,5 +1,6 @@
 import { ModelError } from '../util/errors';
 import { ElemType, encodeModel, type NodeSpec } from './onnxModel';
+import { classifierOutputs, TreeEnsembleBuilder } from './treeEnsemble';
 
 export interface ExportOptions {
   featureNames: string[];
@@ -67,71 +68,30 @@ export function exportToOnnx(modelJson: string | XgbModelJson, options: ExportOp
 }
 
 function treeGraph(trees: XgbTree[], baseMargin: number) {
-  const n = {
-    treeIds: [] as number[],
-    nodeIds: [] as number[],
-    featureIds: [] as number[],
-    values: [] as number[],
-    modes: [] as string[],
-    trueIds: [] as number[],
-    falseIds: [] as number[],
-    missingTrue: [] as number[],
-    classTreeIds: [] as number[],
-    classNodeIds: [] as number[],
-    classIds: [] as number[],
-    classWeights: [] as number[],
-  };
+  const ensemble = new TreeEnsembleBuilder();
   trees.forEach((tree, t) => {
     for (let i = 0; i < tree.left_children.length; i++) {
       const left = tree.left_children[i]!;
-      const isLeaf = left === -1;
-      n.treeIds.push(t);
-      n.nodeIds.push(i);
-      n.featureIds.push(isLeaf ? 0 : tree.split_indices[i]!);
-      // XGBoost splits are float32 and go left when x < threshold; BRANCH_LT does the same.
-      n.values.push(isLeaf ? 0 : Math.fround(tree.split_conditions[i]!));
-      n.modes.push(isLeaf ? 'LEAF' : 'BRANCH_LT');
-      n.trueIds.push(isLeaf ? 0 : left);
-      n.falseIds.push(isLeaf ? 0 : tree.right_children[i]!);
-      n.missingTrue.push(!isLeaf && Boolean(tree.default_left[i]) ? 1 : 0);
-      if (isLeaf) {
-        n.classTreeIds.push(t);
-        n.classNodeIds.push(i);
-        n.classIds.push(0);
-        n.classWeights.push(Math.fround(tree.split_conditions[i]!));
+      if (left === -1) {
+        ensemble.leaf({ tree: t, node: i, weight: Math.fround(tree.split_conditions[i]!) });
+        continue;
       }
+      // XGBoost splits are float32 and go left when x < threshold; BRANCH_LT does the same.
+      ensemble.branch({
+        tree: t,
+        node: i,
+        feature: tree.split_indices[i]!,
+        threshold: Math.fround(tree.split_conditions[i]!),
+        mode: 'BRANCH_LT',
+        trueId: left,
+        falseId: tree.right_children[i]!,
+        missingTrue: Boolean(tree.default_left[i]),
+      });
     }
   });
-  const node: NodeSpec = {
-    opType: 'TreeEnsembleClassifier',
-    domain: 'ai.onnx.ml',
-    name: 'xgboost_trees',
-    inputs: [ONNX_INPUT],
-    outputs: ['label', ONNX_PROBABILITIES],
-    attributes: {
-      classlabels_int64s: { kind: 'ints', value: [0, 1] },
-      nodes_treeids: { kind: 'ints', value: n.treeIds },
-      nodes_nodeids: { kind: 'ints', value: n.nodeIds },
-      nodes_featureids: { kind: 'ints', value: n.featureIds },
-      nodes_values: { kind: 'floats', value: n.values },
-      nodes_modes: { kind: 'strings', value: n.modes },
-      nodes_truenodeids: { kind: 'ints', value: n.trueIds },
-      nodes_falsenodeids: { kind: 'ints', value: n.falseIds },
-      nodes_missing_value_tracks_true: { kind: 'ints', value: n.missingTrue },
-      class_treeids: { kind: 'ints', value: n.classTreeIds },
-      class_nodeids: { kind: 'ints', value: n.classNodeIds },
-      class_ids: { kind: 'ints', value: n.classIds },
-      class_weights: { kind: 'floats', value: n.classWeights },
-      base_values: { kind: 'floats', value: [baseMargin] },
-      post_transform: { kind: 'string', value: 'LOGISTIC' },
-    },
-  };
   return {
-    nodes: [node],
-    outputs: [
-      { name: 'label', elemType: ElemType.INT64, shape: ['N'] },
-      { name: ONNX_PROBABILITIES, elemType: ElemType.FLOAT, shape: ['N', 2] },
-    ],
+    nodes: [ensemble.classifier({ name: 'xgboost_trees', input: ONNX_INPUT, probabilities: ONNX_PROBABILITIES, baseValue: baseMargin })],
+    outputs: classifierOutputs(ONNX_PROBABILITIES),
     opsets: { '': 13, 'ai.onnx.ml': 3 },
   };
 }

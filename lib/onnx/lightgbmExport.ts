@@ -1,6 +1,7 @@
 import { ModelError } from '../util/errors';
 import { ONNX_INPUT, ONNX_PROBABILITIES, type ExportOptions } from './export';
 import { ElemType, encodeModel, type InitializerSpec, type NodeSpec } from './onnxModel';
+import { classifierOutputs, TreeEnsembleBuilder } from './treeEnsemble';
 
 interface LgbSplit {
   split_feature: number;
@@ -57,37 +58,16 @@ export function exportLightGBMToOnnx(dump: string | LgbModelDump, options: Expor
 
   const trees = treeAttributes(model, sigmoid);
   const preprocess = tinyAsZeroGraph(trees.zeroFeatures, nFeatures);
-  const ensemble: NodeSpec = {
-    opType: 'TreeEnsembleClassifier',
-    domain: 'ai.onnx.ml',
+  // boost_from_average is folded into the first tree's leaves: no base score.
+  const ensemble = trees.ensemble.classifier({
     name: 'lightgbm_trees',
-    inputs: [preprocess.output],
-    outputs: ['label', ONNX_PROBABILITIES],
-    attributes: {
-      classlabels_int64s: { kind: 'ints', value: [0, 1] },
-      nodes_treeids: { kind: 'ints', value: trees.treeIds },
-      nodes_nodeids: { kind: 'ints', value: trees.nodeIds },
-      nodes_featureids: { kind: 'ints', value: trees.featureIds },
-      nodes_values: { kind: 'floats', value: trees.values },
-      nodes_modes: { kind: 'strings', value: trees.modes },
-      nodes_truenodeids: { kind: 'ints', value: trees.trueIds },
-      nodes_falsenodeids: { kind: 'ints', value: trees.falseIds },
-      nodes_missing_value_tracks_true: { kind: 'ints', value: trees.missingTrue },
-      class_treeids: { kind: 'ints', value: trees.classTreeIds },
-      class_nodeids: { kind: 'ints', value: trees.classNodeIds },
-      class_ids: { kind: 'ints', value: trees.classIds },
-      class_weights: { kind: 'floats', value: trees.classWeights },
-      // boost_from_average is folded into the first tree's leaves: no base score.
-      base_values: { kind: 'floats', value: [0] },
-      post_transform: { kind: 'string', value: 'LOGISTIC' },
-    },
-  };
+    input: preprocess.output,
+    probabilities: ONNX_PROBABILITIES,
+    baseValue: 0,
+  });
   return encodeModel({
     inputs: [{ name: ONNX_INPUT, elemType: ElemType.FLOAT, shape: ['N', nFeatures] }],
-    outputs: [
-      { name: 'label', elemType: ElemType.INT64, shape: ['N'] },
-      { name: ONNX_PROBABILITIES, elemType: ElemType.FLOAT, shape: ['N', 2] },
-    ],
+    outputs: classifierOutputs(ONNX_PROBABILITIES),
     nodes: [...preprocess.nodes, ensemble],
     initializers: preprocess.initializers,
     opsets: { '': 13, 'ai.onnx.ml': 3 },
@@ -142,22 +122,9 @@ function parseSigmoid(objective: string): number {
   return value;
 }
 
-function treeAttributes(model: LgbModelDump, sigmoid: number) {
-  const a = {
-    treeIds: [] as number[],
-    nodeIds: [] as number[],
-    featureIds: [] as number[],
-    values: [] as number[],
-    modes: [] as string[],
-    trueIds: [] as number[],
-    falseIds: [] as number[],
-    missingTrue: [] as number[],
-    classTreeIds: [] as number[],
-    classNodeIds: [] as number[],
-    classIds: [] as number[],
-    classWeights: [] as number[],
-    zeroFeatures: new Set<number>(),
-  };
+function treeAttributes(model: LgbModelDump, sigmoid: number): { ensemble: TreeEnsembleBuilder; zeroFeatures: Set<number> } {
+  const ensemble = new TreeEnsembleBuilder();
+  const zeroFeatures = new Set<number>();
   const missingTypes = new Map<number, string>();
   model.tree_info.forEach((tree, t) => {
     let next = 0;
@@ -165,22 +132,11 @@ function treeAttributes(model: LgbModelDump, sigmoid: number) {
     const stack: { node: LgbNode; id: number }[] = [{ node: tree.tree_structure, id: next++ }];
     while (stack.length) {
       const { node, id } = stack.pop()!;
-      a.treeIds.push(t);
-      a.nodeIds.push(id);
       if (!('split_feature' in node)) {
         if ('leaf_coeff' in node)
           throw new ModelError(`tree ${t} is a linear tree (linear_tree=true): the ONNX export supports constant leaves only`);
         if (typeof node.leaf_value !== 'number') throw new ModelError(`tree ${t} node ${id} has neither a split nor a leaf value`);
-        a.featureIds.push(0);
-        a.values.push(0);
-        a.modes.push('LEAF');
-        a.trueIds.push(0);
-        a.falseIds.push(0);
-        a.missingTrue.push(0);
-        a.classTreeIds.push(t);
-        a.classNodeIds.push(id);
-        a.classIds.push(0);
-        a.classWeights.push(node.leaf_value * sigmoid);
+        ensemble.leaf({ tree: t, node: id, weight: node.leaf_value * sigmoid });
         continue;
       }
       const f = node.split_feature;
@@ -200,17 +156,21 @@ function treeAttributes(model: LgbModelDump, sigmoid: number) {
       missingTypes.set(f, node.missing_type);
       const left = next++;
       const right = next++;
-      a.featureIds.push(f);
-      a.values.push(float32AtMost(threshold));
-      a.modes.push('BRANCH_LEQ');
-      a.trueIds.push(left);
-      a.falseIds.push(right);
-      a.missingTrue.push(missingGoesLeft(node, threshold) ? 1 : 0);
-      if (node.missing_type === 'Zero') a.zeroFeatures.add(f);
+      ensemble.branch({
+        tree: t,
+        node: id,
+        feature: f,
+        threshold: float32AtMost(threshold),
+        mode: 'BRANCH_LEQ',
+        trueId: left,
+        falseId: right,
+        missingTrue: missingGoesLeft(node, threshold),
+      });
+      if (node.missing_type === 'Zero') zeroFeatures.add(f);
       stack.push({ node: node.right_child, id: right }, { node: node.left_child, id: left });
     }
   });
-  return a;
+  return { ensemble, zeroFeatures };
 }
 
 function missingGoesLeft(node: LgbSplit, threshold: number): boolean {
