@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { DEFAULT_DEPLOY_TIMEOUT_MS, parseInstanceList, waitForInstances, type InstanceState } from '../lib/serving/deploy';
+import { DEPLOY_TIMEOUT_ERROR, parseInstanceList, waitForInstances, type InstanceState } from '../lib/serving/deploy';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 
@@ -9,8 +9,8 @@ export interface DeployModelInput {
   version: string;
   /** When the change was decided (approval signal, rollback request): the clock for approvalToServingMs. */
   decidedAt: string;
-  /** Deadline for every instance to serve the version; default 5 min. */
-  timeoutMs?: number;
+  /** Deadline for every instance to serve the version (the configuration's deployTimeout). */
+  timeoutMs: number;
 }
 
 export interface DeployModelResult {
@@ -25,7 +25,7 @@ export interface DeployModelResult {
 }
 
 /** The failure type a workflow catches to roll production back; non-retryable, details = DeployModelResult. */
-export const DEPLOY_TIMEOUT_ERROR = 'DeployTimeout';
+export { DEPLOY_TIMEOUT_ERROR };
 
 /**
  * Wait until every instance in TRAINCTL_SERVE_INSTANCES (comma-separated base URLs) reports the
@@ -44,7 +44,7 @@ export function deployModelActivity(deps: ActivityDeps) {
       instances,
       modelName: input.modelName,
       version: input.version,
-      timeoutMs: input.timeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS,
+      timeoutMs: input.timeoutMs,
       fetch: deps.fetch,
       onPoll: (states) => heartbeat({ switched: states.filter((s) => s.switchedAt).length, of: states.length }),
     });

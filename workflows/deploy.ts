@@ -1,10 +1,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { DEPLOY_TIMEOUT_ERROR } from '../lib/serving/deploy';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 import type { DeployStatus, StageName } from './types';
-
-/** The deploy activity's failure type when instances did not switch in time (activities/deployModel.ts). */
-const DEPLOY_TIMEOUT = 'DeployTimeout';
 
 const registry = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
@@ -26,12 +24,7 @@ export async function deployStage(o: {
   stage: <T>(name: StageName, run: () => Promise<T>, note?: (r: T) => string) => Promise<T>;
   onResult: (d: DeployStatus) => void;
 }): Promise<DeployStatus> {
-  // The activity polls the instances and heartbeats; it may run as long as the deploy timeout.
-  const deploying = proxyActivities<Activities>({
-    startToCloseTimeout: o.timeoutMs + 60_000,
-    heartbeatTimeout: '30s',
-    retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, DEPLOY_TIMEOUT] },
-  });
+  const deploying = deployActivity(o.timeoutMs);
   return o.stage(
     'deploy',
     async () => {
@@ -53,7 +46,7 @@ export async function deployStage(o: {
         return result;
       } catch (err) {
         const cause = err instanceof ActivityFailure ? err.cause : err;
-        if (!(cause instanceof ApplicationFailure) || cause.type !== DEPLOY_TIMEOUT) throw err;
+        if (!(cause instanceof ApplicationFailure) || cause.type !== DEPLOY_TIMEOUT_ERROR) throw err;
         const details = cause.details?.[0] as { instances?: { url: string; switchedAt: string | null }[] } | undefined;
         const notSwitched = (details?.instances ?? []).filter((i) => !i.switchedAt).map((i) => i.url);
         let rolledBackTo: string | null = null;
@@ -76,7 +69,7 @@ export async function deployStage(o: {
           rolledBackTo,
         });
         const after = rolledBackTo ? `production rolled back to ${rolledBackTo}` : 'no previous production version to roll back to';
-        throw ApplicationFailure.nonRetryable(`${cause.message}; ${after}`, DEPLOY_TIMEOUT);
+        throw ApplicationFailure.nonRetryable(`${cause.message}; ${after}`, DEPLOY_TIMEOUT_ERROR);
       }
     },
     (d) =>
@@ -84,4 +77,13 @@ export async function deployStage(o: {
         ? 'no serving instances configured'
         : `${d.instances} instance(s) serve ${d.version}, ${((d.approvalToServingMs ?? 0) / 1000).toFixed(1)} s after approval`,
   );
+}
+
+/** The deploy activity: it polls the instances and heartbeats, and may run as long as the deploy timeout. */
+export function deployActivity(timeoutMs: number) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: timeoutMs + 60_000,
+    heartbeatTimeout: '30s',
+    retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, DEPLOY_TIMEOUT_ERROR] },
+  });
 }

@@ -1,6 +1,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { deployActivity } from './deploy';
 
 export interface RollbackInput {
   modelName: string;
@@ -48,11 +49,7 @@ export async function rollbackModel(input: RollbackInput): Promise<RollbackOutco
   let servingMs: number | null | undefined;
   if (input.deployTimeoutMs !== undefined) {
     // Deployed like a promotion: the instances watch the registry; this waits until all serve it.
-    const deploying = proxyActivities<Activities>({
-      startToCloseTimeout: input.deployTimeoutMs + 60_000,
-      heartbeatTimeout: '30s',
-      retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DeployTimeout'] },
-    });
+    const deploying = deployActivity(input.deployTimeoutMs);
     const d = await deploying.deployModel({
       pipelineId,
       modelName: input.modelName,

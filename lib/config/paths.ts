@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MODEL_NAME_RE } from './modelName';
 
 /**
  * Where trainctl keeps its files. Everything is relative to the project root (or
@@ -44,7 +45,7 @@ export interface ModelLinePaths {
 }
 
 export function modelLinePaths(paths: Paths, modelName: string): ModelLinePaths {
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(modelName)) throw new RangeError(`model name "${modelName}" is not a valid folder name`);
+  if (!MODEL_NAME_RE.test(modelName)) throw new RangeError(`model name "${modelName}" is not a valid folder name`);
   const registryRoot = resolve(paths.modelsDir, modelName);
   return {
     registryRoot,

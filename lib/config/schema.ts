@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SearchSpaceError } from '../hyperopt/distributions';
 import { searchSpaceFor, type EngineSearchSpaceConfig } from '../engine/searchSpace';
 import { parseDurationMs } from './duration';
+import { MODEL_NAME_RE, MODEL_NAME_RULE } from './modelName';
 import { PATTERN_NAMES } from '../features/patternNames';
 
 /**
@@ -130,17 +131,11 @@ const backtest = z
 
 const pipelineObject = z
   .object({
-    modelName: meta(
-      z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected 1–63 lowercase letters, digits and dashes, starting with a letter or digit')
-        .default('direction-classifier'),
-      {
-        flag: 'model-name',
-        arg: '<name>',
-        help: 'model line: its own versions, stages, pointers, schedules and MLflow model',
-      },
-    ),
+    modelName: meta(z.string().regex(MODEL_NAME_RE, `expected ${MODEL_NAME_RULE}`).default('direction-classifier'), {
+      flag: 'model-name',
+      arg: '<name>',
+      help: 'model line: its own versions, stages, pointers, schedules and MLflow model',
+    }),
     tickers: meta(
       z
         .array(ticker)

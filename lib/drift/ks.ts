@@ -18,16 +18,7 @@ export function ks2samp(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
     throw new RangeError(
       'ks2samp computes the exact p-value for up to 10,000 values a side (SciPy switches to its asymptotic method above that, which is not implemented): pass evenly spaced order statistics, as checkDrift does',
     );
-  // D = max over all observed values v of |F1(v) − F2(v)|, with right-continuous ECDFs.
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && x[i]! <= y[j]!) ? x[i]! : y[j]!;
-    while (i < n1 && x[i]! <= v) i++;
-    while (j < n2 && y[j]! <= v) j++;
-    d = Math.max(d, Math.abs(i / n1 - j / n2));
-  }
+  const d = ksStatistic(x, y);
   const g = gcd(n1, n2);
   const lcm = (n1 / g) * n2;
   const h = Math.round(d * lcm);
@@ -66,4 +57,21 @@ function probOutside(n1: number, n2: number, g: number, h: number): number {
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
+}
+
+/** D = sup |F₁ − F₂| of two sorted samples (right-continuous ECDFs); NaN when one is empty. */
+export function ksStatistic(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n1 = x.length;
+  const n2 = y.length;
+  if (!n1 || !n2) return NaN;
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < n1 || j < n2) {
+    const v = j >= n2 || (i < n1 && x[i]! <= y[j]!) ? x[i]! : y[j]!;
+    while (i < n1 && x[i]! <= v) i++;
+    while (j < n2 && y[j]! <= v) j++;
+    d = Math.max(d, Math.abs(i / n1 - j / n2));
+  }
+  return d;
 }

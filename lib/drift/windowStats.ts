@@ -1,3 +1,4 @@
+import { ksStatistic } from './ks';
 import { binFractions, psi } from './psi';
 import type { ColumnProfile } from './profile';
 
@@ -36,23 +37,6 @@ export function windowStats(profile: ColumnProfile, values: ArrayLike<number>): 
     .filter((v) => !Number.isNaN(v))
     .sort();
   return { psi: psi(profile.fractions, bins.fractions), ks: ksStatistic(profile.sample, sorted) };
-}
-
-/** sup |F₁ − F₂| of two sorted samples (right-continuous ECDFs), without the p-value's cost. */
-export function ksStatistic(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n1 = x.length;
-  const n2 = y.length;
-  if (!n1 || !n2) return NaN;
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && x[i]! <= y[j]!) ? x[i]! : y[j]!;
-    while (i < n1 && x[i]! <= v) i++;
-    while (j < n2 && y[j]! <= v) j++;
-    d = Math.max(d, Math.abs(i / n1 - j / n2));
-  }
-  return d;
 }
 
 function rowsByDate(dates: ArrayLike<string>): Map<string, number[]> {

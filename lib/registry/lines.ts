@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MODEL_NAME_RE, MODEL_NAME_RULE } from '../config/modelName';
 import { ConfigError, fsyncDir } from '../util';
 import { acquireLock } from './lock';
 import { LocalRegistry, openRegistry, type LocalRegistryOptions } from './localRegistry';
 
-/** Model names become folder names: the same rule as the configuration's `modelName`. */
-const MODEL_NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 export function assertModelName(modelName: string): string {
   if (!MODEL_NAME_RE.test(modelName)) {
-    throw new ConfigError(`model name "${modelName}" must be 1–63 lowercase letters, digits and dashes, starting with a letter or digit`);
+    throw new ConfigError(`model name "${modelName}" must be ${MODEL_NAME_RULE}`);
   }
   return modelName;
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../util/errors';
 
-/** Default time a deploy may take before the run fails and production is rolled back. */
-export const DEFAULT_DEPLOY_TIMEOUT_MS = 5 * 60_000;
+/** The failure type of a deploy whose instances did not switch in time (non-retryable; a workflow rolls production back). */
+export const DEPLOY_TIMEOUT_ERROR = 'DeployTimeout';
 
 export interface InstanceState {
   url: string;

@@ -7,6 +7,6 @@ export { FeatureRowProvider } from './featureRows';
 export { dataCacheSeriesLoader, type SeriesLoader } from './seriesLoader';
 export { abArm } from './abRouter';
 export { RequestError } from './requestError';
-export { waitForInstances, parseInstanceList, DEFAULT_DEPLOY_TIMEOUT_MS, type DeployWaitResult, type InstanceState } from './deploy';
+export { waitForInstances, parseInstanceList, DEPLOY_TIMEOUT_ERROR, type DeployWaitResult, type InstanceState } from './deploy';
 export { scoreLatestDay, countShadowPredictions, type BatchScoringResult } from './batchScoring';
 export { predictionLogDir } from './locations';
