@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
+import { modelLinePaths } from '../lib/config/paths';
+import { recordDeployment, type DeploymentRecord } from '../lib/report/deploymentSection';
 import { DEPLOY_TIMEOUT_ERROR, parseInstanceList, waitForInstances, type InstanceState } from '../lib/serving/deploy';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
@@ -38,7 +41,9 @@ export function deployModelActivity(deps: ActivityDeps) {
     const log = deps.logger.child({ module: 'deploy', pipelineId: input.pipelineId, version: input.version });
     if (instances.length === 0) {
       log.info('no serving instances configured (TRAINCTL_SERVE_INSTANCES): deploy skipped');
-      return { version: input.version, skipped: true, instances: [], waitMs: 0, approvalToServingMs: null };
+      const skipped: DeployModelResult = { version: input.version, skipped: true, instances: [], waitMs: 0, approvalToServingMs: null };
+      await inReport(deps, input, skipped, 'skipped', log);
+      return skipped;
     }
     const wait = await waitForInstances({
       instances,
@@ -58,6 +63,7 @@ export function deployModelActivity(deps: ActivityDeps) {
     if (!wait.ok) {
       const which = wait.notSwitched.map((s) => `${s.url} (${s.problem})`).join(', ');
       log.warn({ notSwitched: wait.notSwitched }, 'deploy did not finish');
+      await inReport(deps, input, result, 'not_switched', log);
       throw ApplicationFailure.create({
         type: DEPLOY_TIMEOUT_ERROR,
         nonRetryable: true,
@@ -66,6 +72,34 @@ export function deployModelActivity(deps: ActivityDeps) {
       });
     }
     log.info({ approvalToServingMs: result.approvalToServingMs, instances: instances.length }, `all instances serve ${input.version}`);
+    await inReport(deps, input, result, 'serving', log);
     return result;
   };
+}
+
+/**
+ * The deploy in the version's comparison report (approval → serving time, instances). A report
+ * that cannot be updated is logged, never a reason to fail a deploy that happened.
+ */
+async function inReport(
+  deps: ActivityDeps,
+  input: DeployModelInput,
+  result: DeployModelResult,
+  outcome: DeploymentRecord['outcome'],
+  log: ActivityDeps['logger'],
+): Promise<void> {
+  const dir = join(modelLinePaths(deps.paths, input.modelName).reportsDir, input.version);
+  try {
+    const written = await recordDeployment(dir, {
+      pipelineId: input.pipelineId,
+      decidedAt: input.decidedAt,
+      finishedAt: deps.now().toISOString(),
+      outcome,
+      approvalToServingMs: result.approvalToServingMs,
+      instances: result.instances.map((i) => ({ url: i.url, switchedAt: i.switchedAt, problem: i.problem })),
+    });
+    if (!written) log.info({ dir }, `no comparison report for ${input.version}: deploy not recorded in a report`);
+  } catch (err) {
+    log.warn({ err: (err as Error).message, dir }, 'could not record the deploy in the report');
+  }
 }
