@@ -112,7 +112,7 @@ if (externalTemporal && externalXgb && !withTest) {
 }
 if (withTest) {
   const changed = pipInstall(join(root, 'scripts/python/requirements-test.txt'), '.trainctl-test.sha256');
-  if (!changed) say('.venv test references (Optuna, SciPy, TA-Lib, …): up to date');
+  if (!changed) say('.venv test references (Optuna, SciPy, TA-Lib, SeaweedFS, …): up to date');
 }
 
 // The 1.7 compatibility tests load Debian's libxgboost0 next to the 3.x wheel. Best effort: as
@@ -127,7 +127,12 @@ if (withTest && !existsSync(debianLib) && process.getuid?.() === 0 && onPath('ap
 }
 
 // The dashboard test renders in Debian's Chromium (driven by playwright-core; no browser download).
-if (withTest) (await import('./setup-browser.mjs')).ensureChromium({ say });
+// The compose file test validates docker-compose.temporal.yml with Debian's docker-compose.
+if (withTest) {
+  const debianTools = await import('./setup-browser.mjs');
+  debianTools.ensureChromium({ say });
+  debianTools.ensureDockerCompose({ say });
+}
 
 // --- 4. The compiled CLI --------------------------------------------------------------------
 // Imported only now: scripts/build.mjs loads esbuild, which step 1 installs.
