@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { devServerSearchAttributeArgs } from '../lib/config/searchAttributes';
 import { ConfigError } from '../lib/util/errors';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -101,6 +102,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'warn',
     '--dynamic-config-value',
     'frontend.enableServerVersionCheck=false',
+    // trainctl's search attributes (ModelName, PipelineStage, …), so the Web UI can filter runs by them.
+    ...devServerSearchAttributeArgs(),
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', ip);
   else args.push('--headless');
