@@ -30,13 +30,11 @@ export const lightgbmEngine: Engine = {
   },
   async train(o) {
     if (o.modelType !== 'lgb') throw new Error(`the LightGBM engine trains model type lgb, not ${o.modelType}`);
-    // LightGBM's init_model (continued training) is not bound yet: refuse rather than train from scratch silently.
-    if (o.initModel)
-      throw new ConfigError(
-        'warm start is not available for --model-type lgb yet (LightGBM init_model is not bound); train from scratch without --warm-start',
-      );
-    const fit = await trainLightGBM({ ...o, params: o.params });
-    return lightgbmModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds, baseRounds: 0 });
+    if (o.initModel && o.initModel.fileName !== 'model.txt')
+      throw new ConfigError(`warm start: LightGBM cannot continue from ${o.initModel.fileName} (a model of another engine)`);
+    const initModel = o.initModel && new TextDecoder().decode(o.initModel.content);
+    const fit = await trainLightGBM({ ...o, params: o.params, initModel });
+    return lightgbmModel(fit.booster, { bestIteration: fit.bestIteration, rounds: fit.rounds, baseRounds: fit.baseRounds });
   },
 };
 

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import type { ModelType } from '../config/pipeline';
+import { MODEL_JSON } from '../registry/layout';
 import type { ModelEntry } from '../registry/types';
 import { ConfigError } from '../util/errors';
+import { engineNameFor } from './searchSpace';
 
 /** The production model a warm start continues from, checked against the run. */
 export interface WarmStartBase {
@@ -9,7 +12,7 @@ export interface WarmStartBase {
 }
 
 export interface WarmStartRun {
-  modelType: string;
+  modelType: ModelType;
   /** The feature set this run trains on. */
   featureNames: string[];
   schemaHash: string;
@@ -51,7 +54,13 @@ export async function warmStartBase(production: ModelEntry | null, run: WarmStar
     return refuse(
       `production ${production.version} was trained on data up to ${trainEnd}, inside this run's holdout (from ${run.holdoutStart})`,
     );
-  const file = production.files['model.json'] ?? production.files['model.txt'];
+  // The registry keeps every engine's native model as model.json (a LightGBM one holds model text).
+  const file = production.files[MODEL_JSON] ?? production.files[NATIVE_FILE.lightgbm];
   if (!file) return refuse(`production ${production.version} has no native model file`);
-  return { version: production.version, model: { fileName: file.name, content: new Uint8Array(await readFile(file.location)) } };
+  const content = new Uint8Array(await readFile(file.location));
+  // The engine gets the file under the name its nativeModel() gave it, as EngineTrainOptions.initModel says.
+  return { version: production.version, model: { fileName: NATIVE_FILE[engineNameFor(run.modelType)], content } };
 }
+
+/** Each engine's own name for its native model (TrainedModel.nativeModel().fileName). */
+const NATIVE_FILE = { xgboost: 'model.json', lightgbm: 'model.txt' } as const;

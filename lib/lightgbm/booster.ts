@@ -52,6 +52,15 @@ export class LgbBooster {
     return this.handle;
   }
 
+  /**
+   * Put `init`'s trees in front of this booster's (LGBM_BoosterMerge, as Python's Booster does for a
+   * training set with an init model): the model then predicts the initial model plus the new rounds.
+   * The data sets must start from `init`'s raw scores (`initScore`), or boosting fits the wrong residuals.
+   */
+  async merge(init: LgbBooster): Promise<void> {
+    await callAsync(loadLightGBM().LGBM_BoosterMerge, 'merging the initial model', this.native, init.native);
+  }
+
   addValidData(data: LgbDataset): number {
     check(loadLightGBM().LGBM_BoosterAddValidData(this.native, data.native), 'adding validation data');
     return ++this.validSets;

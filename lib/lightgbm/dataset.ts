@@ -26,8 +26,9 @@ export class LgbDataset {
   /**
    * Binning runs off the event loop. A validation set must be built with `reference` (the training
    * set) so it shares its bin boundaries; LightGBM refuses to evaluate on one that does not.
+   * `initScore`: a raw score per row that boosting starts from (a warm start's initial model).
    */
-  static async create(d: Dataset, options: { params: LgbParams; reference?: LgbDataset }): Promise<LgbDataset> {
+  static async create(d: Dataset, options: { params: LgbParams; reference?: LgbDataset; initScore?: Float64Array }): Promise<LgbDataset> {
     const X = d.X;
     if (X.data.length !== X.rows * X.cols) throw new RangeError(`matrix data has ${X.data.length} values, expected ${X.rows}×${X.cols}`);
     if (X.featureNames.length === X.cols) checkFeatureNames(X.featureNames);
@@ -53,6 +54,7 @@ export class LgbDataset {
       }
       ds.setField('label', d.y);
       if (d.weights) ds.setField('weight', d.weights);
+      if (options.initScore) ds.setField('init_score', options.initScore);
     } catch (err) {
       ds.dispose();
       throw err;
@@ -65,9 +67,11 @@ export class LgbDataset {
     return this.handle;
   }
 
-  private setField(field: 'label' | 'weight', values: Float32Array): void {
+  /** LightGBM takes labels and weights as float32, init scores as float64 (as Python passes them). */
+  private setField(field: 'label' | 'weight' | 'init_score', values: Float32Array | Float64Array): void {
     if (values.length !== this.rows) throw new RangeError(`${field} has ${values.length} values for ${this.rows} rows`);
-    check(loadLightGBM().LGBM_DatasetSetField(this.native, field, values, values.length, C_API.DTYPE_FLOAT32), `setting ${field}`);
+    const type = values instanceof Float64Array ? C_API.DTYPE_FLOAT64 : C_API.DTYPE_FLOAT32;
+    check(loadLightGBM().LGBM_DatasetSetField(this.native, field, values, values.length, type), `setting ${field}`);
   }
 
   dispose(): void {

@@ -23,6 +23,7 @@ function declare(lib: ReturnType<typeof koffi.load>) {
     LGBM_DatasetSetFeatureNames: func('int LGBM_DatasetSetFeatureNames(void* handle, const char** feature_names, int num_feature_names)'),
     LGBM_DatasetFree: func('int LGBM_DatasetFree(void* handle)'),
     LGBM_BoosterCreate: func('int LGBM_BoosterCreate(void* train_data, const char* parameters, _Out_ void** out)'),
+    LGBM_BoosterMerge: func('int LGBM_BoosterMerge(void* handle, void* other_handle)'),
     LGBM_BoosterAddValidData: func('int LGBM_BoosterAddValidData(void* handle, void* valid_data)'),
     LGBM_BoosterUpdateOneIter: func('int LGBM_BoosterUpdateOneIter(void* handle, _Out_ int* is_finished)'),
     LGBM_BoosterGetEvalCounts: func('int LGBM_BoosterGetEvalCounts(void* handle, _Out_ int* out_len)'),

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Matrix } from '../../../../lib/lightgbm';
+import type { Dataset, Matrix } from '../../../../lib/lightgbm';
 import { runPython } from '../../../support/python';
 
 /**
@@ -108,4 +108,62 @@ export function concatRows(a: Matrix, b: Matrix): Matrix {
   data.set(a.data);
   data.set(b.data, a.data.length);
   return { data, rows: a.rows + b.rows, cols: a.cols, featureNames: a.featureNames };
+}
+
+/**
+ * Python `lgb.train(params, train, rounds, init_model=file, valid_sets=[valid])` — the reference
+ * for a warm start — with the validation logloss per round and, with `earlyStoppingRounds`,
+ * `lgb.early_stopping`. Returns the booster's counts and its probabilities for `predict`.
+ */
+export function pythonContinue(o: {
+  dir: string;
+  tag: string;
+  initModelPath: string;
+  train: Dataset;
+  valid?: Dataset;
+  params: Record<string, unknown>;
+  rounds: number;
+  earlyStoppingRounds?: number;
+  predict: Matrix;
+}): { trees: number; iteration: number; bestIteration: number; validLogloss: number[]; p: Float64Array } {
+  const write = (name: string, a: Float32Array) => {
+    const path = join(o.dir, `${o.tag}.${name}.f32`);
+    writeFileSync(path, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    return path;
+  };
+  const outPath = join(o.dir, `${o.tag}.continued.p.f64`);
+  const out = runPython(
+    `import json, sys, numpy as np, lightgbm as lgb
+c = json.load(sys.stdin)
+def matrix(path):
+    return np.fromfile(path, dtype=np.float32).reshape(-1, c['cols'])
+train = lgb.Dataset(matrix(c['X']), label=np.fromfile(c['y'], dtype=np.float32), feature_name=c['names'], params=c['params'])
+valid_sets, history, callbacks = [], {}, []
+if c['validX']:
+    valid_sets = [lgb.Dataset(matrix(c['validX']), label=np.fromfile(c['validY'], dtype=np.float32), reference=train)]
+    callbacks.append(lgb.record_evaluation(history))
+    if c['early']:
+        callbacks.append(lgb.early_stopping(c['early'], verbose=False))
+b = lgb.train(c['params'], train, num_boost_round=c['rounds'], init_model=c['init'], valid_sets=valid_sets, callbacks=callbacks)
+np.asarray(b.predict(matrix(c['predict'])), dtype=np.float64).tofile(c['out'])
+print(json.dumps({'trees': b.num_trees(), 'iteration': b.current_iteration(), 'bestIteration': b.best_iteration,
+                  'validLogloss': history.get('valid_0', {}).get('binary_logloss', [])}))`,
+    JSON.stringify({
+      init: o.initModelPath,
+      X: write('train.X', o.train.X.data),
+      y: write('train.y', o.train.y),
+      validX: o.valid ? write('valid.X', o.valid.X.data) : null,
+      validY: o.valid ? write('valid.y', o.valid.y) : null,
+      predict: write('predict.X', o.predict.data),
+      cols: o.train.X.cols,
+      names: o.train.X.featureNames,
+      params: o.params,
+      rounds: o.rounds,
+      early: o.earlyStoppingRounds ?? null,
+      out: outPath,
+    }),
+  );
+  const buf = readFileSync(outPath);
+  const counts = JSON.parse(out) as { trees: number; iteration: number; bestIteration: number; validLogloss: number[] };
+  return { ...counts, p: new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)) };
 }
