@@ -35,6 +35,7 @@ export const TITLES: Record<NotificationEvent, string> = {
   promoted: 'Model promoted',
   rejected: 'Candidate rejected',
   failed: 'Training run failed',
+  cancelled: 'Training run cancelled',
   expired: 'Approval expired',
   skipped: 'Scheduled run skipped',
   budget_exceeded: 'Training run over its time budget',
@@ -108,6 +109,8 @@ function describe(event: NotificationEvent, pipelineId: string, s?: RunStatusVie
       return `${s?.forced ? `${s.forced.note}. ` : ''}${s?.candidateVersion} ${s?.forced ? 'is at the gate' : 'passed validation'} and waits until ${s?.approval?.deadline}. Approve: \`npx trainctl approve ${s?.workflowId ?? pipelineId} --by NAME\` · Reject: \`npx trainctl reject ${s?.workflowId ?? pipelineId} --by NAME\``;
     case 'failed':
       return `Stage ${s?.error?.stage ?? '?'} failed: ${s?.error?.message ?? 'unknown error'}`;
+    case 'cancelled':
+      return `${pipelineId} was cancelled${s?.reason ? ` (${s.reason})` : ''}; nothing new goes to production.`;
     case 'budget_exceeded':
       return `${pipelineId} has run ${((s?.budget?.elapsedMs ?? 0) / 60_000).toFixed(1)} min, over its budget of ${s?.budget?.limit} to the approval gate; it goes on.`;
     case 'skipped':

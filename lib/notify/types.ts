@@ -6,6 +6,7 @@ export type NotificationEvent =
   | 'promoted'
   | 'rejected'
   | 'failed'
+  | 'cancelled'
   | 'expired'
   | 'skipped'
   | 'budget_exceeded'
