@@ -1,0 +1,91 @@
+import type { Client } from '@temporalio/client';
+import { workflowUiLink, type TemporalSettings } from '../../lib/config/temporal';
+import { ConfigError } from '../../lib/util/errors';
+import type { PipelineStatus } from '../../workflows/types';
+
+export interface RunsFilter {
+  modelName?: string;
+  awaitingApproval?: boolean;
+  outcome?: string;
+  limit: number;
+}
+
+export interface RunRow {
+  workflowId: string;
+  runId: string;
+  model: string | null;
+  stage: string | null;
+  candidate: string | null;
+  outcome: string | null;
+  status: string;
+  startedAt: string;
+  uiLink: string;
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** A visibility query over trainctl's search attributes (values are checked, never pasted raw). */
+export function runsQuery(f: RunsFilter): string {
+  const parts = ["WorkflowType = 'trainingPipeline'"];
+  if (f.modelName !== undefined) {
+    if (!NAME.test(f.modelName))
+      throw new ConfigError(`--model-name ${JSON.stringify(f.modelName)}: letters, digits, dot, dash and underscore only`);
+    parts.push(`ModelName = '${f.modelName}'`);
+  }
+  if (f.awaitingApproval) parts.push(`PipelineStage = 'awaiting_approval'`, `ExecutionStatus = 'Running'`);
+  if (f.outcome !== undefined) {
+    if (!NAME.test(f.outcome))
+      throw new ConfigError(`--outcome ${JSON.stringify(f.outcome)}: expected an outcome such as promoted, failed, cancelled`);
+    parts.push(`Outcome = '${f.outcome}'`);
+  }
+  return parts.join(' AND ');
+}
+
+/** Runs by their search attributes (Temporal visibility), newest first, without a worker. */
+export async function listRuns(client: Client, settings: TemporalSettings, f: RunsFilter): Promise<RunRow[]> {
+  const rows: RunRow[] = [];
+  for await (const w of client.workflow.list({ query: runsQuery(f), pageSize: Math.min(f.limit, 100) })) {
+    const sa = w.typedSearchAttributes;
+    const memoStatus = (w.memo?.status ?? null) as PipelineStatus | null;
+    const get = (name: string): string | null => {
+      const pair = sa.getAll().find((p) => p.key.name === name);
+      return typeof pair?.value === 'string' ? pair.value : null;
+    };
+    rows.push({
+      workflowId: w.workflowId,
+      runId: w.runId,
+      model: get('ModelName') ?? memoStatus?.modelName ?? (w.memo?.modelName as string | undefined) ?? null,
+      stage: get('PipelineStage') ?? memoStatus?.stage ?? null,
+      candidate: get('CandidateVersion') ?? memoStatus?.candidateVersion ?? null,
+      outcome: get('Outcome') ?? memoStatus?.outcome ?? null,
+      status: w.status.name,
+      startedAt: w.startTime.toISOString(),
+      uiLink: workflowUiLink(settings, w.workflowId),
+    });
+    if (rows.length >= f.limit) break;
+  }
+  return rows;
+}
+
+export function formatRuns(rows: RunRow[], f: RunsFilter): string {
+  if (rows.length === 0) return f.awaitingApproval ? 'no run is awaiting approval' : 'no runs match';
+  const header = ['workflow ID', 'model', 'stage', 'candidate', 'outcome', 'started'];
+  const table = rows.map((r) => [
+    r.workflowId,
+    r.model ?? '—',
+    r.stage ?? '—',
+    r.candidate ?? '—',
+    r.outcome ?? r.status.toLowerCase(),
+    r.startedAt.slice(0, 19).replace('T', ' '),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header), ...table.map(line)];
+  if (f.awaitingApproval)
+    out.push('', ...rows.map((r) => `npx trainctl approve ${r.workflowId} --by NAME   # ${r.candidate ?? ''} · ${r.uiLink}`));
+  return out.join('\n');
+}
