@@ -4,10 +4,13 @@
  *   mid-2024 (ten years, the last six months held out as the pipeline does); then one year of daily
  *   checks (2025) at the default settings (20-day window, all 27 features). false_alarm_rate =
  *   share of those checks at warning or above. Also shown for the fixed 0.1 / 0.25 thresholds and,
- *   as an out-of-tuning check, for seed 1.
+ *   out of tuning, for other seeds: seed 1 (the held-out seed since the calibration was first
+ *   tuned), seeds 2–5 (looked at while the within-window shift and the family-wise factor were
+ *   designed on seed 42) and seeds 6–7 (not looked at before the settings were fixed).
  * - Planted changes from 2025-03-03 (volatility ×2, the learnable effect removed, rsi_14 ×10,
  *   volume ×3): daily checks from the change day for 120 trading days; detection days = trading
  *   days of changed data in the window when the first check reaches critical (1 = the change day).
+ *   On seed 42 (the RESULT) and, as a check, on seed 1.
  * Run: npm run bench -- drift
  */
 import { buildReferenceProfile, checkDrift, type DriftLevel } from '../../lib/drift';
@@ -60,18 +63,21 @@ function unchanged(seed: number, withFixed: boolean) {
     fixedCritical: levels.fixed.filter((s) => s === 'critical').length,
     alerts,
     calibrationSeconds,
+    calibration: profile.calibration,
   };
 }
 
-const scenarios: { name: string; build: () => MarketRows }[] = [
-  { name: 'volatility ×2', build: () => marketRows({ seed: 42, end: END, changes: [{ from: CHANGE_AT, volatility: 2 }] }) },
-  { name: 'learnable effect removed', build: () => marketRows({ seed: 42, end: END, changes: [{ from: CHANGE_AT, reversion: false }] }) },
-  {
-    name: 'rsi_14 scale ×10',
-    build: () => marketRows({ seed: 42, end: END, scaleFeature: { name: 'rsi_14', factor: 10, from: CHANGE_AT } }),
-  },
-  { name: 'volume level ×3', build: () => marketRows({ seed: 42, end: END, changes: [{ from: CHANGE_AT, volume: 3 }] }) },
-];
+function scenarios(seed: number): { name: string; build: () => MarketRows }[] {
+  return [
+    { name: 'volatility ×2', build: () => marketRows({ seed, end: END, changes: [{ from: CHANGE_AT, volatility: 2 }] }) },
+    { name: 'learnable effect removed', build: () => marketRows({ seed, end: END, changes: [{ from: CHANGE_AT, reversion: false }] }) },
+    {
+      name: 'rsi_14 scale ×10',
+      build: () => marketRows({ seed, end: END, scaleFeature: { name: 'rsi_14', factor: 10, from: CHANGE_AT } }),
+    },
+    { name: 'volume level ×3', build: () => marketRows({ seed, end: END, changes: [{ from: CHANGE_AT, volume: 3 }] }) },
+  ];
+}
 
 function detection(m: MarketRows): { days: number | null; first: string } {
   const profile = reference(m);
@@ -91,27 +97,42 @@ function detection(m: MarketRows): { days: number | null; first: string } {
   return { days: null, first: '' };
 }
 
+/** Median over the planted changes; a missed change counts as never (+∞), so it can only raise it. */
+function detections(seed: number) {
+  const found = scenarios(seed).map((s) => ({ name: s.name, ...detection(s.build()) }));
+  const all = found.map((f) => f.days ?? Infinity).sort((a, b) => a - b);
+  const mid = all.length / 2;
+  const p50 = all.length % 2 ? all[Math.floor(mid)]! : (all[mid - 1]! + all[mid]!) / 2;
+  return { found, p50, missed: found.filter((f) => f.days === null).length };
+}
+
 const base = unchanged(42, true);
+const cal = base.calibration!;
 console.log(
-  `unchanged market (seed 42): ${base.checks} daily checks, ${WINDOW_DAYS}-day window, ${27} features; calibration ${base.calibrationSeconds.toFixed(1)} s`,
+  `unchanged market (seed 42): ${base.checks} daily checks, ${WINDOW_DAYS}-day window, ${27} features; calibration ${base.calibrationSeconds.toFixed(1)} s; family factor ${cal.familyFactor!.toFixed(3)} × margin ${cal.criticalMargin}`,
 );
 console.log(
   `  calibrated: ${(base.rate * 100).toFixed(2)} % at warning or above   fixed 0.1/0.25: ${(base.fixedRate * 100).toFixed(1)} % (${base.fixedCritical} critical)`,
 );
 if (base.alerts.size) console.log(`  features that alerted: ${[...base.alerts].map(([n, c]) => `${n}×${c}`).join(', ')}`);
-const seed1 = unchanged(1, false);
-console.log(`unchanged market (seed 1, not used for tuning): ${(seed1.rate * 100).toFixed(2)} % at warning or above`);
-const found = scenarios.map((s) => ({ name: s.name, ...detection(s.build()) }));
-for (const f of found)
+const others = [1, 2, 3, 4, 5, 6, 7].map((seed) => ({ seed, ...unchanged(seed, false) }));
+for (const o of others)
   console.log(
-    `  ${f.name.padEnd(26)} ${f.days === null ? `not critical within ${HORIZON_DAYS} trading days` : `critical after ${f.days} trading days: ${f.first}`}`,
+    `unchanged market (seed ${o.seed}, not used for tuning): ${(o.rate * 100).toFixed(2)} % at warning or above${o.alerts.size ? `  (${[...o.alerts].map(([n, c]) => `${n}×${c}`).join(', ')})` : ''}`,
   );
-const detected = found.flatMap((f) => (f.days === null ? [] : [f.days])).sort((a, b) => a - b);
-// Median over the planted changes; a missed change counts as never (+∞), so it can only raise it.
-const all = [...detected, ...found.filter((f) => f.days === null).map(() => Infinity)];
-const mid = all.length / 2;
-const p50 = all.length % 2 ? all[Math.floor(mid)] : (all[mid - 1]! + all[mid]!) / 2;
-const missed = found.filter((f) => f.days === null).length;
+const seed1 = others[0]!;
+const worst = Math.max(...others.map((o) => o.rate));
+const found = detections(42);
+const foundSeed1 = detections(1);
+for (const [seed, d] of [
+  [42, found],
+  [1, foundSeed1],
+] as const)
+  for (const f of d.found)
+    console.log(
+      `  seed ${String(seed).padEnd(3)}${f.name.padEnd(26)} ${f.days === null ? `not critical within ${HORIZON_DAYS} trading days` : `critical after ${f.days} trading days: ${f.first}`}`,
+    );
+const fmt = (x: number) => (Number.isFinite(x) ? x : 'inf');
 console.log(
-  `RESULT drift false_alarm_rate=${base.rate.toFixed(4)} detection_days_p50=${Number.isFinite(p50) ? p50 : 'inf'} missed=${missed} false_alarm_rate_fixed=${base.fixedRate.toFixed(4)} false_alarm_rate_seed1=${seed1.rate.toFixed(4)}`,
+  `RESULT drift false_alarm_rate=${base.rate.toFixed(4)} detection_days_p50=${fmt(found.p50)} missed=${found.missed} false_alarm_rate_fixed=${base.fixedRate.toFixed(4)} false_alarm_rate_seed1=${seed1.rate.toFixed(4)} false_alarm_rate_seeds1_7_max=${worst.toFixed(4)} detection_days_p50_seed1=${fmt(foundSeed1.p50)} missed_seed1=${foundSeed1.missed}`,
 );

@@ -1,7 +1,8 @@
-import type { ColumnCalibration } from './calibration';
+import type { ColumnCalibration, DriftCalibration, ShiftCalibration, WindowCalibration } from './calibration';
 import { ks2samp } from './ks';
 import { binFractions, psi } from './psi';
 import { orderStatistics, type ColumnProfile, type ReferenceProfile } from './profile';
+import { windowShift } from './shift';
 import { unseenCount } from './unseen';
 import { windowStats } from './windowStats';
 
@@ -34,6 +35,8 @@ export interface FeatureDrift {
   threshold?: { source: 'calibrated' | 'fixed'; psiWarning: number; psiCritical: number; ksWarning?: number; ksCritical?: number };
   /** PSI and KS statistic of the window's last `recentDays` (calibrated checks). */
   recent?: { psi: number; ks: number };
+  /** Mean of the window's last `days` days minus the mean of its earlier days (calibrated checks). */
+  shift?: { days: number; value: number }[];
   /** Values far outside anything the reference held (see unseen.ts). */
   unseen?: number;
   /** Why it alerted (absent when ok). */
@@ -48,6 +51,8 @@ export interface DriftResult {
   prediction?: { psi: number; ks: number; pValue: number; level: DriftLevel };
   label?: { referencePositiveRate: number; currentPositiveRate: number; difference: number; n: number };
   summary: string;
+  /** How the calibrated thresholds were set (absent with fixed thresholds), for the report. */
+  calibration?: Omit<DriftCalibration, 'features'>;
 }
 
 const rank: Record<DriftLevel, number> = { ok: 0, warning: 1, critical: 2 };
@@ -117,13 +122,18 @@ export function checkDrift(o: {
               recentRows.map((r) => values[r]!),
             )
           : undefined;
+      const dates = o.current.dates;
+      const shift =
+        dates && fc.shift?.length ? fc.shift.map((b) => ({ days: b.days, value: windowShift(values, dates, b.days) })) : undefined;
       return {
         name,
         ...c,
         ...(recent ? { recent } : {}),
+        ...(shift ? { shift } : {}),
         ...calibratedLevel({
           window: c,
           recent,
+          shift,
           calibration: fc,
           unseen: unseenCount(ref, values),
           recentDays: calibrated.recentDays ?? 0,
@@ -181,7 +191,8 @@ export function checkDrift(o: {
   ]
     .filter(Boolean)
     .join('; ');
-  return { status, rows, features, prediction, label, summary };
+  const calibration = calibrated ? (({ features: _, ...rest }) => rest)(calibrated) : undefined;
+  return { status, rows, features, prediction, label, summary, ...(calibration ? { calibration } : {}) };
 }
 
 /**
@@ -189,10 +200,12 @@ export function checkDrift(o: {
  * autocorrelated indicators rejects almost always; the KS statistic is judged against its own
  * calibrated quantiles instead. Values far beyond the reference's whole range (a unit or scale
  * error upstream) are critical at once, whatever the window's PSI, as PSI needs many such rows.
+ * The within-window shift of the last days is judged against its calibrated band (shift.ts).
  */
 function calibratedLevel(o: {
   window: { psi: number; ks: number };
   recent?: { psi: number; ks: number };
+  shift?: { days: number; value: number }[];
   calibration: ColumnCalibration;
   unseen: number;
   recentDays: number;
@@ -211,7 +224,7 @@ function calibratedLevel(o: {
       level: o.unseen >= UNSEEN_CRITICAL ? 'critical' : 'warning',
       text: `${o.unseen} value(s) beyond the reference's range by more than its width`,
     });
-  const judge = (what: string, s: { psi: number; ks: number }, c: Omit<ColumnCalibration, 'recent'>) => {
+  const judge = (what: string, s: { psi: number; ks: number }, c: WindowCalibration) => {
     if (s.psi >= c.psiCritical)
       reasons.push({ level: 'critical', text: `${what}PSI ${s.psi.toFixed(3)} ≥ calibrated ${c.psiCritical.toFixed(3)}` });
     else if (s.psi >= c.psiWarning)
@@ -223,6 +236,8 @@ function calibratedLevel(o: {
   };
   judge('', o.window, fc);
   if (o.recent && fc.recent) judge(`last ${o.recentDays} days: `, o.recent, fc.recent);
+  const shift = worstShift(o.shift ?? [], fc.shift ?? []);
+  if (shift) reasons.push(shift);
   const level = reasons.reduce<DriftLevel>((a, r) => (rank[r.level] > rank[a] ? r.level : a), 'ok');
   return {
     level,
@@ -230,6 +245,35 @@ function calibratedLevel(o: {
     ...(o.unseen ? { unseen: o.unseen } : {}),
     ...(reasons.length ? { reason: reasons.map((r) => r.text).join('; ') } : {}),
   };
+}
+
+/**
+ * The within-window shift furthest outside its band (one reason per feature: the shifts of the
+ * last 1, 2, 3 and 5 days overlap and would repeat one another).
+ */
+function worstShift(shifts: { days: number; value: number }[], bands: ShiftCalibration[]): { level: DriftLevel; text: string } | undefined {
+  let worst: { level: DriftLevel; text: string; excess: number } | undefined;
+  for (const s of shifts) {
+    const b = bands.find((x) => x.days === s.days);
+    if (!b || !Number.isFinite(s.value)) continue;
+    const level: DriftLevel = outside(s.value, b.critical) ? 'critical' : outside(s.value, b.warning) ? 'warning' : 'ok';
+    if (level === 'ok') continue;
+    const band = level === 'critical' ? b.critical : b.warning;
+    // How far beyond the band, in units of the band's half-width on that side.
+    const excess = s.value > band[1] ? (s.value - band[1]) / (band[1] - b.median) : (band[0] - s.value) / (b.median - band[0]);
+    if (worst && (rank[worst.level] > rank[level] || (worst.level === level && worst.excess >= excess))) continue;
+    const text = `last ${s.days} day(s)' mean − the window's earlier days' ${signed(s.value)} outside calibrated [${signed(band[0])}, ${signed(band[1])}]`;
+    worst = { level, text, excess };
+  }
+  return worst && { level: worst.level, text: worst.text };
+}
+
+function outside(x: number, band: [number, number]): boolean {
+  return x < band[0] || x > band[1];
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Number(Math.abs(x).toPrecision(3))}`;
 }
 
 /** Indices of the rows whose date is among the last `days` distinct dates. */

@@ -7,3 +7,4 @@ export * from './report';
 export * from './calibration';
 export * from './windowStats';
 export * from './unseen';
+export * from './shift';

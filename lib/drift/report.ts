@@ -64,7 +64,7 @@ export async function writeDriftReport(o: {
     `**Status: ${r.status.toUpperCase()}** — ${r.summary}`,
     '',
     calibrated
-      ? "Thresholds: calibrated per feature at training on the reference's own rolling windows of this length (a high quantile × a margin, never below PSI 0.1 / 0.25); the window's last days are judged against their own calibration, and values beyond the reference's range by more than its width are flagged at once. KS p-values are shown but not used: they assume independent rows."
+      ? calibratedText(r.calibration)
       : `Thresholds (fixed): PSI warning ${o.thresholds.psiWarning}, critical ${o.thresholds.psiCritical}; KS p < ${o.thresholds.ksPValue} (Bonferroni over the watched features).`,
     '',
     '| feature | PSI | PSI threshold (warn / crit) | KS | KS threshold | p-value | level | why |',
@@ -98,4 +98,25 @@ export async function writeDriftReport(o: {
   await writeFileAtomic(paths.html, html);
   await writeJsonAtomic(paths.json, { ...r, thresholds: o.thresholds });
   return paths;
+}
+
+function calibratedText(c: DriftResult['calibration']): string {
+  const family =
+    c?.familyFactor !== undefined
+      ? ` × the family factor ${c.familyFactor.toFixed(3)} (the ${pct(c.familyQuantile ?? NaN)} quantile of the training windows' largest such ratio over all features and tests, so the whole family of tests, not each one, is calibrated)`
+      : '';
+  const margin = !c
+    ? ' × a margin'
+    : c.warningMargin === c.criticalMargin
+      ? ` × margin ${c.warningMargin}`
+      : ` × margin ${c.warningMargin} (warning) / ${c.criticalMargin} (critical)`;
+  const quantile = c ? `the ${pct(c.quantile)} quantile` : 'a high quantile';
+  const shift = c?.shiftDays?.length
+    ? ` The mean of the window's last ${c.shiftDays.join(', ')} day(s) minus the mean of its earlier days (an abrupt change, seen before it fills the window) is judged against a band calibrated the same way around the training windows' median.`
+    : '';
+  return `Thresholds: calibrated per feature at training on the reference's own rolling windows of ${c?.windowDays ?? 'this'} days: ${quantile} of each statistic${family}${margin}, never below PSI 0.1 / 0.25.${c?.recentDays ? ` The window's last ${c.recentDays} days are judged against their own calibration.` : ''}${shift} Values beyond the reference's range by more than its width are flagged at once. KS p-values are shown but not used: they assume independent rows.`;
+}
+
+function pct(q: number): string {
+  return `${Number((q * 100).toPrecision(4))} %`;
 }

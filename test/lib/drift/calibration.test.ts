@@ -8,26 +8,7 @@ import {
   SPEC_PSI_CRITICAL,
   SPEC_PSI_WARNING,
 } from '../../../lib/drift';
-
-/** A persistent AR(1) series per "ticker" (φ = 0.98): short windows see one regime only. */
-function ar1(o: { days: number; tickers: number; seed: number; phi?: number; shift?: number; scale?: number }) {
-  let s = o.seed;
-  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
-  const n = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const phi = o.phi ?? 0.98;
-  const x = Array.from({ length: o.tickers }, () => 0);
-  const values: number[] = [];
-  const dates: string[] = [];
-  for (let d = 0; d < o.days; d++) {
-    const day = `D${String(d).padStart(5, '0')}`;
-    for (let t = 0; t < o.tickers; t++) {
-      x[t] = phi * x[t]! + Math.sqrt(1 - phi * phi) * n();
-      values.push((o.scale ?? 1) * (x[t]! + (o.shift ?? 0)));
-      dates.push(day);
-    }
-  }
-  return { values, dates };
-}
+import { ar1 } from './ar1';
 
 function windows(series: { values: number[]; dates: string[] }, days: number, tickers: number) {
   const out: { values: number[]; dates: string[] }[] = [];
