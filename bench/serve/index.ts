@@ -1,7 +1,9 @@
 /**
  * bench/serve: the prediction service (`trainctl serve`, a child process) under autocannon on
  * loopback, and onnxruntime single-row latency against native XGBoost on the same model and row.
- *   npm run bench -- serve        (DURATION=10 CONNECTIONS=10 RATE=1000 ROUNDS=100 DEPTH=6 to change)
+ * Every variant gets the same warm-up and the same number of measured runs; figures are medians
+ * over the runs. Fixed-rate runs spread the rate over the second (see runFixedRate).
+ *   npm run bench -- serve   (DURATION=10 REPS=3 WARMUP=2 CONNECTIONS=10 RATE=1000 ROUNDS=100 DEPTH=6 to change)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { Booster } from '../../lib/xgboost';
 import { FeatureRowProvider, dataCacheSeriesLoader } from '../../lib/serving';
 import { parseSource, readSeriesParquet } from '../../lib/data';
 import { lineRegistry, prepareMarket, registerTrainedVersion, TICKERS } from '../../test/serving/support/modelLine';
-import { runLoad, type LoadResult } from './autocannon';
+import { runBurstRate, runFixedRate, runMaxThroughput, type LoadRequest, type LoadResult } from './autocannon';
 import { predictBuckets, quantileMs } from './serverLatency';
 
 const DURATION = Number(process.env.DURATION ?? 10);
@@ -23,6 +25,8 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const RATE = Number(process.env.RATE ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 100);
 const DEPTH = Number(process.env.DEPTH ?? 6);
+const REPS = Number(process.env.REPS ?? 3);
+const WARMUP = Number(process.env.WARMUP ?? 2);
 const MODEL = 'direction-classifier';
 const root = resolve(import.meta.dirname, '../..');
 
@@ -50,10 +54,12 @@ for (const ticker of TICKERS) {
 }
 
 function startService(shadow: boolean): Promise<{ url: string; child: ChildProcess }> {
-  const args = ['--import', 'tsx', join(root, 'bin/trainctl.mjs'), 'serve', '--port', '0', '--poll-ms', '100', '--model-name', MODEL];
+  // As it runs in production: bin/trainctl.mjs (the compiled build, or the sources through tsx when
+  // the build is stale), in a process of its own.
+  const args = [join(root, 'bin/trainctl.mjs'), 'serve', '--port', '0', '--poll-ms', '100', '--model-name', MODEL];
   if (!shadow) args.push('--no-shadow');
-  // As `trainctl serve` runs for real: libuv's default pool (onnxruntime's async runs and the log's
-  // fsyncs share it; the bench harness's UV_THREADPOOL_SIZE=1 is for training, not serving).
+  // libuv's default pool, as `trainctl serve` runs for real (the log's fsyncs and the price-cache
+  // checks use it; the bench harness's UV_THREADPOOL_SIZE=1 is for training, not serving).
   const env = { ...process.env };
   delete env.UV_THREADPOOL_SIZE;
   const child = spawn(process.execPath, args, {
@@ -72,61 +78,90 @@ function startService(shadow: boolean): Promise<{ url: string; child: ChildProce
   });
 }
 
-async function load(url: string, bodies: string[], rate?: number, duration = DURATION): Promise<LoadResult & { serverP99Ms: number }> {
+type Measured = LoadResult & { serverP99Ms: number };
+const requestsOf = (bodies: string[]): LoadRequest[] => {
   let i = 0;
-  const before = await predictBuckets(url);
-  const result = await runLoad({
-    url,
-    connections: CONNECTIONS,
-    duration,
-    overallRate: rate,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/predict',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }),
-      },
-    ],
-  });
-  return { ...result, serverP99Ms: quantileMs(before, await predictBuckets(url), 0.99) };
+  return [
+    {
+      method: 'POST',
+      path: '/v1/predict',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }),
+    },
+  ];
+};
+
+/** max: as fast as it answers; spread: RATE req/s spread over each second; bursts: RATE req/s as autocannon's overallRate sends them. */
+type Pacing = 'max' | 'spread' | 'bursts';
+
+function load(url: string, bodies: string[], pacing: Pacing, duration: number): Promise<LoadResult> {
+  const o = { url, connections: CONNECTIONS, duration, requests: requestsOf(bodies) };
+  if (pacing === 'max') return runMaxThroughput(o);
+  return pacing === 'spread' ? runFixedRate({ ...o, rate: RATE }) : runBurstRate({ ...o, rate: RATE });
 }
 
-const fmt = (r: LoadResult & { serverP99Ms: number }) =>
-  `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (in the service ≤ ${r.serverP99Ms} ms), errors ${r.errors + r.timeouts + r.non2xx}`;
-const stop = (c: ChildProcess) => new Promise<void>((r) => (c.once('exit', () => r()), c.kill('SIGTERM')));
-const rows: [string, LoadResult & { serverP99Ms: number }][] = [];
+/** One variant: the same warm-up, then REPS measured runs; every figure reported is the median over the runs. */
+async function variant(url: string, name: string, bodies: string[], pacing: Pacing): Promise<void> {
+  await load(url, bodies, pacing, WARMUP);
+  const reps: Measured[] = [];
+  for (let r = 0; r < REPS; r++) {
+    const before = await predictBuckets(url);
+    const result = await load(url, bodies, pacing, DURATION);
+    reps.push({ ...result, serverP99Ms: quantileMs(before, await predictBuckets(url), 0.99) });
+  }
+  rows.push([name, reps]);
+}
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const errorsOf = (reps: Measured[]) => reps.reduce((t, r) => t + r.errors + r.timeouts + r.non2xx, 0);
+const summary = (reps: Measured[]) => ({
+  rps: median(reps.map((r) => r.requests.average)),
+  p50: median(reps.map((r) => r.latency.p50)),
+  p99: median(reps.map((r) => r.latency.p99)),
+  serverP99Ms: median(reps.map((r) => r.serverP99Ms)),
+  errors: errorsOf(reps),
+});
+const fmt = (reps: Measured[]) => {
+  const s = summary(reps);
+  return (
+    `${Math.round(s.rps)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms [${reps.map((r) => r.latency.p99).join(', ')}] ` +
+    `(in the service ≤ ${s.serverP99Ms} ms), errors ${s.errors}`
+  );
+};
+const stop = (c: ChildProcess) => new Promise<void>((r) => (c.once('exit', () => r()), c.kill('SIGTERM')));
+const rows: [string, Measured[]][] = [];
+
+console.log(
+  `load average (1 min) at the start: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores; ` +
+    `${WARMUP} s warm-up + ${REPS} × ${DURATION} s per variant, ${CONNECTIONS} connections, pipelining 1`,
+);
 for (const shadow of [false, true]) {
   const { url, child } = await startService(shadow);
   try {
-    await load(url, tickerBodies, undefined, 2); // warm-up: feature rows computed once per ticker
     for (const [name, bodies] of [
       ['features', featureBodies],
       ['ticker/date', tickerBodies],
     ] as const) {
-      rows.push([`${name}, shadow ${shadow ? 'on' : 'off'}, max throughput`, await load(url, bodies)]);
-      rows.push([`${name}, shadow ${shadow ? 'on' : 'off'}, ${RATE} req/s`, await load(url, bodies, RATE)]);
+      await variant(url, `${name}, shadow ${shadow ? 'on' : 'off'}, max throughput`, bodies, 'max');
+      await variant(url, `${name}, shadow ${shadow ? 'on' : 'off'}, ${RATE} req/s`, bodies, 'spread');
     }
     if (shadow) {
-      // Hot swaps under load: promote the candidate and roll back, alternately, every 500 ms.
-      let swaps = 0;
-      let stopSwaps = false;
-      const swapping = (async () => {
-        while (!stopSwaps) {
-          await new Promise((r) => setTimeout(r, 500));
-          if (swaps % 2 === 0)
-            await registry
-              .promote({ version: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` })
-              .catch(() => registry.rollback({ to: v2.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` }));
-          else await registry.rollback({ to: v1.version, by: 'bench', reason: 'swap', runId: `swap-${swaps}` });
-          swaps++;
-        }
-      })();
-      rows.push([`ticker/date, shadow on, ${RATE} req/s, swapping`, await load(url, tickerBodies, RATE)]);
-      stopSwaps = true;
-      await swapping;
-      console.log(`hot swaps during that run: ${swaps}`);
+      // For comparison with figures measured before the rate was spread (not part of RESULT).
+      await variant(url, `ticker/date, shadow on, ${RATE} req/s in bursts`, tickerBodies, 'bursts');
+      // Hot swaps under load: the candidate promoted and rolled back, alternately, every 500 ms.
+      const swapper = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'bench/serve/swapper.ts'), paths.root, MODEL, v1.version, v2.version],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let out = '';
+      swapper.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      await variant(url, `ticker/date, shadow on, ${RATE} req/s, swapping`, tickerBodies, 'spread');
+      await stop(swapper);
+      console.log(`hot swaps during that run: ${/swaps=(\d+)/.exec(out)?.[1] ?? '?'}`);
     }
   } finally {
     await stop(child);
@@ -134,7 +169,8 @@ for (const shadow of [false, true]) {
 }
 // Other processes on the machine show up directly in tail latency: say how busy it was.
 console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`);
-for (const [name, r] of rows) console.log(`${name.padEnd(46)} ${fmt(r)}`);
+console.log(`variant${' '.repeat(39)} median of ${REPS} runs [p99 of each run]`);
+for (const [name, reps] of rows) console.log(`${name.padEnd(46)} ${fmt(reps)}`);
 
 // Single-row latency, same model and row: onnxruntime (the serving path) vs native XGBoost predict.
 const booster = await Booster.load(await readFile(join(paths.runsDir, 'bench-1', 'candidate', 'model.json')), [...FEATURE_NAMES]);
@@ -157,17 +193,17 @@ console.log(
 booster.dispose();
 await onnx.dispose();
 
-const pick = (name: string) => rows.find(([n]) => n === name)![1];
+const pick = (name: string) => summary(rows.find(([n]) => n === name)![1]);
 const max = pick('ticker/date, shadow off, max throughput');
 const maxShadow = pick('ticker/date, shadow on, max throughput');
 const fixed = pick(`ticker/date, shadow off, ${RATE} req/s`);
 const fixedShadow = pick(`ticker/date, shadow on, ${RATE} req/s`);
 const swap = pick(`ticker/date, shadow on, ${RATE} req/s, swapping`);
-const errors = rows.filter(([n]) => !n.includes('swapping')).reduce((t, [, r]) => t + r.errors + r.timeouts + r.non2xx, 0);
+const errors = rows.filter(([n]) => !n.includes('swapping')).reduce((t, [, reps]) => t + errorsOf(reps), 0);
 console.log(
   `service-side p99 at ${RATE} req/s: ${fixed.serverP99Ms} ms without shadow, ${fixedShadow.serverP99Ms} ms with shadow, ${swap.serverP99Ms} ms while swapping; load average ${loadavg()[0]!.toFixed(2)}`,
 );
 console.log(
-  `RESULT serve rps=${Math.round(max.requests.average)} p99_ms=${fixed.latency.p99} rps_shadow=${Math.round(maxShadow.requests.average)} p99_ms_shadow=${fixedShadow.latency.p99} ` +
-    `errors=${errors} swap_errors=${swap.errors + swap.timeouts + swap.non2xx} single_row_ratio=${(onnxUs / nativeUs).toFixed(2)}`,
+  `RESULT serve rps=${Math.round(max.rps)} p99_ms=${fixed.p99} rps_shadow=${Math.round(maxShadow.rps)} p99_ms_shadow=${fixedShadow.p99} ` +
+    `errors=${errors} swap_errors=${swap.errors} single_row_ratio=${(onnxUs / nativeUs).toFixed(2)}`,
 );

@@ -17,7 +17,8 @@ export interface PredictionLogWriterOptions {
  * last line, which the reader detects.
  */
 export class PredictionLogWriter {
-  private buffer: PredictionRecord[] = [];
+  /** Framed lines not yet written: framing at append spreads the work instead of bunching it at each flush. */
+  private buffer: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private handle: { path: string; fh: FileHandle } | null = null;
@@ -31,7 +32,7 @@ export class PredictionLogWriter {
   }
 
   append(...records: PredictionRecord[]): void {
-    this.buffer.push(...records);
+    for (const r of records) this.buffer.push(frameLine(JSON.stringify(r)));
     if (this.flushMs === 0) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
@@ -70,7 +71,7 @@ export class PredictionLogWriter {
     if (last[0] !== 0x0a) await fh.write('\n');
   }
 
-  private async write(batch: PredictionRecord[]): Promise<void> {
+  private async write(batch: string[]): Promise<void> {
     const path = logFileFor(this.options.dir, this.clock());
     if (this.handle?.path !== path) {
       await this.handle?.fh.close();
@@ -78,7 +79,7 @@ export class PredictionLogWriter {
       this.handle = { path, fh: await open(path, 'a+') };
       await this.terminateTornTail(this.handle.fh);
     }
-    await this.handle.fh.write(batch.map((r) => frameLine(JSON.stringify(r))).join(''));
+    await this.handle.fh.write(batch.join(''));
     await this.handle.fh.sync();
     this.written += batch.length;
   }

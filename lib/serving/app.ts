@@ -9,6 +9,7 @@ import { parsePredictQuery } from './predictQuery';
 import { Predictor } from './predictor';
 import { RegistryWatcher } from './registryWatcher';
 import { RequestError } from './requestError';
+import { ShadowQueue } from './shadowQueue';
 import type { Prediction } from './predictor';
 import type { SeriesLoader } from './seriesLoader';
 import { describeModels } from './modelsView';
@@ -77,6 +78,8 @@ export function buildServer(o: ServerOptions): ServingServer {
       : `the registry of ${o.modelName} has no production model yet`;
   };
 
+  const shadowQueue = new ShadowQueue({ maxDelayMs: 50 });
+
   /** A request's models come from one snapshot, kept alive until its shadow scoring is done too. */
   const serve = async (queries: ReturnType<typeof parsePredictQuery>[], batch: boolean) => {
     const { set, release } = holder.acquire();
@@ -84,19 +87,21 @@ export function buildServer(o: ServerOptions): ServingServer {
       release();
       throw new RequestError(503, `no production model of ${o.modelName} is loaded: ${notReadyReason()}`, 'no_model');
     }
+    shadowQueue.begin();
     try {
       const answers = await predictor.predict(set, queries, batch);
-      setImmediate(
-        () =>
-          void predictor
-            .shadow(set, queries, answers)
-            .catch(() => metrics.shadowErrors.inc())
-            .finally(release),
+      shadowQueue.push(() =>
+        predictor
+          .shadow(set, queries, answers)
+          .catch(() => metrics.shadowErrors.inc())
+          .finally(release),
       );
       return answers;
     } catch (err) {
       release();
       throw err;
+    } finally {
+      shadowQueue.end();
     }
   };
 
@@ -138,6 +143,7 @@ export function buildServer(o: ServerOptions): ServingServer {
     async close() {
       watcher.stop();
       await app.close();
+      await shadowQueue.settle();
       await o.log?.flush();
       watcher.close();
       holder.close();

@@ -2,6 +2,7 @@ import { BUILT_IN_FEATURE_NAMES } from '../features/definitions';
 import { OnnxModel } from '../onnx';
 import type { ModelEntry } from '../registry';
 import { ModelError } from '../util/errors';
+import { ScoreBatcher } from './scoreBatcher';
 
 /**
  * A registry version loaded for serving. Reference-counted: a request retains the models of its
@@ -11,6 +12,7 @@ import { ModelError } from '../util/errors';
 export class LoadedModel {
   private refs = 1;
   readonly loadedAt = new Date().toISOString();
+  private readonly batcher: ScoreBatcher;
 
   constructor(
     readonly version: string,
@@ -18,7 +20,14 @@ export class LoadedModel {
     readonly schemaHash: string,
     /** Start of the training data window: features are computed from the same first bar. */
     readonly windowStart: string,
-  ) {}
+  ) {
+    this.batcher = new ScoreBatcher(onnx);
+  }
+
+  /** P(up) of each row (in the model's feature order), batched with other requests of this turn. */
+  score(rows: Float32Array[]): Promise<Float32Array> {
+    return this.batcher.score(rows);
+  }
 
   get featureNames(): string[] {
     return this.onnx.featureNames;

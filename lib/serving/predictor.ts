@@ -70,6 +70,7 @@ export class Predictor {
       };
     });
     for (const p of out) this.o.metrics.predictions.inc({ version: p.version, role: p.role });
+    // Before the response, so a client that got its answer finds it in the log after the next flush.
     this.o.log?.append(...out.map((p) => this.record(p, at)));
     return out;
   }
@@ -133,7 +134,7 @@ export class Predictor {
     }
   }
 
-  /** One onnxruntime call per model for all rows it answers. */
+  /** One batched onnxruntime call per model for all rows it answers. */
   private async score(rows: Row[]): Promise<number[]> {
     const out = new Array<number>(rows.length);
     const byModel = new Map<LoadedModel, number[]>();
@@ -142,13 +143,12 @@ export class Predictor {
       if (list) list.push(i);
       else byModel.set(r.model, [i]);
     });
-    for (const [model, idx] of byModel) {
-      const cols = model.featureNames.length;
-      const data = new Float32Array(idx.length * cols);
-      idx.forEach((i, k) => data.set(rows[i]!.values, k * cols));
-      const p = await model.onnx.predictProba({ data, rows: idx.length, cols, featureNames: model.featureNames });
-      idx.forEach((i, k) => (out[i] = p[k]!));
-    }
+    await Promise.all(
+      [...byModel].map(async ([model, idx]) => {
+        const p = await model.score(idx.map((i) => rows[i]!.values));
+        idx.forEach((i, k) => (out[i] = p[k]!));
+      }),
+    );
     return out;
   }
 

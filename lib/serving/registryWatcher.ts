@@ -22,6 +22,8 @@ export interface RegistryWatcherOptions {
   load?: (entry: ModelEntry) => Promise<LoadedModel>;
   onRefusal?: (r: Refusal) => void;
   onSwap?: (set: ModelSet) => void;
+  /** Versions no longer live kept loaded for a quick swap back (default 2). */
+  keepWarm?: number;
 }
 
 /**
@@ -33,6 +35,11 @@ export interface RegistryWatcherOptions {
  */
 export class RegistryWatcher {
   private readonly models = new Map<string, LoadedModel>();
+  /**
+   * Versions that stopped being live, newest last, kept loaded so that a rollback (or a promotion
+   * back and forth) swaps in milliseconds instead of blocking the event loop on a session load.
+   */
+  private readonly warm = new Map<string, LoadedModel>();
   private readonly refused = new Map<string, Refusal>();
   private lastHash: string | null = null;
   private running: Promise<void> | null = null;
@@ -99,7 +106,7 @@ export class RegistryWatcher {
       for (const [version, model] of this.models) {
         if (model !== production && model !== candidate) {
           this.models.delete(version);
-          model.release();
+          this.keepWarm(version, model);
         }
       }
       this.lastHash = hash;
@@ -114,6 +121,15 @@ export class RegistryWatcher {
     const sha = entry.files['model.onnx']?.sha256 ?? null;
     const have = this.models.get(entry.version);
     if (have && have.sha256 === sha) return have;
+    const warm = this.warm.get(entry.version);
+    if (warm) {
+      this.warm.delete(entry.version);
+      if (warm.sha256 === sha) {
+        this.models.set(entry.version, warm);
+        return warm;
+      }
+      warm.release();
+    }
     try {
       const model = await (this.o.load ?? loadServingModel)(entry);
       this.models.set(entry.version, model);
@@ -127,9 +143,21 @@ export class RegistryWatcher {
     }
   }
 
+  private keepWarm(version: string, model: LoadedModel): void {
+    this.warm.get(version)?.release();
+    this.warm.delete(version);
+    this.warm.set(version, model);
+    for (const [old, m] of this.warm) {
+      if (this.warm.size <= (this.o.keepWarm ?? 2)) break;
+      this.warm.delete(old);
+      m.release();
+    }
+  }
+
   close(): void {
     this.stop();
-    for (const model of this.models.values()) model.release();
+    for (const model of [...this.models.values(), ...this.warm.values()]) model.release();
     this.models.clear();
+    this.warm.clear();
   }
 }

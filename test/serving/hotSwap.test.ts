@@ -79,11 +79,14 @@ describe('hot swap', () => {
     await registry.promote({ version: v2, by: 'test', reason: 'promotion 1', runId: 'p-1' });
     await servedBecomes(v2);
     await load.served(40);
+    const v2LoadedAt = server.holder.peek().production?.loadedAt;
     await registry.promote({ version: v3, by: 'test', reason: 'promotion 2', runId: 'p-2' });
     await servedBecomes(v3);
     await load.served(40);
     await registry.rollback({ to: 'previous', by: 'test', reason: 'rollback', runId: 'rb-1' });
     await servedBecomes(v2);
+    // The version rolled back to was kept loaded: the swap did not load its session again.
+    expect(server.holder.peek().production?.loadedAt).toBe(v2LoadedAt);
     await load.served(40);
     await load.stop();
 

@@ -83,5 +83,18 @@ describe('training/serving parity', () => {
       });
       expect(((await res.json()) as { probabilityUp: number }).probabilityUp).toBe(expected[i]);
     }
+    // Concurrent single-row requests share onnxruntime runs (lib/serving/scoreBatcher): still bit for bit.
+    const picks = Array.from({ length: 60 }, (_, k) => Math.floor((k * served.length) / 60));
+    const concurrent = await Promise.all(
+      picks.map(async (i) => {
+        const res = await fetch(`${server.url}/v1/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ticker: holdout.tickers[i], date: holdout.dates[i] }),
+        });
+        return ((await res.json()) as { probabilityUp: number }).probabilityUp;
+      }),
+    );
+    expect(concurrent.map((p, k) => [picks[k], p]).filter(([i, p]) => !Object.is(p, expected[i!]))).toEqual([]);
   });
 });
