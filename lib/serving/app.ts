@@ -8,6 +8,7 @@ import { ModelSetHolder, type AbConfig } from './modelSet';
 import { parsePredictQuery } from './predictQuery';
 import { Predictor } from './predictor';
 import { RegistryWatcher } from './registryWatcher';
+import { quote } from '../util/quote';
 import { RequestError } from './requestError';
 import { ShadowQueue } from './shadowQueue';
 import type { Prediction } from './predictor';
@@ -111,7 +112,12 @@ export function buildServer(o: ServerOptions): ServingServer {
   });
 
   app.post('/v1/predict/batch', async (req) => {
-    const rows = (req.body as { rows?: unknown } | null)?.rows;
+    const body = req.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new RequestError(400, 'body must be a JSON object with "rows": an array of prediction requests', 'bad_body');
+    const extra = Object.keys(body).find((k) => k !== 'rows');
+    if (extra !== undefined) throw new RequestError(400, `field ${quote(extra)} is not allowed (send "rows" only)`, 'bad_body');
+    const rows = (body as { rows?: unknown }).rows;
     if (!Array.isArray(rows) || rows.length === 0)
       throw new RequestError(400, 'field "rows" must be a non-empty array of prediction requests', 'bad_body');
     if (rows.length > o.maxBatchRows)

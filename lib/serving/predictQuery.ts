@@ -1,3 +1,4 @@
+import { quote } from '../util/quote';
 import { RequestError } from './requestError';
 
 export type PredictQuery = { kind: 'ticker'; ticker: unknown; date?: unknown } | { kind: 'features'; features: Record<string, unknown> };
@@ -14,7 +15,7 @@ export function parsePredictQuery(body: unknown, at = ''): PredictQuery {
   const o = body as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!['ticker', 'date', 'features'].includes(key))
-      throw new RequestError(400, `field "${at}${key}" is not allowed (use "ticker"/"date" or "features")`, 'bad_body');
+      throw new RequestError(400, `field ${quote(`${at}${key}`)} is not allowed (use "ticker"/"date" or "features")`, 'bad_body');
   }
   if ('features' in o) {
     if ('ticker' in o || 'date' in o)
