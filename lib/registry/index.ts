@@ -2,4 +2,13 @@ export * from './types';
 export { LocalRegistry, openRegistry, type LocalRegistryOptions } from './localRegistry';
 export { RegistryLockedError } from './lock';
 export { parseVersion, compareVersions, nextVersion } from './version';
-export { assertModelName, listModelLines, migrateLegacyRegistry, openModelLine, registryRoot, type OpenModelLineOptions } from './lines';
+export {
+  assertModelName,
+  listModelLines,
+  listStoredModelLines,
+  migrateLegacyRegistry,
+  openModelLine,
+  registryPrefix,
+  registryRoot,
+  type OpenModelLineOptions,
+} from './lines';

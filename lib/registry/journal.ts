@@ -1,70 +1,53 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { fsyncDir } from '../util';
 import { appendAudit } from './audit';
 import { crashPoint } from './crash';
-import { versionDir, type Layout } from './layout';
+import { TMP, VERSIONS, versionKey } from './layout';
 import { syncMetadata } from './metadata';
-import { isStateTemp, writeState, type PendingAction, type RegistryState } from './state';
+import { writeState, type PendingAction } from './state';
+import type { Tx } from './tx';
 
 /**
  * Redo the actions a commit promised. Each is idempotent, so running this again after a crash
  * at any point converges on the same result. Crash steps: pending-<i>, pending-cleared.
  */
-export async function applyPending(layout: Layout, state: RegistryState): Promise<void> {
-  if (state.pending.length === 0) return;
-  for (const [i, action] of state.pending.entries()) {
-    await apply(layout, state, action);
+export async function applyPending(tx: Tx): Promise<void> {
+  if (tx.state.pending.length === 0) return;
+  for (const [i, action] of tx.state.pending.entries()) {
+    await apply(tx, action);
     crashPoint(`pending-${i}`);
   }
-  state.pending = [];
-  await writeState(layout, state);
+  tx.state.pending = [];
+  tx.etag = await writeState(tx.layout, tx.state, tx.etag);
   crashPoint('pending-cleared');
 }
 
-async function apply(layout: Layout, state: RegistryState, action: PendingAction): Promise<void> {
+async function apply(tx: Tx, action: PendingAction): Promise<void> {
+  const { layout, state } = tx;
   switch (action.kind) {
     case 'audit':
-      return appendAudit(layout.audit, action.entry);
+      return appendAudit(layout, action.entry);
     case 'metadata': {
       const record = state.versions[action.version];
       if (record) await syncMetadata(layout, action.version, record);
       return;
     }
-    case 'rename': {
-      try {
-        await rename(join(layout.root, action.from), join(layout.root, action.to));
-      } catch (err) {
-        // Already renamed by the crashed committer.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-      return fsyncDir(join(layout.root, action.to, '..'));
-    }
-    case 'remove': {
-      // Move out of versions/ atomically first, so a half-deleted folder is never visible there.
-      const aside = join(layout.tmpDir, `removed-${action.version}-${randomBytes(4).toString('hex')}`);
-      await mkdir(layout.tmpDir, { recursive: true });
-      try {
-        await rename(versionDir(layout, action.version), aside);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        return;
-      }
-      await fsyncDir(layout.versionsDir);
-      await rm(aside, { recursive: true, force: true });
-      return;
-    }
+    case 'rename':
+      // Already moved by the crashed committer: a no-op.
+      return layout.store.move(action.from, action.to);
+    case 'remove':
+      // Locally one rename out of versions/ first, so a half-deleted folder is never visible there.
+      return layout.store.delete(`${versionKey(action.version)}/`);
   }
 }
 
 /**
  * Run by every lock holder before it reads the state: finish a crashed holder's commit, then
- * delete its scratch (staged version folders, state temp files), which no commit references.
+ * delete its scratch (staged version folders, temp files of interrupted writes), which no commit
+ * references.
  */
-export async function recover(layout: Layout, state: RegistryState): Promise<void> {
-  await applyPending(layout, state);
-  await rm(layout.tmpDir, { recursive: true, force: true });
-  const names = await readdir(layout.root).catch(() => [] as string[]);
-  await Promise.all(names.filter(isStateTemp).map((n) => rm(join(layout.root, n), { force: true })));
+export async function recover(tx: Tx): Promise<void> {
+  await applyPending(tx);
+  const { store } = tx.layout;
+  await store.delete(`${TMP}/`);
+  await store.sweep('');
+  await store.sweep(`${VERSIONS}/`);
 }

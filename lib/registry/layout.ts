@@ -1,30 +1,37 @@
 import { join } from 'node:path';
+import { LocalStore, type Store } from '../store';
 import { assertVersion } from './version';
 
-/** Every path the local registry touches, in one place (documented in README.md). */
+/**
+ * Where the registry keeps everything, as keys of its store (documented in README.md). On the
+ * local backend the store is the registry folder itself, so the keys are today's paths.
+ */
 export interface Layout {
-  root: string;
-  state: string;
-  audit: string;
-  lock: string;
-  versionsDir: string;
-  /** Scratch space owned by the lock holder; emptied on every recovery. */
-  tmpDir: string;
+  store: Store;
+  /** The registry folder on the local backend (file locations are absolute paths there); null on S3. */
+  localRoot: string | null;
 }
 
-export function layoutOf(root: string): Layout {
-  return {
-    root,
-    state: join(root, 'registry.json'),
-    audit: join(root, 'audit.jsonl'),
-    lock: join(root, 'registry.lock'),
-    versionsDir: join(root, 'versions'),
-    tmpDir: join(root, '.tmp'),
-  };
+export const STATE = 'registry.json';
+export const AUDIT = 'audit.jsonl';
+export const LOCK = 'registry.lock';
+export const VERSIONS = 'versions';
+/** Scratch space owned by the lock holder; emptied on every recovery. */
+export const TMP = '.tmp';
+
+export function layoutOf(store: Store): Layout {
+  return { store, localRoot: store instanceof LocalStore ? store.root : null };
 }
 
-export function versionDir(layout: Layout, version: string): string {
-  return join(layout.versionsDir, assertVersion(version));
+export function versionKey(version: string, name?: string): string {
+  const dir = `${VERSIONS}/${assertVersion(version)}`;
+  return name === undefined ? dir : `${dir}/${name}`;
+}
+
+/** Where a reader finds a version's file: an absolute path locally, a store URI elsewhere. */
+export function locationOf(layout: Layout, version: string, name: string): string {
+  const key = versionKey(version, name);
+  return layout.localRoot ? join(layout.localRoot, key) : layout.store.uriOf(key);
 }
 
 export const MODEL_JSON = 'model.json';

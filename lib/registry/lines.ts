@@ -3,6 +3,7 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_NAME_RE, MODEL_NAME_RULE } from '../config/modelName';
 import { ConfigError, fsyncDir } from '../util';
+import { LocalStore, type Store } from '../store';
 import { acquireLock } from './lock';
 import { LocalRegistry, openRegistry, type LocalRegistryOptions } from './localRegistry';
 
@@ -26,13 +27,37 @@ export interface OpenModelLineOptions extends Omit<LocalRegistryOptions, 'root'>
    * that registry had no model names, so it moves wholesale to this line (the configured default).
    */
   legacyModelName: string;
+  /**
+   * The artifact store (lib/store, `TRAINCTL_ARTIFACTS`). A remote one keeps every line under
+   * `models/<modelName>/` of the store and `modelsDir` is not used; a LocalStore or none means
+   * `<modelsDir>/<modelName>/` on disk, as before.
+   */
+  artifacts?: Store;
+}
+
+/** The key prefix of a model line's registry in a (remote) artifact store. */
+export function registryPrefix(modelName: string): string {
+  return `models/${assertModelName(modelName)}`;
 }
 
 /** The registry of one model line, migrating a pre-model-line registry on first open. */
 export async function openModelLine(options: OpenModelLineOptions): Promise<LocalRegistry> {
-  const { modelsDir, modelName, legacyModelName, ...rest } = options;
+  const { modelsDir, modelName, legacyModelName, artifacts, ...rest } = options;
+  if (artifacts && !(artifacts instanceof LocalStore)) {
+    // Registries written before model lines only ever existed on disk: nothing to migrate here.
+    return openRegistry({ ...rest, store: artifacts.scope(registryPrefix(modelName)) });
+  }
   await migrateLegacyRegistry({ modelsDir, modelName: legacyModelName, lockTimeoutMs: rest.lockTimeoutMs, staleLockMs: rest.staleLockMs });
   return openRegistry({ ...rest, root: registryRoot(modelsDir, modelName) });
+}
+
+/** Names of the model lines kept in a remote artifact store (prefixes holding a registry.json). */
+export async function listStoredModelLines(artifacts: Store): Promise<string[]> {
+  const keys = await artifacts.list('models/');
+  return keys
+    .map((k) => /^models\/([^/]+)\/registry\.json$/.exec(k)?.[1])
+    .filter((name): name is string => name !== undefined && MODEL_NAME_RE.test(name))
+    .sort();
 }
 
 /** Names of the model lines that exist under `modelsDir` (folders holding a registry.json). */

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../util';
 import { resolvePaths } from '../config/paths';
+import { LocalStore, type Store } from '../store';
 import { attachFiles } from './attach';
 import { readAudit } from './audit';
 import { crashPoint } from './crash';
 import { recover } from './journal';
-import { acquireLock } from './lock';
 import { layoutOf, type Layout } from './layout';
+import { acquireRegistryLock } from './registryLock';
 import { prune } from './prune';
 import { registerCandidate } from './register';
 import { readState, type RegistryState } from './state';
@@ -20,32 +21,47 @@ import { assertVersion } from './version';
 import type * as T from './types';
 
 export interface LocalRegistryOptions {
-  /** Registry folder; default `models/` (TRAINCTL_MODELS_DIR, see lib/config/paths). */
+  /** Registry folder; default `models/` (TRAINCTL_MODELS_DIR, see lib/config/paths). Ignored with `store`. */
   root?: string;
+  /**
+   * Keep the registry in this store instead (e.g. an S3 bucket: `openStore().scope('models/<line>')`);
+   * a LocalStore behaves exactly like `root`.
+   */
+  store?: Store;
   /** How long an operation waits for another process's lock before RegistryLockedError. */
   lockTimeoutMs?: number;
   /** A lock older than this is broken even if its pid is alive (pid reuse, other host). */
   staleLockMs?: number;
+  /** Remote stores: how long a lock holder that stops renewing its lease keeps it (default 60 s). */
+  leaseTtlMs?: number;
   /** Applied after every promotion; default keep everything. */
   retention?: T.RetentionPolicy;
   /** Injected in tests (age-based retention). */
   clock?: () => Date;
 }
 
-/** The on-disk registry: registry.json + versions/ + audit.jsonl under one root (see README.md). */
+/**
+ * The registry: registry.json + versions/ + audit.jsonl under one root of a store (see README.md)
+ * — a local folder by default (the name says where it started), or an S3 prefix.
+ */
 export class LocalRegistry implements T.ModelRegistry {
+  /** The folder on the local backend; the store URI (`s3://bucket/prefix/models/<line>`) otherwise. */
   readonly root: string;
+  readonly store: Store;
   private readonly layout: Layout;
   private readonly lockTimeoutMs: number;
   private readonly staleLockMs: number;
+  private readonly leaseTtlMs: number;
   private readonly retention?: T.RetentionPolicy;
   private readonly clock: () => Date;
 
   constructor(options: LocalRegistryOptions = {}) {
-    this.root = resolve(options.root ?? resolvePaths().modelsDir);
-    this.layout = layoutOf(this.root);
+    this.store = options.store ?? new LocalStore({ root: resolve(options.root ?? resolvePaths().modelsDir) });
+    this.layout = layoutOf(this.store);
+    this.root = this.layout.localRoot ?? this.store.uri;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.staleLockMs = options.staleLockMs ?? 10 * 60_000;
+    this.leaseTtlMs = options.leaseTtlMs ?? 60_000;
     this.retention = options.retention;
     this.clock = options.clock ?? (() => new Date());
   }
@@ -109,7 +125,7 @@ export class LocalRegistry implements T.ModelRegistry {
 
   async audit(): Promise<T.AuditEntry[]> {
     await this.snapshot();
-    return readAudit(this.layout.audit);
+    return readAudit(this.layout);
   }
 
   /**
@@ -117,26 +133,25 @@ export class LocalRegistry implements T.ModelRegistry {
    * have run (e.g. the version folder is not renamed in yet): take the lock, which finishes it.
    */
   private async snapshot(): Promise<RegistryState> {
-    const state = await readState(this.layout);
+    const { state } = await readState(this.layout);
     if (state.pending.length === 0) return state;
     return this.transact('recover', async (tx) => tx.state);
   }
 
   private async transact<R>(op: string, fn: (tx: Tx) => Promise<R>): Promise<R> {
-    await mkdir(this.root, { recursive: true });
-    const lock = await acquireLock({
-      path: this.layout.lock,
+    if (this.layout.localRoot) await mkdir(this.layout.localRoot, { recursive: true });
+    const lock = await acquireRegistryLock(this.layout, {
       op,
       timeoutMs: this.lockTimeoutMs,
       staleMs: this.staleLockMs,
+      leaseTtlMs: this.leaseTtlMs,
     });
     let result: R;
     try {
       crashPoint('lock-acquired');
-      const state = await readState(this.layout);
-      await recover(this.layout, state);
+      const tx = beginTx(this.layout, await readState(this.layout), this.clock());
+      await recover(tx);
       crashPoint('recovered');
-      const tx = beginTx(this.layout, state, this.clock());
       result = await fn(tx);
       await commitTx(tx, () => lock.assertHeld());
     } finally {
@@ -149,8 +164,9 @@ export class LocalRegistry implements T.ModelRegistry {
 
 export async function openRegistry(options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
   const registry = new LocalRegistry(options);
-  await mkdir(registry.root, { recursive: true });
-  // Fail fast on a damaged index rather than at the first operation.
-  await readState(layoutOf(registry.root));
+  const layout = layoutOf(registry.store);
+  if (layout.localRoot) await mkdir(layout.localRoot, { recursive: true });
+  // Fail fast on a damaged index (or an unreachable store) rather than at the first operation.
+  await readState(layout);
   return registry;
 }

@@ -1,16 +1,15 @@
-import { copyFile, mkdir, open, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, ModelError, fsyncDir, sha256File, stableHash } from '../util';
+import { ConfigError, ModelError, stableHash } from '../util';
 import { crashPoint } from './crash';
-import { METADATA, MODEL_JSON, MODEL_ONNX, isValidFileName, versionDir } from './layout';
+import { METADATA, MODEL_JSON, MODEL_ONNX, TMP, isValidFileName, versionKey, type Layout } from './layout';
+import { metadataText } from './metadata';
 import { addAudit, setStage, type Tx } from './tx';
 import { highestVersion, nextVersion } from './version';
 import type { BumpKind, ModelMetadata, RegisterInput, RegisterResult } from './types';
 
 /**
  * Allocate the next version for a run and stage its folder. The folder is built complete under
- * .tmp/ and renamed into versions/ only after the commit names it, so versions/ never holds a
+ * .tmp/ and moved into versions/ only after the commit names it, so versions/ never holds a
  * half-copied model. A runId seen before returns its first result: activity retries and a
  * second worker running the same activity both land here.
  */
@@ -34,10 +33,9 @@ export async function registerCandidate(tx: Tx, input: RegisterInput): Promise<R
   const at = tx.now.toISOString();
   const by = input.by ?? 'pipeline';
 
-  const staged = join(tx.layout.tmpDir, `register-${randomBytes(6).toString('hex')}`);
-  await mkdir(staged, { recursive: true });
+  const staged = `${TMP}/register-${randomBytes(6).toString('hex')}`;
   const files: ModelMetadata['files'] = {};
-  for (const [name, source] of Object.entries(sources)) files[name] = await copyDurably(source, join(staged, name));
+  for (const [name, source] of Object.entries(sources)) files[name] = await copyDurably(tx.layout, source, `${staged}/${name}`);
 
   const stageHistory = [{ stage: 'staging' as const, at, by, reason: `registered (${bump})`, runId: input.runId }];
   const metadata: ModelMetadata = {
@@ -54,11 +52,9 @@ export async function registerCandidate(tx: Tx, input: RegisterInput): Promise<R
     stage: 'staging',
     stageHistory,
   };
-  await writeDurably(join(staged, METADATA), `${JSON.stringify(metadata, null, 2)}\n`);
-  await fsyncDir(staged);
+  await tx.layout.store.put(`${staged}/${METADATA}`, metadataText(metadata));
   crashPoint('version-staged');
 
-  await mkdir(tx.layout.versionsDir, { recursive: true });
   const superseded = tx.state.staging;
   if (superseded) setStage(tx, superseded, 'superseded', { by, reason: `replaced by ${version}`, runId: input.runId });
   tx.state.versions[version] = {
@@ -76,11 +72,7 @@ export async function registerCandidate(tx: Tx, input: RegisterInput): Promise<R
   tx.state.runs[input.runId] = version;
   const result: RegisterResult = { version, created: true, bump, superseded };
   tx.state.done[`register:${input.runId}`] = result;
-  tx.actions.unshift({
-    kind: 'rename',
-    from: relative(tx.layout.root, staged),
-    to: relative(tx.layout.root, versionDir(tx.layout, version)),
-  });
+  tx.actions.unshift({ kind: 'rename', from: staged, to: versionKey(version) });
   addAudit(tx, {
     action: 'register',
     version,
@@ -107,30 +99,13 @@ function chooseBump(tx: Tx, schemaHash: string, labelHash: string, manual: boole
   return manual ? 'patch' : 'minor';
 }
 
-/** Copy + fsync; returns what metadata.json records about the file. */
-export async function copyDurably(source: string, target: string): Promise<{ sha256: string; bytes: number }> {
+/** Copy into the store (atomic, hashed as written); returns what metadata.json records about the file. */
+export async function copyDurably(layout: Layout, source: string, key: string): Promise<{ sha256: string; bytes: number }> {
   try {
-    await copyFile(source, target);
+    const ref = await layout.store.put(key, { file: source });
+    return { sha256: ref.sha256, bytes: ref.size };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelError(`artifact not found: ${source}`);
     throw err;
-  }
-  const fh = await open(target, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  const [sha256, st] = await Promise.all([sha256File(target), stat(target)]);
-  return { sha256, bytes: st.size };
-}
-
-async function writeDurably(path: string, text: string): Promise<void> {
-  const fh = await open(path, 'w');
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }

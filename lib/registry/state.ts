@@ -1,10 +1,8 @@
-import { open, readFile, readdir, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { ConfigError, fsyncDir } from '../util';
-import { crashPoint } from './crash';
+import { ConfigError } from '../util';
 import { parseJsonText } from '../util/jsonFile';
-import type { Layout } from './layout';
+import { crashPoint } from './crash';
+import { STATE, VERSIONS, type Layout } from './layout';
+import { RegistryLockedError } from './lock';
 import { registryStateSchema } from './schemas';
 import type { AuditEntry, Stage, StageChange } from './types';
 
@@ -25,14 +23,15 @@ export interface VersionRecord {
 export type PendingAction =
   | { kind: 'audit'; entry: AuditEntry }
   | { kind: 'metadata'; version: string }
-  /** Paths relative to the registry root. */
+  /** Keys relative to the registry root (a staged folder or file → its place under versions/). */
   | { kind: 'rename'; from: string; to: string }
   | { kind: 'remove'; version: string };
 
 /**
- * registry.json: the single source of truth. Replacing it (temp file + rename) is the commit
- * point of every change; metadata.json copies and the audit log are brought in line afterwards
- * from `pending`, by the committer or, after a crash, by the next lock holder.
+ * registry.json: the single source of truth. Replacing it is the commit point of every change
+ * (locally temp file + rename, on S3 one PUT; both conditional on the version read under the
+ * lock); metadata.json copies and the audit log are brought in line afterwards from `pending`,
+ * by the committer or, after a crash, by the next lock holder.
  */
 export interface RegistryState {
   format: 1;
@@ -66,40 +65,48 @@ export function emptyState(): RegistryState {
   };
 }
 
-export async function readState(layout: Layout): Promise<RegistryState> {
-  let text: string;
-  try {
-    text = await readFile(layout.state, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+/** The state and the etag a commit must match (null: no registry.json yet). */
+export interface StateRead {
+  state: RegistryState;
+  etag: string | null;
+}
+
+export async function readState(layout: Layout): Promise<StateRead> {
+  const found = await layout.store.read(STATE);
+  if (!found) {
     // A missing index next to existing versions means damage, not a fresh registry: refuse
     // rather than let recovery treat every folder as an orphan.
-    const existing = await readdir(layout.versionsDir).catch(() => []);
-    if (existing.length > 0) throw new ConfigError(`${layout.state} is missing but ${layout.versionsDir} has versions`);
-    return emptyState();
+    if ((await layout.store.list(`${VERSIONS}/`)).length > 0) {
+      throw new ConfigError(`${where(layout, STATE)} is missing but ${where(layout, VERSIONS)} has versions`);
+    }
+    return { state: emptyState(), etag: null };
   }
-  return parseJsonText({ text, file: layout.state, schema: registryStateSchema }) as RegistryState;
+  const state = parseJsonText({
+    text: found.bytes.toString('utf8'),
+    file: where(layout, STATE),
+    schema: registryStateSchema,
+  }) as RegistryState;
+  return { state, etag: found.etag };
 }
 
-const STATE_TMP_PREFIX = '.registry.json.';
-
-/** The commit point. Crash steps: state-temp-written (old state visible), state-renamed (new). */
-export async function writeState(layout: Layout, state: RegistryState): Promise<void> {
-  const dir = dirname(layout.state);
-  const tmp = join(dir, `${STATE_TMP_PREFIX}${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(`${JSON.stringify(state, null, 2)}\n`);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+/**
+ * The commit point: replace registry.json only if it is still the version this lock holder read.
+ * A mismatch means someone else committed meanwhile — our lock was broken as stale — so nothing
+ * is written and the operation fails retryably. Crash steps: state-temp-written (old state
+ * visible), state-renamed (new). Returns the new etag.
+ */
+export async function writeState(layout: Layout, state: RegistryState, etag: string | null): Promise<string> {
+  const text = `${JSON.stringify(state, null, 2)}\n`;
   crashPoint('state-temp-written');
-  await rename(tmp, layout.state);
+  const next = etag === null ? await layout.store.putIfAbsent(STATE, text) : await layout.store.putIfMatch(STATE, text, etag);
+  if (next === null) {
+    throw new RegistryLockedError(`${where(layout, STATE)} changed under this operation (the registry lock was broken as stale?); retry`);
+  }
   crashPoint('state-renamed');
-  await fsyncDir(dir);
+  return next;
 }
 
-export function isStateTemp(name: string): boolean {
-  return name.startsWith(STATE_TMP_PREFIX) && name.endsWith('.tmp');
+/** A file path on the local backend (as error messages always said), a URI elsewhere. */
+export function where(layout: Layout, key: string): string {
+  return layout.localRoot ? `${layout.localRoot}/${key}` : layout.store.uriOf(key);
 }

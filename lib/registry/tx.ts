@@ -7,17 +7,19 @@ import type { AuditEntry, Stage } from './types';
 /**
  * One change to the registry, built in memory under the lock: mutate `state`, queue the
  * follow-up actions, then `commitTx` writes registry.json once. Throwing before that changes
- * nothing on disk.
+ * nothing in the store. `etag` is the version of registry.json this holder read (null: none yet);
+ * every write of it is conditional on that.
  */
 export interface Tx {
   layout: Layout;
   state: RegistryState;
+  etag: string | null;
   now: Date;
   actions: PendingAction[];
 }
 
-export function beginTx(layout: Layout, state: RegistryState, now: Date): Tx {
-  return { layout, state, now, actions: [] };
+export function beginTx(layout: Layout, read: { state: RegistryState; etag: string | null }, now: Date): Tx {
+  return { layout, state: read.state, etag: read.etag, now, actions: [] };
 }
 
 export function addAudit(tx: Tx, entry: Omit<AuditEntry, 'seq' | 'at'>): AuditEntry {
@@ -40,6 +42,6 @@ export async function commitTx(tx: Tx, assertLockHeld: () => Promise<void>): Pro
   tx.state.pending = tx.actions;
   await assertLockHeld();
   crashPoint('before-commit');
-  await writeState(tx.layout, tx.state);
-  await applyPending(tx.layout, tx.state);
+  tx.etag = await writeState(tx.layout, tx.state, tx.etag);
+  await applyPending(tx);
 }

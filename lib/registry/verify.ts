@@ -1,7 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import { readAudit } from './audit';
 import { checkFiles } from './checksums';
-import { METADATA, versionDir, type Layout } from './layout';
+import { METADATA, VERSIONS, versionKey, type Layout } from './layout';
 import { metadataMatches, readMetadata } from './metadata';
 import type { RegistryState } from './state';
 import type { VerifyProblem, VerifyReport } from './types';
@@ -30,7 +29,8 @@ export async function verifyRegistry(layout: Layout, state: RegistryState, only?
     } catch (err) {
       problems.push({ version, problem: `metadata.json unreadable: ${(err as Error).message}` });
     }
-    const present = await readdir(versionDir(layout, version)).catch(() => [] as string[]);
+    const dir = `${versionKey(version)}/`;
+    const present = (await layout.store.list(dir)).map((k) => k.slice(dir.length));
     for (const name of present) {
       if (name !== METADATA && !(name in record.files)) warnings.push({ version, problem: `untracked file ${name}` });
     }
@@ -54,11 +54,11 @@ async function checkGlobal(layout: Layout, state: RegistryState): Promise<Verify
   if (state.pending.length > 0) {
     problems.push({ version: null, problem: `${state.pending.length} pending actions not applied` });
   }
-  const folders = await readdir(layout.versionsDir).catch(() => [] as string[]);
+  const folders = new Set((await layout.store.list(`${VERSIONS}/`)).map((k) => k.split('/')[1]!));
   for (const name of folders) {
     if (!(name in state.versions)) problems.push({ version: name, problem: 'folder not in registry.json' });
   }
-  const audit = await readAudit(layout.audit);
+  const audit = await readAudit(layout);
   audit.forEach((e, i) => {
     if (e.seq !== i + 1) problems.push({ version: e.version, problem: `audit entry ${i + 1} has seq ${e.seq}` });
   });

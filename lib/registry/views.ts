@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { MODEL_JSON, MODEL_ONNX, versionDir, type Layout } from './layout';
+import { locationOf, MODEL_JSON, MODEL_ONNX, type Layout } from './layout';
 import { readMetadata, withRecord } from './metadata';
 import type { RegistryState } from './state';
 import { compareVersions } from './version';
@@ -7,17 +6,16 @@ import type { ModelEntry, ModelFile, ModelSummary } from './types';
 
 export async function entryOf(layout: Layout, state: RegistryState, version: string): Promise<ModelEntry> {
   const record = state.versions[version]!;
-  const dir = versionDir(layout, version);
   const metadata = withRecord(await readMetadata(layout, version), record);
   const files: Record<string, ModelFile> = {};
-  for (const [name, f] of Object.entries(record.files)) files[name] = { name, location: join(dir, name), ...f };
+  for (const [name, f] of Object.entries(record.files)) files[name] = { name, location: locationOf(layout, version, name), ...f };
   return {
     version,
     stage: record.stage,
     metadata,
     files,
-    modelJson: join(dir, MODEL_JSON),
-    onnx: join(dir, MODEL_ONNX),
+    modelJson: locationOf(layout, version, MODEL_JSON),
+    onnx: locationOf(layout, version, MODEL_ONNX),
   };
 }
 

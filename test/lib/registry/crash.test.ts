@@ -2,42 +2,20 @@
  * Pull the plug at every step: a child process runs one operation and SIGKILLs itself at a named
  * step (TRAINCTL_REGISTRY_CRASH_AT). The parent then opens the registry — breaking the dead
  * child's lock — and checks it holds the old or the new state, never a mix, that verify() passes,
- * and that re-running the operation completes it exactly once.
+ * and that re-running the operation completes it exactly once. On both backends: a local folder
+ * (lock file, rename commit) and an S3 bucket on a real SeaweedFS server (lease object,
+ * conditional-PUT commit).
  */
-import { cp, readFile, readdir, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRegistry, type AuditEntry, type LocalRegistry } from '../../../lib/registry';
+import { readFile, rm } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AuditEntry, LocalRegistry } from '../../../lib/registry';
+import { registryBackends, type RegistryBackend } from './support/backends';
 import { candidate, tempRoot } from './support/fixtures';
 import { runChild } from './support/runChild';
 
-let dir: string;
-/** prod v1.0.0, staging v1.1.0 */
-let withCandidate: string;
-/** prod v1.1.0, archived v1.0.0 */
-let afterPromotion: string;
-
-beforeAll(async () => {
-  dir = await tempRoot('registry-crash-');
-  withCandidate = join(dir, 'template-candidate');
-  const registry = await openRegistry({ root: withCandidate });
-  await registry.registerCandidate(await candidate(dir, 'r1'));
-  await registry.promote({ version: 'v1.0.0', by: 'alice', reason: 'first', runId: 'r1' });
-  await registry.registerCandidate(await candidate(dir, 'r2'));
-  afterPromotion = join(dir, 'template-promoted');
-  await cp(withCandidate, afterPromotion, { recursive: true });
-  await (await openRegistry({ root: afterPromotion })).promote({ version: 'v1.1.0', by: 'alice', reason: 'go', runId: 'r2' });
-  await candidate(dir, 'r3');
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
 interface Scenario {
   name: string;
-  template: () => string;
+  template: 'withCandidate' | 'afterPromotion';
   op: string;
   args: () => Promise<unknown>;
   run: (registry: LocalRegistry, args: unknown) => Promise<unknown>;
@@ -51,7 +29,7 @@ interface Scenario {
 const scenarios: Scenario[] = [
   {
     name: 'promotion',
-    template: () => withCandidate,
+    template: 'withCandidate',
     op: 'promote',
     args: async () => ({ version: 'v1.1.0', by: 'bob', reason: 'better', runId: 'r2' }),
     run: (r, a) => r.promote(a as Parameters<LocalRegistry['promote']>[0]),
@@ -62,9 +40,9 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'registration',
-    template: () => withCandidate,
+    template: 'withCandidate',
     op: 'register',
-    args: () => candidate(dir, 'r3'),
+    args: () => candidate(artifactsDir, 'r3'),
     run: (r, a) => r.registerCandidate(a as Parameters<LocalRegistry['registerCandidate']>[0]),
     observe: (s) => `${s.production}/${s.staging}`,
     old: 'v1.0.0/v1.1.0',
@@ -73,7 +51,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'rollback',
-    template: () => afterPromotion,
+    template: 'afterPromotion',
     op: 'rollback',
     args: async () => ({ to: 'previous', by: 'ops', reason: 'drift', runId: 'rb-1' }),
     run: (r, a) => r.rollback(a as Parameters<LocalRegistry['rollback']>[0]),
@@ -84,58 +62,92 @@ const scenarios: Scenario[] = [
   },
 ];
 
-async function traceSteps(s: Scenario): Promise<string[]> {
-  const root = join(dir, `${s.name}-trace`);
-  await cp(s.template(), root, { recursive: true });
-  const trace = join(dir, `${s.name}-trace.txt`);
-  const res = await runChild(root, s.op, await s.args(), { TRAINCTL_REGISTRY_CRASH_TRACE: trace });
-  expect(res.stderr).toBe('');
-  expect(res.code).toBe(0);
-  return (await readFile(trace, 'utf8')).trim().split('\n');
-}
+let artifactsDir: string;
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
 
-async function rawObserve(s: Scenario, root: string): Promise<string> {
-  return s.observe(JSON.parse(await readFile(join(root, 'registry.json'), 'utf8')));
-}
+describe.each(registryBackends)('$name registry', (backend: RegistryBackend) => {
+  let dir: string;
+  const templates = { withCandidate: '', afterPromotion: '' };
 
-async function crashAndRecover(s: Scenario, step: string, committed: boolean): Promise<void> {
-  const root = join(dir, `${s.name}-${step.replace('#', '_')}`);
-  await cp(s.template(), root, { recursive: true });
-  const args = await s.args();
-  const res = await runChild(root, s.op, args, { TRAINCTL_REGISTRY_CRASH_AT: step });
-  expect(res.signal, `${step}: ${res.stderr}`).toBe('SIGKILL');
-  expect(await rawObserve(s, root), step).toBe(committed ? s.new : s.old);
+  /** prod v1.0.0, staging v1.1.0; and after promotion: prod v1.1.0, archived v1.0.0. */
+  async function makeTemplates(): Promise<void> {
+    if (templates.withCandidate) return;
+    dir = await tempRoot('registry-crash-');
+    dirs.push(dir);
+    artifactsDir = dir;
+    templates.withCandidate = backend.root(dir, 'template-candidate');
+    const registry = await backend.open(templates.withCandidate);
+    await registry.registerCandidate(await candidate(dir, 'r1'));
+    await registry.promote({ version: 'v1.0.0', by: 'alice', reason: 'first', runId: 'r1' });
+    await registry.registerCandidate(await candidate(dir, 'r2'));
+    templates.afterPromotion = backend.root(dir, 'template-promoted');
+    await backend.copy(templates.withCandidate, templates.afterPromotion);
+    await (await backend.open(templates.afterPromotion)).promote({ version: 'v1.1.0', by: 'alice', reason: 'go', runId: 'r2' });
+    await candidate(dir, 'r3');
+  }
 
-  // The dead child's lock is still on disk; opening and verifying must recover it.
-  const registry = await openRegistry({ root, lockTimeoutMs: 5_000 });
-  const report = await registry.verify();
-  expect(report.problems, step).toEqual([]);
-  const state = `${(await registry.production())?.version ?? null}/${(await registry.staging())?.version ?? null}`;
-  expect(state, step).toBe(committed ? s.new : s.old);
-  expect((await registry.audit()).filter(s.auditOf), step).toHaveLength(committed ? 1 : 0);
+  async function traceSteps(s: Scenario): Promise<string[]> {
+    const root = backend.root(dir, `${s.name}-trace`);
+    await backend.copy(templates[s.template], root);
+    const trace = `${dir}/${s.name}-trace.txt`;
+    const res = await runChild(root, s.op, await s.args(), { ...backend.env(), TRAINCTL_REGISTRY_CRASH_TRACE: trace });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    await backend.remove(root);
+    return (await readFile(trace, 'utf8')).trim().split('\n');
+  }
 
-  await s.run(registry, args);
-  expect(await rawObserve(s, root), step).toBe(s.new);
-  expect((await registry.audit()).filter(s.auditOf), step).toHaveLength(1);
-  expect((await registry.verify()).problems, step).toEqual([]);
-  expect(existsSync(join(root, 'registry.lock')), step).toBe(false);
-  expect(await readdir(root), step).not.toContain('.tmp');
-  await rm(root, { recursive: true, force: true });
-}
+  async function rawObserve(s: Scenario, root: string): Promise<string> {
+    return s.observe(JSON.parse((await backend.read(root, 'registry.json'))!));
+  }
 
-describe.each(scenarios)('crash during $name', (s) => {
-  it('leaves the old or the new state at every step, and a re-run completes it', async () => {
-    const steps = await traceSteps(s);
-    // Every step a crash can hit, in order; the commit point is the rename of registry.json.
-    expect(steps).toContain('state-renamed');
-    expect(steps).toContain('pending-cleared');
-    if (s.op !== 'register') expect(steps).toContain('checksums-verified');
-    const commitAt = steps.indexOf('state-renamed');
-    const queue = steps.map((step, i) => ({ step, committed: i >= commitAt }));
-    const worker = async (): Promise<void> => {
-      for (let job = queue.shift(); job; job = queue.shift()) await crashAndRecover(s, job.step, job.committed);
-    };
-    await Promise.all([worker(), worker()]);
-    console.log(`crash during ${s.name}: ${steps.length} steps checked: ${steps.join(', ')}`);
+  async function crashAndRecover(s: Scenario, step: string, committed: boolean): Promise<void> {
+    const root = backend.root(dir, `${s.name}-${step.replace('#', '_')}`);
+    await backend.copy(templates[s.template], root);
+    const args = await s.args();
+    const res = await runChild(root, s.op, args, { ...backend.env(), TRAINCTL_REGISTRY_CRASH_AT: step });
+    expect(res.signal, `${step}: ${res.stderr}`).toBe('SIGKILL');
+    expect(await rawObserve(s, root), step).toBe(committed ? s.new : s.old);
+
+    // The dead child's lock is still there; opening and verifying must recover it.
+    const registry = await backend.open(root, { lockTimeoutMs: 5_000 });
+    const report = await registry.verify();
+    expect(report.problems, step).toEqual([]);
+    const state = `${(await registry.production())?.version ?? null}/${(await registry.staging())?.version ?? null}`;
+    expect(state, step).toBe(committed ? s.new : s.old);
+    expect((await registry.audit()).filter(s.auditOf), step).toHaveLength(committed ? 1 : 0);
+
+    await s.run(registry, args);
+    expect(await rawObserve(s, root), step).toBe(s.new);
+    expect((await registry.audit()).filter(s.auditOf), step).toHaveLength(1);
+    expect((await registry.verify()).problems, step).toEqual([]);
+    const keys = await backend.keys(root);
+    expect(keys, step).not.toContain('registry.lock');
+    expect(
+      keys.filter((k) => k.startsWith('.tmp/')),
+      step,
+    ).toEqual([]);
+    await backend.remove(root);
+  }
+
+  describe.each(scenarios)('crash during $name', (s) => {
+    it('leaves the old or the new state at every step, and a re-run completes it', async () => {
+      await makeTemplates();
+      const steps = await traceSteps(s);
+      // Every step a crash can hit, in order; the commit point is the replacement of registry.json.
+      expect(steps).toContain('state-renamed');
+      expect(steps).toContain('pending-cleared');
+      if (s.op !== 'register') expect(steps).toContain('checksums-verified');
+      const commitAt = steps.indexOf('state-renamed');
+      const queue = steps.map((step, i) => ({ step, committed: i >= commitAt }));
+      const worker = async (): Promise<void> => {
+        for (let job = queue.shift(); job; job = queue.shift()) await crashAndRecover(s, job.step, job.committed);
+      };
+      await Promise.all([worker(), worker()]);
+      console.log(`${backend.name}: crash during ${s.name}: ${steps.length} steps checked: ${steps.join(', ')}`);
+    });
   });
 });

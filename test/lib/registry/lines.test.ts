@@ -1,8 +1,18 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listModelLines, migrateLegacyRegistry, openModelLine, openRegistry, registryRoot } from '../../../lib/registry';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import {
+  listModelLines,
+  listStoredModelLines,
+  migrateLegacyRegistry,
+  openModelLine,
+  openRegistry,
+  registryRoot,
+} from '../../../lib/registry';
+import { openStore } from '../../../lib/store';
+import { awsEnv } from '../../support/s3Server';
 import { ConfigError } from '../../../lib/util';
 import { candidate, tempRoot } from './support/fixtures';
 
@@ -88,5 +98,28 @@ describe('model lines', () => {
     await expect(open('alpha')).rejects.toThrow(/already exists/);
     expect(existsSync(join(modelsDir, 'registry.json'))).toBe(true);
     expect((await existing.list()).length).toBe(1);
+  });
+});
+
+describe('model lines in a remote artifact store', () => {
+  it('keep each line under models/<name>/ of the bucket, with nothing on local disk', async () => {
+    const s3 = inject('s3Endpoint');
+    const artifacts = openStore({
+      env: { ...awsEnv(s3), TRAINCTL_ARTIFACTS: `s3://${s3.bucket}/lines-${randomBytes(4).toString('hex')}` },
+    });
+    const openRemote = (modelName: string) => openModelLine({ modelsDir, modelName, legacyModelName: 'direction-classifier', artifacts });
+    const a = await openRemote('alpha');
+    const b = await openRemote('beta');
+    await a.registerCandidate(await candidate(dir, 'a1'));
+    await b.registerCandidate(await candidate(dir, 'b1'));
+    expect(a.root).toBe(`${artifacts.uri}/models/alpha`);
+    const entry = await a.get('v1.0.0');
+    expect(entry.onnx).toBe(`${artifacts.uri}/models/alpha/versions/v1.0.0/model.onnx`);
+    const ref = { uri: entry.onnx, sha256: entry.files['model.onnx']!.sha256, size: entry.files['model.onnx']!.bytes };
+    expect((await artifacts.get(ref)).toString()).toBe('onnx-bytes-a1');
+    expect(await listStoredModelLines(artifacts)).toEqual(['alpha', 'beta']);
+    expect(existsSync(modelsDir)).toBe(false);
+    for (const key of await artifacts.list('')) await artifacts.delete(key);
+    artifacts.close();
   });
 });
