@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type * as TemporalClient from '@temporalio/client';
 import type { Client, Connection } from '@temporalio/client';
 import { resolveTemporalSettings, type TemporalSettings } from '../lib/config/temporal';
+import { temporalConnectionOptions } from '../lib/config/temporalConnection';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_FILE_NAME } from '../lib/config/fileName';
@@ -20,10 +21,11 @@ export interface ConnectedClient {
 const { Client: ClientClass, Connection: ConnectionClass } = createRequire(import.meta.url)('@temporalio/client') as typeof TemporalClient;
 
 export async function connectClient(given?: TemporalSettings): Promise<ConnectedClient> {
-  const settings = given ?? resolveTemporalSettings(await environment());
+  const env = await environment();
+  const settings = given ?? resolveTemporalSettings(env);
   let connection: Connection;
   try {
-    connection = await ConnectionClass.connect({ address: settings.address, connectTimeout: '5s' });
+    connection = await ConnectionClass.connect({ ...temporalConnectionOptions(settings.address, env), connectTimeout: '5s' });
   } catch (err) {
     throw new ConfigError(
       `Cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}). ` +

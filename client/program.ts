@@ -58,10 +58,15 @@ export function buildProgram(): Command {
     .command('worker')
     .description('run a worker for the trainctl task queue (JSON logs to stdout and logs/training.log)')
     .addOption(logLevelOption('stdout log level'))
-    .action(async (o: { logLevel: 'info' }) => {
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics (Temporal SDK + pipeline) on this port (default: TRAINCTL_METRICS_PORT; unset: off)',
+    )
+    .action(async (o: { logLevel: 'info'; metricsPort?: string }) => {
       // Loaded on demand: the worker pulls in native addons (Temporal core, libxgboost, onnxruntime).
-      const { runWorkerUntilSignal } = await import('./commands/workerCommand');
-      const worker = await runWorkerUntilSignal({ logLevel: o.logLevel });
+      const { metricsPortFrom, runWorkerUntilSignal } = await import('./commands/workerCommand');
+      const metricsPort = o.metricsPort !== undefined ? metricsPortFrom({ TRAINCTL_METRICS_PORT: o.metricsPort }) : undefined;
+      const worker = await runWorkerUntilSignal({ logLevel: o.logLevel, ...(metricsPort !== undefined ? { metricsPort } : {}) });
       await worker.done;
     });
 

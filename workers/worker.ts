@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { meteringInterceptor, type PipelineMetrics } from './metrics';
 import type { TemporalSettings } from '../lib/config/temporal';
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -11,7 +12,30 @@ export interface TrainingWorkerOptions {
   /** A pre-built bundle (tests build one per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /** Pipeline metrics fed by every activity (GET /metrics of `trainctl worker --metrics-port`). */
+  metrics?: PipelineMetrics;
 }
+
+/**
+ * On SIGINT/SIGTERM (the Runtime's shutdown signals) the worker stops polling, gives running
+ * activities this long to finish, then cancels them: their attempts fail at once and are retried
+ * on another worker instead of waiting for a heartbeat timeout.
+ */
+export const SHUTDOWN_GRACE = '3s';
+/** After this the worker gives up waiting for activities that ignore the cancellation. */
+export const SHUTDOWN_FORCE = '15s';
+/**
+ * Heartbeats leave at most this often (the SDK's default is 80 % of the heartbeat timeout): the
+ * server's record of progress stays fresh on a busy machine, and a cancellation reaches the activity
+ * within about this long.
+ */
+export const HEARTBEAT_THROTTLE = '2s';
+/**
+ * A workflow task (or a query) waits this long for the worker that last ran the workflow before it
+ * goes to any worker on the task queue: after a crash, the next step and `trainctl status` wait
+ * this long for the dead worker, not Temporal's usual 10 s or more.
+ */
+export const STICKY_SCHEDULE_TO_START = '5s';
 
 /**
  * One worker serves both workflows and activities on the trainctl task queue. Compute-heavy
@@ -26,7 +50,10 @@ export function createTrainingWorker(options: TrainingWorkerOptions): Promise<Wo
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: 2,
     ...(options.identity ? { identity: options.identity } : {}),
-    // Tolerate a busy 2-core machine: a long native call should not look like a lost worker.
-    stickyQueueScheduleToStartTimeout: '30s',
+    ...(options.metrics ? { interceptors: { activity: [meteringInterceptor(options.metrics)] } } : {}),
+    stickyQueueScheduleToStartTimeout: STICKY_SCHEDULE_TO_START,
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+    shutdownGraceTime: SHUTDOWN_GRACE,
+    shutdownForceTime: SHUTDOWN_FORCE,
   });
 }

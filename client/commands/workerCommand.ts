@@ -6,7 +6,20 @@ import { resolveTemporalSettings } from '../../lib/config/temporal';
 import { createLogger, temporalLoggerFromPino } from '../../lib/log';
 import { checkMlflowEnv } from '../../lib/mlflow';
 import { ConfigError } from '../../lib/util/errors';
+import { describeConnection, temporalConnectionOptions } from '../../lib/config/temporalConnection';
 import { createTrainingWorker } from '../../workers/worker';
+import { PipelineMetrics, serveMetrics } from '../../workers/metrics';
+import { freePort } from '../devServer';
+
+/** TRAINCTL_METRICS_PORT: where the worker serves Prometheus metrics (unset: none). */
+export function metricsPortFrom(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.TRAINCTL_METRICS_PORT?.trim();
+  if (!raw) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`TRAINCTL_METRICS_PORT=${raw}: expected a port number (0–65535)`);
+  return port;
+}
 
 export interface RunningWorker {
   /** Resolves when the worker has shut down (after Ctrl-C / SIGTERM). */
@@ -18,7 +31,7 @@ export interface RunningWorker {
  * then shut down gracefully (in-flight activities finish or are cancelled by the SDK).
  */
 export async function runWorkerUntilSignal(
-  options: { logLevel?: LevelWithSilent; onStopped?: () => Promise<void> | void } = {},
+  options: { logLevel?: LevelWithSilent; onStopped?: () => Promise<void> | void; metricsPort?: number } = {},
 ): Promise<RunningWorker> {
   const paths = resolvePaths();
   // The config file's service settings (webhooks, retention, MLflow, Temporal) under the environment.
@@ -26,29 +39,50 @@ export async function runWorkerUntilSignal(
   const settings = resolveTemporalSettings(env);
   // A malformed tracking URI is a configuration error at start-up, not a warning in every run.
   checkMlflowEnv(env);
+  // TLS / mTLS / API key from the temporal CLI's variables; a bad setting stops here (exit 3).
+  const connectionOptions = temporalConnectionOptions(settings.address, env);
+  const metricsPort = options.metricsPort ?? metricsPortFrom(env);
+  // The SDK's own Prometheus exporter on a loopback port of its own; /metrics on metricsPort serves both.
+  const sdkMetricsAddress = metricsPort !== undefined ? `127.0.0.1:${await freePort()}` : undefined;
   const logger = createLogger({ level: options.logLevel ?? 'info', logsDir: paths.logsDir });
   Runtime.install({
     logger: temporalLoggerFromPino(logger),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} },
+      ...(sdkMetricsAddress ? { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } : {}),
+    },
   });
+  // An artefact store in S3 that cannot be used stops the worker now, in one line, not a stage later.
+  if (env.TRAINCTL_ARTIFACTS?.startsWith('s3://')) {
+    const { checkStore, openStore } = await import('../../lib/store');
+    await checkStore(openStore(env));
+  }
   let connection: NativeConnection;
   try {
-    connection = await NativeConnection.connect({ address: settings.address });
+    connection = await NativeConnection.connect(connectionOptions);
   } catch (err) {
     throw new ConfigError(
       `Cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}). Start it with \`npx trainctl dev\` or \`npm start\`.`,
     );
   }
+  const metrics = metricsPort !== undefined ? new PipelineMetrics() : undefined;
   const worker = await createTrainingWorker({
     connection,
     settings,
     deps: { paths, logger, env, now: () => new Date(), fetch },
+    ...(metrics ? { metrics } : {}),
   });
+  const endpoint = metrics
+    ? await serveMetrics({ host: env.TRAINCTL_METRICS_HOST ?? '127.0.0.1', port: metricsPort!, metrics, sdkAddress: sdkMetricsAddress })
+    : undefined;
+  if (endpoint) logger.info({ module: 'worker', metrics: endpoint.url }, `Prometheus metrics on ${endpoint.url}`);
+  logger.info({ module: 'worker', temporal: describeConnection(connectionOptions) }, 'worker connected');
   const done = (async () => {
     try {
       await worker.run();
     } finally {
       await connection.close();
+      await endpoint?.close();
       await options.onStopped?.();
       logger.info({ module: 'worker' }, 'worker stopped');
     }
