@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { workflowUiLink, type TemporalSettings } from '../../lib/config/temporal';
 import { ConfigError } from '../../lib/util/errors';
@@ -88,4 +89,36 @@ export function formatRuns(rows: RunRow[], f: RunsFilter): string {
   if (f.awaitingApproval)
     out.push('', ...rows.map((r) => `npx trainctl approve ${r.workflowId} --by NAME   # ${r.candidate ?? ''} · ${r.uiLink}`));
   return out.join('\n');
+}
+
+/** `trainctl runs list`: runs by their search attributes (ModelName, PipelineStage, CandidateVersion, Outcome). */
+export function addRunsListCommand(runs: Command): void {
+  runs
+    .command('list')
+    .description('runs found by their search attributes, newest first: all, one model line, one outcome, or those awaiting approval')
+    .option('--model-name <name>', 'only this model line')
+    .option('--awaiting-approval', 'only open runs waiting at the approval gate (with the command to decide each)')
+    .option('--outcome <outcome>', 'only runs that ended so (promoted, rejected, expired, failed, skipped, cancelled)')
+    .option('--limit <n>', 'at most this many', '20')
+    .option('--json', 'machine-readable')
+    .action(async (o: { modelName?: string; awaitingApproval?: boolean; outcome?: string; limit: string; json?: boolean }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new ConfigError(`--limit ${o.limit}: expected a whole number from 1 to 1000`);
+      const filter: RunsFilter = {
+        limit,
+        ...(o.modelName !== undefined ? { modelName: o.modelName } : {}),
+        ...(o.awaitingApproval ? { awaitingApproval: true } : {}),
+        ...(o.outcome !== undefined ? { outcome: o.outcome } : {}),
+      };
+      runsQuery(filter); // a bad filter is a configuration error before connecting
+      const { connectClient } = await import('../connection');
+      const { client, settings, close } = await connectClient();
+      try {
+        const rows = await listRuns(client, settings, filter);
+        console.log(o.json ? JSON.stringify(rows, null, 2) : formatRuns(rows, filter));
+      } finally {
+        await close();
+      }
+    });
 }
