@@ -25,7 +25,16 @@ export interface CompareModelsInput {
   backtest: BacktestRef;
   /** Time spent so far against the pipeline's budget (absent in runs from before the budget). */
   budget?: BudgetStatus;
+  /**
+   * A dry run: nothing is registered (the staging pointer, which serving scores in shadow, stays
+   * put; no MLflow model version) and the report goes to reports/<model>/dry-run/<pipelineId>/.
+   * Set by the workflow (runs from before this flag registered their dry-run candidates).
+   */
+  dryRun?: boolean;
 }
+
+/** The version a dry run's candidate is reported under: it never gets a registry version. */
+export const DRY_RUN_VERSION = 'dry-run';
 
 export const CODE_VERSION = 'trainctl-0.1.0';
 
@@ -42,6 +51,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
     candidate,
     backtest,
     budget,
+    dryRun,
   }: CompareModelsInput): Promise<ComparisonRef> {
     const warmStart = await readWarmStartReport(candidate.dir);
     const detail = (await readJsonFile({ path: backtest.result.path, schema: backtestDetailSchema, error: DataError })) as BacktestDetail;
@@ -62,57 +72,59 @@ export function compareModelsActivity(deps: ActivityDeps) {
     const forced = forcedMark({ force: config.force, skipValidation: config.skipValidation, decision });
     const evidenceSummary = summariseEvidence(evidence);
     const registry = await registryFor(deps, config.modelName);
-    const registered = await registry.registerCandidate({
-      // The registry's idempotency key (stored as runId in its files): the pipeline ID.
-      runId: pipelineId,
-      artifacts: {
-        modelJson: candidate.model.path,
-        onnx: candidate.onnx.path,
-        extra: { 'reference_profile.json': candidate.profile.path },
-      },
-      schemaHash: features.schemaHash,
-      labelDefinition: { horizon: config.labelHorizon, threshold: config.labelThreshold },
-      metadata: {
-        modelType: candidate.modelType,
-        params: {
-          ...candidate.params,
-          paramsSource: candidate.paramsSource,
-          bestIteration: candidate.bestIteration,
-          rounds: candidate.rounds,
+    const register = () =>
+      registry.registerCandidate({
+        // The registry's idempotency key (stored as runId in its files): the pipeline ID.
+        runId: pipelineId,
+        artifacts: {
+          modelJson: candidate.model.path,
+          onnx: candidate.onnx.path,
+          extra: { 'reference_profile.json': candidate.profile.path },
         },
-        featureSchema: { names: features.featureNames, schemaHash: features.schemaHash },
-        dataSource: { source: data.source, window: { start: data.start, end: data.end }, tickers: data.tickers.map((t) => t.ticker) },
-        rawDataHash: sha256(data.tickers.map((t) => t.sha256).join(',')),
-        featureSetHash: features.sha256,
-        metrics: {
-          ...backtest.candidate.metrics,
-          sharpe: backtest.candidate.trading.sharpe,
-          totalReturn: backtest.candidate.trading.totalReturn,
+        schemaHash: features.schemaHash,
+        labelDefinition: { horizon: config.labelHorizon, threshold: config.labelThreshold },
+        metadata: {
+          modelType: candidate.modelType,
+          params: {
+            ...candidate.params,
+            paramsSource: candidate.paramsSource,
+            bestIteration: candidate.bestIteration,
+            rounds: candidate.rounds,
+          },
+          featureSchema: { names: features.featureNames, schemaHash: features.schemaHash },
+          dataSource: { source: data.source, window: { start: data.start, end: data.end }, tickers: data.tickers.map((t) => t.ticker) },
+          rawDataHash: sha256(data.tickers.map((t) => t.sha256).join(',')),
+          featureSetHash: features.sha256,
+          metrics: {
+            ...backtest.candidate.metrics,
+            sharpe: backtest.candidate.trading.sharpe,
+            totalReturn: backtest.candidate.trading.totalReturn,
+          },
+          codeVersion: CODE_VERSION,
+          extra: {
+            synthetic: data.synthetic,
+            holdout: candidate.holdoutWindow,
+            trainWindow: candidate.trainWindow,
+            cv: candidate.cv,
+            engine: candidate.engine,
+            engineVersion: candidate.engineVersion,
+            xgboostVersion: candidate.xgboostVersion,
+            decision: decision.decision,
+            failedCriteria: decision.failed,
+            evidence: evidenceSummary,
+            features: modelFeatureSettings(config),
+            // Every setting of the run, so a drift- or performance-triggered retrain repeats it exactly.
+            trainingConfig: config,
+            ...(warmStart ? { warmStart } : {}),
+            ...(forced ? { forced } : {}),
+          },
         },
-        codeVersion: CODE_VERSION,
-        extra: {
-          synthetic: data.synthetic,
-          holdout: candidate.holdoutWindow,
-          trainWindow: candidate.trainWindow,
-          cv: candidate.cv,
-          engine: candidate.engine,
-          engineVersion: candidate.engineVersion,
-          xgboostVersion: candidate.xgboostVersion,
-          decision: decision.decision,
-          failedCriteria: decision.failed,
-          evidence: evidenceSummary,
-          features: modelFeatureSettings(config),
-          // Every setting of the run, so a drift- or performance-triggered retrain repeats it exactly.
-          trainingConfig: config,
-          ...(warmStart ? { warmStart } : {}),
-          ...(forced ? { forced } : {}),
-        },
-      },
-    });
-    const version = registered.version;
+      });
+    const version = dryRun ? DRY_RUN_VERSION : (await register()).version;
     const c = detail.candidate.backtest;
+    const reportsDir = modelLinePaths(deps.paths, config.modelName).reportsDir;
     const paths = await writeComparisonReport({
-      dir: join(modelLinePaths(deps.paths, config.modelName).reportsDir, version),
+      dir: dryRun ? join(reportsDir, DRY_RUN_VERSION, pipelineId) : join(reportsDir, version),
       version,
       pipelineId,
       generatedAt: deps.now().toISOString(),
@@ -159,23 +171,26 @@ export function compareModelsActivity(deps: ActivityDeps) {
       budget,
       ...(warmStart ? { warmStart } : {}),
     });
-    await registry.attachFiles(version, {
-      'model_comparison.md': paths.markdown,
-      'model_comparison.html': paths.html,
-      'model_comparison.json': paths.json,
-    });
-    const tracking = await trackInMlflow(deps, {
-      pipelineId,
-      config,
-      data,
-      features,
-      candidate,
-      backtest,
-      version,
-      decision: decision.decision,
-      evidence,
-      reportPaths: paths,
-    });
+    if (!dryRun)
+      await registry.attachFiles(version, {
+        'model_comparison.md': paths.markdown,
+        'model_comparison.html': paths.html,
+        'model_comparison.json': paths.json,
+      });
+    const tracking = dryRun
+      ? undefined
+      : await trackInMlflow(deps, {
+          pipelineId,
+          config,
+          data,
+          features,
+          candidate,
+          backtest,
+          version,
+          decision: decision.decision,
+          evidence,
+          reportPaths: paths,
+        });
     const summary = comparisonSummary({
       version,
       modelType: candidate.modelType,

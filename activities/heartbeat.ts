@@ -1,40 +1,61 @@
 import { Context } from '@temporalio/activity';
 
-/**
- * Heartbeat helpers that also work outside an activity (library benchmarks, scripts), where
- * there is no context to report to.
- */
-export function heartbeat(details?: unknown): void {
+/** How often a running activity tells the server it is alive (well inside the workflows' heartbeat timeout). */
+export const KEEP_ALIVE_MS = 2_000;
+
+// The last details each running activity reported, so a keep-alive beat repeats them rather than
+// erasing them (the next attempt resumes from the last details the server recorded).
+const lastDetails = new WeakMap<Context, unknown>();
+
+function currentContext(): Context | undefined {
   try {
-    Context.current().heartbeat(details);
+    return Context.current();
   } catch {
-    // Not inside an activity.
+    // Not inside an activity (library benchmarks, scripts).
+    return undefined;
   }
+}
+
+/** Heartbeat with progress details; a no-op outside an activity. */
+export function heartbeat(details?: unknown): void {
+  const ctx = currentContext();
+  if (!ctx) return;
+  if (details !== undefined) lastDetails.set(ctx, details);
+  ctx.heartbeat(details ?? lastDetails.get(ctx));
 }
 
 /** Details of the last heartbeat of a previous attempt of this activity, if any. */
 export function previousHeartbeat(): unknown {
-  try {
-    return Context.current().info.heartbeatDetails;
-  } catch {
-    return undefined;
-  }
+  return currentContext()?.info.heartbeatDetails;
 }
 
 export function cancellationSignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
+  return currentContext()?.cancellationSignal;
 }
 
 /** Keep heartbeating while a long promise runs (for steps with no natural progress points). */
-export async function withHeartbeat<T>(work: Promise<T>, everyMs = 5_000, details?: () => unknown): Promise<T> {
+export async function withHeartbeat<T>(work: Promise<T>, everyMs = KEEP_ALIVE_MS, details?: () => unknown): Promise<T> {
   const timer = setInterval(() => heartbeat(details?.()), everyMs);
   try {
     return await work;
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Every activity heartbeats for as long as it runs, whatever it does: a worker that dies is then
+ * noticed within the heartbeat timeout (seconds) instead of the start-to-close timeout, and a
+ * cancellation (which the server delivers in a heartbeat's answer) reaches the activity's
+ * `cancellationSignal` even between its own progress points.
+ */
+export function keepAlive<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    const ctx = currentContext();
+    if (!ctx) return fn(...args);
+    // Until this attempt reports progress, keep what the previous attempt recorded.
+    if (ctx.info.heartbeatDetails !== undefined) lastDetails.set(ctx, ctx.info.heartbeatDetails);
+    heartbeat();
+    return withHeartbeat(fn(...args));
+  };
 }

@@ -7,6 +7,7 @@ import { compareModelsActivity } from './compareModels';
 import { deployModelActivity } from './deployModel';
 import { userErrorsAsFailures } from './errors';
 import { fetchMarketDataActivity } from './fetchMarketData';
+import { keepAlive } from './heartbeat';
 import { monitorActivities } from './monitorActivities';
 import { notifyActivity } from './notify';
 import { registryDecisionActivities } from './registryDecisions';
@@ -18,8 +19,9 @@ import { validateVersionActivities } from './validateVersion';
 export type { ActivityDeps } from './deps';
 
 /**
- * Every activity, bound to its dependencies. User-caused errors leave as non-retryable failures
- * with their type; anything else is retried by the workflow's policy.
+ * Every activity, bound to its dependencies and heartbeating while it runs (activities/heartbeat.ts).
+ * User-caused errors leave as non-retryable failures with their type; anything else is retried
+ * by the workflow's policy.
  */
 export function createActivities(deps: ActivityDeps) {
   const raw = {
@@ -39,7 +41,10 @@ export function createActivities(deps: ActivityDeps) {
     ...monitorActivities(deps),
   };
   return Object.fromEntries(
-    Object.entries(raw).map(([name, fn]) => [name, userErrorsAsFailures(withPipelineId(fn as (...a: unknown[]) => Promise<unknown>))]),
+    Object.entries(raw).map(([name, fn]) => [
+      name,
+      keepAlive(userErrorsAsFailures(withPipelineId(fn as (...a: unknown[]) => Promise<unknown>))),
+    ]),
   ) as typeof raw;
 }
 

@@ -3,7 +3,7 @@ import { isTrainctlError } from '../lib/util/errors';
 import { EXIT } from './exit';
 
 /** Commands with a program of their own, so they do not load the whole CLI (bench/cli). */
-const LIGHT = new Set(['status', 'approve', 'reject']);
+const LIGHT = new Set(['status', 'approve', 'reject', 'cancel']);
 
 async function programFor(argv: string[]): Promise<Command> {
   const command = argv[2];

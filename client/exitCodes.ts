@@ -32,6 +32,9 @@ export function exitCodeForStatus(s: Pick<PipelineStatus, 'outcome' | 'error' | 
       return s.approval?.decision?.kind === 'reject' ? EXIT.ok : EXIT.validationFailed;
     case 'expired':
       return EXIT.validationFailed;
+    case 'cancelled':
+      // No model came out of it: not a success a script should build on.
+      return EXIT.trainingFailed;
     default:
       return EXIT.ok;
   }

@@ -1,6 +1,7 @@
 import { formatInterval, pIs } from '../lib/stats/format';
 import type { Interval } from '../lib/stats/intervals';
 import type { TradingMetrics } from '../lib/backtest/backtest';
+import type { SearchResult, SearchStatus } from '../workflows/hyperparameterSearch';
 import type { EvidenceSummary, ModelScore, PipelineStatus } from '../workflows/types';
 
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -127,4 +128,27 @@ export function formatEvidence(e: EvidenceSummary): string {
 
 export function formatTrading(t: TradingMetrics): string {
   return `return ${pct(t.totalReturn)} · CAGR ${pct(t.cagr)} · Sharpe ${num(t.sharpe, 2)} · max DD ${pct(t.maxDrawdown)}`;
+}
+
+/** `trainctl status <id>-hpo`: a search's trials (while a worker can tell them) and its result once it finished. */
+export function formatSearchView(workflowId: string, v: { status?: SearchStatus; result?: SearchResult }): string {
+  const out = [`search    ${workflowId}${v.result || v.status?.finished ? ' (finished)' : ''}`];
+  const s = v.status;
+  if (s) {
+    out.push(`study     ${s.studyName}`);
+    for (const t of s.trials)
+      out.push(
+        `  #${String(t.number).padEnd(4)} ${t.state.padEnd(9)} ${t.value === null ? '—'.padEnd(8) : t.value.toFixed(4).padEnd(8)} folds ${t.folds}  ${JSON.stringify(t.params)}${t.reason ? `  (${t.reason})` : ''}`,
+      );
+  }
+  const r = v.result;
+  if (r) {
+    out.push(
+      `study     ${r.studyName}: ${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed`,
+      `best      trial ${r.trialNumber}, walk-forward log loss ${r.value.toFixed(4)} ${JSON.stringify(r.params)}`,
+      `file      ${r.bestFile ?? '—'}${r.bestNote ? ` (${r.bestNote})` : ''}`,
+      `journal   ${r.journal}`,
+    );
+  } else if (s?.best) out.push(`best      trial ${s.best.number}, log loss ${s.best.value.toFixed(4)} ${JSON.stringify(s.best.params)}`);
+  return out.join('\n');
 }

@@ -25,7 +25,28 @@ if (existsSync(out)) {
   // so a broken file can never hide behind "0 failed".
   const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0);
   for (const f of brokenFiles) console.log(`failed to load: ${f.name}${f.message ? ` — ${String(f.message).split('\n')[0]}` : ''}`);
+  const reasons = skipReasons(r.testResults ?? []);
+  if (reasons) console.log(`skipped: ${skipped} (${reasons})`);
   console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles.length} failed, ${skipped} skipped`);
   if (brokenFiles.length && run.status === 0) process.exit(1);
 }
 process.exit(run.status ?? 1);
+
+/**
+ * Why tests were skipped, by the optional component they need: a test (or its describe block)
+ * that skips when a component is missing names it in its title as `[needs COMPONENT]`, e.g.
+ * `it.skipIf(!hasChromium)('renders the page [needs chromium]', …)`. Other skips count as "not
+ * marked". Returns e.g. "chromium missing: 2, Debian libxgboost0 missing: 3", or "" for none.
+ */
+function skipReasons(files) {
+  const counts = new Map();
+  for (const f of files)
+    for (const a of f.assertionResults ?? []) {
+      if (a.status !== 'pending' && a.status !== 'skipped' && a.status !== 'todo') continue;
+      const title = [...(a.ancestorTitles ?? []), a.title ?? ''].join(' ');
+      const needs = /\[needs ([^\]]+)\]/.exec(title)?.[1]?.trim();
+      const key = needs ? `${needs} missing` : a.status === 'todo' ? 'todo' : 'not marked';
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  return [...counts].map(([k, n]) => `${k}: ${n}`).join(', ');
+}

@@ -1,7 +1,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ScoreDailyResult } from '../activities/scoring';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { monitoringOptions } from './timeouts';
 
 export interface DailyScoringInput {
   modelName: string;
@@ -13,11 +13,7 @@ export interface DailyScoringInput {
   date?: string;
 }
 
-const scoring = proxyActivities<Activities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '2m',
-  retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const scoring = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '15m', maximumAttempts: 3 }));
 
 /**
  * Score the newest trading day of every configured ticker with production and the waiting

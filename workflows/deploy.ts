@@ -1,13 +1,10 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { DEPLOY_TIMEOUT_ERROR } from '../lib/serving/deploy';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { deployOptions, registryOptions } from './timeouts';
 import type { DeployStatus, StageName } from './types';
 
-const registry = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const registry = proxyActivities<Activities>(registryOptions);
 
 /**
  * Wait until every serving instance answers with `version` (instances watch the registry and
@@ -81,9 +78,5 @@ export async function deployStage(o: {
 
 /** The deploy activity: it polls the instances and heartbeats, and may run as long as the deploy timeout. */
 export function deployActivity(timeoutMs: number) {
-  return proxyActivities<Activities>({
-    startToCloseTimeout: timeoutMs + 60_000,
-    heartbeatTimeout: '30s',
-    retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, DEPLOY_TIMEOUT_ERROR] },
-  });
+  return proxyActivities<Activities>(deployOptions(timeoutMs, [DEPLOY_TIMEOUT_ERROR]));
 }

@@ -4,7 +4,7 @@ import type { Activities } from '../activities';
 import type { DriftSummary } from '../activities/checkDrift';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { DriftThresholds } from '../lib/drift/check';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { monitoringOptions, notifyOptions, registryOptions } from './timeouts';
 import { pipelineWorkflowId } from './ids';
 import { trainingPipeline } from './trainingPipeline';
 
@@ -25,16 +25,9 @@ export interface DriftMonitorResult extends DriftSummary {
   retrain: { started: boolean; workflowId: string | null; reason: string } | null;
 }
 
-const checking = proxyActivities<Activities>({
-  startToCloseTimeout: '30m',
-  heartbeatTimeout: '2m',
-  retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
-const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', maximumAttempts: 6 } });
-const registryIo = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const checking = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '30m', maximumAttempts: 3 }));
+const notifying = proxyActivities<Activities>(notifyOptions);
+const registryIo = proxyActivities<Activities>(registryOptions);
 
 export function driftRetrainWorkflowId(modelName: string): string {
   return `drift-retrain-${modelName}`;

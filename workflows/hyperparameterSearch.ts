@@ -24,7 +24,7 @@ import {
 } from '../lib/hyperopt';
 import { engineHyperparams, searchSpaceFor, suggestEngineParams } from '../lib/engine/searchSpace';
 import { WALK_FORWARD_FOLDS } from '../lib/evaluation/folds';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { computeOptions, fetchOptions, foldOptions, registryOptions } from './timeouts';
 import type { FeatureSetRef, Hyperparams } from './types';
 
 export interface SearchInput {
@@ -73,19 +73,10 @@ export interface SearchResult {
 export const hpoStatusQuery = defineQuery<SearchStatus>('hpoStatus');
 
 /** A fold activity whose schedule-to-close timeout is what is left of its trial's time budget. */
-const foldWithin = (remainingMs: number) =>
-  proxyActivities<Activities>({
-    startToCloseTimeout: '20m',
-    scheduleToCloseTimeout: Math.max(1, Math.round(remainingMs)),
-    heartbeatTimeout: '1m',
-    // A fold that keeps failing (or runs out of its trial's time) marks its trial FAIL; the search goes on.
-    retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-  }).evaluateFold;
-const io = proxyActivities<Activities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '2m',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const foldWithin = (remainingMs: number) => proxyActivities<Activities>(foldOptions(remainingMs)).evaluateFold;
+const fetching = proxyActivities<Activities>(fetchOptions);
+const compute = proxyActivities<Activities>(computeOptions);
+const io = proxyActivities<Activities>(registryOptions);
 
 /** Continue-as-new well before the history grows large (each trial adds ~10 events per fold). */
 const TRIALS_PER_RUN = 40;
@@ -115,8 +106,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   let features = input.resume?.features ?? input.features;
   let dataWindow = input.resume?.dataWindow;
   if (!features) {
-    const data = await io.fetchMarketData({ pipelineId: info.workflowId, config: input.config });
-    features = await io.buildFeatures({ pipelineId: info.workflowId, data, config: input.config });
+    const data = await fetching.fetchMarketData({ pipelineId: info.workflowId, config: input.config });
+    features = await compute.buildFeatures({ pipelineId: info.workflowId, data, config: input.config });
     dataWindow = { start: data.start, end: data.end };
   }
   dataWindow ??= { start: features.start, end: features.end };

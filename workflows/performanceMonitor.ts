@@ -4,7 +4,7 @@ import type { Activities } from '../activities';
 import type { PerformanceSummary } from '../activities/monitorActivities';
 import type { DropPolicy } from '../lib/monitoring/performanceDrop';
 import type { RollbackDecision } from '../lib/monitoring/rollbackPolicy';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { monitoringOptions, notifyOptions, registryOptions } from './timeouts';
 import { rollbackModel } from './rollbackModel';
 
 export interface PerformanceMonitorInput {
@@ -25,16 +25,9 @@ export interface PerformanceMonitorResult extends PerformanceSummary {
   rollback: { done: boolean; from: string | null; to: string | null; reason: string } | null;
 }
 
-const measuring = proxyActivities<Activities>({
-  startToCloseTimeout: '30m',
-  heartbeatTimeout: '2m',
-  retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
-const registryIo = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
-const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', maximumAttempts: 6 } });
+const measuring = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '30m', maximumAttempts: 3 }));
+const registryIo = proxyActivities<Activities>(registryOptions);
+const notifying = proxyActivities<Activities>(notifyOptions);
 
 /** The rollback of one production version: a second confirmed drop of it cannot roll back twice. */
 export function autoRollbackWorkflowId(modelName: string, fromVersion: string): string {

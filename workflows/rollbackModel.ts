@@ -1,6 +1,6 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { notifyOptions, registryOptions } from './timeouts';
 import { deployActivity } from './deploy';
 
 export interface RollbackInput {
@@ -25,11 +25,8 @@ export interface RollbackOutcome {
   servingMs?: number | null;
 }
 
-const registry = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '500ms', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
-const notifying = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 6 } });
+const registry = proxyActivities<Activities>(registryOptions);
+const notifying = proxyActivities<Activities>(notifyOptions);
 
 /**
  * A rollback is a workflow rather than a direct file operation so that it is audited in the

@@ -1,15 +1,12 @@
 import { condition, log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ShadowEvidenceStatus } from './types';
+import { monitoringOptions } from './timeouts';
 
 /** How often the shadow evidence is refreshed while the gate waits: one trading day's new outcomes. */
 const REFRESH_MS = 24 * 3600_000;
 
-const monitoring = proxyActivities<Activities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '2m',
-  retry: { initialInterval: '5s', maximumAttempts: 2 },
-});
+const monitoring = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '15m', maximumAttempts: 2 }));
 
 /**
  * Evidence from live data at the gate: the candidate's shadow predictions and production's on the

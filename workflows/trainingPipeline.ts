@@ -1,26 +1,30 @@
 import {
   ApplicationFailure,
   ActivityFailure,
+  CancellationScope,
   condition,
   defineQuery,
   executeChild,
   defineSignal,
+  isCancellation,
   log,
   patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseDurationMs } from '../lib/config/pipeline';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { compareOptions, computeOptions, fetchOptions, notifyOptions, registryOptions, trainOptions } from './timeouts';
 import { reachesGate } from '../lib/validation/forced';
 import { watchBudget } from './budget';
 import { describeDetails } from './details';
 import { hyperparameterSearch } from './hyperparameterSearch';
 import { deployStage } from './deploy';
 import { pipelineIdOf } from './ids';
+import { searchAttributePublisher } from './searchAttributes';
 import { awaitDecision, refreshShadowEvidence, waitForShadowDays } from './shadowGate';
 import type { ApprovalDecision, ComparisonRef, Hyperparams, PipelineInput, PipelineStatus, StageName, StageStatus } from './types';
 import { STAGES } from './types';
@@ -40,30 +44,20 @@ const SHADOW_GATE_PATCH = 'shadow-evidence-at-gate';
  * and there was no time budget nor a notification of a skipped run.
  */
 const CONVENTION_PATCH = 'training-script-convention';
+/**
+ * Marks runs that keep their status in the memo (key `status`, read by `trainctl status`, `approve`
+ * and `reject` through DescribeWorkflowExecution: no worker needed) and end `cancelled` when cancelled.
+ */
+const STATUS_MEMO_PATCH = 'status-in-memo';
+/** Marks runs whose dry run registers nothing (the report goes to reports/<model>/dry-run/<pipelineId>/). */
+const DRY_RUN_PATCH = 'dry-run-registers-nothing';
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
-
-/** Short I/O: registry writes, checks, notifications. */
-const io = proxyActivities<Activities>({
-  startToCloseTimeout: '2m',
-  retry: { ...retry, maximumAttempts: 5 },
-});
-/** Network fetches may be slow and are retried with backoff inside the activity too. */
-const fetching = proxyActivities<Activities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '2m',
-  retry: { ...retry, maximumAttempts: 3 },
-});
-/** Long compute heartbeats, so a lost worker is noticed in a minute rather than at the timeout. */
-const compute = proxyActivities<Activities>({
-  startToCloseTimeout: '1h',
-  heartbeatTimeout: '1m',
-  retry: { ...retry, maximumAttempts: 3 },
-});
-const notifying = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 6 },
-});
+const io = proxyActivities<Activities>(registryOptions);
+const comparing = proxyActivities<Activities>(compareOptions);
+const fetching = proxyActivities<Activities>(fetchOptions);
+const compute = proxyActivities<Activities>(computeOptions);
+const training = proxyActivities<Activities>(trainOptions);
+const notifying = proxyActivities<Activities>(notifyOptions);
 
 /**
  * fetch → features → (optimize) → train → backtest → compare → approval gate → promote.
@@ -84,18 +78,36 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     refusedSignals: [],
   };
   const convention = patched(CONVENTION_PATCH);
+  const memo = patched(STATUS_MEMO_PATCH);
   let decision: (ApprovalDecision & { kind: 'approve' | 'reject' }) | undefined;
+
+  // The Web UI's details, and (in runs with the memo) the memo whenever the status changed.
+  let published = '';
+  const publishSearchAttributes = searchAttributePublisher();
+  const publish = () => {
+    setCurrentDetails(describeDetails(status));
+    publishSearchAttributes(status);
+    if (!memo) return;
+    const json = JSON.stringify(status);
+    if (json === published) return;
+    published = json;
+    upsertMemo({ status: JSON.parse(json) as PipelineStatus });
+  };
 
   setHandler(statusQuery, () => status);
   const onSignal = (kind: 'approve' | 'reject') => (d: ApprovalDecision) => {
-    const refusal = refuseReason(status, d);
+    const refusal = decision ? `already ${decision.kind}d by ${decision.by}` : refuseReason(status, d, config.approvers);
     const at = new Date().toISOString();
-    if (refusal || decision) {
-      status.refusedSignals.push({ ...d, kind, at, reason: refusal ?? `already ${decision!.kind}d by ${decision!.by}` });
-      log.warn('approval signal refused', { kind, version: d.version, by: d.by, reason: refusal ?? 'already decided' });
+    if (refusal) {
+      status.refusedSignals.push({ ...d, kind, at, reason: refusal });
+      log.warn('approval signal refused', { kind, version: d.version, by: d.by, reason: refusal });
+      publish();
       return;
     }
     decision = { ...d, kind };
+    // Out of the gate at once, so a reader of the memo sees the decision was taken.
+    status.outcome = 'running';
+    publish();
   };
   setHandler(approveSignal, onSignal('approve'));
   setHandler(rejectSignal, onSignal('reject'));
@@ -105,7 +117,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     status.stage = name;
     s.state = 'running';
     s.startedAt = new Date().toISOString();
-    setCurrentDetails(describeDetails(status));
+    publish();
     try {
       const result = await run();
       s.state = 'done';
@@ -113,11 +125,17 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
       await checkBudget();
       return result;
     } catch (err) {
+      // A cancellation stays one (the run ends `cancelled`), it is not the stage's failure.
+      if (memo && isCancellation(err)) {
+        s.state = 'cancelled';
+        throw err;
+      }
       s.state = 'failed';
       throw stageFailure(status, name, err);
     } finally {
       s.finishedAt = new Date().toISOString();
       s.ms = Date.parse(s.finishedAt) - Date.parse(s.startedAt);
+      if (memo) publish();
     }
   };
   const skip = (names: StageName[]) => {
@@ -139,7 +157,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     status.stage = 'done';
     if (reason) status.reason = reason;
     skip([...STAGES]);
-    setCurrentDetails(describeDetails(status));
+    publish();
     log.info('pipeline finished', { outcome, reason });
     return status;
   };
@@ -187,7 +205,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
 
     const candidate = await stage(
       'train',
-      () => compute.trainModel({ pipelineId, features, config, params: tuned }),
+      () => training.trainModel({ pipelineId, features, config, params: tuned }),
       (c) => `${c.modelType}, ${c.rounds} rounds, cv accuracy ${c.cv.accuracy.toFixed(3)} (baseline ${c.cv.baselineAccuracy.toFixed(3)})`,
     );
     status.cv = candidate.cv;
@@ -201,10 +219,13 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     status.production = backtest.production;
     status.buyHold = backtest.buyHold;
 
+    // Decided before the stage, so the activity and the gate below agree.
+    const dryRun = config.dryRun && patched(DRY_RUN_PATCH);
     const comparison: ComparisonRef = await stage(
       'compare',
       () =>
-        io.compareModels({
+        comparing.compareModels({
+          ...(dryRun ? { dryRun } : {}),
           pipelineId,
           config,
           data,
@@ -224,6 +245,15 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     if (comparison.tracking) status.tracking = comparison.tracking;
     if (comparison.forced) status.forced = comparison.forced;
 
+    if (dryRun) {
+      const passed = reachesGate(comparison, comparison.forced);
+      finish(
+        passed ? 'skipped' : 'rejected',
+        `dry run: ${passed ? (status.forced ? status.forced.note : 'the candidate passed validation') : `validation failed: ${comparison.failed.join(', ')}`}; nothing was registered; report: ${comparison.report.html}`,
+      );
+      if (!passed) await notify('rejected');
+      return status;
+    }
     if (!reachesGate(comparison, comparison.forced)) {
       await io.rejectCandidate({
         pipelineId,
@@ -253,7 +283,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
         if (!patched(SHADOW_GATE_PATCH)) {
           status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
           status.outcome = 'awaiting_approval';
-          setCurrentDetails(describeDetails(status));
+          publish();
           await notify('awaiting_approval');
           let decided = timeoutMs > reminderMs ? await condition(() => decision !== undefined, timeoutMs - reminderMs) : false;
           if (!decided) {
@@ -271,14 +301,14 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
             required: config.minShadowDays,
           });
           if (e) status.shadowEvidence = e;
-          setCurrentDetails(describeDetails(status));
+          publish();
           return e;
         };
         if (config.minShadowDays > 0) await waitForShadowDays({ refresh, required: config.minShadowDays });
         else await refresh();
         status.approval = { deadline: new Date(Date.now() + timeoutMs).toISOString() };
         status.outcome = 'awaiting_approval';
-        setCurrentDetails(describeDetails(status));
+        publish();
         await notify('awaiting_approval');
         const decided = await awaitDecision({
           decided: () => decision !== undefined,
@@ -345,18 +375,50 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
     await notify('promoted');
     return status;
   } catch (err) {
+    if (memo && isCancellation(err)) {
+      // Cancelled from the CLI or the Web UI: the activity in flight has stopped (compute waits
+      // for it), a candidate already registered leaves staging, and the run ends `cancelled`.
+      await CancellationScope.nonCancellable(async () => {
+        const at = status.stage;
+        status.outcome = 'cancelled';
+        status.stage = 'done';
+        status.reason = `cancelled during ${at}${status.candidateVersion ? `; ${status.candidateVersion} rejected` : '; nothing was registered'}`;
+        skip([...STAGES]);
+        if (status.candidateVersion && status.stages.find((x) => x.name === 'promote')?.state === 'pending') {
+          await io
+            .rejectCandidate({
+              pipelineId,
+              modelName: config.modelName,
+              version: status.candidateVersion,
+              by: 'trainctl',
+              reason: 'run cancelled',
+              stage: 'rejected',
+            })
+            .catch((e: unknown) => log.warn('could not reject the candidate of a cancelled run', { error: String(e) }));
+        }
+        publish();
+        await notify('cancelled');
+      });
+      throw err;
+    }
     status.outcome = 'failed';
     status.stage = 'done';
-    setCurrentDetails(describeDetails(status));
+    publish();
     await notify('failed');
     throw err;
   }
 }
 
-/** A signal must name the candidate actually waiting, or it is refused and recorded. */
-function refuseReason(status: PipelineStatus, d: ApprovalDecision): string | undefined {
+/**
+ * A signal must name who decides (one of the approvers when the configuration lists them) and the
+ * candidate actually waiting, or it is refused and recorded.
+ */
+function refuseReason(status: PipelineStatus, d: ApprovalDecision, approvers: readonly string[] | undefined): string | undefined {
   if (status.outcome !== 'awaiting_approval') return `no candidate is awaiting approval (outcome: ${status.outcome})`;
-  if (!d.by || !d.by.trim()) return 'the decision must name who made it (--by)';
+  if (typeof d.by !== 'string' || !d.by.trim()) return 'the decision must name who made it (--by)';
+  if (approvers?.length && !approvers.includes(d.by.trim())) {
+    return `${d.by} is not an approver of ${status.modelName} (approvers: ${approvers.join(', ')})`;
+  }
   if (d.version !== status.candidateVersion) {
     return `signal names ${d.version} but the candidate awaiting approval is ${status.candidateVersion}`;
   }

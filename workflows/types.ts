@@ -12,11 +12,11 @@ import type { EngineName, Hyperparams } from '../lib/engine/searchSpace';
 
 export type { CriterionResult, EvidenceSummary, Hyperparams };
 
-export type Outcome = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'expired' | 'failed' | 'skipped';
+export type Outcome = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'expired' | 'failed' | 'skipped' | 'cancelled';
 
 export const STAGES = ['fetch', 'features', 'optimize', 'train', 'backtest', 'compare', 'approval', 'promote', 'deploy'] as const;
 export type StageName = (typeof STAGES)[number];
-export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 
 export interface FileRef {
   path: string;
@@ -168,7 +168,7 @@ export interface PipelineStatus {
     deadline: string;
     decision?: ApprovalDecision & { kind: 'approve' | 'reject'; at: string };
   };
-  /** Approve/reject signals that were refused (wrong version, no gate open, already decided). */
+  /** Approve/reject signals that were refused (wrong version, not an approver, no gate open, already decided). */
   refusedSignals: RefusedSignal[];
   promotedFrom?: string | null;
   /** Live evidence at the gate: the candidate's shadow predictions vs production on the same matured rows. */

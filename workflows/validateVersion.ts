@@ -2,17 +2,16 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ValidationResult } from '../activities/validateVersion';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+import { compareOptions, fetchOptions, computeOptions } from './timeouts';
 
 export interface ValidateVersionInput {
   config: PipelineConfig;
   version: string;
 }
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
-const io = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
-const fetching = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry });
-const compute = proxyActivities<Activities>({ startToCloseTimeout: '1h', heartbeatTimeout: '1m', retry });
+const io = proxyActivities<Activities>(compareOptions);
+const fetching = proxyActivities<Activities>(fetchOptions);
+const compute = proxyActivities<Activities>(computeOptions);
 
 /**
  * Backtest a registered version on the current data and write its report: the pipeline's fetch,

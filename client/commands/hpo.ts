@@ -29,19 +29,16 @@ export function addHpoCommand(program: Command): void {
       }
       // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
       const { connectClient } = await import('../connection');
-      const { hpoStatusQuery, hyperparameterSearch } = await import('../../workflows/hyperparameterSearch');
+      const { hyperparameterSearch } = await import('../../workflows/hyperparameterSearch');
       const { client, settings, close } = await connectClient();
       try {
         if (action === 'status' || !search) {
           if (!workflowId) throw new ConfigError('usage: trainctl hpo status <workflowId>');
-          const s = await client.workflow.getHandle(workflowId).query(hpoStatusQuery);
-          if (o.json) return console.log(JSON.stringify(s, null, 2));
-          console.log(`study ${s.studyName}${s.finished ? ' (finished)' : ''}`);
-          for (const t of s.trials)
-            console.log(
-              `  #${String(t.number).padEnd(4)} ${t.state.padEnd(9)} ${t.value === null ? '—'.padEnd(8) : t.value.toFixed(4).padEnd(8)} folds ${t.folds}  ${JSON.stringify(t.params)}${t.reason ? `  (${t.reason})` : ''}`,
-            );
-          if (s.best) console.log(`best: trial ${s.best.number}, log loss ${s.best.value.toFixed(4)} ${JSON.stringify(s.best.params)}`);
+          const { describeRun, searchJson, searchView } = await import('../runStatus');
+          const { formatSearchView } = await import('../format');
+          const v = await searchView(client, await describeRun(client, workflowId));
+          if (o.json) return console.log(JSON.stringify(searchJson(v), null, 2));
+          console.log(formatSearchView(workflowId, v));
           return;
         }
         const { config } = search;

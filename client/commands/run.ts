@@ -12,6 +12,8 @@ import { trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
 import { exitCodeForStatus } from '../exitCodes';
 import { readRunStatus } from '../runStatus';
+import { ensureSearchAttributes } from '../searchAttributes';
+import { initialSearchAttributes } from '../../workflows/searchAttributes';
 
 /** Defaults + input, validated completely (ConfigError, exit 3, every problem with its key path). */
 export function buildConfig(input: PipelineConfigInput): PipelineConfig {
@@ -37,6 +39,9 @@ export async function startRun(
   // Signals files are checked before anything starts (exit 3 naming file, line and column).
   await runSignals(config, { now: new Date(), errorKind: 'config' });
   const workflowId = options.allowConcurrent ? concurrentWorkflowId(config.modelName) : pipelineWorkflowId(config.modelName);
+  // ModelName, PipelineStage, … when the server has them (registered here if missing): one filter in the Web UI.
+  const attributes = await ensureSearchAttributes(client, settings.namespace);
+  if (attributes.warning) process.stderr.write(`warning: ${attributes.warning}\n`);
   const handle = await client.workflow
     .start(trainingPipeline, {
       taskQueue: settings.taskQueue,
@@ -44,6 +49,7 @@ export async function startRun(
       workflowIdConflictPolicy: 'FAIL',
       args: [{ config }],
       memo: { modelName: config.modelName, trigger: config.trigger },
+      ...(attributes.ok ? { typedSearchAttributes: initialSearchAttributes(config.modelName) } : {}),
       staticSummary: `${config.modelName}: ${config.modelType} on ${config.source} ${config.tickers.join(',')} (${config.period})`,
       staticDetails: `trigger: ${config.trigger}${config.reason ? ` — ${config.reason}` : ''}; holdout ${config.holdout}; approval timeout ${config.approvalTimeout}`,
     })
@@ -66,7 +72,7 @@ export class RunInProgressError extends ConfigError {
   }
 }
 
-const TERMINAL: PipelineStatus['outcome'][] = ['promoted', 'rejected', 'expired', 'failed', 'skipped'];
+const TERMINAL: PipelineStatus['outcome'][] = ['promoted', 'rejected', 'expired', 'failed', 'skipped', 'cancelled'];
 
 /**
  * Poll the run until it ends or reaches the approval gate (which needs a human), reporting each

@@ -1,25 +1,41 @@
 import type { Command } from 'commander';
 import { workflowUiLink } from '../../lib/config/temporal';
-import { formatStatus } from '../format';
+import { ConfigError } from '../../lib/util/errors';
+import { formatSearchView, formatStatus } from '../format';
 
 /**
- * `status`, `approve` and `reject`: the commands a person runs most, kept free of heavy imports
- * (no zod, no configuration schema) so they start fast; the Temporal client is loaded in the action.
+ * `status`, `approve`, `reject` and `cancel`: the commands a person runs most, kept free of heavy
+ * imports (no zod, no configuration schema) so they start fast; the Temporal client is loaded in
+ * the action.
  */
 export function addRunCommands(program: Command): void {
   program
     .command('status <workflowId>')
-    .description('stage, timings, metrics and outcome of a run (the latest under a workflow ID such as train-direction-classifier)')
+    .description(
+      'stage, timings, metrics and outcome of a run (the latest under a workflow ID such as train-direction-classifier), or the trials of a search (<id>-hpo)',
+    )
     .option('--json', 'machine-readable, with the `outcome` field')
     .action(async (workflowId: string, o: { json?: boolean }) => {
       const { connectClient } = await import('../connection');
-      const { readRunStatus } = await import('../runStatus');
+      const { describeRun, pipelineStatus, searchJson, searchView } = await import('../runStatus');
       const { client, settings, close } = await connectClient();
       try {
+        const run = await describeRun(client, workflowId);
+        if (run.description.type === 'hyperparameterSearch') {
+          const v = await searchView(client, run);
+          console.log(o.json ? JSON.stringify(searchJson(v), null, 2) : formatSearchView(workflowId, v));
+          return;
+        }
         const { withShadowCount } = await import('../shadow');
-        const s = await withShadowCount(await readRunStatus(client, workflowId));
+        const s = await withShadowCount(await pipelineStatus(client, run));
         if (o.json) console.log(JSON.stringify(s, null, 2));
         else console.log(formatStatus(s, workflowUiLink(settings, workflowId)));
+        // The state came from the run itself; whether anything will move it on is the next question.
+        if (run.description.status.name === 'RUNNING') {
+          const { noWorkerMessage, taskQueuePollers } = await import('../taskQueue');
+          const pollers = await taskQueuePollers(client, run.description.taskQueue);
+          if (!pollers.live.length) throw new ConfigError(noWorkerMessage(pollers));
+        }
       } finally {
         await close();
       }
@@ -31,11 +47,13 @@ export function addRunCommands(program: Command): void {
       .description(
         kind === 'approve' ? 'promote the candidate waiting at the approval gate' : 'reject the candidate waiting at the approval gate',
       )
-      .requiredOption('--by <name>', 'who decides (recorded in the audit log)')
+      .requiredOption('--by <name>', 'who decides (recorded in the audit log; one of `approvers` when the configuration lists them)')
       .option('--comment <text>', 'why')
       .option('--candidate <version>', 'the candidate version you reviewed (refused if another one is waiting)')
       .option('--json', 'print the resulting status as JSON')
       .action(async (workflowId: string, o: { by: string; comment?: string; candidate?: string; json?: boolean }) => {
+        // Before connecting: an empty name is a mistake in the command line, not a question for the run.
+        if (!o.by.trim()) throw new ConfigError('--by NAME must not be empty: every decision is audited with who made it');
         const { connectClient } = await import('../connection');
         const { decide } = await import('./decide');
         const { client, close } = await connectClient();
@@ -48,4 +66,24 @@ export function addRunCommands(program: Command): void {
         }
       });
   }
+
+  program
+    .command('cancel <workflowId>')
+    .description('cancel a run (as the Web UI does): the stage in flight stops, nothing more is registered, the run ends `cancelled`')
+    .option('--wait-ms <ms>', 'how long to wait for the run to end', '60000')
+    .option('--json', 'print the resulting status as JSON')
+    .action(async (workflowId: string, o: { waitMs: string; json?: boolean }) => {
+      const waitMs = Number(o.waitMs);
+      if (!Number.isFinite(waitMs) || waitMs < 0) throw new ConfigError(`--wait-ms ${o.waitMs}: expected a number of milliseconds`);
+      const { connectClient } = await import('../connection');
+      const { cancelRun } = await import('./cancel');
+      const { client, close } = await connectClient();
+      try {
+        const s = await cancelRun(client, workflowId, { waitMs });
+        if (o.json) console.log(JSON.stringify(s, null, 2));
+        else console.log(`${workflowId}: ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
+      } finally {
+        await close();
+      }
+    });
 }

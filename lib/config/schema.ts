@@ -191,6 +191,18 @@ const pipelineObject = z
       arg: '<duration>',
       help: 'send a reminder this long before the approval gate expires',
     }),
+    approvers: meta(
+      z
+        .array(z.string().regex(/^\S(?:[^,]{0,98}\S)?$/, 'expected names of 1–100 characters, without commas or surrounding spaces'))
+        .max(100, 'expected at most 100 approvers')
+        .default([]),
+      {
+        flag: 'approvers',
+        arg: '<list>',
+        help: 'comma-separated names allowed to approve or reject at the gate (empty: anyone who names themselves with --by)',
+        fromText: 'list',
+      },
+    ),
     minShadowDays: meta(z.number().int('expected a whole number').min(0, 'expected 0 to 250').max(250, 'expected 0 to 250').default(0), {
       flag: 'min-shadow-days',
       arg: '<n>',
@@ -368,7 +380,11 @@ export function problemsOf(error: z.ZodError, input: unknown): ConfigProblem[] {
       return {
         path: path || '(top level)',
         value: issue.keys,
-        message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+        // A file of a million keys must still give one readable line: the first few, then a count.
+        message: `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+          .slice(0, 5)
+          .map((k) => JSON.stringify(k.slice(0, 40)))
+          .join(', ')}${issue.keys.length > 5 ? ` (+${issue.keys.length - 5} more)` : ''}`,
       };
     }
     return { path: path || '(top level)', value, message: issue.message };
@@ -380,7 +396,7 @@ export function formatProblem(p: ConfigProblem, origin?: string): string {
   const given =
     p.value === undefined || (typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value))
       ? ''
-      : ` = ${JSON.stringify(p.value)?.slice(0, 80)}`;
+      : ` = ${typeof p.value === 'number' && !Number.isFinite(p.value) ? String(p.value) : JSON.stringify(p.value)?.slice(0, 80)}`;
   return `${p.path}${given}${origin ? ` (from ${origin})` : ''}: ${p.message}`;
 }
 

@@ -89,7 +89,7 @@ describe('model lines', () => {
       // Once alpha's run closed, the same workflow ID takes the next run, which sees alpha's production only.
       const next = await startRun(t.client, settings, resolvePipelineConfig({ ...SMALL, modelName: alpha, dryRun: true }));
       const done = await next.handle.result();
-      expect(done.candidateVersion).toBe('v1.1.0');
+      expect(done.candidateVersion).toBe('dry-run');
       expect(done.production?.version).toBe('v1.0.0');
       expect(done.pipelineId).not.toBe(ga.pipelineId);
       expect((await rb.list()).map((v) => v.version)).toEqual(['v1.0.0']);

@@ -153,12 +153,10 @@ describe('trainingPipeline', () => {
   it('with optimize, searches as a child workflow and trains the candidate with the best parameters', async () => {
     await withWorker('optimize', async ({ taskQueue, paths }) => {
       const searchSpace = { max_depth: { low: 2, high: 3 }, n_estimators: { low: 20, high: 40 } };
-      const handle = await start(
-        taskQueue,
-        { optimize: true, trials: 4, hpoParallel: 2, trialTimeout: '5m', searchSpace, dryRun: true },
-        'optimize',
-      );
-      const result = await handle.result();
+      const handle = await start(taskQueue, { optimize: true, trials: 4, hpoParallel: 2, trialTimeout: '5m', searchSpace }, 'optimize');
+      // At the gate the candidate is registered (a dry run would register nothing); rejected after the checks.
+      const result = await waitFor(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
+      expect(result.outcome).toBe('awaiting_approval');
       const optimize = result.stages.find((s) => s.name === 'optimize')!;
       expect(optimize.state).toBe('done');
       expect(optimize.note).toMatch(/completed, \d+ pruned, \d+ failed; best log loss/);
@@ -171,6 +169,8 @@ describe('trainingPipeline', () => {
       expect(entry.metadata.params).toMatchObject({ ...params, paramsSource: 'search' });
       expect(params.maxDepth).toBeLessThanOrEqual(3);
       expect(params.nEstimators).toBeLessThanOrEqual(40);
+      await handle.signal(rejectSignal, { version: result.candidateVersion!, by: 'alice' });
+      expect((await handle.result()).outcome).toBe('rejected');
     });
   }, 300_000);
 
@@ -216,7 +216,8 @@ describe('trainingPipeline', () => {
       const result = await forced.result();
       expect(result.outcome).toBe('skipped');
       expect(result.reason).toContain('dry run');
-      expect(result.candidateVersion).toBe('v1.1.0');
+      // A dry run registers nothing: its candidate has no version and the registry is as it was.
+      expect(result.candidateVersion).toBe('dry-run');
       expect(result.production?.version).toBe('v1.0.0');
     });
   });

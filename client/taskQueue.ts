@@ -1,0 +1,55 @@
+import type { Client } from '@temporalio/client';
+import { ConfigError } from '../lib/util/errors';
+
+/**
+ * A live worker renews its long poll at least this often (the server answers an idle poll after
+ * about a minute), so a poller not seen for longer is gone. Temporal keeps listing a dead
+ * worker's pollers for minutes: the age is what tells them apart.
+ */
+export const LIVE_POLL_MS = 75_000;
+
+// Numeric values of temporal.api.enums.v1 (the proto module is not loaded for this one call).
+const TASK_QUEUE_KIND_NORMAL = 1;
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
+
+export interface TaskQueuePollers {
+  taskQueue: string;
+  /** Workers whose last poll is recent enough to be alive. */
+  live: string[];
+  /** Age of the most recent poll of any worker, or null when none ever polled (as far as the server remembers). */
+  lastPollAgeMs: number | null;
+}
+
+/** Who polls the task queue for workflow tasks, from the server's DescribeTaskQueue. */
+export async function taskQueuePollers(client: Client, taskQueue: string, now = Date.now()): Promise<TaskQueuePollers> {
+  const r = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  const ages = (r.pollers ?? []).map((p) => ({
+    identity: p.identity ?? '?',
+    ageMs: p.lastAccessTime
+      ? now - (Number(p.lastAccessTime.seconds ?? 0) * 1000 + Math.floor((p.lastAccessTime.nanos ?? 0) / 1e6))
+      : Infinity,
+  }));
+  const newest = ages.length ? Math.min(...ages.map((a) => a.ageMs)) : null;
+  return {
+    taskQueue,
+    live: ages.filter((a) => a.ageMs <= LIVE_POLL_MS).map((a) => a.identity),
+    lastPollAgeMs: newest !== null && Number.isFinite(newest) ? newest : null,
+  };
+}
+
+/** The one line a person needs when nothing runs the workflow: what is missing and the command that fixes it. */
+export function noWorkerMessage(p: Pick<TaskQueuePollers, 'taskQueue' | 'lastPollAgeMs'>): string {
+  const seen = p.lastPollAgeMs === null ? '' : ` (last poll ${Math.round(p.lastPollAgeMs / 1000)} s ago)`;
+  return `no worker is polling task queue ${p.taskQueue}${seen} — start one with \`trainctl worker\``;
+}
+
+/** Throws the actionable ConfigError (exit 3) when no live worker polls the task queue. */
+export async function requireWorker(client: Client, taskQueue: string): Promise<TaskQueuePollers> {
+  const p = await taskQueuePollers(client, taskQueue);
+  if (!p.live.length) throw new ConfigError(noWorkerMessage(p));
+  return p;
+}

@@ -1,0 +1,113 @@
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
+
+/**
+ * Activity timeouts, sized to the work. Temporal has no other way to notice a dead worker than a
+ * timeout, so every activity heartbeats while it runs (activities/heartbeat.ts, every 2 s) and has
+ * a short heartbeat timeout: a killed worker's activity is retried that long after its last beat,
+ * whatever the stage. Start-to-close only bounds an attempt that is alive but stuck, so it is
+ * sized to the longest honest run of the activity.
+ */
+// Outside training every activity holds the event loop for under 3 s (measured at load 18–25),
+// so 15 s leaves a wide margin on a busy machine; 15 s + the 1 s retry backoff brings a killed
+// worker's work back within 20 s (measured 15.8–16.9 s).
+export const HEARTBEAT_TIMEOUT = '15s';
+/**
+ * trainModel (and the monitoring checks, which run the same drift statistics) can hold the event
+ * loop, and so their heartbeats, in one synchronous step: the drift reference profile's calibration
+ * (lib/drift/calibration.ts, KS sorts over rolling windows) ran 5–26 s on 40 tickers × 5 y at load
+ * average 18–25, measured with gdb on the worker's main thread. Until that step yields, they keep
+ * the old 60 s: a shorter timeout would fail every attempt of a large run. Every other activity
+ * blocks for under 2 s (fetch 1.7–2.8 s at start-up, features 1.2 s, backtest 0.8 s, compare 1.7 s).
+ */
+export const TRAIN_HEARTBEAT_TIMEOUT = '60s';
+
+/** Registry transitions, checks, validation lookups: seconds of file I/O under a lock. */
+export const REGISTRY_START_TO_CLOSE = '1m';
+/** Evidence, registration, three report files and MLflow tracking. */
+export const COMPARE_START_TO_CLOSE = '5m';
+/** Market data over the network, retried with backoff inside the activity too. */
+export const FETCH_START_TO_CLOSE = '15m';
+/** Features, training, backtests, drift and performance checks on large universes. */
+export const COMPUTE_START_TO_CLOSE = '1h';
+/** One walk-forward fold of a search trial (also bounded by the trial's own time budget). */
+export const FOLD_START_TO_CLOSE = '20m';
+/** Each channel has its own HTTP/SMTP timeout inside; three channels in a row. */
+export const NOTIFY_START_TO_CLOSE = '1m';
+/** The deploy activity waits for serving instances for the deploy timeout, plus this. */
+export const DEPLOY_SLACK_MS = 60_000;
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_ERROR_TYPES];
+const backoff: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes };
+
+/** Short I/O: registry writes and reads, new-data checks, search results. */
+export const registryOptions: ActivityOptions = {
+  startToCloseTimeout: REGISTRY_START_TO_CLOSE,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { ...backoff, maximumAttempts: 5 },
+};
+
+/** Compare registers the candidate: a cancelled run waits for it, so it knows what to take out of staging. */
+export const compareOptions: ActivityOptions = {
+  startToCloseTimeout: COMPARE_START_TO_CLOSE,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { ...backoff, maximumAttempts: 5 },
+};
+
+export const fetchOptions: ActivityOptions = {
+  startToCloseTimeout: FETCH_START_TO_CLOSE,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { ...backoff, maximumAttempts: 3 },
+};
+
+/**
+ * Long compute. A cancelled run waits until the activity has stopped (it sees the cancellation in
+ * its next heartbeat and stops boosting), so "cancelled" means the worker is free again.
+ */
+export const computeOptions: ActivityOptions = {
+  startToCloseTimeout: COMPUTE_START_TO_CLOSE,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  // Lost workers and starved heartbeats are retried; user errors are non-retryable whatever the count.
+  retry: { ...backoff, maximumAttempts: 5 },
+};
+
+/** Training: compute whose reference-profile step holds heartbeats for long (see TRAIN_HEARTBEAT_TIMEOUT). */
+export const trainOptions: ActivityOptions = { ...computeOptions, heartbeatTimeout: TRAIN_HEARTBEAT_TIMEOUT };
+
+/** Notifications are retried with backoff; a retry does not resend to a channel that already got it. */
+export const notifyOptions: ActivityOptions = {
+  startToCloseTimeout: NOTIFY_START_TO_CLOSE,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 6 },
+};
+
+/** A search fold: one that keeps failing (or runs out of its trial's time) fails its trial; the search goes on. */
+export function foldOptions(remainingMs: number): ActivityOptions {
+  return {
+    startToCloseTimeout: FOLD_START_TO_CLOSE,
+    scheduleToCloseTimeout: Math.max(1, Math.round(remainingMs)),
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes },
+  };
+}
+
+/** Monitoring (drift, performance, daily scoring, shadow evidence): compute over data and the prediction log. */
+export function monitoringOptions(o: { startToCloseTimeout: string; maximumAttempts: number }): ActivityOptions {
+  return {
+    startToCloseTimeout: o.startToCloseTimeout,
+    heartbeatTimeout: TRAIN_HEARTBEAT_TIMEOUT,
+    retry: { initialInterval: '5s', maximumAttempts: o.maximumAttempts, nonRetryableErrorTypes },
+  };
+}
+
+/** The deploy activity polls the serving instances and may run as long as the deploy timeout. */
+export function deployOptions(timeoutMs: number, extraNonRetryable: string[]): ActivityOptions {
+  return {
+    startToCloseTimeout: timeoutMs + DEPLOY_SLACK_MS,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [...nonRetryableErrorTypes, ...extraNonRetryable] },
+  };
+}
