@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { runHoldoutSplit, walkForward, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
-import { buildReferenceProfile, columnsOf, DEFAULT_DRIFT_WINDOW_DAYS } from '../lib/drift';
+import { buildReferenceProfileYielding, columnsOf, DEFAULT_DRIFT_WINDOW_DAYS } from '../lib/drift';
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { describeFit, engineFor, fullRetrainSide, warmStartBase, WARM_START_FILE, type Engine, type WarmStartReport } from '../lib/engine';
 import { bestParamsPath, loadBestParams } from '../lib/hpo';
@@ -11,6 +11,7 @@ import type { CandidateRef, FeatureSetRef, Hyperparams } from '../workflows/type
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
 import { registryFor } from './registry';
+import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
 
 export interface TrainModelInput {
   pipelineId: string;
@@ -124,7 +125,8 @@ export function trainModelActivity(deps: ActivityDeps) {
       const oosPredictions = Float32Array.from(await fit.predict(validation.X));
       await writeJsonAtomic(
         profilePath,
-        buildReferenceProfile({
+        // Calibrated one feature at a time, so the worker keeps heartbeating (seconds per feature under load).
+        await buildReferenceProfileYielding({
           featureNames: train.X.featureNames,
           columns: columnsOf(train.X),
           predictions: oosPredictions,
@@ -166,6 +168,8 @@ export function trainModelActivity(deps: ActivityDeps) {
       return ref;
     } finally {
       fit.dispose();
+      // The feature matrix, fold copies and native handles of this run are garbage now (lib/runs/memory).
+      releaseMemoryWhenQuiet();
     }
   };
 }

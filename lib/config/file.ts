@@ -45,6 +45,15 @@ export const serviceSettingsSchema = z
       })
       .strict()
       .optional(),
+    /** Run scratch retention (lib/runs): 0 turns a rule off. */
+    runs: z
+      .object({
+        keep: z.number().int('expected a whole number').min(0, 'expected 0 or more').optional(),
+        maxAgeDays: z.number().int('expected a whole number').min(0, 'expected 0 or more').optional(),
+        maxSizeMb: z.number().int('expected a whole number').min(0, 'expected 0 or more').optional(),
+      })
+      .strict()
+      .optional(),
     mlflow: z.object({ trackingUri: url.optional() }).strict().optional(),
     serving: z
       .object({
@@ -83,6 +92,9 @@ export const SERVICE_ENV: Record<string, string> = {
   'notifications.performance.emailTo': 'TRAINCTL_PERFORMANCE_EMAIL_TO',
   'registry.retentionKeep': 'TRAINCTL_RETENTION_KEEP',
   'registry.retentionMaxAgeDays': 'TRAINCTL_RETENTION_MAX_AGE_DAYS',
+  'runs.keep': 'TRAINCTL_RUNS_KEEP',
+  'runs.maxAgeDays': 'TRAINCTL_RUNS_MAX_AGE_DAYS',
+  'runs.maxSizeMb': 'TRAINCTL_RUNS_MAX_SIZE_MB',
   'mlflow.trackingUri': 'MLFLOW_TRACKING_URI',
   'serving.instances': 'TRAINCTL_SERVE_INSTANCES',
   'temporal.address': 'TEMPORAL_ADDRESS',

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../util/errors';
+import { describeJsonSyntaxError } from '../util/jsonSyntax';
 import { CONFIG_FILE_NAME, SECRET_KEYS, SERVICE_ENV, serviceSettingsSchema, type ServiceSettings } from './file';
 import { duplicateKeys } from './json';
 import {
@@ -100,11 +101,21 @@ export function loadConfig(o: LoadConfigOptions = {}): LoadedConfig {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`, { problems });
   }
   for (const s of SETTINGS) origins[s.key] ??= 'default';
+  // A relative csv:DIR means the directory as seen from here (the shell's, or the config file's):
+  // the worker resolves paths against its own working directory, which is rarely the same, so the
+  // run would read other files than the ones checked before it started.
+  for (const key of ['source', 'signals'] as const) {
+    const value = pipeline[key];
+    if (typeof value !== 'string' || !value.startsWith('csv:') || value.length <= 4 || isAbsolute(value.slice(4))) continue;
+    const base = origins[key] === 'file' && file ? dirname(file) : (o.cwd ?? process.cwd());
+    (pipeline as Record<string, unknown>)[key] = `csv:${resolve(base, value.slice(4))}`;
+  }
 
   const service: ServiceSettings = {
     schedule: fileData.schedule,
     notifications: fileData.notifications,
     registry: fileData.registry,
+    runs: fileData.runs,
     mlflow: fileData.mlflow,
     temporal: fileData.temporal,
     serving: fileData.serving,
@@ -146,14 +157,15 @@ export function readConfigFile(path: string, problems: string[]): z.output<typeo
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (err) {
-    problems.push(`${path}: not valid JSON (${(err as Error).message})`);
+  } catch {
+    problems.push(`${path}: not valid JSON (${describeJsonSyntaxError(text)})`);
     return {};
   }
   for (const key of duplicateKeys(text)) problems.push(`${path}: "${key}" is given more than once`);
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
-    problems.push(...problemsOf(parsed.error, data).map((p) => `${path}: ${formatProblem(p)}`));
+    // A malformed webhook URL is still a credential: the message names the setting, not its value.
+    problems.push(...problemsOf(parsed.error, data).map((p) => `${path}: ${formatProblem(redactProblem(p))}`));
     // Keep checking the pipeline section, so its problems are reported in the same run.
     const pipeline = (data as { pipeline?: unknown } | null)?.pipeline;
     return pipeline !== null && typeof pipeline === 'object' && !Array.isArray(pipeline)
@@ -215,9 +227,19 @@ function originLabel(p: Pick<ConfigProblem, 'path'>, origins: Record<string, Ori
   }
 }
 
+function redactProblem(p: ConfigProblem): ConfigProblem {
+  // serving.instances.0 and the like are URLs that may embed tokens too; addresses are not secrets.
+  const secret = SECRET_KEYS.has(p.path) || (/^(notifications|mlflow|serving)\./.test(p.path) && !/email/i.test(p.path));
+  return secret && typeof p.value === 'string' ? { ...p, value: redactUrl(p.value) } : p;
+}
+
 /** A value as `config show` prints it: secrets redacted (a URL keeps its scheme and host). */
 export function redact(key: string, value: unknown): unknown {
   if (!SECRET_KEYS.has(key) || typeof value !== 'string') return value;
+  return redactUrl(value);
+}
+
+function redactUrl(value: string): string {
   try {
     const u = new URL(value);
     return `${u.protocol}//${u.host}/…(redacted)`;

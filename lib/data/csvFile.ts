@@ -1,5 +1,6 @@
 import pl from 'nodejs-polars';
 import { DataError } from '../util/errors';
+import { quote } from '../util/quote';
 import { isIsoDate } from './dates';
 import { emptySeries } from './series';
 import type { PriceSeries } from './types';
@@ -34,7 +35,9 @@ export function parseYahooCsv(text: string, ticker: string, file: string): Price
   try {
     df = pl.readCSV(text, { inferSchemaLength: 0, hasHeader: true });
   } catch (err) {
-    throw new DataError(`${file} (${ticker}) is not readable as CSV: ${(err as Error).message}`, { ticker, file });
+    // Polars' messages span lines and quote the data: its first line, cut short, is the reason.
+    const reason = ((err as Error).message.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim().slice(0, 120);
+    throw new DataError(`${file} (${ticker}) is not readable as CSV: ${reason}`, { ticker, file });
   }
   const raw: Record<string, (string | null)[]> = {};
   for (const c of CSV_COLUMNS) raw[c] = df.getColumn(c).toArray() as (string | null)[];
@@ -51,11 +54,11 @@ export function parseYahooCsv(text: string, ticker: string, file: string): Price
     // Polars keeps blank lines as all-null rows, so row r is file line r + 2.
     const line = r + 2;
     const date = raw.Date![r]?.trim() ?? '';
-    if (!isIsoDate(date)) fail(line, `bad date "${date}" (expected YYYY-MM-DD)`);
+    if (!isIsoDate(date)) fail(line, `bad date ${quote(date)} (expected YYYY-MM-DD)`);
     series.dates[i] = date;
     for (const [column, field] of Object.entries(FIELD_OF)) {
       const cell = raw[column]![r]?.trim() ?? '';
-      if (!NUMBER.test(cell)) fail(line, `${column} is "${cell}", not a number`);
+      if (!NUMBER.test(cell)) fail(line, `${column} is ${quote(cell)}, not a number`);
       series[field][i] = Number(cell);
     }
   });

@@ -93,23 +93,46 @@ interface RawColumn {
  * on the reference's own rolling windows, and a check alerts only beyond a high quantile of it,
  * scaled by the family-wise factor. Only the training rows passed in are used.
  */
-export function calibrateDrift(
-  o: {
-    profile: ReferenceProfile;
-    featureNames: string[];
-    columns: ArrayLike<number>[];
-    dates: ArrayLike<string>;
-    windowDays: number;
-  } & Partial<Settings>,
-): DriftCalibration {
+export type CalibrationInput = {
+  profile: ReferenceProfile;
+  featureNames: string[];
+  columns: ArrayLike<number>[];
+  dates: ArrayLike<string>;
+  windowDays: number;
+} & Partial<Settings>;
+
+export function calibrateDrift(o: CalibrationInput): DriftCalibration {
+  const steps = calibrationSteps(o);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * The same calibration, giving the event loop back after each feature: a worker keeps
+ * heartbeating while it calibrates a large training set (seconds per feature on a busy machine).
+ */
+export async function calibrateDriftYielding(o: CalibrationInput): Promise<DriftCalibration> {
+  const steps = calibrationSteps(o);
+  let r = steps.next();
+  while (!r.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    r = steps.next();
+  }
+  return r.value;
+}
+
+function* calibrationSteps(o: CalibrationInput): Generator<void, DriftCalibration> {
   const s: Settings = { ...DEFAULT_CALIBRATION, ...definedOnly(o) };
   const withRecent = s.recentDays < o.windowDays;
   const shiftDays = s.shiftDays.filter((d) => d < o.windowDays);
   const raw: RawColumn[] = [];
-  o.featureNames.forEach((name, j) => {
+  for (const [j, name] of o.featureNames.entries()) {
     const profile = o.profile.features[name];
-    if (profile) raw.push(rawColumn({ name, profile, values: o.columns[j]!, dates: o.dates, o, s, withRecent, shiftDays }));
-  });
+    if (!profile) continue;
+    raw.push(rawColumn({ name, profile, values: o.columns[j]!, dates: o.dates, o, s, withRecent, shiftDays }));
+    yield;
+  }
   const familyFactor = familyFactorOf(raw, o.windowDays - s.recentDays, s);
   const features: Record<string, ColumnCalibration> = {};
   for (const c of raw) {

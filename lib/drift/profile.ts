@@ -1,4 +1,4 @@
-import { calibrateDrift, type DriftCalibration } from './calibration';
+import { calibrateDrift, calibrateDriftYielding, type DriftCalibration } from './calibration';
 import { binFractions, quantileEdges } from './psi';
 
 /** One column's reference distribution, saved with the model at training time. */
@@ -43,7 +43,7 @@ export function profileColumn(values: ArrayLike<number>, nBins = 10, sampleSize 
   return { edges, fractions, n, nan, mean, std: n > 1 ? Math.sqrt(sq / (n - 1)) : NaN, sample };
 }
 
-export function buildReferenceProfile(o: {
+type ProfileInput = {
   featureNames: string[];
   /** One array of values per feature, in `featureNames` order. */
   columns: ArrayLike<number>[];
@@ -52,7 +52,9 @@ export function buildReferenceProfile(o: {
   nBins?: number;
   /** The rows' dates and the drift check's window length: calibrates the thresholds when given. */
   calibration?: { dates: ArrayLike<string>; windowDays: number };
-}): ReferenceProfile {
+};
+
+function uncalibratedProfile(o: ProfileInput): ReferenceProfile {
   const features: Record<string, ColumnProfile> = {};
   o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j]!, o.nBins)));
   let positiveRate: number | undefined;
@@ -67,8 +69,28 @@ export function buildReferenceProfile(o: {
     ...(o.predictions ? { predictions: profileColumn(o.predictions, o.nBins) } : {}),
     ...(positiveRate !== undefined ? { positiveRate } : {}),
   };
+  return profile;
+}
+
+export function buildReferenceProfile(o: ProfileInput): ReferenceProfile {
+  const profile = uncalibratedProfile(o);
   if (o.calibration) {
     profile.calibration = calibrateDrift({
+      profile,
+      featureNames: o.featureNames,
+      columns: o.columns,
+      dates: o.calibration.dates,
+      windowDays: o.calibration.windowDays,
+    });
+  }
+  return profile;
+}
+
+/** The same profile, calibrated without holding the event loop for more than one feature at a time (activities). */
+export async function buildReferenceProfileYielding(o: ProfileInput): Promise<ReferenceProfile> {
+  const profile = uncalibratedProfile(o);
+  if (o.calibration) {
+    profile.calibration = await calibrateDriftYielding({
       profile,
       featureNames: o.featureNames,
       columns: o.columns,

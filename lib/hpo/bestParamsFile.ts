@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type { ModelType } from '../config/schema';
 import { modelLinePaths, type Paths } from '../config/paths';
 import { engineNameFor, type Hyperparams, type EngineName } from '../engine/searchSpace';
-import { defaultLgbHyperparams } from '../lightgbm/params';
+import { defaultLgbHyperparams, validateHyperparams as validateLgbHyperparams } from '../lightgbm/params';
 import type { LgbHyperparams } from '../lightgbm/types';
 import { ConfigError } from '../util/errors';
 import { parseJsonText } from '../util/jsonFile';
-import { defaultHyperparams } from '../xgboost/params';
+import { defaultHyperparams, validateXgbHyperparams } from '../xgboost/params';
 import type { XgbHyperparams } from '../xgboost/types';
 
 /** The objective every search minimises (workflows/hyperparameterSearch.ts); scores of other objectives are not comparable. */
@@ -97,7 +97,15 @@ export function parseBestParams(o: { text: string; file: string; modelType: Mode
     out[key] = value;
   }
   const defaults: Hyperparams = engine === 'lightgbm' ? defaultLgbHyperparams : defaultHyperparams;
-  return { file, params: { ...defaults, ...out } };
+  const params = { ...defaults, ...out };
+  // In range for the engine (subsample 5, depth 0, learning rate 0 …): refused before anything starts.
+  try {
+    if (engine === 'lightgbm') validateLgbHyperparams(params);
+    else validateXgbHyperparams(params);
+  } catch (err) {
+    throw new ConfigError(`${o.file}: ${(err as Error).message}`);
+  }
+  return { file, params };
 }
 
 /**

@@ -1,3 +1,4 @@
 export * from './logger';
 export * from './temporalLogger';
 export * from './convention';
+export * from './redact';

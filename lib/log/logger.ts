@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { conventionFormat } from './convention';
+import { redactText, secretFragments } from './redact';
 
 export type { Logger } from 'pino';
 
@@ -14,6 +15,8 @@ export interface LoggerOptions {
   /** Where human-facing output goes instead of stdout (e.g. fd 2), when stdout is a UI. */
   stdoutFd?: number;
   base?: Record<string, unknown>;
+  /** Secret values taken out of every line; default: those of the process's environment (./redact.ts). */
+  redact?: readonly string[];
 }
 
 /**
@@ -22,16 +25,20 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
+  const fragments = options.redact ?? secretFragments(process.env);
+  // Applied to the finished line, so a secret inside an error message or a nested field goes too.
+  const guarded = <S extends { write: (line: string) => unknown }>(stream: S): pino.DestinationStream =>
+    fragments.length === 0 ? stream : { write: (line: string) => stream.write(redactText(line, fragments)) };
   const fileLevel = options.fileLevel ?? 'info';
   const streams: pino.StreamEntry[] = [];
   if (level !== 'silent') {
-    streams.push({ level, stream: pino.destination({ fd: options.stdoutFd ?? 1, sync: true }) });
+    streams.push({ level, stream: guarded(pino.destination({ fd: options.stdoutFd ?? 1, sync: true })) });
   }
   if (options.logsDir && fileLevel !== 'silent') {
     mkdirSync(options.logsDir, { recursive: true });
     streams.push({
       level: fileLevel,
-      stream: pino.destination({ dest: join(options.logsDir, 'training.log'), append: true, sync: true, mkdir: true }),
+      stream: guarded(pino.destination({ dest: join(options.logsDir, 'training.log'), append: true, sync: true, mkdir: true })),
     });
   }
   const minLevel = lowest([level, fileLevel]);

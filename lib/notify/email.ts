@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { scrubUrl } from './scrub';
 import type { EmailTarget, Notification } from './types';
 
 export class EmailDeliveryError extends Error {
@@ -32,7 +33,7 @@ export async function sendEmail(n: Notification, target: EmailTarget, options: {
     await transport.sendMail({ from: target.from, to: target.to, ...emailContent(n) });
   } catch (err) {
     // The URL may carry a password: report the server's answer only.
-    throw new EmailDeliveryError((err as Error).message);
+    throw new EmailDeliveryError(scrubUrl((err as Error).message, target.smtpUrl));
   } finally {
     transport.close();
   }

@@ -2,6 +2,7 @@
  * Payloads and delivery for a Slack-compatible incoming webhook and a generic JSON webhook.
  * URLs come from configuration and are never logged (they are credentials).
  */
+import { scrubUrl } from './scrub';
 import type { Notification } from './types';
 
 export class WebhookDeliveryError extends Error {
@@ -51,7 +52,9 @@ export async function postWebhook(o: {
       signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     });
   } catch (err) {
-    throw new WebhookDeliveryError(o.target, undefined, (err as Error).message);
+    // undici names the URL in some messages ("Failed to parse URL from …"): the URL is the credential.
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    throw new WebhookDeliveryError(o.target, undefined, scrubUrl(`${(err as Error).message}${cause ? ` (${cause})` : ''}`, o.url));
   }
-  if (!res.ok) throw new WebhookDeliveryError(o.target, res.status, (await res.text()).slice(0, 200));
+  if (!res.ok) throw new WebhookDeliveryError(o.target, res.status, scrubUrl((await res.text()).slice(0, 200), o.url));
 }

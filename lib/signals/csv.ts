@@ -1,4 +1,5 @@
 import { isIsoDate } from '../data/dates';
+import { quote } from '../util/quote';
 import type { SignalProblem } from './types';
 
 export interface ParsedSignalFile {
@@ -29,12 +30,12 @@ export function parseSignalFile(o: ParseSignalFileOptions): ParsedSignalFile | S
   const lines = o.text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCells(lines[0] ?? '');
   if (header[0] !== 'date' || header[1] !== 'ticker')
-    return at(1, 1, `expected a header starting "date,ticker," (got "${(lines[0] ?? '').slice(0, 40)}")`);
+    return at(1, 1, `expected a header starting "date,ticker," (got ${quote(lines[0] ?? '')})`);
   if (header.length < 3) return at(1, 3, 'expected at least one signal column after date,ticker');
   const columns = header.slice(2).map((name, k) => ({ name, column: k + 3 }));
   for (const c of columns) {
     if (!NAME_RE.test(c.name))
-      return at(1, c.column, `signal name "${c.name}" must be lowercase letters, digits and _ starting with a letter`);
+      return at(1, c.column, `signal name ${quote(c.name)} must be lowercase letters, digits and _ starting with a letter (at most 63)`);
     const first = columns.find((d) => d.name === c.name)!;
     if (first !== c) return at(1, c.column, `signal "${c.name}" appears twice in the header (also column ${first.column})`);
   }
@@ -47,10 +48,10 @@ export function parseSignalFile(o: ParseSignalFileOptions): ParsedSignalFile | S
     if (cells.length !== header.length)
       return at(line, Math.min(cells.length, header.length) + 1, `expected ${header.length} cells, found ${cells.length}`);
     const [date, ticker] = cells as [string, string];
-    if (!isIsoDate(date)) return at(line, 1, `"${date}" is not a date YYYY-MM-DD`);
+    if (!isIsoDate(date)) return at(line, 1, `${quote(date)} is not a date YYYY-MM-DD`);
     if (date > o.asOf)
       return at(line, 1, `date ${date} is after the run's as-of date ${o.asOf} (a value cannot be published in the future)`);
-    if (!o.tickers.has(ticker)) return at(line, 2, `unknown ticker "${ticker}" (the run's tickers: ${[...o.tickers].join(', ')})`);
+    if (!o.tickers.has(ticker)) return at(line, 2, `unknown ticker ${quote(ticker)} (the run's tickers: ${[...o.tickers].join(', ')})`);
     const key = `${ticker}|${date}`;
     const before = seen.get(key);
     if (before !== undefined) return at(line, 1, `duplicate date ${date} for ${ticker} (first on line ${before})`);
@@ -64,7 +65,7 @@ export function parseSignalFile(o: ParseSignalFileOptions): ParsedSignalFile | S
       }
       const v = Number(cell);
       if (!Number.isFinite(v) || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cell))
-        return at(line, c.column, `"${cell}" in column ${c.name} is not a number (leave the cell empty for a missing value)`);
+        return at(line, c.column, `${quote(cell)} in column ${c.name} is not a number (leave the cell empty for a missing value)`);
       values.push(v);
     }
     rows.push({ line, date, ticker, values });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { ConfigError, type TrainctlError } from './errors';
+import { describeJsonSyntaxError } from './jsonSyntax';
 
 type ErrorClass = new (message: string, details?: Record<string, unknown>) => TrainctlError;
 
@@ -14,8 +15,8 @@ export function parseJsonText<S extends z.ZodType>(o: { text: string; file: stri
   let data: unknown;
   try {
     data = JSON.parse(o.text);
-  } catch (err) {
-    throw new ErrorType(`${o.file}: not valid JSON (${(err as Error).message})`, { file: o.file });
+  } catch {
+    throw new ErrorType(`${o.file}: not valid JSON (${describeJsonSyntaxError(o.text)})`, { file: o.file });
   }
   const result = o.schema.safeParse(data);
   if (result.success) return result.data;

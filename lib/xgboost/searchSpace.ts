@@ -1,4 +1,5 @@
 import { defineSearchSpace, SearchSpaceError, type ParamSpec, type SearchSpace, type Trial } from '../hyperopt';
+import { xgbRangeProblem } from './params';
 import type { XgbHyperparams } from './types';
 
 /** A parameter's range as configured: the kind (int/float) is fixed per parameter. */
@@ -70,6 +71,15 @@ export function xgboostSearchSpace(config: SearchSpaceConfig = {}): SearchSpace 
         problems.push(`"${name}": unknown field "${k}" (use low, high, log, step)`);
   }
   const known = Object.fromEntries(Object.entries(config).filter(([k, r]) => k in PARAMETERS && shapeOk(r)));
+  // Bounds outside what XGBoost accepts would fail every trial that draws them (or, for
+  // n_estimators, boost for hours): refused here, with the parameter's own range.
+  for (const [name, r] of Object.entries(known) as [XgbParamName, ParamRange][]) {
+    for (const bound of ['low', 'high'] as const) {
+      if (typeof r[bound] !== 'number') continue;
+      const problem = xgbRangeProblem(PARAMETERS[name].key, r[bound]);
+      if (problem) problems.push(`"${name}": ${bound} ${problem.replace(/^\S+=/, '')}`);
+    }
+  }
   const merged: Record<string, ParamRange> = { ...DEFAULT_SEARCH_SPACE, ...known };
   const spec = Object.entries(merged).map(([name, r]): [string, ParamSpec] => [
     name,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildReferenceProfile,
+  buildReferenceProfileYielding,
   calibrateDrift,
   checkDrift,
   ks2samp,
@@ -93,5 +94,24 @@ describe('drift thresholds calibrated on the reference’s own windows', () => {
     const a = Float64Array.from(train.values.slice(0, 700)).sort();
     const b = Float64Array.from(fresh[5]!.values).sort();
     expect(ksStatistic(a, b)).toBeCloseTo(ks2samp(a, b).statistic, 12);
+  });
+});
+
+describe('calibration inside an activity', () => {
+  it('the yielding profile equals the synchronous one and gives the event loop back between features', async () => {
+    const series = [1, 2, 3].map((seed) => ar1({ days: 600, tickers: 4, seed }));
+    const input = {
+      featureNames: ['a', 'b', 'c'],
+      columns: series.map((s) => s.values),
+      calibration: { dates: series[0]!.dates, windowDays: 20 },
+    };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const yielding = await buildReferenceProfileYielding(input);
+    clearInterval(timer);
+    expect(yielding).toEqual(buildReferenceProfile(input));
+    expect(yielding.calibration?.features.c).toBeDefined();
+    // Timers ran while it calibrated: a heartbeat timer would too.
+    expect(ticks).toBeGreaterThanOrEqual(2);
   });
 });
