@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../util/errors';
+import { scrubUrl } from '../notify/scrub';
 
 export class MlflowError extends Error {
   constructor(
@@ -40,17 +41,29 @@ export class MlflowClient {
 
   private async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const url = new URL(`${this.trackingUri.replace(/\/$/, '')}/api/2.0/mlflow/${path}`);
+    // user:password@ in the tracking URI becomes basic auth (fetch refuses URLs with credentials).
+    const auth =
+      url.username || url.password
+        ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+        : undefined;
+    url.username = '';
+    url.password = '';
     if (method === 'GET' && body) for (const [k, v] of Object.entries(body as Record<string, string>)) url.searchParams.set(k, v);
     let res: Response;
     try {
       res = await (this.options.fetch ?? fetch)(url, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
         body: method === 'GET' || body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
     } catch (err) {
-      throw new MlflowError(undefined, 'UNREACHABLE', `MLflow at ${this.trackingUri} is unreachable: ${(err as Error).message}`);
+      // Only the origin: a tracking URI may carry credentials (user:token@, a token in the path or query).
+      throw new MlflowError(
+        undefined,
+        'UNREACHABLE',
+        `MLflow at ${originOf(this.trackingUri)} is unreachable: ${scrubUrl((err as Error).message, this.trackingUri)}`,
+      );
     }
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -260,5 +273,14 @@ export async function safeTracking<T>(fn: () => Promise<T>): Promise<TrackingOut
     return { ok: true, value: await fn() };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
+  }
+}
+
+/** scheme://host[:port] of a URL, without user, password, path or query. */
+function originOf(uri: string): string {
+  try {
+    return new URL(uri).origin;
+  } catch {
+    return '(malformed tracking URI)';
   }
 }
