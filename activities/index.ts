@@ -15,6 +15,7 @@ import { scoringActivities } from './scoring';
 import { searchActivities } from './searchActivities';
 import { trainModelActivity } from './trainModel';
 import { validateVersionActivities } from './validateVersion';
+import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
 
 export type { ActivityDeps } from './deps';
 
@@ -43,9 +44,23 @@ export function createActivities(deps: ActivityDeps) {
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [
       name,
-      keepAlive(userErrorsAsFailures(withPipelineId(fn as (...a: unknown[]) => Promise<unknown>))),
+      releasingMemory(keepAlive(userErrorsAsFailures(withPipelineId(fn as (...a: unknown[]) => Promise<unknown>)))),
     ]),
   ) as typeof raw;
+}
+
+/**
+ * After any activity, once the worker has been quiet for a few seconds: a full GC and malloc_trim
+ * (lib/runs/memory.ts), so an idle worker gives back the memory of the data it just worked on.
+ */
+function releasingMemory(fn: (...a: unknown[]) => Promise<unknown>) {
+  return async (...args: unknown[]) => {
+    try {
+      return await fn(...args);
+    } finally {
+      releaseMemoryWhenQuiet();
+    }
+  };
 }
 
 /**

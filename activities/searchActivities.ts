@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../lib/config/pipeline';
-import { classificationMetrics, runHoldoutSplit, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
-import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
+import { classificationMetrics, searchFolds } from '../lib/evaluation';
+import { selectLabelledRows } from '../lib/features';
 import { externalParams, studyToJournal, TrialState, type StudyState } from '../lib/hyperopt';
 import { mlflowFromEnv, trackSearch } from '../lib/mlflow';
 import { writeFileAtomic } from '../lib/util';
 import { engineFor } from '../lib/engine';
+import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
 import { engineNameFor } from '../lib/engine/searchSpace';
 import { SEARCH_OBJECTIVE, writeBestParams } from '../lib/hpo';
 import type { FeatureSetRef, Hyperparams } from '../workflows/types';
@@ -44,10 +45,14 @@ export function searchActivities(deps: ActivityDeps) {
       params,
       fold,
     }: EvaluateFoldInput): Promise<{ logLoss: number; accuracy: number; baselineAccuracy: number }> {
-      const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
-      const split = runHoldoutSplit(all, config);
-      const train = selectLabelledRows(all, split.trainIdx);
-      const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
+      // Read and cut once per search in this worker (lib/evaluation/searchFolds), not once per fold.
+      const { train, folds } = await searchFolds({
+        path: features.path,
+        sha256: features.sha256,
+        holdout: config.holdout,
+        labelHorizon: config.labelHorizon,
+        minHoldoutRows: config.minHoldoutRows,
+      });
       const f = folds[fold]!;
       const fit = await engineFor(config.modelType).train({
         train: selectLabelledRows(train, f.trainIdx),
@@ -63,6 +68,8 @@ export function searchActivities(deps: ActivityDeps) {
         return { logLoss: m.logLoss, accuracy: m.accuracy, baselineAccuracy: m.baselineAccuracy };
       } finally {
         fit.dispose();
+        // Once the search goes quiet, give the folds' garbage back to the OS (lib/runs/memory).
+        releaseMemoryWhenQuiet();
       }
     },
 

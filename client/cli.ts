@@ -9,11 +9,21 @@ async function programFor(argv: string[]): Promise<Command> {
   const command = argv[2];
   if (command && LIGHT.has(command) && !argv.includes('--help') && !argv.includes('-h')) {
     const { addRunCommands } = await import('./commands/runCommands');
-    const program = new Command('trainctl').showSuggestionAfterError(true).exitOverride();
+    const program = oneLineErrors(new Command('trainctl').showSuggestionAfterError(true).exitOverride());
     addRunCommands(program);
     return program;
   }
   return (await import('./program')).buildProgram();
+}
+
+/**
+ * Commander's own errors on one line: its "(Did you mean --tickers?)" suggestion goes on the same
+ * line as the error instead of a second one. Set before commands are added (they inherit it).
+ */
+export function oneLineErrors(program: Command): Command {
+  return program.configureOutput({
+    outputError: (text, write) => write(`${text.replace(/\s*\n\((Did you mean [^)]*)\)\s*$/, ' ($1)').trimEnd()}\n`),
+  });
 }
 
 /** Parse and run; every error ends as one line on stderr and an exit code, never a stack trace. */

@@ -13,6 +13,9 @@ import { addServeCommand } from './commands/serve';
 import { addRunCommands } from './commands/runCommands';
 import { addValidateCommand } from './commands/validate';
 import { formatStatus } from './format';
+import { oneLineErrors } from './cli';
+import { addRunsListCommand } from './commands/runsList';
+import { addRunsPruneCommand } from './commands/runsPrune';
 
 // Modules that load @temporalio/client (~150 ms) or native addons are imported inside the actions
 // that use them, so `--help` and local commands start fast (bench/cli).
@@ -33,6 +36,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .exitOverride();
+  oneLineErrors(program);
 
   program
     .command('dev')
@@ -127,6 +131,9 @@ export function buildProgram(): Command {
   addConfigCommands(program);
   addModelCommands(program);
   addScheduleCommands(program);
+  const runs = program.command('runs').description('training runs: list them (Temporal visibility) and prune their scratch space');
+  addRunsListCommand(runs);
+  addRunsPruneCommand(runs);
   addDriftCommands(program);
   addMonitorCommands(program);
   addDashboardCommand(program);

@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { parseVersion } from '../../lib/registry';
 import { ConfigError } from '../../lib/util/errors';
+import { quote } from '../../lib/util/quote';
+import { checkPerson } from './person';
 import { allLines, MODEL_NAME_HELP, MODEL_NAME_OPTION, openLine, resolveModelName } from '../modelLine';
 import { loadConfig } from '../../lib/config/load';
 import { parseDurationMs } from '../../lib/config/duration';
@@ -12,7 +14,9 @@ function checkVersion(v: string): string {
   try {
     parseVersion(v);
   } catch {
-    throw new ConfigError(`"${v}" is not a model version: expected vMAJOR.MINOR.PATCH, e.g. v1.2.0 (see \`npx trainctl models list\`)`);
+    throw new ConfigError(
+      `${quote(v, 60)} is not a model version: expected vMAJOR.MINOR.PATCH, e.g. v1.2.0 (see \`npx trainctl models list\`)`,
+    );
   }
   return v;
 }
@@ -54,8 +58,10 @@ export function addModelCommands(program: Command): void {
     .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
     .option('--json', 'machine-readable')
     .action(async (version: string, o: { json?: boolean; modelName?: string }) => {
+      // The version first: a bad one must not create the model line's folder.
+      const wanted = checkVersion(version);
       const registry = await openLine(resolveModelName(o.modelName));
-      const entry = await registry.get(checkVersion(version));
+      const entry = await registry.get(wanted);
       if (o.json) return console.log(JSON.stringify(entry, null, 2));
       const md = entry.metadata;
       console.log(`${entry.version} — ${entry.stage}`);
@@ -101,6 +107,7 @@ export function addModelCommands(program: Command): void {
     .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
     .action(async (o: { to?: string; previous?: boolean; by: string; reason: string; modelName?: string }) => {
       if (!!o.to === !!o.previous) throw new ConfigError('give exactly one of --to vX.Y.Z or --previous');
+      checkPerson('--by', o.by);
       const to = o.previous ? 'previous' : checkVersion(o.to!);
       // The model line and its deploy timeout from the configuration (file, environment, defaults).
       const pipeline = loadConfig({ flags: o.modelName === undefined ? {} : { modelName: o.modelName } }).pipeline;

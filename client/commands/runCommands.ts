@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { workflowUiLink } from '../../lib/config/temporal';
 import { ConfigError } from '../../lib/util/errors';
+import { checkPerson } from './person';
 import { formatSearchView, formatStatus } from '../format';
 
 /**
@@ -53,7 +54,7 @@ export function addRunCommands(program: Command): void {
       .option('--json', 'print the resulting status as JSON')
       .action(async (workflowId: string, o: { by: string; comment?: string; candidate?: string; json?: boolean }) => {
         // Before connecting: an empty name is a mistake in the command line, not a question for the run.
-        if (!o.by.trim()) throw new ConfigError('--by NAME must not be empty: every decision is audited with who made it');
+        checkPerson('--by', o.by);
         const { connectClient } = await import('../connection');
         const { decide } = await import('./decide');
         const { client, close } = await connectClient();

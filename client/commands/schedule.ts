@@ -11,7 +11,9 @@ const temporal = async () => ({ ...(await import('../connection')), ...(await im
 
 function parseDate(name: string, v: string): Date {
   const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(d.getTime())) throw new ConfigError(`${name} "${v}" is not a date (YYYY-MM-DD or ISO time)`);
+  // Date accepts 2026-02-31 (as March 3rd): a calendar date must survive the round trip.
+  if (Number.isNaN(d.getTime()) || (v.length === 10 && d.toISOString().slice(0, 10) !== v))
+    throw new ConfigError(`${name} ${JSON.stringify(v.slice(0, 40))} is not a date (YYYY-MM-DD or ISO time)`);
   return d;
 }
 
@@ -103,10 +105,13 @@ export function addScheduleCommands(program: Command): void {
     name: string,
     description: string,
     act: (h: Awaited<ReturnType<typeof handleFor>>, o: { note?: string; from?: string; to?: string }) => Promise<string>,
+    /** Checks of the flags alone, before connecting (exit 3 without a server round trip). */
+    check?: (o: { from?: string; to?: string }) => void,
   ) =>
     withHandle(name, description)
       .option('--note <text>', 'why (shown with the schedule)')
       .action(async (o: { modelName?: string; note?: string; from?: string; to?: string }) => {
+        check?.(o);
         const { connectClient } = await temporal();
         const { client, close } = await connectClient();
         try {
@@ -148,14 +153,23 @@ export function addScheduleCommands(program: Command): void {
     }
   });
   simple('delete', 'delete the schedule', async (h) => (await h.delete(), `deleted ${h.scheduleId}`));
-  simple('backfill', 'run the schedule for the firings in a past window', async (h, o) => {
+  const backfillWindow = (o: { from?: string; to?: string }) => {
     if (!o.from || !o.to) throw new ConfigError('backfill needs --from and --to');
     const start = parseDate('--from', o.from);
     const end = parseDate('--to', o.to);
-    if (end <= start) throw new ConfigError('--to must be after --from');
-    await h.backfill({ start, end });
-    return `backfilling ${h.scheduleId} from ${start.toISOString()} to ${end.toISOString()}`;
-  })
+    if (end <= start) throw new ConfigError(`--from ${o.from} must be before --to ${o.to}`);
+    return { start, end };
+  };
+  simple(
+    'backfill',
+    'run the schedule for the firings in a past window',
+    async (h, o) => {
+      const { start, end } = backfillWindow(o);
+      await h.backfill({ start, end });
+      return `backfilling ${h.scheduleId} from ${start.toISOString()} to ${end.toISOString()}`;
+    },
+    (o) => void backfillWindow(o),
+  )
     .option('--from <date>', 'start of the window')
     .option('--to <date>', 'end of the window');
 }

@@ -9,6 +9,7 @@ import { ConfigError } from '../../lib/util/errors';
 import { describeConnection, temporalConnectionOptions } from '../../lib/config/temporalConnection';
 import { createTrainingWorker } from '../../workers/worker';
 import { PipelineMetrics, serveMetrics } from '../../workers/metrics';
+import { startScratchRetention } from '../../workers/scratchRetention';
 import { freePort } from '../devServer';
 
 /** TRAINCTL_METRICS_PORT: where the worker serves Prometheus metrics (unset: none). */
@@ -72,6 +73,12 @@ export async function runWorkerUntilSignal(
     deps: { paths, logger, env, now: () => new Date(), fetch },
     ...(metrics ? { metrics } : {}),
   });
+  // Run scratch retention (lib/runs): at start and every hour, never touching open or live runs.
+  const sweep = startScratchRetention({
+    connection,
+    namespace: settings.namespace,
+    deps: { paths, logger, env, now: () => new Date(), fetch },
+  });
   const endpoint = metrics
     ? await serveMetrics({ host: env.TRAINCTL_METRICS_HOST ?? '127.0.0.1', port: metricsPort!, metrics, sdkAddress: sdkMetricsAddress })
     : undefined;
@@ -83,6 +90,7 @@ export async function runWorkerUntilSignal(
     } finally {
       await connection.close();
       await endpoint?.close();
+      await sweep.stop();
       await options.onStopped?.();
       logger.info({ module: 'worker' }, 'worker stopped');
     }

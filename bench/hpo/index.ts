@@ -1,0 +1,189 @@
+/**
+ * bench/hpo: what durability costs a search. A TRIALS-trial search on the embedded synthetic market
+ * through the hyperparameterSearch workflow (real dev server, a worker process), and the same trials
+ * in one Python process (scripts/python/hpo_reference.py: Optuna's TPESampler + Python xgboost) on
+ * exactly our training window and walk-forward fold rows, same seed, same parallelism.
+ *   npm run bench -- hpo          (TRIALS=20 PARALLEL=2 REPS=1 PY_NTHREAD=0 WORKER_UV_THREADPOOL_SIZE=1 to change)
+ * Python runs the trials the workflow ran (enqueued in trial order, so both sides train the same
+ * models; its MedianPruner decides on its own); REPS > 1 alternates the two and takes medians.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { buildFeaturesActivity } from '../../activities/buildFeatures';
+import { fetchMarketDataActivity } from '../../activities/fetchMarketData';
+import { freePort, startDevServer, stopProcess } from '../../client/devServer';
+import { resolvePaths } from '../../lib/config/paths';
+import { resolvePipelineConfig } from '../../lib/config/pipeline';
+import { runHoldoutSplit, walkForwardFolds, WALK_FORWARD_FOLDS } from '../../lib/evaluation';
+import { loadFeatureMatrix, selectLabelledRows } from '../../lib/features';
+import { runPython } from '../../test/support/python';
+import { boostingPlan, defaultHyperparams } from '../../lib/xgboost';
+import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
+
+const TRIALS = Number(process.env.TRIALS ?? 20);
+const PARALLEL = Number(process.env.PARALLEL ?? 2);
+const REPS = Number(process.env.REPS ?? 1);
+/** XGBoost threads per Python trial; 0: its default, every core (like our worker's boosters). */
+const PY_NTHREAD = Number(process.env.PY_NTHREAD ?? 0);
+/** The worker's libuv pool: 1 as `trainctl worker` sets it, so parallel trials' rounds take turns on one thread. */
+const WORKER_POOL = process.env.WORKER_UV_THREADPOOL_SIZE ?? '1';
+const root = resolve(import.meta.dirname, '../..');
+const home = mkdtempSync(join(tmpdir(), 'bench-hpo-'));
+const paths = resolvePaths({}, home);
+const taskQueue = 'bench-hpo';
+const config = resolvePipelineConfig({ modelName: 'bench-hpo', trials: TRIALS, hpoParallel: PARALLEL, asOf: '2026-06-30' });
+const deps = { paths, logger: pino({ level: 'silent' }), env: {}, now: () => new Date(), fetch };
+
+// The feature set, built once before either side is timed (the workflow receives it as a reference).
+const data = await fetchMarketDataActivity(deps)({ pipelineId: 'bench-hpo', config });
+const features = await buildFeaturesActivity(deps)({ pipelineId: 'bench-hpo', data, config });
+
+// The rows every trial sees, exported as hyperparameterSearch's folds cut them: the training
+// window (holdout removed) and its walk-forward folds, as indices into that window.
+const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
+const train = selectLabelledRows(all, runHoldoutSplit(all, config).trainIdx);
+const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
+writeFileSync(join(home, 'X.f32'), Buffer.from(train.X.data.buffer, train.X.data.byteOffset, train.X.data.byteLength));
+writeFileSync(join(home, 'y.f32'), Buffer.from(train.y.buffer, train.y.byteOffset, train.y.byteLength));
+writeFileSync(join(home, 'folds.json'), JSON.stringify(folds.map((f) => ({ train: f.trainIdx, test: f.testIdx }))));
+console.log(
+  `data: ${train.X.rows} training rows × ${train.X.cols} features, ${folds.length} folds (${folds.map((f) => f.trainIdx.length).join('/')} rows)`,
+);
+
+const server = await startDevServer({ port: await freePort(), startTimeoutMs: 90_000 });
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection });
+const worker = await new Promise<ChildProcess>((ok, fail) => {
+  const child = fork(join(import.meta.dirname, '../load/worker.ts'), [], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      UV_THREADPOOL_SIZE: WORKER_POOL,
+      TEMPORAL_ADDRESS: server.address,
+      TRAINCTL_TASK_QUEUE: taskQueue,
+      TRAINCTL_HOME: home,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.once('message', () => ok(child));
+  child.once('exit', (code) => fail(new Error(`worker exited with ${code}`)));
+});
+
+interface PythonSearch {
+  seconds: number;
+  foldSeconds: number;
+  folds: number;
+  optuna: string;
+  xgboost: string;
+  trials: { state: string; value: number | null }[];
+}
+
+interface Timing {
+  folds: number;
+  runS: number;
+  queueS: number;
+}
+
+/** Fold activities in the history: their total run time and the time they waited to start. */
+async function foldTimings(workflowId: string): Promise<Timing> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const ms = (t: unknown) => {
+    const ts = t as { seconds?: { toNumber(): number } | number; nanos?: number };
+    return Number(typeof ts.seconds === 'object' ? ts.seconds.toNumber() : (ts.seconds ?? 0)) * 1000 + (ts.nanos ?? 0) / 1e6;
+  };
+  const scheduled = new Map<string, number>();
+  const started = new Map<string, number>();
+  const out: Timing = { folds: 0, runS: 0, queueS: 0 };
+  for (const e of history.events ?? []) {
+    const at = ms(e.eventTime);
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'evaluateFold') scheduled.set(String(e.eventId), at);
+    const st = e.activityTaskStartedEventAttributes;
+    if (st && scheduled.has(String(st.scheduledEventId))) {
+      started.set(String(st.scheduledEventId), at);
+      out.queueS += (at - scheduled.get(String(st.scheduledEventId))!) / 1000;
+    }
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done && started.has(String(done.scheduledEventId))) {
+      out.folds++;
+      out.runS += (at - started.get(String(done.scheduledEventId))!) / 1000;
+    }
+  }
+  return out;
+}
+
+/** One search through the workflow: wall time, its trials and where the time went. */
+async function searchThroughWorkflow(rep: number) {
+  const workflowId = `bench-hpo-search-${rep}`;
+  const t0 = performance.now();
+  const result = await client.workflow.execute(hyperparameterSearch, { taskQueue, workflowId, args: [{ config, features }] });
+  const seconds = (performance.now() - t0) / 1000;
+  const status = await client.workflow.getHandle(workflowId).query(hpoStatusQuery);
+  return { seconds, result, trials: status.trials, timing: await foldTimings(workflowId) };
+}
+
+// XGBoost's parameters besides the searched ones, as our binding sets them (seed, tree method …).
+const SEARCHED = new Set(['max_depth', 'eta', 'min_child_weight', 'subsample', 'colsample_bytree']);
+const fixedParams = Object.fromEntries(
+  Object.entries(boostingPlan('xgb', defaultHyperparams, { seed: config.seed }).params).filter(([k]) => !SEARCHED.has(k)),
+);
+
+// The OpenMP wait policy our binding sets before loading libxgboost (lib/xgboost/library.ts): the
+// reference gets it too. libgomp's default spin-wait is up to 50× slower on a busy 2-core machine.
+process.env.OMP_WAIT_POLICY ??= 'passive';
+
+/** The same trials (params in trial order) in one Python process. */
+function searchInProcess(trials: { params: Record<string, unknown> }[]): PythonSearch {
+  const script = readFileSync(join(root, 'scripts/python/hpo_reference.py'), 'utf8');
+  const input = {
+    fixedParams,
+    dir: home,
+    cols: train.X.cols,
+    trials: TRIALS,
+    parallel: PARALLEL,
+    seed: config.seed,
+    nthread: PY_NTHREAD,
+    enqueue: trials.map((t) => t.params),
+  };
+  return JSON.parse(runPython(script, JSON.stringify(input), { timeoutMs: 3_600_000 })) as PythonSearch;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const states = (ts: { state: string }[]) =>
+  ['COMPLETE', 'PRUNED', 'FAIL'].map((s) => `${ts.filter((t) => t.state === s).length} ${s.toLowerCase()}`).join(', ');
+
+try {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  // Alternating, so a busy moment of the machine does not fall on one side only.
+  for (let rep = 0; rep < REPS; rep++) {
+    const w = await searchThroughWorkflow(rep);
+    const py = searchInProcess(w.trials);
+    ours.push(w.seconds);
+    theirs.push(py.seconds);
+    const best = (ts: { state: string; value: number | null }[]) =>
+      Math.min(...ts.filter((t) => t.state === 'COMPLETE').map((t) => t.value!)).toFixed(5);
+    const same = w.trials.filter(
+      (t, i) => t.state === py.trials[i]?.state && t.value !== null && Math.abs(t.value - py.trials[i].value!) < 1e-9,
+    ).length;
+    console.log(
+      `rep ${rep + 1}: workflow ${w.seconds.toFixed(1)} s (${states(w.trials)}; best ${best(w.trials)}; ${w.timing.folds} fold activities, ` +
+        `${w.timing.runS.toFixed(1)} s running in total, ${(w.timing.queueS / Math.max(1, w.timing.folds)).toFixed(2)} s mean wait to start) · ` +
+        `python ${py.seconds.toFixed(1)} s (${states(py.trials)}; best ${best(py.trials)}; ${py.folds} folds, ${py.foldSeconds.toFixed(1)} s training and scoring in total) · ` +
+        `${same}/${w.trials.length} trials with the same state and value`,
+    );
+    if (rep === 0) console.log(`python: optuna ${py.optuna}, xgboost ${py.xgboost}${PY_NTHREAD ? `, nthread ${PY_NTHREAD}` : ''}`);
+  }
+  console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`);
+  const wallS = median(ours);
+  const inprocessS = median(theirs);
+  console.log(`RESULT hpo wall_s=${wallS.toFixed(1)} inprocess_s=${inprocessS.toFixed(1)} ratio=${(wallS / inprocessS).toFixed(2)}`);
+} finally {
+  await stopProcess(worker);
+  await connection.close();
+  await server.stop();
+}
