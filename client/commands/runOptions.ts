@@ -5,6 +5,7 @@ import { duplicateKeys } from '../../lib/config/json';
 import { envNameOf, loadConfig, type LoadedConfig } from '../../lib/config/load';
 import { scalarText, SETTINGS, type PipelineConfig, type Setting } from '../../lib/config/schema';
 import { ConfigError } from '../../lib/util/errors';
+import { describeJsonSyntaxError } from '../../lib/util/jsonSyntax';
 
 /** Commander's view of the flags: one camelCase property per setting flag, plus --config and --search-space. */
 export type RunFlags = Record<string, string | boolean | undefined> & { config?: string; searchSpace?: string };
@@ -58,8 +59,9 @@ function readSearchSpace(path: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`--search-space: ${path} is not valid JSON (${(err as Error).message})`);
+  } catch {
+    // Where the syntax breaks, never the file's content (it may not be a search space at all).
+    throw new ConfigError(`--search-space: ${path} is not valid JSON (${describeJsonSyntaxError(text)})`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new ConfigError(`--search-space: ${path} must hold an object like {"max_depth": {"low": 2, "high": 6}}`);

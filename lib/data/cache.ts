@@ -57,6 +57,11 @@ export async function updateCache(args: {
   end: string;
   cacheDir: string;
   now?: () => Date;
+  /**
+   * Checks a ticker's merged history before it is written: one that throws (prices that fail the
+   * quality checks) is reported as that ticker's failure and never reaches the cache.
+   */
+  accept?: (ticker: string, series: CacheUpdate['series']) => void;
 }): Promise<CacheResult[]> {
   const { source, end, cacheDir } = args;
   const plans = await Promise.all(args.tickers.map((ticker) => planTicker({ source, ticker, start: args.start, end, cacheDir })));
@@ -75,6 +80,11 @@ export async function updateCache(args: {
       const result = merged[i]!;
       if (result === 'readjusted') return { ticker: plan.ticker, ok: false, error: new Error(`history of ${plan.ticker} keeps changing`) };
       if (result.ok && result.requests.length > 0) {
+        try {
+          args.accept?.(plan.ticker, result.series);
+        } catch (err) {
+          return { ticker: plan.ticker, ok: false, error: err as Error };
+        }
         const paths = cachePaths(cacheDir, source, plan.ticker);
         await writeSeriesParquet(paths.data, result.series);
         const meta: CacheMeta = {

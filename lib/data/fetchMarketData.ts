@@ -69,7 +69,15 @@ export async function fetchMarketData(options: FetchMarketDataOptions): Promise<
   const progress = options.onProgress ?? (() => {});
 
   progress({ step: 'fetch', done: 0, total: tickers.length });
-  const cached = await updateCache({ source, tickers, start: range.start, end: range.end, cacheDir: options.cacheDir });
+  const cached = await updateCache({
+    source,
+    tickers,
+    start: range.start,
+    end: range.end,
+    cacheDir: options.cacheDir,
+    // Prices that fail the quality checks are refused before they are cached, not only before use.
+    accept: (_ticker, series) => void assertSeriesQuality(sliceByDate(series, range.start, range.end), options.quality),
+  });
   progress({ step: 'fetch', done: tickers.length, total: tickers.length });
 
   const ok: TickerData[] = [];
@@ -78,6 +86,8 @@ export async function fetchMarketData(options: FetchMarketDataOptions): Promise<
   for (const [i, result] of cached.entries()) {
     progress({ step: 'validate', done: i, total: cached.length, ticker: result.ticker });
     if (!result.ok) {
+      const report = (result.error as DataError).details?.report as QualityReport | undefined;
+      if (report) reports.push(report);
       failed.push({ ticker: result.ticker, error: result.error.message, type: errorType(result.error) });
       continue;
     }
