@@ -13,14 +13,13 @@ import { NON_RETRYABLE_ERROR_TYPES } from '../lib/util/errors';
 // worker's work back within 20 s (measured 15.8–16.9 s).
 export const HEARTBEAT_TIMEOUT = '15s';
 /**
- * trainModel (and the monitoring checks, which run the same drift statistics) can hold the event
- * loop, and so their heartbeats, in one synchronous step: the drift reference profile's calibration
- * (lib/drift/calibration.ts, KS sorts over rolling windows) ran 5–26 s on 40 tickers × 5 y at load
- * average 18–25, measured with gdb on the worker's main thread. Until that step yields, they keep
- * the old 60 s: a shorter timeout would fail every attempt of a large run. Every other activity
- * blocks for under 2 s (fetch 1.7–2.8 s at start-up, features 1.2 s, backtest 0.8 s, compare 1.7 s).
+ * The monitoring checks run the drift statistics over whole windows in one synchronous step (5–26 s
+ * on 40 tickers × 5 y at load average 18–25, measured with gdb on the worker's main thread), so
+ * they keep 60 s. trainModel's reference-profile calibration, which used to hold it as long, now
+ * gives the event loop back after each feature (lib/drift/calibration.ts) and trains with the
+ * common HEARTBEAT_TIMEOUT: a killed worker's training resumes within 20 s like every other stage.
  */
-export const TRAIN_HEARTBEAT_TIMEOUT = '60s';
+export const MONITOR_HEARTBEAT_TIMEOUT = '60s';
 
 /** Registry transitions, checks, validation lookups: seconds of file I/O under a lock. */
 export const REGISTRY_START_TO_CLOSE = '1m';
@@ -73,8 +72,8 @@ export const computeOptions: ActivityOptions = {
   retry: { ...backoff, maximumAttempts: 5 },
 };
 
-/** Training: compute whose reference-profile step holds heartbeats for long (see TRAIN_HEARTBEAT_TIMEOUT). */
-export const trainOptions: ActivityOptions = { ...computeOptions, heartbeatTimeout: TRAIN_HEARTBEAT_TIMEOUT };
+/** Training: compute (its drift calibration yields between features, so it heartbeats like the rest). */
+export const trainOptions: ActivityOptions = { ...computeOptions };
 
 /** Notifications are retried with backoff; a retry does not resend to a channel that already got it. */
 export const notifyOptions: ActivityOptions = {
@@ -98,7 +97,7 @@ export function foldOptions(remainingMs: number): ActivityOptions {
 export function monitoringOptions(o: { startToCloseTimeout: string; maximumAttempts: number }): ActivityOptions {
   return {
     startToCloseTimeout: o.startToCloseTimeout,
-    heartbeatTimeout: TRAIN_HEARTBEAT_TIMEOUT,
+    heartbeatTimeout: MONITOR_HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '5s', maximumAttempts: o.maximumAttempts, nonRetryableErrorTypes },
   };
 }
