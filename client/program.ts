@@ -115,7 +115,15 @@ export function buildProgram(): Command {
             return;
           }
           progress(`Started ${workflowId} (run ${executionRunId}) — ${uiLink}`);
-          const s = await followRun(client, workflowId, quiet ? () => {} : progress);
+          // Live progress (stage, elapsed, boosting rounds, trials): one redrawn line in a terminal, plain lines otherwise.
+          const { ProgressPrinter } = await import('../lib/progress/render');
+          const live = quiet
+            ? undefined
+            : {
+                printer: ProgressPrinter.forStream(flags.json ? process.stderr : process.stdout),
+                trials: config.optimize ? config.trials : undefined,
+              };
+          const s = await followRun(client, workflowId, quiet ? () => {} : progress, live ? { live } : {});
           const result = finalJson(s, { workflowId, uiLink });
           if (flags.outputJson) await writeOutputJson(flags.outputJson, result);
           if (flags.json) console.log(JSON.stringify(result));

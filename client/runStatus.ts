@@ -120,7 +120,16 @@ async function queryRun<T>(client: Client, { handle, description }: DescribedRun
   const pollers = await taskQueuePollers(client, description.taskQueue);
   if (!pollers.live.length) throw new ConfigError(noWorkerMessage(pollers));
   try {
-    return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query<T>(name));
+    // A run that has just started may not have registered its handlers yet: ask again for a few seconds.
+    const deadline = Date.now() + QUERY_TIMEOUT_MS;
+    for (;;) {
+      try {
+        return await client.connection.withDeadline(deadline, () => handle.query<T>(name));
+      } catch (err) {
+        if (!/did not register a handler/.test((err as Error).message) || Date.now() > deadline - 1000) throw err;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   } catch (err) {
     const again = await taskQueuePollers(client, description.taskQueue);
     if (!again.live.length) throw new ConfigError(noWorkerMessage(again));

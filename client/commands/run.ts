@@ -14,6 +14,8 @@ import { exitCodeForStatus } from '../exitCodes';
 import { readRunStatus } from '../runStatus';
 import { ensureSearchAttributes } from '../searchAttributes';
 import { initialSearchAttributes } from '../../workflows/searchAttributes';
+import type { ProgressPrinter } from '../../lib/progress/render';
+import { readLiveProgress } from '../progress';
 
 /** Defaults + input, validated completely (ConfigError, exit 3, every problem with its key path). */
 export function buildConfig(input: PipelineConfigInput): PipelineConfig {
@@ -82,25 +84,33 @@ export async function followRun(
   client: Client,
   workflowId: string,
   onProgress: (line: string) => void,
-  options: { untilGate?: boolean; pollMs?: number } = {},
+  options: { untilGate?: boolean; pollMs?: number; live?: { printer: ProgressPrinter; trials?: number } } = {},
 ): Promise<PipelineStatus> {
   const seen = new Set<string>();
-  for (;;) {
-    const s = await readRunStatus(client, workflowId);
-    for (const st of s.stages) {
-      const key = `${st.name}:${st.state}`;
-      if ((st.state === 'running' || st.state === 'done' || st.state === 'failed') && !seen.has(key)) {
-        seen.add(key);
-        if (st.state === 'running') onProgress(`▶ ${st.name}…`);
-        else
-          onProgress(
-            `${st.state === 'done' ? '✔' : '✖'} ${st.name}${st.ms !== undefined ? ` (${(st.ms / 1000).toFixed(1)} s)` : ''}${st.note ? ` — ${st.note}` : ''}`,
-          );
+  const live = options.live;
+  // Stage lines stay in the scroll-back; the live line (stage, elapsed, rounds, trials) is redrawn below them.
+  const say = live ? (line: string) => live.printer.log(line) : onProgress;
+  try {
+    for (;;) {
+      const s = await readRunStatus(client, workflowId);
+      for (const st of s.stages) {
+        const key = `${st.name}:${st.state}`;
+        if ((st.state === 'running' || st.state === 'done' || st.state === 'failed') && !seen.has(key)) {
+          seen.add(key);
+          if (st.state === 'running') say(`▶ ${st.name}…`);
+          else
+            say(
+              `${st.state === 'done' ? '✔' : '✖'} ${st.name}${st.ms !== undefined ? ` (${(st.ms / 1000).toFixed(1)} s)` : ''}${st.note ? ` — ${st.note}` : ''}`,
+            );
+        }
       }
+      if (TERMINAL.includes(s.outcome)) return s;
+      if (s.outcome === 'awaiting_approval' && (options.untilGate ?? true)) return s;
+      if (live) live.printer.update(await readLiveProgress(client, workflowId, s, { trials: live.trials }));
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
     }
-    if (TERMINAL.includes(s.outcome)) return s;
-    if (s.outcome === 'awaiting_approval' && (options.untilGate ?? true)) return s;
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+  } finally {
+    live?.printer.done();
   }
 }
 

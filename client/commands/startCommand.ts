@@ -9,6 +9,7 @@ import { runWorkerUntilSignal } from './workerCommand';
 import { ensureDevServer } from './devServerCommand';
 import { decide } from './decide';
 import { buildConfig, followRun, RunInProgressError, startRun } from './run';
+import { ProgressPrinter } from '../../lib/progress/render';
 
 /**
  * `npm start`: dev server (reused if running) + worker + one pipeline run on the embedded default,
@@ -59,7 +60,11 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
       out(`\nA run of ${config.modelName} is already open: following ${workflowId}`);
     }
     out(`Follow it in the Web UI: ${workflowUiLink(settings, workflowId)}\n`);
-    const gate = await followRun(client, workflowId, out, { untilGate: true });
+    const printer = ProgressPrinter.forStream(process.stdout);
+    const gate = await followRun(client, workflowId, out, {
+      untilGate: true,
+      live: { printer, trials: config.optimize ? config.trials : undefined },
+    });
     if (gate.outcome === 'awaiting_approval') {
       out('');
       out(gate.summary ?? '');
