@@ -17,7 +17,7 @@ import { referenceProfileSchema } from '../lib/drift/schemas';
 import { ModelError } from '../lib/util/errors';
 import { readJsonFile } from '../lib/util/jsonFile';
 import type { ActivityDeps } from './deps';
-import { heartbeat } from './heartbeat';
+import { heartbeat, stableNow } from './heartbeat';
 import { registryFor } from './registry';
 
 export interface CheckDriftInput {
@@ -134,7 +134,9 @@ export function checkDriftActivity(deps: ActivityDeps) {
       thresholds: input.thresholds,
       watch: input.watch,
     });
-    const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
+    // Named by when the check was scheduled: a retry rewrites this report and history line, it adds none.
+    const checkedAt = stableNow(deps.now).toISOString();
+    const stamp = checkedAt.replace(/[:.]/g, '-');
     const report = await writeDriftReport({
       dir: join(modelLinePaths(deps.paths, input.modelName).driftReportsDir, stamp),
       result,
@@ -143,7 +145,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
       synthetic: data.synthetic,
     });
     await appendDriftHistory(modelLinePaths(deps.paths, input.modelName).driftHistory, {
-      at: deps.now().toISOString(),
+      at: checkedAt,
       runId: input.pipelineId,
       productionVersion: production.version,
       status: result.status,

@@ -15,6 +15,7 @@ import { readWarmStartReport } from '../lib/engine';
 import { modelFeatureSettings } from '../lib/features/modelFeatures';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
+import { stableNow } from './heartbeat';
 
 export interface CompareModelsInput {
   pipelineId: string;
@@ -127,7 +128,8 @@ export function compareModelsActivity(deps: ActivityDeps) {
       dir: dryRun ? join(reportsDir, DRY_RUN_VERSION, pipelineId) : join(reportsDir, version),
       version,
       pipelineId,
-      generatedAt: deps.now().toISOString(),
+      // When compare was scheduled: a retried compare writes the same report bytes (the registry keeps their SHA-256).
+      generatedAt: stableNow(deps.now).toISOString(),
       candidate: {
         version,
         modelType: candidate.modelType,

@@ -29,6 +29,16 @@ export function previousHeartbeat(): unknown {
   return currentContext()?.info.heartbeatDetails;
 }
 
+/**
+ * When the activity was scheduled — the same for every attempt and every repeat of it — or `now()`
+ * outside an activity. For what names or stamps an activity's output (report folders, "generated
+ * at" lines, history entries), so a retry rewrites the same bytes instead of adding a second copy.
+ */
+export function stableNow(now: () => Date): Date {
+  const ms = currentContext()?.info.scheduledTimestampMs;
+  return ms !== undefined && Number.isFinite(ms) ? new Date(ms) : now();
+}
+
 export function cancellationSignal(): AbortSignal | undefined {
   return currentContext()?.cancellationSignal;
 }

@@ -15,8 +15,11 @@ export interface DriftHistoryRecord {
 }
 
 /** One JSON line per check, appended in a single write (O_APPEND), so lines never interleave. */
+/** One line per check; a check already recorded (same time and run: a retried activity) is not added again. */
 export async function appendDriftHistory(path: string, record: DriftHistoryRecord): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
+  const existing = await readDriftHistory(path).catch(() => []);
+  if (existing.some((r) => r.at === record.at && r.runId === record.runId)) return;
   await appendFile(path, `${JSON.stringify(record)}\n`, { flag: 'a' });
 }
 

@@ -65,6 +65,19 @@ export async function writeBestParams(o: {
       /* unreadable: replaced below, its text kept */
     }
   }
+  // A retry of the write that put this very result there (same search, trial and score): the same
+  // answer as the first time, and nothing written or moved to the history again.
+  const own = old;
+  const next = o.next as BestParamsFile & { pipelineId?: unknown };
+  if (
+    own &&
+    (own.pipelineId ?? own.runId) !== undefined &&
+    (own.pipelineId ?? own.runId) === (next.pipelineId ?? next.runId) &&
+    own.studyName === next.studyName &&
+    own.trialNumber === next.trialNumber &&
+    own.value === next.value
+  )
+    return { replaced: true, reason: typeof own.decision === 'string' ? own.decision : `written: ${score(own)}` };
   const decision =
     oldText !== undefined && !old
       ? {
@@ -79,6 +92,6 @@ export async function writeBestParams(o: {
       : { raw: oldText, replacedAt: o.now.toISOString() };
     await appendFile(o.historyPath, `${JSON.stringify(entry)}\n`);
   }
-  await writeJsonAtomic(o.path, { ...o.next, writtenAt: o.now.toISOString() });
+  await writeJsonAtomic(o.path, { ...o.next, writtenAt: o.now.toISOString(), decision: decision.reason });
   return decision;
 }

@@ -97,6 +97,22 @@ describe('best_hyperparameters.json: replaced only by a better search on the sam
     expect(history).toEqual([expect.objectContaining({ value: 0.69, runId: 'a', replacedBy: 'b', replacedAt: now.toISOString() })]);
   });
 
+  it('a retried write of the same search result answers as the first time and writes nothing more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'best-'));
+    const path = join(dir, 'best_hyperparameters.json');
+    const historyPath = join(dir, 'history.jsonl');
+    const now = new Date('2026-11-26T12:00:00Z');
+    await writeBestParams({ path, historyPath, next: file(0.69, { runId: 'a' }), now });
+    const first = await writeBestParams({ path, historyPath, next: file(0.67, { runId: 'b' }), now });
+    const bytes = readFileSync(path, 'utf8');
+    const history = readFileSync(historyPath, 'utf8');
+    const retry = await writeBestParams({ path, historyPath, next: file(0.67, { runId: 'b' }), now: new Date('2026-11-26T12:05:00Z') });
+    expect(retry).toEqual(first);
+    expect(first.reason).toMatch(/^replaced: /);
+    expect(readFileSync(path, 'utf8')).toBe(bytes);
+    expect(readFileSync(historyPath, 'utf8')).toBe(history);
+  });
+
   it('an unreadable old file is replaced and its text kept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'best-'));
     const path = join(dir, 'best_hyperparameters.json');
