@@ -69,7 +69,9 @@ export const computeOptions: ActivityOptions = {
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   // Lost workers and starved heartbeats are retried; user errors are non-retryable whatever the count.
-  retry: { ...backoff, maximumAttempts: 5 },
+  // An alive worker starved of CPU for 15 s looks dead too (seen at load average 30–45 on 2 cores):
+  // ten attempts keep a merely busy machine from failing a run.
+  retry: { ...backoff, maximumInterval: '30s', maximumAttempts: 10 },
 };
 
 /** Training: compute (its drift calibration yields between features, so it heartbeats like the rest). */
