@@ -15,7 +15,13 @@ const run = spawnSync(
   {
     cwd: root,
     stdio: 'inherit',
-    env: { UV_THREADPOOL_SIZE: '1', ...process.env, ...(process.env.CI ? { NO_COLOR: '1', FORCE_COLOR: '0' } : {}) },
+    env: {
+      UV_THREADPOOL_SIZE: '1',
+      ...process.env,
+      ...(process.env.CI ? { NO_COLOR: '1', FORCE_COLOR: '0' } : {}),
+      // `node scripts/test.mjs test/faults` (npm run test:faults) includes the fault suite, which the default run leaves out.
+      ...(process.argv.slice(2).some((a) => a.startsWith('test/faults')) ? { TRAINCTL_FAULTS: '1' } : {}),
+    },
   },
 );
 if (existsSync(out)) {

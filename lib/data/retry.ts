@@ -4,6 +4,11 @@ export interface RetryOptions {
   /** Delay before the first retry; doubles each time (default 1000 ms). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * A delay the server asked for (HTTP Retry-After), in ms. It replaces the backoff when longer,
+   * capped at maxDelayMs: retrying a rate limit sooner than asked only extends it.
+   */
+  retryAfterMs?: (err: unknown) => number | undefined;
   /** Injected in tests so backoff does not cost wall time. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -29,7 +34,8 @@ export async function withRetry<T>(
     } catch (err) {
       if (attempt >= attempts || !isRetryable(err)) throw err;
       const cap = Math.min(max, base * 2 ** (attempt - 1));
-      await sleep(cap / 2 + (Math.random() * cap) / 2);
+      const backoff = cap / 2 + (Math.random() * cap) / 2;
+      await sleep(Math.max(backoff, Math.min(max, options.retryAfterMs?.(err) ?? 0)));
     }
   }
 }

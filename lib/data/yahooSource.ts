@@ -15,6 +15,8 @@ export interface YahooSourceOptions {
   /** Replaces the HTTP client entirely (yahoo-finance2's `fetch` option). */
   fetch?: typeof fetch;
   retry?: RetryOptions;
+  /** One request's limit, headers and body included (default 30 s); a slower answer is retried. */
+  timeoutMs?: number;
   /** Tickers fetched at the same time (default 2; Yahoo rate-limits bursts). */
   concurrency?: number;
   now?: () => Date;
@@ -54,7 +56,7 @@ export function createYahooSource(options: YahooSourceOptions = {}): MarketDataS
             interval: '1d',
           }),
         isRetryable,
-        options.retry,
+        { retryAfterMs, ...options.retry },
       )) as unknown as ChartArrayResult;
       return { ticker, ok: true, series: toSeries(ticker, result, req.start, end) };
     } catch (err) {
@@ -81,14 +83,51 @@ export function createYahooSource(options: YahooSourceOptions = {}): MarketDataS
   };
 }
 
-function buildFetch(options: YahooSourceOptions): typeof fetch | undefined {
+/** An HTTP answer worth retrying (429, 5xx), with the delay the server asked for. */
+export class YahooHttpError extends Error {
+  constructor(
+    readonly code: number,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${code}${retryAfterMs !== undefined ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`);
+    this.name = 'YahooHttpError';
+  }
+}
+
+/**
+ * yahoo-finance2's `fetch` option, wrapped: a time limit on each request (body included),
+ * rate limits and server errors raised with their Retry-After before the library reads the body,
+ * and the host replaced when `baseUrl` is set.
+ */
+function buildFetch(options: YahooSourceOptions): typeof fetch {
   const base = options.fetch ?? globalThis.fetch;
-  if (!options.baseUrl) return options.fetch;
-  const target = options.baseUrl.replace(/\/$/, '');
-  return (input: string | URL | Request, init?: RequestInit) => {
+  const target = options.baseUrl?.replace(/\/$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    return base(url.replace(/^https?:\/\/[^/]+/, target), init);
+    const limit = AbortSignal.timeout(timeoutMs);
+    const response = await base(target ? url.replace(/^https?:\/\/[^/]+/, target) : url, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, limit]) : limit,
+    });
+    if (response.status === 429 || response.status >= 500) {
+      await response.body?.cancel().catch(() => {});
+      throw new YahooHttpError(response.status, parseRetryAfter(response.headers.get('retry-after')));
+    }
+    return response;
   };
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function retryAfterMs(err: unknown): number | undefined {
+  return err instanceof YahooHttpError ? err.retryAfterMs : undefined;
 }
 
 /**
@@ -96,6 +135,10 @@ function buildFetch(options: YahooSourceOptions): typeof fetch | undefined {
  * UTC, which for Asia-Pacific exchanges falls on the previous UTC day.
  */
 function toSeries(ticker: string, result: ChartArrayResult, start: string | undefined, end: string): PriceSeries {
+  if (result.quotes.length > 0 && result.quotes.every((q) => q.adjclose == null)) {
+    // Unadjusted closes would splice splits and dividends into the returns the model learns from.
+    throw new DataError(`Yahoo Finance sent no adjusted close for ${ticker}: refusing unadjusted prices`, { ticker });
+  }
   const offsetMs = (result.meta.gmtoffset ?? 0) * 1000;
   const rows = result.quotes
     .filter((q) => q.open != null && q.high != null && q.low != null && q.close != null)
@@ -116,23 +159,40 @@ function toSeries(ticker: string, result: ChartArrayResult, start: string | unde
   return s;
 }
 
+/** The HTTP status of a failed answer (ours or yahoo-finance2's HTTPError); DOMException codes are not statuses. */
 function httpStatus(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+  if (err instanceof YahooHttpError) return err.code;
+  const code = (err as { code?: unknown; name?: unknown } | null)?.code;
+  return (err as { name?: unknown } | null)?.name === 'HTTPError' && typeof code === 'number' ? code : undefined;
 }
 
-/** Rate limits, server errors and network failures are worth retrying; anything else is not. */
+/**
+ * Rate limits, server errors, network failures (a connection cut mid-body included), timeouts and
+ * a body that is not JSON (a proxy's error page, an empty 200) are worth retrying; anything else —
+ * an unknown symbol, a response that fails validation — is not.
+ */
 export function isRetryable(err: unknown): boolean {
   const status = httpStatus(err);
   if (status !== undefined) return status === 429 || status >= 500;
-  return err instanceof TypeError; // fetch() rejects with TypeError on network errors
+  if (err instanceof TypeError) return true; // fetch() rejects with TypeError on network errors
+  if (err instanceof Error && err.name === 'TimeoutError') return true;
+  return err instanceof Error && /response was not parsable/.test(err.message);
 }
 
 function describeError(ticker: string, err: unknown): Error {
-  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof DataError) return err;
+  const raw = err instanceof Error ? err.message : String(err);
+  // A body echoed into an error (an HTML error page) is cut to one readable line.
+  const message = raw.replace(/\s+/g, ' ').slice(0, 200) + (raw.length > 200 ? '…' : '');
   if (/no data found|delisted|not found/i.test(message) || httpStatus(err) === 404) {
     return new DataError(`unknown ticker ${ticker}: Yahoo Finance has no data (${message})`, { ticker });
   }
   const status = httpStatus(err);
-  return new Error(`Yahoo Finance request for ${ticker} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, { cause: err });
+  const kind = err instanceof Error && err.name === 'TimeoutError' ? ' (timed out)' : status ? ` (HTTP ${status})` : '';
+  if (err instanceof TypeError && /terminated/.test(message)) {
+    return new Error(`Yahoo Finance request for ${ticker} failed: the connection closed before the whole answer arrived (${message})`, {
+      cause: err,
+    });
+  }
+  return new Error(`Yahoo Finance request for ${ticker} failed${kind}: ${message}`, { cause: err });
 }

@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { resolvePaths, type Paths } from '../../lib/config/paths';
+import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
+import { openRegistry, registryRoot } from '../../lib/registry';
+import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
+import { approveSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
+import type { PipelineStatus } from '../../workflows/types';
+import { sleep, tempFilesIn } from '../support/faultHarness';
+
+/** Tiny data: two synthetic tickers, three years, criteria the small model passes. */
+export const FAULT_CONFIG: PipelineConfigInput = {
+  tickers: ['SYN-A', 'SYN-B'],
+  period: '3y',
+  holdout: '6m',
+  asOf: '2026-10-30',
+  seed: 16,
+  criteria: { minAccuracy: 0.4, minPrecision: 0.2, minRecall: 0.05, minF1: 0.05 },
+  approvalTimeout: '1h',
+};
+export const MODEL = 'direction-classifier';
+
+const homes: string[] = [];
+
+export function faultHome(name: string): Paths {
+  const root = mkdtempSync(join(tmpdir(), `trainctl-fault-${name}-`));
+  homes.push(root);
+  return resolvePaths({}, root);
+}
+
+/** Remove every trainctl home the suite made (kept with TRAINCTL_FAULT_KEEP=1, to look into a failure). */
+export function removeFaultHomes(): void {
+  if (process.env.TRAINCTL_FAULT_KEEP === '1') return;
+  for (const root of homes.splice(0)) {
+    try {
+      rmSync(root, { recursive: true, force: true });
+    } catch (err) {
+      console.warn(`could not remove ${root}: ${String(err)}`);
+    }
+  }
+}
+
+export function startPipeline(client: Client, taskQueue: string, id: string): Promise<WorkflowHandle<typeof trainingPipeline>> {
+  return client.workflow.start(trainingPipeline, {
+    taskQueue,
+    workflowId: `${id}-${Date.now().toString(36)}`,
+    args: [{ config: resolvePipelineConfig(FAULT_CONFIG) }],
+  });
+}
+
+export function startSearch(client: Client, taskQueue: string, id: string): Promise<WorkflowHandle<typeof hyperparameterSearch>> {
+  return client.workflow.start(hyperparameterSearch, {
+    taskQueue,
+    workflowId: `${id}-${Date.now().toString(36)}`,
+    // One trial at a time: trial values do not depend on how concurrent folds interleave.
+    args: [{ config: resolvePipelineConfig({ ...FAULT_CONFIG, trials: 3 }), trials: 3, parallel: 1 }],
+  });
+}
+
+/** Query the status until `pred` holds; queries fail while no worker is up, so those are retried. */
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  pred: (s: PipelineStatus) => boolean,
+  timeoutMs = 900_000,
+): Promise<PipelineStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await handle.query(statusQuery).catch(() => undefined);
+    if (s && pred(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the pipeline; last ${s?.outcome}/${s?.stage}`);
+    await sleep(250);
+  }
+}
+
+export async function approveAtGate(handle: WorkflowHandle): Promise<PipelineStatus> {
+  const gate = await waitForStatus(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
+  if (gate.outcome === 'awaiting_approval') await handle.signal(approveSignal, { version: gate.candidateVersion!, by: 'faults' });
+  return gate;
+}
+
+/**
+ * What must not change when a run is disturbed: the outcome, the version and every figure the
+ * run computed from the data (cache hits and timings may differ).
+ */
+export function pipelineFingerprint(s: PipelineStatus): string {
+  return JSON.stringify({
+    outcome: s.outcome,
+    candidateVersion: s.candidateVersion,
+    decision: s.decision,
+    failedCriteria: s.failedCriteria,
+    dataWindow: s.dataWindow,
+    rows: s.featureSet?.rows,
+    features: s.featureSet?.features,
+    cv: s.cv,
+    candidate: s.candidate,
+    production: s.production,
+    buyHold: s.buyHold,
+    evidence: s.evidence,
+  });
+}
+
+export async function searchFingerprint(handle: WorkflowHandle<typeof hyperparameterSearch>): Promise<string> {
+  const result = await handle.result();
+  const status = await handle.query(hpoStatusQuery);
+  return JSON.stringify({
+    value: result.value,
+    params: result.params,
+    trialNumber: result.trialNumber,
+    trials: status.trials.map((t) => ({ number: t.number, state: t.state, value: t.value, params: t.params })),
+  });
+}
+
+export interface RunCheck {
+  versions: number;
+  tempFiles: string[];
+  /** Files the run's result refers to that are missing, and registry checksum problems. */
+  lost: string[];
+  productionVersion: string | null;
+}
+
+/** Registry, temp files and referenced files of one finished pipeline run. */
+export async function checkPipelineHome(paths: Paths, status?: PipelineStatus): Promise<RunCheck> {
+  const registry = await openRegistry({ root: registryRoot(paths.modelsDir, MODEL) });
+  const versions = await registry.list();
+  const production = await registry.production();
+  const lost: string[] = [];
+  for (const f of Object.values(status?.report ?? {})) if (!existsSync(f)) lost.push(f);
+  const verified = await registry.verify();
+  for (const p of verified.problems) lost.push(JSON.stringify(p));
+  return {
+    versions: versions.length,
+    tempFiles: tempFilesIn([paths.stateDir, paths.modelsDir, paths.reportsDir]),
+    lost,
+    productionVersion: production?.version ?? null,
+  };
+}
