@@ -72,32 +72,24 @@ function uncalibratedProfile(o: ProfileInput): ReferenceProfile {
   return profile;
 }
 
+const calibrationOf = (profile: ReferenceProfile, o: ProfileInput, c: NonNullable<ProfileInput['calibration']>) => ({
+  profile,
+  featureNames: o.featureNames,
+  columns: o.columns,
+  dates: c.dates,
+  windowDays: c.windowDays,
+});
+
 export function buildReferenceProfile(o: ProfileInput): ReferenceProfile {
   const profile = uncalibratedProfile(o);
-  if (o.calibration) {
-    profile.calibration = calibrateDrift({
-      profile,
-      featureNames: o.featureNames,
-      columns: o.columns,
-      dates: o.calibration.dates,
-      windowDays: o.calibration.windowDays,
-    });
-  }
+  if (o.calibration) profile.calibration = calibrateDrift(calibrationOf(profile, o, o.calibration));
   return profile;
 }
 
 /** The same profile, calibrated without holding the event loop for more than one feature at a time (activities). */
 export async function buildReferenceProfileYielding(o: ProfileInput): Promise<ReferenceProfile> {
   const profile = uncalibratedProfile(o);
-  if (o.calibration) {
-    profile.calibration = await calibrateDriftYielding({
-      profile,
-      featureNames: o.featureNames,
-      columns: o.columns,
-      dates: o.calibration.dates,
-      windowDays: o.calibration.windowDays,
-    });
-  }
+  if (o.calibration) profile.calibration = await calibrateDriftYielding(calibrationOf(profile, o, o.calibration));
   return profile;
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../client/devServer';
+import { stopProcess } from '../../client/devServer';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -172,13 +173,8 @@ export async function createBucket(s3: S3Endpoint, bucket: string): Promise<void
 }
 
 /** SeaweedFS takes a few seconds to stop on SIGTERM (it drains its servers); SIGKILL after a grace period. */
-async function stopWeed(child: ChildProcess, graceMs = 3_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
+function stopWeed(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  return stopProcess(child, graceMs);
 }
 
 function tail(log: string): string {

@@ -15,6 +15,7 @@ import { pipelineWorkflowId } from '../../workflows/ids';
 import { approveSignal } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
 import { tempPaths, testLogger, uniqueTaskQueue } from '../support/temporal';
+import { until } from '../support/polling';
 
 /** Screenshots land here (ignored by git), for people and CI to look at. */
 const ARTIFACTS = resolve('test-results');
@@ -38,16 +39,6 @@ afterAll(async () => {
   await connection?.close();
   await server?.stop();
 });
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 150_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('the Web UI tells the story', () => {
   it('finds a run awaiting approval by its search attributes (CLI and Web UI), shows its summary, stage and approval command', async () => {

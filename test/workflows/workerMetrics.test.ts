@@ -6,6 +6,7 @@ import { freePort } from '../../client/devServer';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { approveSignal } from '../../workflows/trainingPipeline';
 import { connectTestTemporal, tempPaths, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+import { promSamples, until } from '../support/polling';
 
 const root = resolve(__dirname, '../..');
 let t: TemporalTestContext;
@@ -18,35 +19,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** A Prometheus text exposition → { 'name{labels}': value }. */
-function samples(text: string): Record<string, number> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((l) => l && !l.startsWith('#'))
-      .map((l) => {
-        const at = l.lastIndexOf(' ');
-        return [l.slice(0, at), Number(l.slice(at + 1))];
-      }),
-  );
-}
-
 async function scrape(url: string): Promise<string | undefined> {
   try {
     const r = await fetch(url, { signal: AbortSignal.timeout(3000) });
     return r.ok ? await r.text() : undefined;
   } catch {
     return undefined;
-  }
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 180_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -84,7 +62,7 @@ describe('worker metrics', () => {
     });
     const { workflowId, handle } = await startRun(t.client, settings, config);
     const atGate = await until('the approval gate', async () => {
-      const s = samples((await scrape(url)) ?? '');
+      const s = promSamples((await scrape(url)) ?? '');
       const key = Object.keys(s).find((k) =>
         k.startsWith(`trainctl_candidate_holdout_metric{model="${modelName}",version="v1.0.0",metric="accuracy"`),
       );
@@ -94,13 +72,13 @@ describe('worker metrics', () => {
       Object.keys(atGate).some((k) => k.startsWith('trainctl_activity_duration_seconds_count{activity="trainModel",result="ok"}')),
     ).toBe(true);
     await t.client.workflow.getHandle(workflowId).signal(approveSignal, { version: 'v1.0.0', by: 'alice' });
-    expect(((await handle.result())).outcome).toBe('promoted');
+    expect((await handle.result()).outcome).toBe('promoted');
 
     const text = await until('the promoted run in the metrics', async () => {
       const body = await scrape(url);
-      return body && samples(body)[`trainctl_runs_total{model="${modelName}",outcome="promoted"}`] === 1 ? body : undefined;
+      return body && promSamples(body)[`trainctl_runs_total{model="${modelName}",outcome="promoted"}`] === 1 ? body : undefined;
     });
-    const s = samples(text);
+    const s = promSamples(text);
     const accuracy = s[`trainctl_candidate_holdout_metric{model="${modelName}",version="v1.0.0",metric="accuracy"}`]!;
     expect(accuracy).toBeGreaterThan(0.3);
     expect(accuracy).toBeLessThan(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineMetrics } from '../../../lib/metrics/pipelineMetrics';
+import { promSamples } from '../../support/polling';
 
 const status = (version: string, accuracy: number) => ({
   pipelineId: 'train-m-1',
@@ -8,19 +9,6 @@ const status = (version: string, accuracy: number) => ({
   candidateVersion: version,
   candidate: { version, metrics: { accuracy, auc: 0.61, logLoss: 0.68, nRows: 250 }, trading: {} },
 });
-
-/** A Prometheus text exposition → { 'name{labels}': value }. */
-function samples(text: string): Record<string, number> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((l) => l && !l.startsWith('#'))
-      .map((l) => {
-        const at = l.lastIndexOf(' ');
-        return [l.slice(0, at), Number(l.slice(at + 1))];
-      }),
-  );
-}
 
 describe('PipelineMetrics', () => {
   it('counts runs by outcome from the terminal notifications and keeps only the latest candidate per model', async () => {
@@ -41,7 +29,7 @@ describe('PipelineMetrics', () => {
     });
     m.observe({ type: 'notify', seconds: 0.01, ok: true, input: { event: 'rejected', modelName: 'm', status: status('v1.2.0', 0.57) } });
     m.observe({ type: 'notify', seconds: 0.01, ok: true, input: { event: 'failed', modelName: 'other', status: { outcome: 'failed' } } });
-    const s = samples(await m.registry.metrics());
+    const s = promSamples(await m.registry.metrics());
     expect(s['trainctl_runs_total{model="m",outcome="promoted"}']).toBe(1);
     expect(s['trainctl_runs_total{model="m",outcome="rejected"}']).toBe(1);
     expect(s['trainctl_runs_total{model="other",outcome="failed"}']).toBe(1);
@@ -65,7 +53,7 @@ describe('PipelineMetrics', () => {
       input: { modelName: 'm' },
       result: { drop: { status: 'drop', level: 'warning' } },
     });
-    const s = samples(await m.registry.metrics());
+    const s = promSamples(await m.registry.metrics());
     expect(s['trainctl_activity_duration_seconds_count{activity="trainModel",result="ok"}']).toBe(1);
     expect(s['trainctl_activity_duration_seconds_sum{activity="trainModel",result="ok"}']).toBeCloseTo(3.2);
     expect(s['trainctl_activity_duration_seconds_count{activity="trainModel",result="error"}']).toBe(1);
@@ -75,6 +63,6 @@ describe('PipelineMetrics', () => {
     expect(s['trainctl_drift_status{model="m"}']).toBe(2);
     expect(s['trainctl_performance_status{model="m"}']).toBe(1);
     m.observe({ type: 'checkDrift', seconds: 1, ok: true, input: { modelName: 'm' }, result: { status: 'ok' } });
-    expect(samples(await m.registry.metrics())['trainctl_drift_status{model="m"}']).toBe(0);
+    expect(promSamples(await m.registry.metrics())['trainctl_drift_status{model="m"}']).toBe(0);
   });
 });
