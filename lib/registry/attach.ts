@@ -24,8 +24,13 @@ export async function attachFiles(tx: Tx, version: string, files: Record<string,
     const staged = `${TMP}/attach-${randomBytes(6).toString('hex')}`;
     const copied = await copyDurably(tx.layout, source, staged);
     const known = record.files[name];
-    if (known && known.sha256 === copied.sha256) continue;
+    if (known && known.sha256 === copied.sha256) {
+      // The same file again (a retried activity): nothing to commit, and no staged copy left behind.
+      await tx.layout.store.delete(staged);
+      continue;
+    }
     if (known && IMMUTABLE_STAGES.has(record.stage)) {
+      await tx.layout.store.delete(staged);
       throw new ConfigError(`${version} is ${record.stage}: its file ${name} cannot be replaced`, { version });
     }
     record.files[name] = copied;

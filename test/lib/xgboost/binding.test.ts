@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../lib/util/errors';
-import { Booster, trainModel, xgboostVersion } from '../../../lib/xgboost';
+import { Booster, DMatrix, trainModel, xgboostVersion } from '../../../lib/xgboost';
 import { runPythonJson } from '../../support/python';
 import { makeDataset } from './fixtures';
 
@@ -74,11 +74,20 @@ print(json.dumps(b.predict(xgb.DMatrix(X, missing=np.nan, feature_names=c['names
     await expect(trainModel({ train: { ...ds, y: bad }, modelType: 'xgb' })).rejects.toThrow(/row 7 has 2/);
   });
 
-  it("surfaces XGBoost's own error message for an invalid parameter", async () => {
+  it("refuses an out-of-range parameter before XGBoost sees it, and surfaces XGBoost's own error message otherwise", async () => {
     const ds = makeDataset({ rows: 100, cols: 3, seed: 16 });
     await expect(trainModel({ train: ds, modelType: 'xgb', params: { maxDepth: -3 } })).rejects.toThrow(
-      /XGBoost .*failed: .*max_depth|XGBoost .*failed/,
+      /invalid XGBoost parameters: max_depth/,
     );
+    // Straight through the binding, the library's own message comes back.
+    const dtrain = DMatrix.fromDataset(ds);
+    const booster = Booster.create([dtrain], { max_depth: -3 }, ds.X.featureNames);
+    try {
+      await expect(booster.updateOneIter(0, dtrain)).rejects.toThrow(/XGBoost .*failed: .*max_depth|XGBoost .*failed/);
+    } finally {
+      booster.dispose();
+      dtrain.dispose();
+    }
   });
 
   it('keeps the event loop free during a long training (heartbeats keep arriving)', async () => {
