@@ -58,6 +58,8 @@ describe.each(registryBackends)('$name registry: two processes at once', (backen
   it('the same run registered by two workers gets one version', async () => {
     const input = await candidate(dir, 'same-run');
     const results = await Promise.all([child('register', input), child('register', input)]);
+    // A child that failed says why on stderr (seen once under CI load: an empty stdout, reason unknown).
+    expect(results.map((r) => r.stderr)).toEqual(['', '']);
     const parsed = results.map((r) => JSON.parse(r.stdout) as { version: string; created: boolean });
     expect(parsed.map((p) => p.version)).toEqual(['v1.0.0', 'v1.0.0']);
     expect(parsed.map((p) => p.created).sort()).toEqual([false, true]);
