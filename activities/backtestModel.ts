@@ -4,13 +4,14 @@ import type { PipelineConfig } from '../lib/config/pipeline';
 import { classificationMetrics, rocCurve, runHoldoutSplit, type ClassificationMetrics } from '../lib/evaluation';
 import { loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
-import { sha256File, writeJsonAtomic } from '../lib/util';
+import { writeJsonAtomic } from '../lib/util';
 import type { MetricSummary } from '../lib/evaluation/metrics';
 import type { BacktestRef, CandidateRef, FeatureSetRef, ModelScore } from '../workflows/types';
 import type { BacktestDetail } from '../lib/backtest';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
 import { heartbeat } from './heartbeat';
+import { localFile, publish, registryFileRef } from './storeFiles';
 
 export interface BacktestModelInput {
   pipelineId: string;
@@ -30,7 +31,8 @@ export type { BacktestDetail } from '../lib/backtest';
 export function backtestModelActivity(deps: ActivityDeps) {
   return async function backtestModel({ pipelineId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
     const log = deps.logger.child({ module: 'backtest', pipelineId });
-    const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
+    const featuresPath = await localFile(deps, features);
+    const all = await loadFeatureMatrix(featuresPath, { labelledOnly: true });
     const split = runHoldoutSplit(all, config);
     const idx = split.holdoutIdx;
     const dates = idx.map((i) => all.dates[i]!);
@@ -40,7 +42,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
     const rowsOf = (m: typeof all.X) => selectRows(m, idx);
     const bt = { threshold: config.backtest.threshold, costBps: config.backtest.costBps };
 
-    const cand = await OnnxModel.load(candidate.onnx.path, { expectedSha256: candidate.onnx.sha256 });
+    const cand = await OnnxModel.load(await localFile(deps, candidate.onnx), { expectedSha256: candidate.onnx.sha256 });
     // Both models are scored through onnxruntime whatever engine trained them; the log names them.
     const engines: { candidate: string; production?: string } = { candidate: engineOf(cand.metadata) };
     let candProba: Float32Array;
@@ -60,16 +62,17 @@ export function backtestModelActivity(deps: ActivityDeps) {
     const prod = await (await registryFor(deps, config.modelName)).production();
     if (prod) {
       try {
-        const model = await OnnxModel.load(prod.onnx, {
-          expectedSha256: prod.files['model.onnx']?.sha256 ?? prod.metadata.files['model.onnx']?.sha256,
-        });
+        const file = prod.files['model.onnx'];
+        const model = file
+          ? await OnnxModel.load(await localFile(deps, registryFileRef(file)), { expectedSha256: file.sha256 })
+          : await OnnxModel.load(prod.onnx, { expectedSha256: prod.metadata.files['model.onnx']?.sha256 });
         try {
           engines.production = engineOf(model.metadata);
           schemaChanged = prod.metadata.schemaHash !== features.schemaHash;
           let X = rowsOf(all.X);
           if (schemaChanged) {
             // Each model on its own features for the same rows: production's columns from this feature set.
-            const own = await loadFeatureMatrix(features.path, { labelledOnly: true, featureNames: model.featureNames });
+            const own = await loadFeatureMatrix(featuresPath, { labelledOnly: true, featureNames: model.featureNames });
             X = rowsOf(own.X);
             productionNote = 'feature schema changed: production scored on its own features for the same dates';
           }
@@ -96,7 +99,7 @@ export function backtestModelActivity(deps: ActivityDeps) {
     const path = join(deps.paths.runsDir, pipelineId, 'backtest.json');
     await writeJsonAtomic(path, detail);
     const ref: BacktestRef = {
-      result: { path, sha256: await sha256File(path) },
+      result: await publish(deps, path),
       holdoutRows: idx.length,
       candidate: { version: null, metrics: summary(candMetrics), trading: candBacktest.metrics },
       production: productionScore,

@@ -4,6 +4,7 @@ import type { PipelineConfig } from '../lib/config/pipeline';
 import type { DataRef, FeatureSetRef } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { localFile, publish } from './storeFiles';
 
 export interface BuildFeaturesInput {
   pipelineId: string;
@@ -18,7 +19,7 @@ export function buildFeaturesActivity(deps: ActivityDeps) {
     const set = await withHeartbeat(
       buildFeatureSet({
         signals,
-        inputs: data.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256 })),
+        inputs: await Promise.all(data.tickers.map(async (t) => ({ ticker: t.ticker, path: await localFile(deps, t), sha256: t.sha256 }))),
         config: {
           labelHorizon: config.labelHorizon,
           labelThreshold: config.labelThreshold,
@@ -39,9 +40,10 @@ export function buildFeaturesActivity(deps: ActivityDeps) {
       },
       set.cacheHit ? 'feature set cache hit' : 'feature set built',
     );
+    // Keyed by its inputs: a set another worker stored first stays the one every run references.
+    const stored = await publish(deps, set.path, { sha256: set.sha256, firstWins: true });
     return {
-      path: set.path,
-      sha256: set.sha256,
+      ...stored,
       rows: set.rows,
       labelledRows: set.labelledRows,
       featureNames: set.featureNames,

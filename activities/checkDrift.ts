@@ -19,6 +19,8 @@ import { readJsonFile } from '../lib/util/jsonFile';
 import type { ActivityDeps } from './deps';
 import { heartbeat, stableNow } from './heartbeat';
 import { registryFor } from './registry';
+import { localFile, publishReport, registryFileRef } from './storeFiles';
+import { updateStoredFiles } from './storedUpdate';
 
 export interface CheckDriftInput {
   pipelineId: string;
@@ -77,7 +79,7 @@ export function checkDriftActivity(deps: ActivityDeps) {
     const profileFile = production.files['reference_profile.json'];
     if (!profileFile) return empty(`production ${production.version} has no saved reference distribution`);
     const reference = (await readJsonFile({
-      path: profileFile.location,
+      path: await localFile(deps, registryFileRef(profileFile)),
       schema: referenceProfileSchema,
       error: ModelError,
     })) as ReferenceProfile;
@@ -113,7 +115,10 @@ export function checkDriftActivity(deps: ActivityDeps) {
     const rows = all.dates.flatMap((d, i) => (d >= first ? [i] : []));
 
     let predictions: Float32Array | undefined;
-    const model = await OnnxModel.load(production.onnx, { expectedSha256: profileFile && production.files['model.onnx']?.sha256 });
+    const onnxFile = production.files['model.onnx'];
+    const model = onnxFile
+      ? await OnnxModel.load(await localFile(deps, registryFileRef(onnxFile)), { expectedSha256: onnxFile.sha256 })
+      : await OnnxModel.load(production.onnx);
     try {
       if (model.featureNames.every((n, i) => all.X.featureNames[i] === n) && model.featureNames.length === all.X.cols) {
         predictions = await model.predictProba(selectRows(all.X, rows));
@@ -137,23 +142,29 @@ export function checkDriftActivity(deps: ActivityDeps) {
     // Named by when the check was scheduled: a retry rewrites this report and history line, it adds none.
     const checkedAt = stableNow(deps.now).toISOString();
     const stamp = checkedAt.replace(/[:.]/g, '-');
-    const report = await writeDriftReport({
+    const written = await writeDriftReport({
       dir: join(modelLinePaths(deps.paths, input.modelName).driftReportsDir, stamp),
       result,
       thresholds: input.thresholds,
       title: `Drift of ${input.modelName} ${production.version}: ${first} … ${days.at(-1)}`,
       synthetic: data.synthetic,
     });
-    await appendDriftHistory(modelLinePaths(deps.paths, input.modelName).driftHistory, {
-      at: checkedAt,
-      runId: input.pipelineId,
-      productionVersion: production.version,
-      status: result.status,
-      rows: result.rows,
-      window: { start: first, end: days.at(-1)! },
-      predictionPsi: result.prediction?.psi ?? null,
-      psi: Object.fromEntries(result.features.map((f) => [f.name, f.psi])),
-    });
+    // Published, so a person (or the dashboard) on another host opens the same report.
+    const report = await publishReport(deps, written);
+    const history = modelLinePaths(deps.paths, input.modelName).driftHistory;
+    // Shared by every worker of the line: appended by compare-and-swap when the store is a bucket.
+    await updateStoredFiles(deps, [history], ([path]) =>
+      appendDriftHistory(path!, {
+        at: checkedAt,
+        runId: input.pipelineId,
+        productionVersion: production.version,
+        status: result.status,
+        rows: result.rows,
+        window: { start: first, end: days.at(-1)! },
+        predictionPsi: result.prediction?.psi ?? null,
+        psi: Object.fromEntries(result.features.map((f) => [f.name, f.psi])),
+      }),
+    );
     const psis = result.features.map((f) => f.psi).filter((p): p is number => p !== null);
     deps.logger.info(
       { module: 'drift', pipelineId: input.pipelineId, status: result.status, maxPsi: Math.max(...psis), report: report.html },

@@ -1,6 +1,7 @@
 import { countNewTradingDays } from '../lib/data';
 import type { DataRef } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { localFile } from './storeFiles';
 import { registryFor } from './registry';
 
 export interface CheckNewDataInput {
@@ -26,7 +27,7 @@ export function checkNewDataActivity(deps: ActivityDeps) {
     if (!production) return { enough: true, newDays: 0, since: null, reason: 'no production model yet: the first model is always trained' };
     const since = production.metadata.dataSource.window.end;
     let newDays = 0;
-    for (const t of data.tickers) newDays = Math.max(newDays, await countNewTradingDays(t.path, since));
+    for (const t of data.tickers) newDays = Math.max(newDays, await countNewTradingDays(await localFile(deps, t), since));
     const enough = newDays >= minNewDays;
     return {
       enough,

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { evidenceMetrics, mlflowFromEnv, trackCandidate } from '../lib/mlflow';
@@ -16,6 +16,7 @@ import { modelFeatureSettings } from '../lib/features/modelFeatures';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
 import { stableNow } from './heartbeat';
+import { displayLocation, localFile, publish } from './storeFiles';
 
 export interface CompareModelsInput {
   pipelineId: string;
@@ -54,8 +55,12 @@ export function compareModelsActivity(deps: ActivityDeps) {
     budget,
     dryRun,
   }: CompareModelsInput): Promise<ComparisonRef> {
-    const warmStart = await readWarmStartReport(candidate.dir);
-    const detail = (await readJsonFile({ path: backtest.result.path, schema: backtestDetailSchema, error: DataError })) as BacktestDetail;
+    const warmStart = await readWarmStartOf(deps, candidate);
+    const detail = (await readJsonFile({
+      path: await localFile(deps, backtest.result),
+      schema: backtestDetailSchema,
+      error: DataError,
+    })) as BacktestDetail;
     const evidence = evidenceFor({
       detail,
       labelHorizon: config.labelHorizon,
@@ -73,14 +78,15 @@ export function compareModelsActivity(deps: ActivityDeps) {
     const forced = forcedMark({ force: config.force, skipValidation: config.skipValidation, decision });
     const evidenceSummary = summariseEvidence(evidence);
     const registry = await registryFor(deps, config.modelName);
-    const register = () =>
+    const register = async () =>
       registry.registerCandidate({
         // The registry's idempotency key (stored as runId in its files): the pipeline ID.
         runId: pipelineId,
+        // Verified local copies: the registry copies them into its own folder of the store.
         artifacts: {
-          modelJson: candidate.model.path,
-          onnx: candidate.onnx.path,
-          extra: { 'reference_profile.json': candidate.profile.path },
+          modelJson: await localFile(deps, candidate.model),
+          onnx: await localFile(deps, candidate.onnx),
+          extra: { 'reference_profile.json': await localFile(deps, candidate.profile) },
         },
         schemaHash: features.schemaHash,
         labelDefinition: { horizon: config.labelHorizon, threshold: config.labelThreshold },
@@ -173,6 +179,12 @@ export function compareModelsActivity(deps: ActivityDeps) {
       budget,
       ...(warmStart ? { warmStart } : {}),
     });
+    // Published like every other stage's files, so any worker or person can open them from the store.
+    const reportRefs = {
+      markdown: await publish(deps, paths.markdown),
+      html: await publish(deps, paths.html),
+      json: await publish(deps, paths.json),
+    };
     if (!dryRun)
       await registry.attachFiles(version, {
         'model_comparison.md': paths.markdown,
@@ -204,7 +216,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
       decision,
     });
     deps.logger.info(
-      { module: 'compare', pipelineId, version, decision: decision.decision, failed: decision.failed, report: paths.html },
+      { module: 'compare', pipelineId, version, decision: decision.decision, failed: decision.failed, report: reportRefs.html.uri },
       `candidate ${version}: ${decision.decision}`,
     );
     return {
@@ -213,7 +225,12 @@ export function compareModelsActivity(deps: ActivityDeps) {
       failed: decision.failed,
       criteria: decision.criteria,
       firstModel: decision.firstModel,
-      report: { markdown: paths.markdown, html: paths.html, json: paths.json },
+      report: {
+        markdown: displayLocation(reportRefs.markdown),
+        html: displayLocation(reportRefs.html),
+        json: displayLocation(reportRefs.json),
+      },
+      reportRefs,
       summary: forced ? `${forced.note}\n${summary}` : summary,
       evidence: evidenceSummary,
       ...(forced ? { forced } : {}),
@@ -234,7 +251,7 @@ async function trackInMlflow(
 ): Promise<ComparisonRef['tracking']> {
   const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
   if (!client) return undefined;
-  const schemaPath = join(o.candidate.dir, 'feature_schema.json');
+  const schemaPath = join(deps.paths.runsDir, o.pipelineId, 'candidate', 'feature_schema.json');
   await writeJsonAtomic(schemaPath, { names: o.features.featureNames, schemaHash: o.features.schemaHash });
   const prefixed = (prefix: string, m: object) =>
     Object.fromEntries(Object.entries(m as Record<string, number>).map(([k, v]) => [`${prefix}_${k}`, v]));
@@ -267,8 +284,8 @@ async function trackInMlflow(
       ...(o.config.force || o.config.skipValidation ? { 'trainctl.forced': 'true' } : {}),
     },
     artifacts: [
-      { path: o.candidate.model.path, artifactPath: 'model/model.json' },
-      { path: o.candidate.onnx.path, artifactPath: 'model/model.onnx' },
+      { path: await localFile(deps, o.candidate.model), artifactPath: 'model/model.json' },
+      { path: await localFile(deps, o.candidate.onnx), artifactPath: 'model/model.onnx' },
       { path: schemaPath, artifactPath: 'model/feature_schema.json' },
       { path: o.reportPaths.markdown, artifactPath: 'report/model_comparison.md' },
       { path: o.reportPaths.html, artifactPath: 'report/model_comparison.html' },
@@ -283,4 +300,10 @@ async function trackInMlflow(
   return outcome.ok
     ? { ok: true, mlflowRunId: outcome.value!.runId, modelVersion: outcome.value!.modelVersion }
     : { ok: false, error: outcome.error };
+}
+
+/** The warm-start report trainModel published (runs from before refs kept it beside the model, in `dir`). */
+async function readWarmStartOf(deps: ActivityDeps, candidate: CandidateRef & { dir?: string }) {
+  if (candidate.warmStart) return readWarmStartReport(dirname(await localFile(deps, candidate.warmStart)));
+  return candidate.dir ? readWarmStartReport(candidate.dir) : undefined;
 }

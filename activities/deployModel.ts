@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { modelLinePaths } from '../lib/config/paths';
 import { recordDeployment, type DeploymentRecord } from '../lib/report/deploymentSection';
 import { DEPLOY_TIMEOUT_ERROR, parseInstanceList, waitForInstances, type InstanceState } from '../lib/serving/deploy';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
+import { updateStoredFiles } from './storedUpdate';
 
 export interface DeployModelInput {
   pipelineId: string;
@@ -90,14 +91,21 @@ async function inReport(
 ): Promise<void> {
   const dir = join(modelLinePaths(deps.paths, input.modelName).reportsDir, input.version);
   try {
-    const written = await recordDeployment(dir, {
-      pipelineId: input.pipelineId,
-      decidedAt: input.decidedAt,
-      finishedAt: deps.now().toISOString(),
-      outcome,
-      approvalToServingMs: result.approvalToServingMs,
-      instances: result.instances.map((i) => ({ url: i.url, switchedAt: i.switchedAt, problem: i.problem })),
-    });
+    // The report compareModels published, wherever this worker runs; updated in place in the store.
+    const names = ['model_comparison.json', 'model_comparison.md', 'model_comparison.html'];
+    const written = await updateStoredFiles(
+      deps,
+      names.map((n) => join(dir, n)),
+      ([json]) =>
+        recordDeployment(dirname(json!), {
+          pipelineId: input.pipelineId,
+          decidedAt: input.decidedAt,
+          finishedAt: deps.now().toISOString(),
+          outcome,
+          approvalToServingMs: result.approvalToServingMs,
+          instances: result.instances.map((i) => ({ url: i.url, switchedAt: i.switchedAt, problem: i.problem })),
+        }),
+    );
     if (!written) log.info({ dir }, `no comparison report for ${input.version}: deploy not recorded in a report`);
   } catch (err) {
     log.warn({ err: (err as Error).message, dir }, 'could not record the deploy in the report');

@@ -3,6 +3,7 @@ import type { PipelineConfig } from '../lib/config/pipeline';
 import type { DataRef } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
+import { publish } from './storeFiles';
 
 export interface FetchMarketDataInput {
   pipelineId: string;
@@ -22,10 +23,17 @@ export function fetchMarketDataActivity(deps: ActivityDeps) {
       cacheDir: deps.paths.dataCacheDir,
       onProgress: (p) => heartbeat(p),
     });
+    // Snapshots are named by their content, so one already in the store is this one.
+    const tickers: DataRef['tickers'] = [];
+    for (const t of result.tickers) {
+      const stored = await publish(deps, t.path, { sha256: t.sha256, immutable: true });
+      tickers.push({ ticker: t.ticker, ...stored, rows: t.rows, start: t.start, end: t.end });
+      heartbeat({ step: 'snapshot', done: tickers.length, total: result.tickers.length });
+    }
     const ref: DataRef = {
       source: result.source,
       synthetic: result.synthetic,
-      tickers: result.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256, rows: t.rows, start: t.start, end: t.end })),
+      tickers,
       failed: result.failed.map((f) => ({ ticker: f.ticker, error: f.error })),
       warnings: result.warnings,
       start: result.tickers.map((t) => t.start).sort()[0]!,

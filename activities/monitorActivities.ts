@@ -29,11 +29,13 @@ import {
 import type { ModelEntry } from '../lib/registry';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { readPredictions } from '../lib/predictionLog';
-import { predictionLogDir } from '../lib/serving';
 import type { Interval } from '../lib/stats';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 import { registryFor } from './registry';
+import { displayLocation, localFile, publish, publishReport, registryFileRef } from './storeFiles';
+import { updateStoredFiles } from './storedUpdate';
+import { withPredictionLog } from './predictionLogStore';
 
 export interface MonitorPerformanceInput {
   pipelineId: string;
@@ -94,7 +96,7 @@ export function monitorActivities(deps: ActivityDeps) {
     const registry = await registryFor(deps, input.modelName);
     const production = await registry.production();
     const at = deps.now().toISOString();
-    const log = await readPredictions(predictionLogDir(deps.paths, input.modelName));
+    const log = await withPredictionLog(deps, input.modelName, (dir) => readPredictions(dir));
     const label = labelDefinitionOf(production?.metadata.labelDefinition);
     const { outcomes, synthetic } = production
       ? await outcomesFor(production, input)
@@ -121,7 +123,8 @@ export function monitorActivities(deps: ActivityDeps) {
       note: production ? `no matured production predictions of ${production.version} yet` : 'no production model',
     };
     if (prod && production) {
-      const positiveRate = await trainingPositiveRate(production.files['reference_profile.json']?.location);
+      const profile = production.files['reference_profile.json'];
+      const positiveRate = await trainingPositiveRate(profile && (await localFile(deps, registryFileRef(profile))));
       drop = judgeDrop({
         realised: prod.window,
         holdout: production.metadata.metrics,
@@ -137,14 +140,18 @@ export function monitorActivities(deps: ActivityDeps) {
       note: drop.note,
       ...(drop.status === 'drop' ? { level: drop.level } : {}),
     };
-    await appendMonitorHistory(where.history, snapshot);
-    const { snapshots } = await readMonitorHistory(where.history);
-    const report = await writeMonitorReport({
+    // Shared by every worker of the line: appended by compare-and-swap when the store is a bucket.
+    const { snapshots } = await updateStoredFiles(deps, [where.history], async ([path]) => {
+      await appendMonitorHistory(path!, snapshot);
+      return readMonitorHistory(path!);
+    });
+    const written = await writeMonitorReport({
       dir: join(where.reportsDir, at.replace(/[:.]/g, '-')),
       snapshot,
       history: snapshots,
       synthetic,
     });
+    const report = await publishReport(deps, written);
 
     const cohorts = snapshot.cohorts.map((c) => ({
       version: c.cohort.version,
@@ -187,14 +194,18 @@ export function monitorActivities(deps: ActivityDeps) {
       now: deps.now().toISOString(),
       production: production.version,
       formerProductions: former,
-      history: await readAutoRollbacks(monitorLocations(deps.paths, input.modelName).autoRollbacks),
+      history: await updateStoredFiles(deps, [monitorLocations(deps.paths, input.modelName).autoRollbacks], ([path]) =>
+        readAutoRollbacks(path!),
+      ),
       pendingDecision: staging?.version ?? null,
       coolDownHours: input.coolDownHours,
     });
   }
 
   async function recordAutoRollback(input: { modelName: string; record: AutoRollbackRecord }): Promise<void> {
-    await appendAutoRollback(monitorLocations(deps.paths, input.modelName).autoRollbacks, input.record);
+    await updateStoredFiles(deps, [monitorLocations(deps.paths, input.modelName).autoRollbacks], ([path]) =>
+      appendAutoRollback(path!, input.record),
+    );
   }
 
   /** The retrain configuration from production's own training set-up (see lib/monitoring/retrainConfig). */
@@ -232,7 +243,7 @@ export function monitorActivities(deps: ActivityDeps) {
     const production = await (await registryFor(deps, input.modelName)).production();
     const empty = compareShadow({ candidate: [], production: [], labelHorizon: 5, seed: input.seed });
     if (!production) return { ...empty, note: 'no production model', productionVersion: null };
-    const log = await readPredictions(predictionLogDir(deps.paths, input.modelName));
+    const log = await withPredictionLog(deps, input.modelName, (dir) => readPredictions(dir));
     // Nothing scored in shadow yet: no need to fetch outcomes.
     if (!log.records.some((r) => r.role === 'shadow' && r.version === input.candidateVersion)) {
       return { ...empty, note: `no shadow predictions of ${input.candidateVersion} yet`, productionVersion: production.version };
@@ -256,7 +267,9 @@ export function monitorActivities(deps: ActivityDeps) {
       `${shadowMarkdown({ candidate: input.candidateVersion, production: production.version, comparison })}\n`,
     );
     await writeJsonAtomic(join(dir, 'shadow_comparison.json'), comparison);
-    return { ...comparison, productionVersion: production.version, report: markdown };
+    const stored = await publish(deps, markdown);
+    await publish(deps, join(dir, 'shadow_comparison.json'));
+    return { ...comparison, productionVersion: production.version, report: displayLocation(stored) };
   }
 
   return { measurePerformance, planAutoRollback, recordAutoRollback, productionRetrainConfig, shadowEvidence };

@@ -2,6 +2,7 @@ import { DEFAULT_PIPELINE_CONFIG } from '../lib/config/pipeline';
 import { openModelLine, type RetentionPolicy } from '../lib/registry';
 import { ConfigError } from '../lib/util/errors';
 import type { ActivityDeps } from './deps';
+import { storeOf } from './storeFiles';
 
 /**
  * The registry of one model line as the worker is configured: TRAINCTL_RETENTION_KEEP (archived versions to keep) and
@@ -10,6 +11,8 @@ import type { ActivityDeps } from './deps';
 export function registryFor(deps: ActivityDeps, modelName: string | undefined) {
   return openModelLine({
     modelsDir: deps.paths.modelsDir,
+    // The project directory: `<modelsDir>/<line>/` as always; S3: `models/<line>/` of the bucket.
+    artifacts: storeOf(deps),
     // Runs started before model lines existed did not pass a name: they belong to the default line.
     modelName: modelName ?? DEFAULT_PIPELINE_CONFIG.modelName,
     legacyModelName: DEFAULT_PIPELINE_CONFIG.modelName,

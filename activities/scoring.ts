@@ -4,10 +4,14 @@ import { todayIso } from '../lib/data/dates';
 import { countShadowPredictions, scoreLatestDay, type BatchScoringResult } from '../lib/serving/batchScoring';
 import { predictionLogDir } from '../lib/serving/locations';
 import { dataCacheSeriesLoader } from '../lib/serving/seriesLoader';
-import { assertModelName, registryRoot } from '../lib/registry';
+import { assertModelName } from '../lib/registry';
 import { ConfigError } from '../lib/util/errors';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
+import { registryFor } from './registry';
+import { localEntry, storeOf } from './storeFiles';
+import { withPredictionLog } from './predictionLogStore';
+import { LocalStore } from '../lib/store';
 
 export interface ScoreDailyInput {
   pipelineId: string;
@@ -40,17 +44,33 @@ export function scoringActivities(deps: ActivityDeps) {
         now: deps.now,
       });
       heartbeat({ step: 'data refreshed' });
-      const logDir = predictionLogDir(deps.paths, input.modelName);
-      const result = await scoreLatestDay({
-        registryRoot: registryRoot(deps.paths.modelsDir, input.modelName),
-        modelName: input.modelName,
-        tickers: refreshed.filter((r) => r.ok).map((r) => r.ticker),
-        series: dataCacheSeriesLoader({ dataCacheDir: deps.paths.dataCacheDir, sourceKey: source.cacheKey }),
-        logDir,
-        threshold: input.threshold,
-        date: input.date,
-        now: deps.now,
-      });
+      const store = storeOf(deps);
+      const logDir =
+        store instanceof LocalStore
+          ? predictionLogDir(deps.paths, input.modelName)
+          : store.uriOf(`.trainctl/predictions/${input.modelName}/`);
+      const result = await withPredictionLog(deps, input.modelName, (dir) =>
+        scoreLatestDay({
+          // The line's registry on the worker's store; model files as verified local copies for onnxruntime.
+          registry: {
+            production: async () => {
+              const e = await (await registryFor(deps, input.modelName)).production();
+              return e && localEntry(deps, e);
+            },
+            staging: async () => {
+              const e = await (await registryFor(deps, input.modelName)).staging();
+              return e && localEntry(deps, e);
+            },
+          },
+          modelName: input.modelName,
+          tickers: refreshed.filter((r) => r.ok).map((r) => r.ticker),
+          series: dataCacheSeriesLoader({ dataCacheDir: deps.paths.dataCacheDir, sourceKey: source.cacheKey }),
+          logDir: dir,
+          threshold: input.threshold,
+          date: input.date,
+          now: deps.now,
+        }),
+      );
       for (const r of refreshed) if (!r.ok) result.failed.push({ ticker: r.ticker, error: r.error.message });
       deps.logger.info({ module: 'scoring', pipelineId: input.pipelineId, ...result }, `daily scoring wrote ${result.written} predictions`);
       return { ...result, logDir };
@@ -61,7 +81,9 @@ export function scoringActivities(deps: ActivityDeps) {
       modelName: string;
       version: string;
     }): Promise<{ total: number; requests: number; batch: number }> {
-      return countShadowPredictions({ logDir: predictionLogDir(deps.paths, assertModelName(input.modelName)), version: input.version });
+      return withPredictionLog(deps, assertModelName(input.modelName), (logDir) =>
+        countShadowPredictions({ logDir, version: input.version }),
+      );
     },
   };
 }

@@ -9,10 +9,12 @@ import { writeFileAtomic } from '../lib/util';
 import { engineFor } from '../lib/engine';
 import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
 import { engineNameFor } from '../lib/engine/searchSpace';
-import { SEARCH_OBJECTIVE, writeBestParams } from '../lib/hpo';
+import { SEARCH_OBJECTIVE } from '../lib/hpo';
 import type { FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
+import { writeBestParamsStored } from './bestParamsFile';
+import { displayLocation, localFile, publish } from './storeFiles';
 
 export interface EvaluateFoldInput {
   features: FeatureSetRef;
@@ -47,7 +49,7 @@ export function searchActivities(deps: ActivityDeps) {
     }: EvaluateFoldInput): Promise<{ logLoss: number; accuracy: number; baselineAccuracy: number }> {
       // Read and cut once per search in this worker (lib/evaluation/searchFolds), not once per fold.
       const { train, folds } = await searchFolds({
-        path: features.path,
+        path: await localFile(deps, features),
         sha256: features.sha256,
         holdout: config.holdout,
         labelHorizon: config.labelHorizon,
@@ -86,11 +88,12 @@ export function searchActivities(deps: ActivityDeps) {
         now: deps.now,
       });
       await writeFileAtomic(journal, `${lines.join('\n')}\n`);
-      if (!input.best) return { journal, best: null };
+      const journalLocation = displayLocation(await publish(deps, journal));
+      if (!input.best) return { journal: journalLocation, best: null };
       // Replaced only by a better score on the same objective and data window (lib/hpo); the old file goes to the history.
-      const decision = await writeBestParams({
-        path: line.bestHyperparams,
-        historyPath: `${line.bestHyperparams.replace(/\.json$/, '')}.history.jsonl`,
+      const modelName = input.modelName ?? DEFAULT_PIPELINE_CONFIG.modelName;
+      const { decision, location } = await writeBestParamsStored(deps, {
+        modelName,
         now: deps.now(),
         next: {
           params: { ...input.best.params },
@@ -99,7 +102,7 @@ export function searchActivities(deps: ActivityDeps) {
           trialNumber: input.best.trialNumber,
           studyName: input.studyName,
           dataWindow: input.dataWindow,
-          journal,
+          journal: journalLocation,
           pipelineId: input.pipelineId,
           ...(input.modelType ? { modelType: input.modelType, engine: engineNameFor(input.modelType) } : {}),
         },
@@ -109,7 +112,7 @@ export function searchActivities(deps: ActivityDeps) {
         decision.reason,
       );
       await trackSearchInMlflow(deps, input);
-      return { journal, best: line.bestHyperparams, bestNote: decision.reason };
+      return { journal: journalLocation, best: location, bestNote: decision.reason };
     },
   };
 }

@@ -5,13 +5,15 @@ import { runHoldoutSplit, walkForward, walkForwardFolds, WALK_FORWARD_FOLDS } fr
 import { buildReferenceProfileYielding, columnsOf, DEFAULT_DRIFT_WINDOW_DAYS } from '../lib/drift';
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { describeFit, engineFor, fullRetrainSide, warmStartBase, WARM_START_FILE, type Engine, type WarmStartReport } from '../lib/engine';
-import { bestParamsPath, loadBestParams } from '../lib/hpo';
-import { sha256File, writeFileAtomic, writeJsonAtomic } from '../lib/util';
+import { loadBestParams } from '../lib/hpo';
+import { writeFileAtomic, writeJsonAtomic } from '../lib/util';
 import type { CandidateRef, FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
 import { registryFor } from './registry';
 import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
+import { bestParamsLocal } from './bestParamsFile';
+import { localEntry, localFile, publish } from './storeFiles';
 
 export interface TrainModelInput {
   pipelineId: string;
@@ -26,14 +28,15 @@ export function trainModelActivity(deps: ActivityDeps) {
     const log = deps.logger.child({ module: 'train', pipelineId });
     const signal = cancellationSignal();
     const engine = engineFor(config.modelType);
-    const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
+    const all = await loadFeatureMatrix(await localFile(deps, features), { labelledOnly: true });
     const split = runHoldoutSplit(all, config);
     const train = selectLabelledRows(all, split.trainIdx);
 
     const { params, source } = await chooseParams({ deps, config, engine, searched, log });
     // --warm-start: checked before any training, so a refusal (schema change …) costs nothing.
+    const production = config.warmStart ? await (await registryFor(deps, config.modelName)).production() : null;
     const warm = config.warmStart
-      ? await warmStartBase(await (await registryFor(deps, config.modelName)).production(), {
+      ? await warmStartBase(production && (await localEntry(deps, production)), {
           modelType: config.modelType,
           featureNames: all.X.featureNames,
           schemaHash: features.schemaHash,
@@ -100,11 +103,13 @@ export function trainModelActivity(deps: ActivityDeps) {
       });
       await writeFileAtomic(onnxPath, onnx);
       // Small and useful next to the model (gain per feature); not passed through the workflow.
-      await writeJsonAtomic(join(dir, 'feature_importance.json'), {
+      const importancePath = join(dir, 'feature_importance.json');
+      await writeJsonAtomic(importancePath, {
         engine: engine.name,
         type: 'total_gain',
         importance: fit.featureImportance(),
       });
+      let warmStartRef: CandidateRef['warmStart'];
       if (warm) {
         // Warm start vs (with --compare-full) a from-scratch retrain on the same data, for the report.
         const holdout = selectLabelledRows(all, split.holdoutIdx);
@@ -115,6 +120,7 @@ export function trainModelActivity(deps: ActivityDeps) {
           ...(full ? { full } : {}),
         };
         await writeJsonAtomic(join(dir, WARM_START_FILE), report);
+        warmStartRef = await publish(deps, join(dir, WARM_START_FILE));
         log.info({ from: warm.version, baseRounds: fit.baseRounds, warm: report.warm, full: report.full }, 'warm start done');
       }
       // The reference for drift monitoring: training-window features, and predictions on the
@@ -134,11 +140,13 @@ export function trainModelActivity(deps: ActivityDeps) {
           calibration: { dates: train.dates, windowDays: DEFAULT_DRIFT_WINDOW_DAYS },
         }),
       );
+      // Every file leaves this worker's scratch space through the store: the next stage may run elsewhere.
       const ref: CandidateRef = {
-        dir,
-        model: { path: modelPath, sha256: await sha256File(modelPath) },
-        onnx: { path: onnxPath, sha256: await sha256File(onnxPath) },
-        profile: { path: profilePath, sha256: await sha256File(profilePath) },
+        model: await publish(deps, modelPath),
+        onnx: await publish(deps, onnxPath),
+        profile: await publish(deps, profilePath),
+        importance: await publish(deps, importancePath),
+        ...(warmStartRef ? { warmStart: warmStartRef } : {}),
         modelType: config.modelType,
         params,
         paramsSource: source,
@@ -154,6 +162,7 @@ export function trainModelActivity(deps: ActivityDeps) {
         schemaHash: features.schemaHash,
       };
       await writeJsonAtomic(join(dir, 'candidate.json'), ref);
+      await publish(deps, join(dir, 'candidate.json'));
       log.info(
         {
           engine: engine.name,
@@ -188,7 +197,7 @@ async function chooseParams(o: {
   if (o.searched) return { params: o.searched, source: 'search' };
   // A malformed or foreign file is a ConfigError (the CLI checks it before starting, too).
   const best = o.config.useBest
-    ? loadBestParams({ path: bestParamsPath(o.deps.paths, o.config.modelName), modelType: o.config.modelType })
+    ? loadBestParams({ path: await bestParamsLocal(o.deps, o.config.modelName), modelType: o.config.modelType })
     : undefined;
   if (best) return { params: best.params, source: 'best_hyperparameters.json' };
   return { params: o.engine.defaultHyperparams(o.config.modelType), source: 'default' };

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { MODEL_JSON, MODEL_ONNX } from '../lib/registry/layout';
 import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { BacktestDetail } from '../lib/backtest';
@@ -11,6 +12,7 @@ import { readJsonFile } from '../lib/util/jsonFile';
 import { DataError } from '../lib/util/errors';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';
+import { localFile, publishReport, registryFileRef } from './storeFiles';
 
 export interface ValidationResult {
   version: string;
@@ -49,12 +51,20 @@ export function validateVersionActivities(deps: ActivityDeps) {
           `${version} was trained on another feature schema (${m.schemaHash.slice(0, 12)}) than the current features (${features.schemaHash.slice(0, 12)}): it cannot be scored on them`,
         );
       const extra = (m.extra ?? {}) as { holdout?: { start: string; end: string }; trainWindow?: { start: string; end: string } };
-      const sha = (name: string) => entry.files[name]?.sha256 ?? m.files[name]?.sha256 ?? '';
+      // The registry's own files, by reference: whichever worker backtests them fetches and checks them.
+      const file = (name: string) => {
+        const f = entry.files[name];
+        if (!f) throw new DataError(`${modelName} ${version} has no ${name} in the registry`);
+        return registryFileRef(f);
+      };
+      // Versions from before reference profiles have none; nothing in validation reads it.
+      const profile = entry.files['reference_profile.json'];
       return {
-        dir: join(entry.onnx, '..'),
-        model: { path: entry.modelJson, sha256: sha('model.json') },
-        onnx: { path: entry.onnx, sha256: sha('model.onnx') },
-        profile: { path: join(entry.onnx, '..', 'reference_profile.json'), sha256: sha('reference_profile.json') },
+        model: file(MODEL_JSON),
+        onnx: file(MODEL_ONNX),
+        profile: profile
+          ? registryFileRef(profile)
+          : { uri: `${file(MODEL_ONNX).uri.replace(/model\.onnx$/, '')}reference_profile.json`, sha256: '', size: 0 },
         modelType: m.modelType as PipelineConfig['modelType'],
         params: m.params as unknown as CandidateRef['params'],
         paramsSource: 'default',
@@ -92,7 +102,7 @@ export function validateVersionActivities(deps: ActivityDeps) {
       backtest: BacktestRef;
     }): Promise<ValidationResult> {
       const detail = (await readJsonFile({
-        path: o.backtest.result.path,
+        path: await localFile(deps, o.backtest.result),
         schema: backtestDetailSchema,
         error: DataError,
       })) as BacktestDetail;
@@ -148,6 +158,7 @@ export function validateVersionActivities(deps: ActivityDeps) {
         },
         dataSource: { name: o.data.source, synthetic: o.data.synthetic, tickers: o.data.tickers.map((t) => t.ticker) },
       });
+      const stored = await publishReport(deps, paths);
       deps.logger.info(
         {
           module: 'validate',
@@ -163,7 +174,7 @@ export function validateVersionActivities(deps: ActivityDeps) {
         version: o.version,
         decision: decision.decision,
         failed: decision.failed,
-        report: { markdown: paths.markdown, html: paths.html, json: paths.json },
+        report: stored,
         evidence: summariseEvidence(evidence),
         holdout: { start: detail.holdout.start, end: detail.holdout.end, rows: o.backtest.holdoutRows },
       };

@@ -5,10 +5,10 @@
 import { spawn } from 'node:child_process';
 import { isFresh } from '../scripts/build.mjs';
 
-// Processes that train (worker, start) run XGBoost's rounds on libuv's thread pool so the event
-// loop stays free. With one pool thread every round runs on the same OS thread and reuses its
-// OpenMP team; with the default four, rounds hop between threads and training is ~1.5× slower
-// (see bench/model-engine). The pool size is read before any of our code runs, hence the re-exec.
+// Processes that train (worker, start): boosting rounds run on a thread per training
+// (lib/xgboost/boostingThread.ts); one libuv pool thread is enough for the remaining short native
+// calls (predict, DMatrix) and keeps them on one OpenMP team. The pool size is read before any of
+// our code runs, hence the re-exec.
 const training = ['worker', 'start'].includes(process.argv[2] ?? '');
 if (training && process.env.UV_THREADPOOL_SIZE === undefined) {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {

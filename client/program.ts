@@ -66,11 +66,19 @@ export function buildProgram(): Command {
       '--metrics-port <port>',
       'serve Prometheus metrics (Temporal SDK + pipeline) on this port (default: TRAINCTL_METRICS_PORT; unset: off)',
     )
-    .action(async (o: { logLevel: 'info'; metricsPort?: string }) => {
+    .option(
+      '--queues <list>',
+      'task queues to poll, each optionally with its concurrency: trainctl,trainctl-io=8,trainctl-compute=1 (default: every queue of the set-up; see TRAINCTL_IO_QUEUE / TRAINCTL_COMPUTE_QUEUE)',
+    )
+    .action(async (o: { logLevel: 'info'; metricsPort?: string; queues?: string }) => {
       // Loaded on demand: the worker pulls in native addons (Temporal core, libxgboost, onnxruntime).
       const { metricsPortFrom, runWorkerUntilSignal } = await import('./commands/workerCommand');
       const metricsPort = o.metricsPort !== undefined ? metricsPortFrom({ TRAINCTL_METRICS_PORT: o.metricsPort }) : undefined;
-      const worker = await runWorkerUntilSignal({ logLevel: o.logLevel, ...(metricsPort !== undefined ? { metricsPort } : {}) });
+      const worker = await runWorkerUntilSignal({
+        logLevel: o.logLevel,
+        ...(metricsPort !== undefined ? { metricsPort } : {}),
+        ...(o.queues !== undefined ? { queues: o.queues } : {}),
+      });
       await worker.done;
     });
 

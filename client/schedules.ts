@@ -1,3 +1,4 @@
+import { routesMemo } from '../lib/config/taskQueues';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { TemporalSettings } from '../lib/config/temporal';
@@ -40,7 +41,7 @@ export async function createRetrainSchedule(client: Client, settings: TemporalSe
       workflowId: `scheduled-${o.config.modelName}`,
       taskQueue: settings.taskQueue,
       args: [{ config: { ...o.config, trigger: 'schedule' } }],
-      memo: { modelName: o.config.modelName, trigger: 'schedule' },
+      memo: { modelName: o.config.modelName, trigger: 'schedule', ...routesMemo(settings) },
       staticSummary: `scheduled retrain of ${o.config.modelName}`,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day', pauseOnFailure: false },
@@ -115,6 +116,7 @@ export async function ensureDailyScoringSchedule(
       workflowId: `daily-scoring-run-${o.config.modelName}`,
       taskQueue: settings.taskQueue,
       args: [input],
+      ...(settings.queues?.split ? { memo: routesMemo(settings) } : {}),
       staticSummary: `daily scoring of ${o.config.modelName}`,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day', pauseOnFailure: false },

@@ -11,6 +11,7 @@ export const LIVE_POLL_MS = 75_000;
 // Numeric values of temporal.api.enums.v1 (the proto module is not loaded for this one call).
 const TASK_QUEUE_KIND_NORMAL = 1;
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
+const TASK_QUEUE_TYPE_ACTIVITY = 2;
 
 export interface TaskQueuePollers {
   taskQueue: string;
@@ -21,11 +22,16 @@ export interface TaskQueuePollers {
 }
 
 /** Who polls the task queue for workflow tasks, from the server's DescribeTaskQueue. */
-export async function taskQueuePollers(client: Client, taskQueue: string, now = Date.now()): Promise<TaskQueuePollers> {
+export async function taskQueuePollers(
+  client: Client,
+  taskQueue: string,
+  now = Date.now(),
+  type: 'workflow' | 'activity' = 'workflow',
+): Promise<TaskQueuePollers> {
   const r = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+    taskQueueType: type === 'workflow' ? TASK_QUEUE_TYPE_WORKFLOW : TASK_QUEUE_TYPE_ACTIVITY,
   });
   const ages = (r.pollers ?? []).map((p) => ({
     identity: p.identity ?? '?',
@@ -52,4 +58,27 @@ export async function requireWorker(client: Client, taskQueue: string): Promise<
   const p = await taskQueuePollers(client, taskQueue);
   if (!p.live.length) throw new ConfigError(noWorkerMessage(p));
   return p;
+}
+
+/**
+ * For a run whose activities go to queues by kind (its memo's `taskQueues`): the one line naming a
+ * kind queue that no live worker polls, or null when every kind has one.
+ */
+export async function missingKindWorker(
+  client: Client,
+  memo: Record<string, unknown> | undefined,
+  now = Date.now(),
+): Promise<string | null> {
+  const routes = memo?.taskQueues as { io?: unknown; compute?: unknown } | undefined;
+  if (!routes) return null;
+  for (const kind of ['compute', 'io'] as const) {
+    const queue = routes[kind];
+    if (typeof queue !== 'string') continue;
+    const p = await taskQueuePollers(client, queue, now, 'activity');
+    if (!p.live.length) {
+      const seen = p.lastPollAgeMs === null ? '' : ` (last poll ${Math.round(p.lastPollAgeMs / 1000)} s ago)`;
+      return `no worker is polling task queue ${queue} for the run's ${kind} activities${seen} — start one with \`trainctl worker --queues ${queue}\``;
+    }
+  }
+  return null;
 }

@@ -17,7 +17,7 @@ if (!name || !names.includes(name)) {
 const run = spawnSync(process.execPath, ['--import', 'tsx', resolve(root, 'bench', name, 'index.ts'), ...rest], {
   cwd: root,
   stdio: 'inherit',
-  // Same as the trainctl worker: one libuv pool thread, so XGBoost rounds reuse one OpenMP team.
+  // Same as the trainctl worker: one libuv pool thread for the short native calls (rounds run on boosting threads).
   env: { UV_THREADPOOL_SIZE: '1', ...process.env },
 });
 process.exit(run.status ?? 1);

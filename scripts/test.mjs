@@ -1,42 +1,77 @@
 #!/usr/bin/env node
-// Runs the whole vitest suite (with one libuv pool thread, like the trainctl worker: bin/trainctl.mjs) and ends with the plain closing line `N passed, N failed, N skipped`.
+// Runs the vitest suite (with one libuv pool thread, like the trainctl worker: bin/trainctl.mjs) and ends with the plain closing line `N passed, N failed, N skipped`.
+// With no arguments (npm test): the default suite, then the fault suite (test/faults, TRAINCTL_FAULTS=1) on its own, so its
+// timing-sensitive kills do not share the CPU with other heavy test files; a failure in either fails the run.
+// `node scripts/test.mjs test/faults` (npm run test:faults) runs the fault suite alone; other arguments go to one vitest run.
+// TRAINCTL_SKIP_FAULTS=1 leaves the fault suite out of a no-argument run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, '.trainctl', 'test-results.json');
-mkdirSync(dirname(out), { recursive: true });
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const run = spawnSync(
-  process.execPath,
-  [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      UV_THREADPOOL_SIZE: '1',
-      ...process.env,
-      ...(process.env.CI ? { NO_COLOR: '1', FORCE_COLOR: '0' } : {}),
-      // `node scripts/test.mjs test/faults` (npm run test:faults) includes the fault suite, which the default run leaves out.
-      ...(process.argv.slice(2).some((a) => a.startsWith('test/faults')) ? { TRAINCTL_FAULTS: '1' } : {}),
+const args = process.argv.slice(2);
+const faultsOnly = args.length > 0 && args.every((a) => a.startsWith('test/faults'));
+const passes = [];
+if (args.length === 0) {
+  passes.push({ name: 'default suite', args: [], faults: false });
+  if (process.env.TRAINCTL_SKIP_FAULTS !== '1') passes.push({ name: 'fault suite', args: ['test/faults'], faults: true });
+} else
+  passes.push({
+    name: faultsOnly ? 'fault suite' : 'selected tests',
+    args,
+    faults: faultsOnly || args.some((a) => a.startsWith('test/faults')),
+  });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const summaries = [];
+let status = 0;
+for (const pass of passes) {
+  const out = join(root, '.trainctl', pass.faults && passes.length > 1 ? 'test-results-faults.json' : 'test-results.json');
+  mkdirSync(dirname(out), { recursive: true });
+  rmSync(out, { force: true });
+  if (passes.length > 1) console.log(`\n=== ${pass.name} ===\n`);
+  const started = Date.now();
+  const run = spawnSync(
+    process.execPath,
+    [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...pass.args],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        UV_THREADPOOL_SIZE: '1',
+        ...process.env,
+        ...(process.env.CI ? { NO_COLOR: '1', FORCE_COLOR: '0' } : {}),
+        // vitest.config.ts leaves test/faults out unless this is set.
+        ...(pass.faults ? { TRAINCTL_FAULTS: '1' } : {}),
+      },
     },
-  },
-);
-if (existsSync(out)) {
-  const r = JSON.parse(readFileSync(out, 'utf8'));
-  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  // A test file that throws while loading has no test results of its own: count it as a failure,
-  // so a broken file can never hide behind "0 failed".
-  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0);
-  for (const f of brokenFiles) console.log(`failed to load: ${f.name}${f.message ? ` — ${String(f.message).split('\n')[0]}` : ''}`);
-  const reasons = skipReasons(r.testResults ?? []);
-  if (reasons) console.log(`skipped: ${skipped} (${reasons})`);
-  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles.length} failed, ${skipped} skipped`);
-  if (brokenFiles.length && run.status === 0) process.exit(1);
+  );
+  const seconds = Math.round((Date.now() - started) / 1000);
+  let failed = run.status === 0 ? 0 : 1;
+  let line = `exit ${run.status ?? run.signal}, no results file`;
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    // A test file that throws while loading has no test results of its own: count it as a failure,
+    // so a broken file can never hide behind "0 failed".
+    const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0);
+    for (const f of brokenFiles) console.log(`failed to load: ${f.name}${f.message ? ` — ${String(f.message).split('\n')[0]}` : ''}`);
+    const reasons = skipReasons(r.testResults ?? []);
+    if (reasons) console.log(`skipped: ${skipped} (${reasons})`);
+    failed = r.numFailedTests + brokenFiles.length + (run.status !== 0 && r.numFailedTests + brokenFiles.length === 0 ? 1 : 0);
+    totals.passed += r.numPassedTests;
+    totals.skipped += skipped;
+    line = `${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped${run.status !== 0 && r.numFailedTests + brokenFiles.length === 0 ? ` (vitest exited ${run.status ?? run.signal})` : ''}`;
+  }
+  totals.failed += failed;
+  if (failed) status = 1;
+  summaries.push(`${pass.name}: ${line} (${seconds} s)`);
 }
-process.exit(run.status ?? 1);
+if (passes.length > 1) console.log(`\n${summaries.join('\n')}`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(status);
 
 /**
  * Why tests were skipped, by the optional component they need: a test (or its describe block)

@@ -1,7 +1,10 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { meteringInterceptor, type PipelineMetrics } from './metrics';
+import { faultHoldInterceptors } from './faultHooks';
 import type { TemporalSettings } from '../lib/config/temporal';
+import { ACTIVITY_KIND_NAMES, DEFAULT_CONCURRENCY, type QueuePoll } from '../lib/config/taskQueues';
+import { activitiesOfKinds } from '../workflows/activityKinds';
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -14,6 +17,8 @@ export interface TrainingWorkerOptions {
   identity?: string;
   /** Pipeline metrics fed by every activity (GET /metrics of `trainctl worker --metrics-port`). */
   metrics?: PipelineMetrics;
+  /** The queue to poll and what to serve there (default: the main queue, everything). */
+  poll?: QueuePoll;
 }
 
 /**
@@ -38,20 +43,30 @@ export const HEARTBEAT_THROTTLE = '2s';
 export const STICKY_SCHEDULE_TO_START = '5s';
 
 /**
- * One worker serves both workflows and activities on the trainctl task queue. Compute-heavy
+ * A Temporal worker on one task queue. By default it is the main queue, serving the workflows and
+ * every activity; with `poll` (from `trainctl worker --queues`, lib/config/taskQueues.ts) it serves
+ * only the activity kinds routed to that queue, with that queue's concurrency. Compute-heavy
  * activities are few at a time on purpose: XGBoost already uses every core for one training.
  */
 export function createTrainingWorker(options: TrainingWorkerOptions): Promise<Worker> {
+  const poll: QueuePoll = options.poll ?? {
+    name: options.settings.taskQueue,
+    workflows: true,
+    kinds: [...ACTIVITY_KIND_NAMES],
+    maxConcurrentActivities: DEFAULT_CONCURRENCY.main,
+  };
+  const all = createActivities(options.deps);
   return Worker.create({
     connection: options.connection,
     namespace: options.settings.namespace,
-    taskQueue: options.settings.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.deps),
-    maxConcurrentActivityTaskExecutions: 2,
+    taskQueue: poll.name,
+    ...(poll.workflows ? (options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }) : {}),
+    activities: poll.kinds.length === ACTIVITY_KIND_NAMES.length ? all : activitiesOfKinds(all, poll.kinds),
+    maxConcurrentActivityTaskExecutions: poll.maxConcurrentActivities,
     ...(options.identity ? { identity: options.identity } : {}),
-    ...(options.metrics ? { interceptors: { activity: [meteringInterceptor(options.metrics)] } } : {}),
-    stickyQueueScheduleToStartTimeout: STICKY_SCHEDULE_TO_START,
+    // faultHoldInterceptors: none unless the fault suite sets TRAINCTL_FAULT_HOLD (workers/faultHooks.ts).
+    interceptors: { activity: [...(options.metrics ? [meteringInterceptor(options.metrics)] : []), ...faultHoldInterceptors()] },
+    ...(poll.workflows ? { stickyQueueScheduleToStartTimeout: STICKY_SCHEDULE_TO_START } : {}),
     maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     shutdownGraceTime: SHUTDOWN_GRACE,
     shutdownForceTime: SHUTDOWN_FORCE,

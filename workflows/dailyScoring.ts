@@ -1,7 +1,7 @@
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { log, workflowInfo } from '@temporalio/workflow';
 import type { ScoreDailyResult } from '../activities/scoring';
 import { monitoringOptions } from './timeouts';
+import { activities } from './routing';
 
 export interface DailyScoringInput {
   modelName: string;
@@ -13,7 +13,7 @@ export interface DailyScoringInput {
   date?: string;
 }
 
-const scoring = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '15m', maximumAttempts: 3 }));
+const scoring = activities(monitoringOptions({ startToCloseTimeout: '15m', maximumAttempts: 3 }));
 
 /**
  * Score the newest trading day of every configured ticker with production and the waiting

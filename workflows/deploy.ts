@@ -1,10 +1,10 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { DEPLOY_TIMEOUT_ERROR } from '../lib/serving/deploy';
 import { deployOptions, registryOptions } from './timeouts';
 import type { DeployStatus, StageName } from './types';
+import { activities } from './routing';
 
-const registry = proxyActivities<Activities>(registryOptions);
+const registry = activities(registryOptions);
 
 /**
  * Wait until every serving instance answers with `version` (instances watch the registry and
@@ -78,5 +78,5 @@ export async function deployStage(o: {
 
 /** The deploy activity: it polls the instances and heartbeats, and may run as long as the deploy timeout. */
 export function deployActivity(timeoutMs: number) {
-  return proxyActivities<Activities>(deployOptions(timeoutMs, [DEPLOY_TIMEOUT_ERROR]));
+  return activities(deployOptions(timeoutMs, [DEPLOY_TIMEOUT_ERROR]));
 }

@@ -1,12 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, log, patched, proxyActivities, setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ParentClosePolicy, log, patched, setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
 import type { DriftSummary } from '../activities/checkDrift';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { DriftThresholds } from '../lib/drift/check';
 import { monitoringOptions, notifyOptions, registryOptions } from './timeouts';
 import { pipelineWorkflowId } from './ids';
 import { trainingPipeline } from './trainingPipeline';
+import { activities, inheritedRoutes } from './routing';
 
 export interface DriftMonitorInput {
   modelName: string;
@@ -25,9 +25,9 @@ export interface DriftMonitorResult extends DriftSummary {
   retrain: { started: boolean; workflowId: string | null; reason: string } | null;
 }
 
-const checking = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '30m', maximumAttempts: 3 }));
-const notifying = proxyActivities<Activities>(notifyOptions);
-const registryIo = proxyActivities<Activities>(registryOptions);
+const checking = activities(monitoringOptions({ startToCloseTimeout: '30m', maximumAttempts: 3 }));
+const notifying = activities(notifyOptions);
+const registryIo = activities(registryOptions);
 
 export function driftRetrainWorkflowId(modelName: string): string {
   return `drift-retrain-${modelName}`;
@@ -96,6 +96,7 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
         // The retraining outlives this short check (it waits for approval): do not cancel it with us.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `retraining ${input.modelName} after critical drift`,
+        memo: { modelName: input.modelName, trigger: 'drift', ...inheritedRoutes() },
       });
       retrain = { started: true, workflowId, reason: 'critical drift' };
     } catch (err) {

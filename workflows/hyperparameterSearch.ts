@@ -1,15 +1,14 @@
 import {
   ApplicationFailure,
   continueAsNew,
+  makeContinueAsNewFunc,
   defineQuery,
   log,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
   condition,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
 import {
   externalParams,
@@ -26,6 +25,7 @@ import { engineHyperparams, searchSpaceFor, suggestEngineParams } from '../lib/e
 import { WALK_FORWARD_FOLDS } from '../lib/evaluation/folds';
 import { computeOptions, fetchOptions, foldOptions, registryOptions } from './timeouts';
 import type { FeatureSetRef, Hyperparams } from './types';
+import { activities, runRoutes } from './routing';
 
 export interface SearchInput {
   config: PipelineConfig;
@@ -73,10 +73,10 @@ export interface SearchResult {
 export const hpoStatusQuery = defineQuery<SearchStatus>('hpoStatus');
 
 /** A fold activity whose schedule-to-close timeout is what is left of its trial's time budget. */
-const foldWithin = (remainingMs: number) => proxyActivities<Activities>(foldOptions(remainingMs)).evaluateFold;
-const fetching = proxyActivities<Activities>(fetchOptions);
-const compute = proxyActivities<Activities>(computeOptions);
-const io = proxyActivities<Activities>(registryOptions);
+const foldWithin = (remainingMs: number) => activities(foldOptions(remainingMs)).evaluateFold;
+const fetching = activities(fetchOptions);
+const compute = activities(computeOptions);
+const io = activities(registryOptions);
 
 /** Continue-as-new well before the history grows large (each trial adds ~10 events per fold). */
 const TRIALS_PER_RUN = 40;
@@ -199,7 +199,11 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
       best: null,
       dataWindow,
     });
-    await continueAsNew<typeof hyperparameterSearch>({
+    // The next run keeps the task queues by kind (only then is a memo given: older runs replay unchanged).
+    const next = runRoutes()
+      ? makeContinueAsNewFunc<typeof hyperparameterSearch>({ memo: workflowInfo().memo })
+      : continueAsNew<typeof hyperparameterSearch>;
+    await next({
       ...input,
       resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow },
     });

@@ -1,11 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, log, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { executeChild, log, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { PerformanceSummary } from '../activities/monitorActivities';
 import type { DropPolicy } from '../lib/monitoring/performanceDrop';
 import type { RollbackDecision } from '../lib/monitoring/rollbackPolicy';
 import { monitoringOptions, notifyOptions, registryOptions } from './timeouts';
 import { rollbackModel } from './rollbackModel';
+import { activities, inheritedRoutes } from './routing';
 
 export interface PerformanceMonitorInput {
   modelName: string;
@@ -25,9 +25,9 @@ export interface PerformanceMonitorResult extends PerformanceSummary {
   rollback: { done: boolean; from: string | null; to: string | null; reason: string } | null;
 }
 
-const measuring = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '30m', maximumAttempts: 3 }));
-const registryIo = proxyActivities<Activities>(registryOptions);
-const notifying = proxyActivities<Activities>(notifyOptions);
+const measuring = activities(monitoringOptions({ startToCloseTimeout: '30m', maximumAttempts: 3 }));
+const registryIo = activities(registryOptions);
+const notifying = activities(notifyOptions);
 
 /** The rollback of one production version: a second confirmed drop of it cannot roll back twice. */
 export function autoRollbackWorkflowId(modelName: string, fromVersion: string): string {
@@ -76,6 +76,7 @@ export async function performanceMonitor(input: PerformanceMonitorInput): Promis
         workflowId: autoRollbackWorkflowId(input.modelName, s.productionVersion),
         args: [{ modelName: input.modelName, to: plan.to, by: 'performanceMonitor', reason }],
         staticSummary: `auto-rollback of ${input.modelName} ${s.productionVersion} → ${plan.to}`,
+        memo: { modelName: input.modelName, ...inheritedRoutes() },
       });
       await registryIo.recordAutoRollback({
         modelName: input.modelName,

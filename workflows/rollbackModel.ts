@@ -1,7 +1,7 @@
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { log, workflowInfo } from '@temporalio/workflow';
 import { notifyOptions, registryOptions } from './timeouts';
 import { deployActivity } from './deploy';
+import { activities } from './routing';
 
 export interface RollbackInput {
   modelName: string;
@@ -25,8 +25,8 @@ export interface RollbackOutcome {
   servingMs?: number | null;
 }
 
-const registry = proxyActivities<Activities>(registryOptions);
-const notifying = proxyActivities<Activities>(notifyOptions);
+const registry = activities(registryOptions);
+const notifying = activities(notifyOptions);
 
 /**
  * A rollback is a workflow rather than a direct file operation so that it is audited in the

@@ -1,3 +1,4 @@
+import { inheritedRoutes } from './routing';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, log, startChild } from '@temporalio/workflow';
 import { pipelineWorkflowId } from './ids';
@@ -26,7 +27,7 @@ export async function scheduledRetrain(input: PipelineInput): Promise<ScheduledR
       args: [input],
       // The run waits for approval for days: it must outlive this launcher.
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      memo: { modelName: input.config.modelName, trigger: input.config.trigger },
+      memo: { modelName: input.config.modelName, trigger: input.config.trigger, ...inheritedRoutes() },
       staticSummary: `scheduled retrain of ${input.config.modelName}`,
     });
     log.info('scheduled retrain started', { workflowId, executionRunId: child.firstExecutionRunId });

@@ -1,12 +1,12 @@
-import { condition, log, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { condition, log, sleep } from '@temporalio/workflow';
 import type { ShadowEvidenceStatus } from './types';
 import { monitoringOptions } from './timeouts';
+import { activities } from './routing';
 
 /** How often the shadow evidence is refreshed while the gate waits: one trading day's new outcomes. */
 const REFRESH_MS = 24 * 3600_000;
 
-const monitoring = proxyActivities<Activities>(monitoringOptions({ startToCloseTimeout: '15m', maximumAttempts: 2 }));
+const monitoring = activities(monitoringOptions({ startToCloseTimeout: '15m', maximumAttempts: 2 }));
 
 /**
  * Evidence from live data at the gate: the candidate's shadow predictions and production's on the

@@ -9,7 +9,6 @@ import {
   isCancellation,
   log,
   patched,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
@@ -28,6 +27,7 @@ import { searchAttributePublisher } from './searchAttributes';
 import { awaitDecision, refreshShadowEvidence, waitForShadowDays } from './shadowGate';
 import type { ApprovalDecision, ComparisonRef, Hyperparams, PipelineInput, PipelineStatus, StageName, StageStatus } from './types';
 import { STAGES } from './types';
+import { activities, inheritedRoutes } from './routing';
 
 export const approveSignal = defineSignal<[ApprovalDecision]>('approve');
 export const rejectSignal = defineSignal<[ApprovalDecision]>('reject');
@@ -52,12 +52,12 @@ const STATUS_MEMO_PATCH = 'status-in-memo';
 /** Marks runs whose dry run registers nothing (the report goes to reports/<model>/dry-run/<pipelineId>/). */
 const DRY_RUN_PATCH = 'dry-run-registers-nothing';
 
-const io = proxyActivities<Activities>(registryOptions);
-const comparing = proxyActivities<Activities>(compareOptions);
-const fetching = proxyActivities<Activities>(fetchOptions);
-const compute = proxyActivities<Activities>(computeOptions);
-const training = proxyActivities<Activities>(trainOptions);
-const notifying = proxyActivities<Activities>(notifyOptions);
+const io = activities(registryOptions);
+const comparing = activities(compareOptions);
+const fetching = activities(fetchOptions);
+const compute = activities(computeOptions);
+const training = activities(trainOptions);
+const notifying = activities(notifyOptions);
 
 /**
  * fetch → features → (optimize) → train → backtest → compare → approval gate → promote.
@@ -196,6 +196,7 @@ export async function trainingPipeline({ config }: PipelineInput): Promise<Pipel
             workflowId: `${pipelineId}-hpo`,
             // Configs recorded before these settings existed (histories, schedules) get the defaults.
             args: [{ config, features }],
+            memo: { modelName: config.modelName, ...inheritedRoutes() },
           }),
         (r) =>
           `${r.completed} completed, ${r.pruned} pruned, ${r.failed} failed; best log loss ${r.value.toFixed(4)} (trial ${r.trialNumber})${r.bestNote ? `; best_hyperparameters.json ${r.bestNote}` : ''}`,

@@ -1,6 +1,7 @@
 /**
- * The small, serialisable shapes that travel through Temporal: references to files (path +
- * SHA-256) and summaries of metrics. Never datasets or model bytes.
+ * The small, serialisable shapes that travel through Temporal: references to objects in the
+ * artefact store (URI + SHA-256 + size, checked on every read, so any worker on any host can use
+ * them) and summaries of metrics. Never datasets, model bytes or local paths.
  */
 import type { TradingMetrics } from '../lib/backtest/backtest';
 import type { PipelineConfig } from '../lib/config/pipeline';
@@ -9,6 +10,7 @@ import type { CriterionResult } from '../lib/validation/criteria';
 import type { EvidenceSummary } from '../lib/validation/evidenceSummary';
 import type { ForcedMark } from '../lib/validation/forced';
 import type { EngineName, Hyperparams } from '../lib/engine/searchSpace';
+import type { StoreRef } from '../lib/store/types';
 
 export type { CriterionResult, EvidenceSummary, Hyperparams };
 
@@ -18,10 +20,8 @@ export const STAGES = ['fetch', 'features', 'optimize', 'train', 'backtest', 'co
 export type StageName = (typeof STAGES)[number];
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 
-export interface FileRef {
-  path: string;
-  sha256: string;
-}
+/** An object in the artefact store (lib/store): `file://…` for the local default, `s3://…` in a bucket. */
+export type FileRef = StoreRef;
 
 export interface TickerDataRef extends FileRef {
   ticker: string;
@@ -52,11 +52,14 @@ export interface FeatureSetRef extends FileRef {
 }
 
 export interface CandidateRef {
-  dir: string;
   model: FileRef;
   onnx: FileRef;
   /** Training-window feature and prediction distributions, the reference for drift checks. */
   profile: FileRef;
+  /** Gain per feature (kept beside the model, not read by later stages). */
+  importance?: FileRef;
+  /** --warm-start: the warm-start (and --compare-full) report for the comparison. */
+  warmStart?: FileRef;
   modelType: PipelineConfig['modelType'];
   params: Hyperparams;
   paramsSource: 'default' | 'best_hyperparameters.json' | 'search';
@@ -96,7 +99,10 @@ export interface ComparisonRef {
   failed: string[];
   criteria: CriterionResult[];
   firstModel: boolean;
+  /** Where a person opens the report: a local path for the project directory, else its URI. */
   report: { markdown: string; html: string; json: string };
+  /** The same files as store references. */
+  reportRefs?: { markdown: FileRef; html: FileRef; json: FileRef };
   /** A few lines for terminals and notifications. */
   summary: string;
   /** MLflow tracking, when MLFLOW_TRACKING_URI is set; a failure never stops the run. */

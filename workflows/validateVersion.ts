@@ -1,17 +1,17 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { workflowInfo } from '@temporalio/workflow';
 import type { ValidationResult } from '../activities/validateVersion';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import { compareOptions, fetchOptions, computeOptions } from './timeouts';
+import { activities } from './routing';
 
 export interface ValidateVersionInput {
   config: PipelineConfig;
   version: string;
 }
 
-const io = proxyActivities<Activities>(compareOptions);
-const fetching = proxyActivities<Activities>(fetchOptions);
-const compute = proxyActivities<Activities>(computeOptions);
+const io = activities(compareOptions);
+const fetching = activities(fetchOptions);
+const compute = activities(computeOptions);
 
 /**
  * Backtest a registered version on the current data and write its report: the pipeline's fetch,

@@ -2,10 +2,13 @@
  * bench/hpo: what durability costs a search. A TRIALS-trial search on the embedded synthetic market
  * through the hyperparameterSearch workflow (real dev server, a worker process), and the same trials
  * in one Python process (scripts/python/hpo_reference.py: Optuna's TPESampler + Python xgboost) on
- * exactly our training window and walk-forward fold rows, same seed, same parallelism.
- *   npm run bench -- hpo          (TRIALS=20 PARALLEL=2 REPS=1 PY_NTHREAD=0 WORKER_UV_THREADPOOL_SIZE=1 to change)
+ * exactly our training window and walk-forward fold rows, same seed, same parallelism, same XGBoost
+ * threads (each side's default, every core, unless PY_NTHREAD is set).
+ *   npm run bench -- hpo   (TRIALS=20 PARALLEL=2 WARMUP=1 REPS=3 PY_NTHREAD=0 WORKER_UV_THREADPOOL_SIZE=1 to change)
  * Python runs the trials the workflow ran (enqueued in trial order, so both sides train the same
- * models; its MedianPruner decides on its own); REPS > 1 alternates the two and takes medians.
+ * models; its MedianPruner decides on its own). The two sides alternate, search by search: WARMUP
+ * searches of each are run and dropped, then REPS of each are timed and the medians compared.
+ * bench/hpo/profileFold.ts times the parts of one fold on both sides, without Temporal.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { buildFeaturesActivity } from '../../activities/buildFeatures';
 import { fetchMarketDataActivity } from '../../activities/fetchMarketData';
+import { localFile } from '../../activities/storeFiles';
 import { freePort, startDevServer, stopProcess } from '../../client/devServer';
 import { resolvePaths } from '../../lib/config/paths';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
@@ -26,10 +30,15 @@ import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparam
 
 const TRIALS = Number(process.env.TRIALS ?? 20);
 const PARALLEL = Number(process.env.PARALLEL ?? 2);
-const REPS = Number(process.env.REPS ?? 1);
+const WARMUP = Number(process.env.WARMUP ?? 1);
+const REPS = Number(process.env.REPS ?? 3);
 /** XGBoost threads per Python trial; 0: its default, every core (like our worker's boosters). */
 const PY_NTHREAD = Number(process.env.PY_NTHREAD ?? 0);
-/** The worker's libuv pool: 1 as `trainctl worker` sets it, so parallel trials' rounds take turns on one thread. */
+/**
+ * The worker's libuv pool: 1, as `trainctl worker` sets it. Boosting rounds no longer run there
+ * (each training has a thread of its own, lib/xgboost/boostingThread.ts); when they did, the two
+ * parallel trials' rounds took turns on this one thread.
+ */
 const WORKER_POOL = process.env.WORKER_UV_THREADPOOL_SIZE ?? '1';
 const root = resolve(import.meta.dirname, '../..');
 const home = mkdtempSync(join(tmpdir(), 'bench-hpo-'));
@@ -44,7 +53,7 @@ const features = await buildFeaturesActivity(deps)({ pipelineId: 'bench-hpo', da
 
 // The rows every trial sees, exported as hyperparameterSearch's folds cut them: the training
 // window (holdout removed) and its walk-forward folds, as indices into that window.
-const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
+const all = await loadFeatureMatrix(await localFile(deps, features), { labelledOnly: true });
 const train = selectLabelledRows(all, runHoldoutSplit(all, config).trainIdx);
 const folds = walkForwardFolds({ dates: train.dates, nFolds: WALK_FORWARD_FOLDS, purgeGap: config.labelHorizon });
 writeFileSync(join(home, 'X.f32'), Buffer.from(train.X.data.buffer, train.X.data.byteOffset, train.X.data.byteLength));
@@ -54,11 +63,15 @@ console.log(
   `data: ${train.X.rows} training rows × ${train.X.cols} features, ${folds.length} folds (${folds.map((f) => f.trainIdx.length).join('/')} rows)`,
 );
 
+console.log(
+  `load average (1 min) at the start: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores; worker UV_THREADPOOL_SIZE=${WORKER_POOL}`,
+);
+
 const server = await startDevServer({ port: await freePort(), startTimeoutMs: 90_000 });
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 const worker = await new Promise<ChildProcess>((ok, fail) => {
-  const child = fork(join(import.meta.dirname, '../load/worker.ts'), [], {
+  const child = fork(join(import.meta.dirname, 'worker.ts'), [], {
     cwd: root,
     execArgv: ['--import', 'tsx'],
     env: {
@@ -85,11 +98,15 @@ interface PythonSearch {
 
 interface Timing {
   folds: number;
+  /** Started → completed, as the server recorded it. */
   runS: number;
+  /** Scheduled → started. */
   queueS: number;
+  /** From the completion that let the workflow go on to the next fold's scheduling (a workflow task). */
+  scheduleS: number;
 }
 
-/** Fold activities in the history: their total run time and the time they waited to start. */
+/** Fold activities in the history: their total run time, the time they waited to start, and the workflow's turn in between. */
 async function foldTimings(workflowId: string): Promise<Timing> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const ms = (t: unknown) => {
@@ -98,16 +115,21 @@ async function foldTimings(workflowId: string): Promise<Timing> {
   };
   const scheduled = new Map<string, number>();
   const started = new Map<string, number>();
-  const out: Timing = { folds: 0, runS: 0, queueS: 0 };
+  const out: Timing = { folds: 0, runS: 0, queueS: 0, scheduleS: 0 };
+  let lastCompleted: number | undefined;
   for (const e of history.events ?? []) {
     const at = ms(e.eventTime);
-    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'evaluateFold') scheduled.set(String(e.eventId), at);
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'evaluateFold') {
+      scheduled.set(String(e.eventId), at);
+      if (lastCompleted !== undefined) out.scheduleS += (at - lastCompleted) / 1000;
+    }
     const st = e.activityTaskStartedEventAttributes;
     if (st && scheduled.has(String(st.scheduledEventId))) {
       started.set(String(st.scheduledEventId), at);
       out.queueS += (at - scheduled.get(String(st.scheduledEventId))!) / 1000;
     }
     const done = e.activityTaskCompletedEventAttributes;
+    if (done) lastCompleted = at;
     if (done && started.has(String(done.scheduledEventId))) {
       out.folds++;
       out.runS += (at - started.get(String(done.scheduledEventId))!) / 1000;
@@ -123,7 +145,15 @@ async function searchThroughWorkflow(rep: number) {
   const result = await client.workflow.execute(hyperparameterSearch, { taskQueue, workflowId, args: [{ config, features }] });
   const seconds = (performance.now() - t0) / 1000;
   const status = await client.workflow.getHandle(workflowId).query(hpoStatusQuery);
-  return { seconds, result, trials: status.trials, timing: await foldTimings(workflowId) };
+  return { seconds, result, trials: status.trials, timing: await foldTimings(workflowId), inWorker: await foldsInWorker() };
+}
+
+/** The evaluateFold executions the worker timed (inside the activity) since the last ask. */
+function foldsInWorker(): Promise<number[]> {
+  return new Promise((ok) => {
+    worker.once('message', (msg: { folds: number[] }) => ok(msg.folds));
+    worker.send({ cmd: 'folds' });
+  });
 }
 
 // XGBoost's parameters besides the searched ones, as our binding sets them (seed, tree method …).
@@ -160,24 +190,34 @@ try {
   const ours: number[] = [];
   const theirs: number[] = [];
   // Alternating, so a busy moment of the machine does not fall on one side only.
-  for (let rep = 0; rep < REPS; rep++) {
+  for (let rep = 0; rep < WARMUP + REPS; rep++) {
     const w = await searchThroughWorkflow(rep);
     const py = searchInProcess(w.trials);
-    ours.push(w.seconds);
-    theirs.push(py.seconds);
+    const warm = rep < WARMUP;
+    if (!warm) {
+      ours.push(w.seconds);
+      theirs.push(py.seconds);
+    }
     const best = (ts: { state: string; value: number | null }[]) =>
       Math.min(...ts.filter((t) => t.state === 'COMPLETE').map((t) => t.value!)).toFixed(5);
     const same = w.trials.filter(
       (t, i) => t.state === py.trials[i]?.state && t.value !== null && Math.abs(t.value - py.trials[i].value!) < 1e-9,
     ).length;
+    const n = Math.max(1, w.timing.folds);
+    const inWorkerS = w.inWorker.reduce((a, b) => a + b, 0);
     console.log(
-      `rep ${rep + 1}: workflow ${w.seconds.toFixed(1)} s (${states(w.trials)}; best ${best(w.trials)}; ${w.timing.folds} fold activities, ` +
-        `${w.timing.runS.toFixed(1)} s running in total, ${(w.timing.queueS / Math.max(1, w.timing.folds)).toFixed(2)} s mean wait to start) · ` +
-        `python ${py.seconds.toFixed(1)} s (${states(py.trials)}; best ${best(py.trials)}; ${py.folds} folds, ${py.foldSeconds.toFixed(1)} s training and scoring in total) · ` +
+      `${warm ? `warm-up ${rep + 1}` : `rep ${rep + 1 - WARMUP}`}: workflow ${w.seconds.toFixed(1)} s (${states(w.trials)}; best ${best(w.trials)}; ${w.timing.folds} fold activities, ` +
+        `${w.timing.runS.toFixed(1)} s running in total (${inWorkerS.toFixed(1)} s of it inside the activity), per fold ${((1000 * w.timing.runS) / n).toFixed(0)} ms running, ` +
+        `${((1000 * (w.timing.runS - inWorkerS)) / n).toFixed(0)} ms dispatch, ${((1000 * w.timing.queueS) / n).toFixed(0)} ms wait to start, ` +
+        `${((1000 * w.timing.scheduleS) / n).toFixed(0)} ms for the workflow to schedule it) · ` +
+        `python ${py.seconds.toFixed(1)} s (${states(py.trials)}; best ${best(py.trials)}; ${py.folds} folds, ${py.foldSeconds.toFixed(1)} s training and scoring in total, ${((1000 * py.foldSeconds) / Math.max(1, py.folds)).toFixed(0)} ms per fold) · ` +
         `${same}/${w.trials.length} trials with the same state and value`,
     );
     if (rep === 0) console.log(`python: optuna ${py.optuna}, xgboost ${py.xgboost}${PY_NTHREAD ? `, nthread ${PY_NTHREAD}` : ''}`);
   }
+  console.log(
+    `each side: ${WARMUP} warm-up search(es) dropped, median of ${REPS}: workflow [${ours.map((s) => s.toFixed(1)).join(', ')}] s, python [${theirs.map((s) => s.toFixed(1)).join(', ')}] s`,
+  );
   console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`);
   const wallS = median(ours);
   const inprocessS = median(theirs);

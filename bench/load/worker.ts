@@ -8,6 +8,7 @@ import { releaseMemory } from '../../lib/runs/memory';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { resolvePaths } from '../../lib/config/paths';
 import { createLogger } from '../../lib/log';
+import { openStore } from '../../lib/store';
 import { createTrainingWorker } from '../../workers/worker';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -16,7 +17,7 @@ const connection = await NativeConnection.connect({ address: process.env.TEMPORA
 const worker = await createTrainingWorker({
   connection,
   settings: { namespace: 'default', taskQueue: process.env.TRAINCTL_TASK_QUEUE! },
-  deps: { paths, logger: createLogger({ level: 'silent' }), env: {}, now: () => new Date(), fetch },
+  deps: { paths, logger: createLogger({ level: 'silent' }), env: {}, now: () => new Date(), fetch, store: openStore() },
 });
 
 const statusKb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);

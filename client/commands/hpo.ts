@@ -1,3 +1,4 @@
+import { routesMemo } from '../../lib/config/taskQueues';
 import type { Command } from 'commander';
 import { workflowUiLink } from '../../lib/config/temporal';
 import { ConfigError } from '../../lib/util/errors';
@@ -47,6 +48,7 @@ export function addHpoCommand(program: Command): void {
           taskQueue: settings.taskQueue,
           workflowId: id,
           args: [{ config }],
+          memo: { modelName: config.modelName, ...routesMemo(settings) },
           staticSummary: `TPE search for ${config.modelName}: ${config.trials} trials, ${config.hpoParallel} at a time`,
         });
         if (!o.wait)

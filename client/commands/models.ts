@@ -1,3 +1,4 @@
+import { routesMemo } from '../../lib/config/taskQueues';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { parseVersion } from '../../lib/registry';
@@ -123,6 +124,7 @@ export function addModelCommands(program: Command): void {
           taskQueue: settings.taskQueue,
           workflowId: `rollback-${modelName}-${Date.now()}`,
           args: [{ modelName, to, by: o.by, reason: o.reason, deployTimeoutMs: parseDurationMs(pipeline.deployTimeout) }],
+          memo: { modelName, ...routesMemo(settings) },
           staticSummary: `rollback ${modelName} to ${to} by ${o.by}`,
         });
         const result = await handle.result().catch((err: unknown) => {

@@ -1,3 +1,4 @@
+import { routesMemo } from '../../lib/config/taskQueues';
 import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -50,7 +51,7 @@ export async function startRun(
       workflowId,
       workflowIdConflictPolicy: 'FAIL',
       args: [{ config }],
-      memo: { modelName: config.modelName, trigger: config.trigger },
+      memo: { modelName: config.modelName, trigger: config.trigger, ...routesMemo(settings) },
       ...(attributes.ok ? { typedSearchAttributes: initialSearchAttributes(config.modelName) } : {}),
       staticSummary: `${config.modelName}: ${config.modelType} on ${config.source} ${config.tickers.join(',')} (${config.period})`,
       staticDetails: `trigger: ${config.trigger}${config.reason ? ` — ${config.reason}` : ''}; holdout ${config.holdout}; approval timeout ${config.approvalTimeout}`,

@@ -33,9 +33,11 @@ export function addRunCommands(program: Command): void {
         else console.log(formatStatus(s, workflowUiLink(settings, workflowId)));
         // The state came from the run itself; whether anything will move it on is the next question.
         if (run.description.status.name === 'RUNNING') {
-          const { noWorkerMessage, taskQueuePollers } = await import('../taskQueue');
+          const { missingKindWorker, noWorkerMessage, taskQueuePollers } = await import('../taskQueue');
           const pollers = await taskQueuePollers(client, run.description.taskQueue);
           if (!pollers.live.length) throw new ConfigError(noWorkerMessage(pollers));
+          const missing = await missingKindWorker(client, run.description.memo);
+          if (missing) throw new ConfigError(missing);
         }
       } finally {
         await close();

@@ -57,7 +57,8 @@ export async function triggerWithOverrides(
     taskQueue: d.action.taskQueue,
     workflowId: `${d.action.workflowId}-triggered-${Date.now().toString(36)}`,
     args: [{ config }],
-    memo: { modelName: config.modelName, trigger: 'schedule', overrides: o.overrides },
+    // The schedule's own routing (taskQueues), as a scheduled firing would have it.
+    memo: { ...(d.action.memo ?? {}), modelName: config.modelName, trigger: 'schedule', overrides: o.overrides },
     staticSummary: `scheduled retrain of ${config.modelName}, triggered with ${Object.entries(o.overrides)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,

@@ -1,3 +1,4 @@
+import { routesMemo } from '../../lib/config/taskQueues';
 import type { Command } from 'commander';
 import { workflowUiLink } from '../../lib/config/temporal';
 import { ConfigError } from '../../lib/util/errors';
@@ -32,6 +33,7 @@ export function addValidateCommand(program: Command): void {
         taskQueue: settings.taskQueue,
         workflowId,
         args: [{ config, version }],
+        memo: { modelName: config.modelName, ...routesMemo(settings) },
         staticSummary: `validation of ${config.modelName} ${version} on ${config.source} up to ${config.asOf ?? 'today'}`,
       });
       if (!flags.json) console.error(`Validating ${version} (${workflowId}) — ${workflowUiLink(settings, workflowId)}`);

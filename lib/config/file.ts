@@ -67,6 +67,9 @@ export const serviceSettingsSchema = z
         address: z.string().min(1).optional(),
         namespace: z.string().min(1).optional(),
         taskQueue: z.string().min(1).optional(),
+        /** Task queues by kind of activity (lib/config/taskQueues.ts); unset: the main queue. */
+        ioQueue: z.string().min(1).optional(),
+        computeQueue: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -100,6 +103,8 @@ export const SERVICE_ENV: Record<string, string> = {
   'temporal.address': 'TEMPORAL_ADDRESS',
   'temporal.namespace': 'TEMPORAL_NAMESPACE',
   'temporal.taskQueue': 'TRAINCTL_TASK_QUEUE',
+  'temporal.ioQueue': 'TRAINCTL_IO_QUEUE',
+  'temporal.computeQueue': 'TRAINCTL_COMPUTE_QUEUE',
 };
 
 /** Settings whose values are credentials or carry them (webhook URLs embed tokens): never printed. */

@@ -24,7 +24,9 @@ export interface BatchScoringResult {
  * already holds is not written again, so a retried or re-run day adds nothing.
  */
 export async function scoreLatestDay(o: {
-  registryRoot: string;
+  /** The line's registry folder, or (a registry in a bucket) the registry itself with files readable locally. */
+  registryRoot?: string;
+  registry?: Pick<LocalRegistry, 'production' | 'staging'>;
   modelName: string;
   tickers: string[];
   series: SeriesLoader;
@@ -33,7 +35,7 @@ export async function scoreLatestDay(o: {
   date?: string;
   now?: () => Date;
 }): Promise<BatchScoringResult> {
-  const registry = new LocalRegistry({ root: o.registryRoot });
+  const registry = o.registry ?? new LocalRegistry({ root: o.registryRoot });
   const [prod, stg] = await Promise.all([registry.production(), registry.staging()]);
   const result: BatchScoringResult = {
     dates: {},

@@ -1,6 +1,8 @@
 import { DataError } from '../util/errors';
 import { Booster } from './booster';
+import { boostRounds } from './boostingThread';
 import { DMatrix } from './dmatrix';
+import { loadXGBoost } from './library';
 import { boostingPlan, defaultHyperparams } from './params';
 import type { Dataset, ModelType, XgbHyperparams } from './types';
 
@@ -29,6 +31,7 @@ export interface TrainResult {
   rounds: number;
   /** Rounds taken over from `initModel` (0 when training from scratch). */
   baseRounds: number;
+  /** One entry per round trained: `{ "valid-logloss": … }` with a validation set, `{}` without. */
   evalHistory: Record<string, number>[];
 }
 
@@ -40,27 +43,52 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
 
   const dtrain = DMatrix.fromDataset(o.train);
   const dvalid = o.valid ? DMatrix.fromDataset(o.valid) : undefined;
-  const sets = [{ name: 'train', data: dtrain }, ...(dvalid ? [{ name: 'valid', data: dvalid }] : [])];
-  const cache = sets.map((s) => s.data);
+  const cache = dvalid ? [dtrain, dvalid] : [dtrain];
+  // Only the validation set is evaluated each round (early stopping reads it), as Python's
+  // xgb.train evaluates only its `evals`: the training set's logloss was computed every round and
+  // read by nobody (5% of a search fold).
+  const watched = dvalid ? [{ name: 'valid', data: dvalid }] : [];
   const booster = o.initModel
     ? Booster.continueFrom({ cache, model: o.initModel, params: plan.params, featureNames: o.train.X.featureNames })
     : Booster.create(cache, plan.params, o.train.X.featureNames);
   const evalHistory: Record<string, number>[] = [];
   let best = { iteration: 0, loss: Infinity };
   let base = 0;
+  const earlyStoppingRounds = dvalid && plan.earlyStopping && o.earlyStoppingRounds ? o.earlyStoppingRounds : 0;
   try {
     base = o.initModel ? booster.boostedRounds() : 0;
-    for (let round = 0; round < plan.rounds; round++) {
+    // libxgboost 1.x configures the learner in the first round and fails off the thread that
+    // created it (see Booster.updateOneIter): that round runs here, the rest on a boosting thread.
+    const here = base === 0 && loadXGBoost().version[0] < 2 ? 1 : 0;
+    let stopped = false;
+    for (let round = 0; round < Math.min(here, plan.rounds) && !stopped; round++) {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('training cancelled');
       // Iterations are numbered after the initial model's, as XGBoost's own continuation numbers them.
       await booster.updateOneIter(base + round, dtrain);
-      const evals = await booster.evalOneIter(base + round, sets);
+      const evals = watched.length ? await booster.evalOneIter(base + round, watched) : {};
       evalHistory.push(evals);
       await o.onRound?.({ round: round + 1, total: plan.rounds, evals });
+      // The same rule runs in the boosting thread (lib/xgboost/boostingThread.ts).
       const loss = evals['valid-logloss'];
       if (loss !== undefined && loss < best.loss - 1e-12) best = { iteration: round, loss };
       if (loss === undefined) best = { iteration: round, loss: Infinity };
-      if (dvalid && plan.earlyStopping && o.earlyStoppingRounds && round - best.iteration >= o.earlyStoppingRounds) break;
+      stopped = earlyStoppingRounds > 0 && round - best.iteration >= earlyStoppingRounds;
+    }
+    if (!stopped && evalHistory.length < plan.rounds) {
+      const rest = await boostRounds({
+        booster,
+        train: dtrain,
+        valid: dvalid,
+        base,
+        from: evalHistory.length,
+        rounds: plan.rounds,
+        best,
+        earlyStoppingRounds,
+        onRound: (round, evals) => o.onRound?.({ round, total: plan.rounds, evals }),
+        signal: o.signal,
+      });
+      evalHistory.push(...rest.evals);
+      best = rest.best;
     }
     const rounds = evalHistory.length;
     const keep = dvalid && plan.earlyStopping && o.earlyStoppingRounds ? best.iteration + 1 : rounds;

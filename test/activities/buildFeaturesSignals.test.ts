@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
@@ -22,7 +23,16 @@ const market = await fetchMarketData({ source: 'synthetic', tickers, period: '2y
 const data = {
   source: 'synthetic',
   synthetic: true,
-  tickers: market.tickers.map((t) => ({ ticker: t.ticker, path: t.path, sha256: t.sha256, rows: t.rows, start: t.start, end: t.end })),
+  // References into the default store (the project directory), as fetchMarketData passes them.
+  tickers: market.tickers.map((t) => ({
+    ticker: t.ticker,
+    uri: pathToFileURL(t.path).href,
+    sha256: t.sha256,
+    size: statSync(t.path).size,
+    rows: t.rows,
+    start: t.start,
+    end: t.end,
+  })),
   failed: [],
   warnings: [],
   start: market.tickers[0]!.start,

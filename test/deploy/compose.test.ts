@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEARCH_ATTRIBUTES } from '../../lib/config/searchAttributes';
+import { planQueues, resolveTaskQueues } from '../../lib/config/taskQueues';
 
 const root = resolve(__dirname, '../..');
 const composeFile = join(root, 'docker-compose.temporal.yml');
@@ -68,6 +69,26 @@ describe('docker-compose.temporal.yml (validated with docker-compose config)', (
       expect(w.depends_on?.['temporal-setup']?.condition).toBe('service_completed_successfully');
       expect(w.command?.[0]).toBe('worker');
     }
+  });
+
+  it('routes activities by kind, and every queue a worker polls is one the clients route to', () => {
+    const { services } = composeDefaults();
+    const served = new Map<string, string[]>();
+    for (const name of ['worker-io', 'worker-compute', 'cli']) {
+      const s = services[name]!;
+      const layout = resolveTaskQueues(s.environment ?? {}, s.environment?.TRAINCTL_TASK_QUEUE ?? 'trainctl');
+      expect(layout.split, name).toBe(true);
+      if (name === 'cli') continue;
+      const i = s.command!.indexOf('--queues');
+      // planQueues refuses (exit 3) a queue the set-up does not route to.
+      for (const poll of planQueues(layout, s.command![i + 1]))
+        served.set(poll.name, [...(served.get(poll.name) ?? []), ...(poll.workflows ? ['workflows'] : []), ...poll.kinds]);
+    }
+    // Workflows, io and compute each have a worker; compute is on the scalable service.
+    expect(served.get('trainctl')).toContain('workflows');
+    expect(served.get('trainctl-io')).toEqual(['io']);
+    expect(served.get('trainctl-compute')).toEqual(['compute']);
+    expect(services['worker-compute']!.command!.join(' ')).toContain('trainctl-compute');
   });
 
   it('keeps the compute workers scalable (--scale worker-compute=N): no fixed container name, no host port', () => {

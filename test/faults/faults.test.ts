@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,126 +10,109 @@ import { removeFaultHomes } from './pipelineRuns';
 import { promoteIntoBrokenRegistry, registryRows, type RegistryRun } from './registryFaults';
 import { restartServerDuringRuns, serverRows, type ServerRestartResult } from './serverRestarts';
 import {
-  killDuringTrial,
-  killInEveryStage,
-  killOneOfTwo,
+  killInWaves,
   pipelineBaseline,
+  SCENARIOS,
+  SEARCH_TRIAL,
   searchBaseline,
+  TWO_WORKERS,
   type FaultContext,
   type RunRecord,
+  type WaveResult,
 } from './workerKills';
 import { yahooFaults, yahooRows, type YahooRun } from './yahooFaults';
 
 /**
- * The fault suite (issue 16): real worker processes SIGKILLed at seeded moments on the suite's
- * dev server, a dev server of its own killed and restarted on its database, a misbehaving
- * Yahoo-compatible server, a registry that cannot be written during promotion. Every scenario
- * starts at once in beforeAll, each on its own task queue and trainctl home, and the tests below
- * wait for their own; the table is printed at the end (and kept in .trainctl/faults-table.md).
- * Recovery time is reported (the stall column), bounded only generously.
+ * The fault suite (issue 16): real worker processes SIGKILLed while held at a seeded moment of
+ * their target stage (workers/faultHooks.ts), in waves on the suite's dev server; a dev server of
+ * its own killed and restarted on its database; a misbehaving Yahoo-compatible server; a registry
+ * that cannot be written during promotion. Everything starts at once in beforeAll and each test
+ * waits for its own part; the table is printed at the end and written to test-results/faults.md.
  */
 const REPS = Number(process.env.TRAINCTL_FAULT_REPS ?? 5);
 const REGISTRY_REPS = Math.min(REPS, 2);
-const SERVER_REPS = Math.min(REPS, 2);
-/**
- * Runs under way at once. Most of a disturbed run is waiting for a timeout, but each run spawns a
- * worker process per kill and trains on every start: all ~30 at once starve a 2-core machine until
- * heartbeats time out for real (measured: runs failing "train failed: activity Heartbeat timeout").
- */
-const PARALLEL = Number(process.env.TRAINCTL_FAULT_PARALLEL ?? 5);
 const MINUTES = 60_000;
-/** A kill must be picked up well within the slowest timeout the workflows configure (2 min). */
-const STALL_BOUND_S = 300;
+/**
+ * Kill → retry started is the 15 s heartbeat timeout plus the 1 s backoff: ≤ 20 s on an idle
+ * machine (the figure is printed). A loaded CI machine stretches it, so the assertion is looser.
+ */
+const STALL_TARGET_S = 20;
+const STALL_BOUND_S = Number(process.env.TRAINCTL_FAULT_STALL_BOUND_S ?? 45);
+const KILLS_PER_SCENARIO = 5;
 
 let connection: Connection;
 let ctx: FaultContext;
 let pipelineRef: Awaited<ReturnType<typeof pipelineBaseline>>;
 let searchRef: string;
-let chains: Promise<RunRecord[]>;
-let pairs: Promise<RunRecord[]>;
-let searches: Promise<RunRecord[]>;
+let waves: Promise<WaveResult>;
 let restarts: Promise<ServerRestartResult>;
 let yahoo: Promise<YahooRun[]>;
 let registry: Promise<RegistryRun[]>;
 const rows: FaultRow[] = [];
 const started = Date.now();
+const loadAtStart = loadavg()[0]!;
+
+/** Swallowed here only so that a failure waits for its test instead of failing the file. */
+const quiet = <T>(p: Promise<T>): Promise<T> => {
+  p.catch(() => {});
+  return p;
+};
 
 beforeAll(async () => {
   const address = inject('temporalAddress');
   connection = await Connection.connect({ address });
   ctx = { client: new Client({ connection }), address, bundlePath: await bundleToFile() };
-  const searchRefP = searchBaseline(ctx);
-  yahoo = yahooFaults(REPS);
-  restarts = restartServerDuringRuns({ bundlePath: ctx.bundlePath, reps: SERVER_REPS });
-  // Swallowed here only so that a failure waits for its test instead of failing the file.
-  yahoo.catch(() => {});
-  restarts.catch(() => {});
+  waves = quiet(killInWaves(ctx, { twoWorkers: REPS, searches: REPS }));
+  restarts = quiet(restartServerDuringRuns({ bundlePath: ctx.bundlePath }));
+  yahoo = quiet(yahooFaults(REPS));
+  const searchRefP = quiet(searchBaseline(ctx));
   pipelineRef = await pipelineBaseline(ctx);
-  const reps = Array.from({ length: REPS }, (_, i) => i);
-  const limit = limiter(PARALLEL);
-  // Submitted round-robin, so that every scenario makes progress from the start.
-  const queued = reps.map((i) => ({
-    chain: settle(limit(() => killInEveryStage(ctx, i, pipelineRef))),
-    pair: settle(limit(() => killOneOfTwo(ctx, i, pipelineRef))),
-    search: settle(limit(() => killDuringTrial(ctx, i))),
-  }));
-  chains = Promise.all(queued.map((q) => q.chain));
-  pairs = Promise.all(queued.map((q) => q.pair));
-  searches = Promise.all(queued.map((q) => q.search));
-  registry = Promise.all(
-    reps
-      .slice(0, REGISTRY_REPS)
-      .flatMap((i) =>
-        (['read-only', 'full'] as const).map((fault) => limit(() => promoteIntoBrokenRegistry(ctx, fault, i, pipelineRef.modelsDir))),
+  registry = quiet(
+    Promise.all(
+      Array.from({ length: REGISTRY_REPS }, (_, i) => i).flatMap((i) =>
+        (['read-only', 'full'] as const).map((fault) => promoteIntoBrokenRegistry(ctx, fault, i, pipelineRef.modelsDir)),
       ),
+    ),
   );
-  registry.catch(() => {});
   searchRef = await searchRefP;
-}, 20 * MINUTES);
+}, 10 * MINUTES);
 
 afterAll(async () => {
-  if (rows.length) publishFaultTable(rows, `Fault suite: ${REPS} runs per scenario, ${((Date.now() - started) / 1000).toFixed(0)} s wall`);
+  if (rows.length) {
+    const wall = ((Date.now() - started) / 1000).toFixed(0);
+    const load = `load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
+    const w = await waves.catch(() => undefined);
+    const waveText = w ? `; kill waves: all held after ${w.waveS.map((s) => s.toFixed(0)).join(', ')} s` : '';
+    publishFaultTable(rows, `Fault suite: ${wall} s wall, ${load} (${new Date().toISOString().slice(0, 16)}Z)${waveText}`);
+  }
   await connection?.close();
   if (ctx) rmSync(dirname(ctx.bundlePath), { recursive: true, force: true });
   removeFaultHomes();
 });
 
-/** At most `n` of the functions given run at once. */
-function limiter(n: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
-
-/** A scenario that could not even start counts as a run that did not complete. */
-const settle = (run: Promise<RunRecord>): Promise<RunRecord> =>
-  run.catch((err: unknown) => ({ kills: [], completed: false, error: String(err) }));
-
-function expectRecovered(runs: RunRecord[], baseline: string, versions: number, newRows: FaultRow[]) {
+function expectRecovered(runs: RunRecord[], baseline: string, versions: number, newRows: FaultRow[], scenarios: string[]) {
   rows.push(...newRows);
   for (const r of runs) {
-    expect(r.error).toBeUndefined();
-    expect(r.completed).toBe(true);
-    expect(r.fingerprint).toBe(baseline);
-    expect(r.check?.versions).toBe(versions);
-    expect(r.check?.tempFiles).toEqual([]);
-    expect(r.check?.lost).toEqual([]);
-    if (versions > 0) expect(r.check?.productionVersion).toBe('v1.0.0');
+    expect(r.error, r.name).toBeUndefined();
+    expect(r.completed, r.name).toBe(true);
+    expect(r.fingerprint, r.name).toBe(baseline);
+    expect(r.check?.versions, r.name).toBe(versions);
+    expect(r.check?.tempFiles, r.name).toEqual([]);
+    expect(r.check?.lost, r.name).toEqual([]);
+    if (versions > 0) expect(r.check?.productionVersion, r.name).toBe('v1.0.0');
   }
-  for (const row of newRows) {
-    // A scenario whose kills all came after the activity finished tested nothing.
-    expect(row.stalls.length, row.scenario).toBeGreaterThan(0);
-    for (const s of row.stalls) expect(s, row.scenario).toBeLessThan(STALL_BOUND_S);
+  for (const scenario of scenarios) {
+    const kills = runs.flatMap((r) => r.kills.filter((k) => k.scenario === scenario));
+    // Every kill landed at its hold, and its retry was seen.
+    expect(kills.length, scenario).toBeGreaterThanOrEqual(KILLS_PER_SCENARIO);
+    for (const k of kills) {
+      expect(k.stall, `${scenario} (${k.moment})`).toBeDefined();
+      expect(k.stall!, `${scenario} (${k.moment})`).toBeLessThanOrEqual(STALL_BOUND_S);
+    }
   }
+  const slow = newRows.flatMap((r) => r.stalls.filter((s) => s > STALL_TARGET_S).map((s) => `${r.scenario}: ${s.toFixed(1)} s`));
+  if (slow.length)
+    console.warn(`stalls above the ${STALL_TARGET_S} s target (load average ${loadavg()[0]!.toFixed(1)}): ${slow.join('; ')}`);
 }
 
 describe('fault suite: worker processes killed with SIGKILL', () => {
@@ -138,49 +122,56 @@ describe('fault suite: worker processes killed with SIGKILL', () => {
   });
 
   it(
-    'a run killed in every stage in turn completes with the undisturbed result, one version, no temp files',
+    'runs killed in fetch, features, training, backtest, report, compare and promote complete with the undisturbed result',
     async () => {
-      const runs = await chains;
-      expectRecovered(runs, pipelineRef.fingerprint, 1, killRows(runs, pipelineRef.fingerprint, 1));
+      const { pipelines } = await waves;
+      expectRecovered(pipelines, pipelineRef.fingerprint, 1, killRows(pipelines, pipelineRef.fingerprint, 1), Object.values(SCENARIOS));
+      // Training kills land mid-boosting, report kills with the report folder half written.
+      for (const k of pipelines.flatMap((r) => r.kills)) {
+        // "after (the body ended before the moment)" here means no round heartbeat reached the activity.
+        if (k.scenario === SCENARIOS.train) expect(k.moment).toMatch(/^boosting round \d+$/);
+        if (k.scenario === SCENARIOS.report) expect(k.moment).toMatch(/^report folder holding/);
+      }
     },
-    40 * MINUTES,
+    15 * MINUTES,
   );
 
   it(
     'with two workers on the task queue, the survivor finishes a run whose other worker was killed mid-training',
     async () => {
-      const runs = await pairs;
-      expectRecovered(runs, pipelineRef.fingerprint, 1, killRows(runs, pipelineRef.fingerprint, 1));
+      const { twoWorkers } = await waves;
+      expectRecovered(twoWorkers, pipelineRef.fingerprint, 1, killRows(twoWorkers, pipelineRef.fingerprint, 1), [TWO_WORKERS]);
     },
-    40 * MINUTES,
+    15 * MINUTES,
   );
 
   it(
     'a search killed during a trial finishes with the trials of an undisturbed search',
     async () => {
-      const runs = await searches;
-      expectRecovered(runs, searchRef, 0, killRows(runs, searchRef, 0));
+      const { searches } = await waves;
+      expectRecovered(searches, searchRef, 0, killRows(searches, searchRef, 0), [SEARCH_TRIAL]);
     },
-    40 * MINUTES,
+    15 * MINUTES,
   );
 });
 
 describe('fault suite: the dev server killed and restarted on its database', () => {
   it(
-    'runs hit during a stage, at the approval gate (approved after the restart) and during a search trial complete with the reference result',
+    'runs hit in a stage, at the approval gate (approved after the restart) and during a search trial complete with the reference result',
     async () => {
       const r = await restarts;
       const newRows = serverRows(r, { pipeline: pipelineRef.fingerprint, search: searchRef });
       rows.push(...newRows);
       for (const run of r.runs) {
-        expect(run.error).toBeUndefined();
-        expect(run.completed).toBe(true);
-        expect(run.fingerprint).toBe(run.kind === 'pipeline' ? pipelineRef.fingerprint : searchRef);
+        expect(run.error, run.name).toBeUndefined();
+        expect(run.completed, run.name).toBe(true);
+        expect(run.fingerprint, run.name).toBe(run.kind === 'pipeline' ? pipelineRef.fingerprint : searchRef);
         if (run.kind === 'pipeline') expect(run.check).toMatchObject({ versions: 1, tempFiles: [], lost: [], productionVersion: 'v1.0.0' });
       }
-      for (const row of newRows) expect(row.runs, row.scenario).toBeGreaterThan(0);
+      expect(r.restarts).toBe(2);
+      for (const row of newRows) expect(row.runs, row.scenario).toBeGreaterThanOrEqual(2);
     },
-    40 * MINUTES,
+    15 * MINUTES,
   );
 });
 
@@ -217,7 +208,19 @@ describe('fault suite: a registry folder that cannot be written during promotion
         expect(r.tempFiles, r.fault).toEqual([]);
         expect(r.lost, r.fault).toEqual([]);
       }
+      // Cancellation during training (CLI and Web UI) runs in the default suite; the table cites it.
+      rows.push({
+        scenario: 'activity cancelled during training, from the CLI and from the Web UI',
+        runs: '—',
+        completed: '—',
+        correct: '—',
+        versions: '0 each',
+        tempFiles: '—',
+        dataLost: '—',
+        stalls: [],
+        note: 'test/workflows/cancellation.test.ts (default suite): run ends cancelled, nothing registered',
+      });
     },
-    40 * MINUTES,
+    15 * MINUTES,
   );
 });

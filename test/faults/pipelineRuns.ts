@@ -6,9 +6,10 @@ import { resolvePaths, type Paths } from '../../lib/config/paths';
 import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
 import { openRegistry, registryRoot } from '../../lib/registry';
 import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
-import { approveSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
+import { STATUS_MEMO } from '../../client/runStatus';
+import { approveSignal, trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
-import { sleep, tempFilesIn } from '../support/faultHarness';
+import { sleep, tempFilesIn, withTimeout } from '../support/faultHarness';
 
 /** Tiny data: two synthetic tickers, three years, criteria the small model passes. */
 export const FAULT_CONFIG: PipelineConfigInput = {
@@ -25,9 +26,14 @@ export const MODEL = 'direction-classifier';
 const homes: string[] = [];
 
 export function faultHome(name: string): Paths {
-  const root = mkdtempSync(join(tmpdir(), `trainctl-fault-${name}-`));
-  homes.push(root);
-  return resolvePaths({}, root);
+  return resolvePaths({}, scratchDir(`trainctl-fault-${name}-`));
+}
+
+/** A temporary folder removed with the trainctl homes at the end of the suite. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  homes.push(dir);
+  return dir;
 }
 
 /** Remove every trainctl home the suite made (kept with TRAINCTL_FAULT_KEEP=1, to look into a failure). */
@@ -54,30 +60,51 @@ export function startSearch(client: Client, taskQueue: string, id: string): Prom
   return client.workflow.start(hyperparameterSearch, {
     taskQueue,
     workflowId: `${id}-${Date.now().toString(36)}`,
-    // One trial at a time: trial values do not depend on how concurrent folds interleave.
-    args: [{ config: resolvePipelineConfig({ ...FAULT_CONFIG, trials: 3 }), trials: 3, parallel: 1 }],
+    // Two trials, one at a time: trial values do not depend on how concurrent folds interleave.
+    args: [{ config: resolvePipelineConfig({ ...FAULT_CONFIG, trials: 2 }), trials: 2, parallel: 1 }],
   });
 }
 
-/** Query the status until `pred` holds; queries fail while no worker is up, so those are retried. */
+/** The run's status as it keeps it in its memo (readable without a worker, like `trainctl status`). */
+export async function memoStatus(handle: WorkflowHandle): Promise<{ state: string; status?: PipelineStatus }> {
+  const d = await withTimeout(handle.describe(), 20_000, `describing ${handle.workflowId}`);
+  return { state: d.status.name, status: d.memo?.[STATUS_MEMO] as PipelineStatus | undefined };
+}
+
+/** Read the status until `pred` holds; fails naming the run and what it waited for. */
 export async function waitForStatus(
   handle: WorkflowHandle,
   pred: (s: PipelineStatus) => boolean,
-  timeoutMs = 900_000,
+  { timeoutMs = 240_000, what = 'the status wanted' }: { timeoutMs?: number; what?: string } = {},
 ): Promise<PipelineStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = await handle.query(statusQuery).catch(() => undefined);
-    if (s && pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the pipeline; last ${s?.outcome}/${s?.stage}`);
+    const { state, status } = await memoStatus(handle);
+    if (status && pred(status)) return status;
+    if (state !== 'RUNNING') {
+      // The memo holds the last status it was given; a completed run's result is the final one.
+      const final = (await handle.result().catch(() => undefined)) as PipelineStatus | undefined;
+      if (final && pred(final)) return final;
+      throw new Error(`${handle.workflowId} ended (${state}) while waiting for ${what}; last ${status?.outcome}/${status?.stage}`);
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `${handle.workflowId}: timed out after ${timeoutMs / 1000} s waiting for ${what}; last ${status?.outcome}/${status?.stage}`,
+      );
     await sleep(250);
   }
 }
 
-export async function approveAtGate(handle: WorkflowHandle): Promise<PipelineStatus> {
-  const gate = await waitForStatus(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
-  if (gate.outcome === 'awaiting_approval') await handle.signal(approveSignal, { version: gate.candidateVersion!, by: 'faults' });
-  return gate;
+/** Approve the run if it waits at its gate; true when the approval was sent. */
+export async function approveIfWaiting(handle: WorkflowHandle): Promise<boolean> {
+  const { state, status } = await memoStatus(handle);
+  if (state !== 'RUNNING' || status?.outcome !== 'awaiting_approval') return false;
+  await withTimeout(
+    handle.signal(approveSignal, { version: status.candidateVersion!, by: 'faults' }),
+    20_000,
+    `approving ${handle.workflowId}`,
+  );
+  return true;
 }
 
 /**

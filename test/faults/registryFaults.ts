@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Paths } from '../../lib/config/paths';
 import { registryRoot } from '../../lib/registry';
 import type { FaultRow } from '../support/faultHarness';
-import { spawnWorker } from '../support/faultHarness';
+import { spawnWorker, withTimeout } from '../support/faultHarness';
 import { checkPipelineHome, faultHome, MODEL, startPipeline, waitForStatus } from './pipelineRuns';
 import type { FaultContext } from './workerKills';
 import { approveSignal } from '../../workflows/trainingPipeline';
@@ -104,16 +104,18 @@ export async function promoteIntoBrokenRegistry(
   try {
     result.productionBefore = (await checkPipelineHome(paths)).productionVersion;
     const handle = await startPipeline(ctx.client, taskQueue, `faults-registry-${fault}-${i}`);
-    const gate = await waitForStatus(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done');
+    const gate = await waitForStatus(handle, (s) => s.outcome === 'awaiting_approval' || s.stage === 'done', {
+      what: `registry-${fault}-${i} to reach its gate`,
+    });
     const statePath = join(registryRoot(paths.modelsDir, MODEL), 'registry.json');
     const stateBefore = readFileSync(statePath, 'utf8');
     setup.before();
     await handle.signal(approveSignal, { version: gate.candidateVersion!, by: 'faults' });
-    const failure = await handle.result().then(
+    const failure = await withTimeout(handle.result(), 180_000, `registry-${fault}-${i}'s promotion to end`).then(
       () => undefined,
       (err: Error & { cause?: { message?: string } }) => err.cause?.message ?? err.message,
     );
-    const status = await waitForStatus(handle, (s) => s.stage === 'done');
+    const status = await waitForStatus(handle, (s) => s.stage === 'done', { what: `registry-${fault}-${i}'s final status` });
     result.stateUnchanged = readFileSync(statePath, 'utf8') === stateBefore;
     setup.release();
     released = true;

@@ -1,17 +1,18 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { freePort, startDevServer, type DevServer } from '../../client/devServer';
 import { SeededRandom } from '../../lib/data/random';
-import { statusQuery } from '../../workflows/trainingPipeline';
+import type { FaultHoldPlan, HoldSpec } from '../../workers/faultHooks';
 import type { FaultRow } from '../support/faultHarness';
-import { pendingActivities, sleep, spawnWorker, type WorkerProcess } from '../support/faultHarness';
+import { sleep, spawnWorker, withTimeout, type WorkerProcess } from '../support/faultHarness';
 import {
-  approveAtGate,
+  approveIfWaiting,
   checkPipelineHome,
   faultHome,
+  memoStatus,
   pipelineFingerprint,
+  scratchDir,
   searchFingerprint,
   startPipeline,
   startSearch,
@@ -25,19 +26,31 @@ export interface ServerRestartResult {
   /** Seconds the server was down, per restart (kill → listening again). */
   downS: number[];
   /** Per run: what it was doing at each restart. */
-  runs: { kind: 'pipeline' | 'search'; hitIn: Situation[]; completed: boolean; fingerprint?: string; check?: RunCheck; error?: string }[];
+  runs: {
+    name: string;
+    kind: 'pipeline' | 'search';
+    hitIn: Situation[];
+    completed: boolean;
+    fingerprint?: string;
+    check?: RunCheck;
+    error?: string;
+  }[];
   workersRespawned: number;
 }
 
+const WAIT_MS = 150_000;
+
 /**
- * A dev server of its own on a SQLite file, SIGKILLed and restarted on the same file at seeded
- * moments while `reps` pipelines and `reps` searches run on it: until every pipeline has been hit
- * in a stage and at its approval gate and every search during a trial (or has finished), then the
- * pipelines are approved after the last restart and must promote with the reference result.
+ * A dev server of its own on a SQLite file, SIGKILLed and restarted on the same file twice, each
+ * time with a pipeline held in a stage, a pipeline at its approval gate and searches held in a
+ * trial (workers/faultHooks.ts): restart 1 hits p0 in features, p1 at its gate (approved after
+ * the restart) and both searches; restart 2 hits p1 in promote, p0 at its gate (approved after)
+ * and the second search again. Every run must then complete with the reference result.
  */
-export async function restartServerDuringRuns(o: { bundlePath: string; reps: number; maxRestarts?: number }): Promise<ServerRestartResult> {
+export async function restartServerDuringRuns(o: { bundlePath: string }): Promise<ServerRestartResult> {
   const rng = new SeededRandom('faults-server-restarts');
-  const dbFile = join(mkdtempSync(join(tmpdir(), 'trainctl-faults-db-')), 'temporal.db');
+  const dbFile = join(scratchDir('trainctl-faults-db-'), 'temporal.db');
+  const holdDir = scratchDir('trainctl-faults-server-holds-');
   const port = await freePort();
   const start = () => startDevServer({ port, dbFile, startTimeoutMs: 120_000 });
   let server: DevServer = await start();
@@ -45,89 +58,100 @@ export async function restartServerDuringRuns(o: { bundlePath: string; reps: num
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const result: ServerRestartResult = { restarts: 0, downS: [], runs: [], workersRespawned: 0 };
-  const workers: { w: WorkerProcess; spawn: () => Promise<WorkerProcess> }[] = [];
-  const pipelines: { handle: WorkflowHandle; paths: ReturnType<typeof faultHome>; run: ServerRestartResult['runs'][number] }[] = [];
-  const searches: { handle: WorkflowHandle; run: ServerRestartResult['runs'][number] }[] = [];
+  const names = ['p0', 'p1', 's0', 's1'] as const;
+  const homes = Object.fromEntries(names.map((n) => [n, faultHome(`server-${n}`)]));
+  const queues = Object.fromEntries(names.map((n) => [n, `faults-server-${n}-${Date.now().toString(36)}`]));
+  const holds: HoldSpec[] = [
+    { key: 'p0-features', taskQueue: queues.p0!, activity: 'buildFeatures', moment: { at: 'before' } },
+    { key: 'p1-promote', taskQueue: queues.p1!, activity: 'promoteModel', moment: { at: 'before' } },
+    { key: 's0-trial', taskQueue: queues.s0!, activity: 'evaluateFold', skip: Math.floor(rng.next() * 3), moment: { at: 'before' } },
+    { key: 's1-trial', taskQueue: queues.s1!, activity: 'evaluateFold', skip: Math.floor(rng.next() * 3), moment: { at: 'after' } },
+  ];
+  const plan: FaultHoldPlan = { dir: holdDir, holds, maxHoldMs: 300_000 };
+  const spawn = () =>
+    spawnWorker({
+      address,
+      bundlePath: o.bundlePath,
+      queues: names.map((n) => ({ taskQueue: queues[n]!, home: homes[n]!.root })),
+      identity: 'server-restarts',
+      env: { TRAINCTL_FAULT_HOLD: JSON.stringify(plan) },
+    });
+  let worker: WorkerProcess = await spawn();
+  const handles: Record<string, WorkflowHandle> = {};
+  for (const n of names) {
+    handles[n] = n.startsWith('p')
+      ? await startPipeline(client, queues[n]!, `faults-server-${n}`)
+      : await startSearch(client, queues[n]!, `faults-server-${n}`);
+    result.runs.push({ name: n, kind: n.startsWith('p') ? 'pipeline' : 'search', hitIn: [], completed: false });
+  }
+  const run = (n: string) => result.runs.find((r) => r.name === n)!;
+  const held = (key: string) => existsSync(join(holdDir, `${key}.held`));
+  const atGate = async (n: string) => (await memoStatus(handles[n]!).catch(() => undefined))?.status?.outcome === 'awaiting_approval';
+  const waitUntil = async (what: string, check: () => Promise<boolean>) => {
+    const deadline = Date.now() + WAIT_MS;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`server restarts: timed out after ${WAIT_MS / 1000} s waiting for ${what}`);
+      await sleep(200);
+    }
+  };
+  const restart = async (hits: [string, Situation][]) => {
+    await sleep(rng.next() * 1000);
+    const killAt = Date.now();
+    server.process.kill('SIGKILL');
+    await new Promise((r) => server.process.once('exit', r));
+    for (const [n, s] of hits) run(n).hitIn.push(s);
+    server = await start();
+    result.restarts++;
+    result.downS.push((Date.now() - killAt) / 1000);
+    // A worker that lost the server for good is replaced (its held attempt is retried and held again).
+    await sleep(500);
+    if (worker.exited()) {
+      worker = await spawn();
+      result.workersRespawned++;
+    }
+  };
+  const release = (key: string) => writeFileSync(join(holdDir, `${key}.release`), '');
   try {
-    for (let i = 0; i < o.reps; i++) {
-      for (const kind of ['pipeline', 'search'] as const) {
-        const paths = faultHome(`server-${kind}${i}`);
-        const taskQueue = `faults-server-${kind}-${i}-${Date.now().toString(36)}`;
-        const spawn = () => spawnWorker({ address, taskQueue, home: paths.root, bundlePath: o.bundlePath, identity: `server-${kind}${i}` });
-        workers.push({ w: await spawn(), spawn });
-        const run = { kind, hitIn: [] as Situation[], completed: false };
-        result.runs.push(run);
-        if (kind === 'pipeline') pipelines.push({ handle: await startPipeline(client, taskQueue, `faults-server-p${i}`), paths, run });
-        else searches.push({ handle: await startSearch(client, taskQueue, `faults-server-s${i}`), run });
-      }
-    }
-    const situation = async (handle: WorkflowHandle, kind: 'pipeline' | 'search'): Promise<Situation | 'done' | undefined> => {
-      const d = await handle.describe();
-      if (d.status.name !== 'RUNNING') return 'done';
-      const running = (await pendingActivities(handle)).some((a) => a.state === 2);
-      if (kind === 'search') return running ? 'search trial' : undefined;
-      if (running) return 'stage';
-      const s = await handle.query(statusQuery).catch(() => undefined);
-      return s?.outcome === 'awaiting_approval' ? 'approval' : undefined;
-    };
-    // A pipeline waiting at its gate can no longer be hit in a stage: only the gate is still to hit.
-    const needs = (r: ServerRestartResult['runs'][number], now: Situation | 'done' | undefined): Situation[] => {
-      if (now === 'done') return [];
-      if (r.kind === 'search') return ['search trial'];
-      return now === 'approval' ? ['approval'] : ['stage', 'approval'];
-    };
-    const deadline = Date.now() + 15 * 60_000;
-    while (result.restarts < (o.maxRestarts ?? 12) && Date.now() < deadline) {
-      await sleep(1000 + rng.next() * 3000);
-      const now = await Promise.all([
-        ...pipelines.map((p) => situation(p.handle, 'pipeline')),
-        ...searches.map((s) => situation(s.handle, 'search')),
-      ]);
-      const all = [...pipelines.map((p) => p.run), ...searches.map((s) => s.run)];
-      const missing = all.map((r, k) => needs(r, now[k]).filter((s) => !r.hitIn.includes(s)));
-      if (missing.every((m) => m.length === 0)) break;
-      // Restart only when it hits something still needed, so every restart counts.
-      if (!all.some((_, k) => missing[k]!.includes(now[k] as Situation))) continue;
-      const killAt = Date.now();
-      server.process.kill('SIGKILL');
-      await new Promise((r) => server.process.once('exit', r));
-      all.forEach((r, k) => now[k] && now[k] !== 'done' && r.hitIn.push(now[k]));
-      server = await start();
-      result.restarts++;
-      result.downS.push((Date.now() - killAt) / 1000);
-      for (const w of workers) {
-        if (w.w.exited()) {
-          w.w = await w.spawn();
-          result.workersRespawned++;
-        }
-      }
-    }
-    // The approvals arrive after the last restart.
+    await waitUntil('p0 held in features, p1 at its gate, both searches held in a trial', async () => {
+      return held('p0-features') && held('s0-trial') && held('s1-trial') && (await atGate('p1'));
+    });
+    await restart([
+      ['p0', 'stage'],
+      ['p1', 'approval'],
+      ['s0', 'search trial'],
+      ['s1', 'search trial'],
+    ]);
+    release('p0-features');
+    release('s0-trial');
+    await waitUntil('p1 approved after the restart', () => approveIfWaiting(handles.p1!));
+    await waitUntil('p1 held in promote, p0 at its gate', async () => held('p1-promote') && (await atGate('p0')));
+    await restart([
+      ['p1', 'stage'],
+      ['p0', 'approval'],
+      ['s1', 'search trial'],
+    ]);
+    release('p1-promote');
+    release('s1-trial');
+    await waitUntil('p0 approved after the restart', () => approveIfWaiting(handles.p0!));
     await Promise.all(
-      pipelines.map(async (p) => {
+      names.map(async (n) => {
+        const r = run(n);
         try {
-          await approveAtGate(p.handle);
-          const status = await p.handle.result();
-          p.run.completed = true;
-          p.run.fingerprint = pipelineFingerprint(status);
-          p.run.check = await checkPipelineHome(p.paths, status);
+          if (r.kind === 'search')
+            r.fingerprint = await withTimeout(searchFingerprint(handles[n] as never), WAIT_MS, `server-restart run ${n} to finish`);
+          else {
+            const status = await withTimeout(handles[n]!.result(), WAIT_MS, `server-restart run ${n} to complete`);
+            r.fingerprint = pipelineFingerprint(status);
+            r.check = await checkPipelineHome(homes[n]!, status);
+          }
+          r.completed = true;
         } catch (err) {
-          p.run.error = String(err);
-        }
-      }),
-    );
-    await Promise.all(
-      searches.map(async (s) => {
-        try {
-          s.run.fingerprint = await searchFingerprint(s.handle as never);
-          s.run.completed = true;
-        } catch (err) {
-          s.run.error = String(err);
+          r.error = String(err);
         }
       }),
     );
   } finally {
-    await Promise.all(workers.map((w) => w.w.kill()));
+    await worker.kill();
     await connection.close();
     await server.stop();
   }
@@ -141,7 +165,7 @@ export function serverRows(r: ServerRestartResult, refs: { pipeline: string; sea
     const ref = situation === 'search trial' ? refs.search : refs.pipeline;
     const versions = [...new Set(hit.map((x) => x.check?.versions ?? 0))];
     return {
-      scenario: `dev server killed and restarted during ${situation === 'stage' ? 'a stage' : situation === 'approval' ? 'the approval wait (approved after)' : 'a search trial'}`,
+      scenario: `dev server killed and restarted during ${situation === 'stage' ? 'a stage (features, promote)' : situation === 'approval' ? 'the approval wait (approved after)' : 'a search trial'}`,
       runs: hit.length,
       completed: hit.filter((x) => x.completed).length,
       correct: hit.filter((x) => x.fingerprint === ref).length,
@@ -150,7 +174,7 @@ export function serverRows(r: ServerRestartResult, refs: { pipeline: string; sea
       dataLost: hit.reduce((n, x) => n + (x.check?.lost.length ?? 0), 0),
       stalls: [],
       hits: [hit.reduce((n, x) => n + x.hitIn.filter((s) => s === situation).length, 0), r.restarts],
-      note: `${downs}${r.workersRespawned ? `; ${r.workersRespawned} workers restarted` : ''}`,
+      note: `${downs}${r.workersRespawned ? `; ${r.workersRespawned} worker restarts` : ''}`,
     };
   });
 }

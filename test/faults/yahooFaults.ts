@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchMarketData } from '../../lib/data/fetchMarketData';
 import { readSeriesParquet } from '../../lib/data/parquet';
 import type { FaultRow } from '../support/faultHarness';
 import { tempFilesIn } from '../support/faultHarness';
 import { expectedBars, startYahooFixture, type YahooFixture } from '../support/yahooFixture';
+import { scratchDir } from './pipelineRuns';
 
 const ATTEMPTS = 3;
 const retry = { attempts: ATTEMPTS, baseDelayMs: 50, maxDelayMs: 2_000 };
@@ -75,7 +75,7 @@ async function runOnce(c: Expectation, rep: number): Promise<YahooRun> {
 }
 
 async function fetchOnce(fixture: YahooFixture, c: Expectation, rep: number): Promise<YahooRun> {
-  const cacheDir = mkdtempSync(join(tmpdir(), `trainctl-yahoo-${c.symbol}-${rep}-`));
+  const cacheDir = scratchDir(`trainctl-yahoo-${c.symbol}-${rep}-`);
   const before = fixture.requests.get(c.symbol)?.length ?? 0;
   const outcome = await fetchMarketData({
     source: 'yahoo',

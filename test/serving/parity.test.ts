@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtestModelActivity, type BacktestDetail } from '../../activities/backtestModel';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
@@ -25,8 +27,9 @@ describe('training/serving parity', () => {
     const candidate = await registerTrainedVersion({ paths, modelName: MODEL, market, rounds: 10, runId: 'run-2' });
     const f = market.features;
     const features: FeatureSetRef = {
-      path: f.path,
+      uri: pathToFileURL(f.path).href,
       sha256: f.sha256,
+      size: statSync(f.path).size,
       rows: f.rows,
       labelledRows: f.labelledRows,
       featureNames: f.featureNames,
@@ -42,10 +45,12 @@ describe('training/serving parity', () => {
     const ref = await backtest({
       pipelineId: 'parity',
       features,
-      candidate: { onnx: candidate.onnx } as CandidateRef,
+      candidate: {
+        onnx: { uri: pathToFileURL(candidate.onnx.path).href, sha256: candidate.onnx.sha256, size: statSync(candidate.onnx.path).size },
+      } as CandidateRef,
       config: resolvePipelineConfig({ modelName: MODEL }),
     });
-    detail = JSON.parse(await readFile(ref.result.path, 'utf8')) as BacktestDetail;
+    detail = JSON.parse(await readFile(fileURLToPath(ref.result.uri), 'utf8')) as BacktestDetail;
     holdout = await loadFeatureMatrix(f.path, { labelledOnly: true, from: detail.holdout.start, to: detail.holdout.end });
     server = await startServer(paths, MODEL);
   });

@@ -9,8 +9,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../../workers/worker';
 
 /**
- * The fault suite's moving parts: worker processes to SIGKILL, watching a run's pending
- * activities for the stage to hit, and reading recovery figures back from the workflow history.
+ * The fault suite's moving parts: worker processes to SIGKILL, and reading recovery figures back
+ * from a run's pending activities and its workflow history.
  */
 
 const workerScript = fileURLToPath(new URL('./faultWorker.ts', import.meta.url));
@@ -39,31 +39,48 @@ export interface WorkerProcess {
 
 export interface SpawnWorkerOptions {
   address: string;
-  taskQueue: string;
-  home: string;
+  /** One queue (with `home`) or several (`queues`): one worker per queue in the one process. */
+  taskQueue?: string;
+  home?: string;
+  queues?: { taskQueue: string; home: string }[];
   bundlePath: string;
   identity: string;
-  /** Extra environment, e.g. TRAINCTL_REGISTRY_CRASH_AT to kill at a registry step. */
+  /** Extra environment, e.g. TRAINCTL_FAULT_HOLD (workers/faultHooks.ts). */
   env?: Record<string, string>;
+  /** How long the process may take to poll (default 90 s). */
+  readyTimeoutMs?: number;
 }
 
-/** Start a trainctl worker process and wait until it polls. */
+/** Start a process of trainctl workers and wait until it polls. */
 export async function spawnWorker(o: SpawnWorkerOptions): Promise<WorkerProcess> {
+  const queues = o.queues ?? [{ taskQueue: o.taskQueue!, home: o.home! }];
   const child = spawn(process.execPath, ['--import', 'tsx', workerScript], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: o.address,
-      TRAINCTL_TASK_QUEUE: o.taskQueue,
-      TRAINCTL_HOME: o.home,
+      TRAINCTL_FAULT_QUEUES: JSON.stringify(queues),
       TRAINCTL_WORKFLOW_BUNDLE: o.bundlePath,
       TRAINCTL_WORKER_IDENTITY: o.identity,
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const readyTimeoutMs = o.readyTimeoutMs ?? 90_000;
   await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-    child.once('exit', (code, signal) => reject(new Error(`worker ${o.identity} exited before ready (${code ?? signal})`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker ${o.identity} did not poll within ${readyTimeoutMs} ms`));
+    }, readyTimeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`worker ${o.identity} exited before ready (${code ?? signal})`));
+    });
   });
   let exitedAt: number | undefined;
   const gone = new Promise<void>((resolve) =>
@@ -111,54 +128,42 @@ export async function pendingActivities(handle: WorkflowHandle): Promise<Pending
   }));
 }
 
-/** Poll until an activity of this type is running on a worker (or `timeoutMs` passes). */
-export async function waitForActivity(
-  handle: WorkflowHandle,
-  activityType: string,
-  { timeoutMs = 900_000, everyMs = 50, minAttempt = 1 }: { timeoutMs?: number; everyMs?: number; minAttempt?: number } = {},
-): Promise<PendingActivity> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = (await pendingActivities(handle)).find(
-      (a) => a.activityType === activityType && a.state === STARTED && a.attempt >= minAttempt,
-    );
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`${activityType} did not start within ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
-}
-
 /**
  * After a kill: wait until the activity that was running is started again (seconds from the kill,
  * from its pending info) or has closed (then from the history). undefined when the kill missed:
- * the activity had already finished.
+ * the activity had already finished. `what` names the run in the timeout's message.
  */
 export async function waitForRetry(
   handle: WorkflowHandle,
   activityId: string,
   killAtMs: number,
-  timeoutMs = 900_000,
+  { timeoutMs = 120_000, what = handle.workflowId }: { timeoutMs?: number; what?: string } = {},
 ): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const a = (await pendingActivities(handle)).find((x) => x.activityId === activityId);
+    const a = (await withTimeout(pendingActivities(handle), 20_000, `describing ${what}`)).find((x) => x.activityId === activityId);
     if (a?.state === STARTED && a.startedAtMs !== undefined && a.startedAtMs >= killAtMs) return (a.startedAtMs - killAtMs) / 1000;
     if (!a) {
-      const closed = (await activityAttempts(handle)).find((x) => x.activityId === activityId);
+      const closed = (await withTimeout(activityAttempts(handle), 20_000, `the history of ${what}`)).find(
+        (x) => x.activityId === activityId,
+      );
       if (closed) return closed.startedAtMs >= killAtMs ? (closed.startedAtMs - killAtMs) / 1000 : undefined;
     }
-    if (Date.now() > deadline) throw new Error(`activity ${activityId} was not retried within ${timeoutMs} ms`);
-    await sleep(100);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: activity ${activityId} was not retried within ${timeoutMs / 1000} s of the kill (pending: ${JSON.stringify(a)})`,
+      );
+    await sleep(250);
   }
 }
 
-/** Poll until `check` is true. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 600_000, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
+/** `p`, or a rejection naming what was waited for once `ms` pass. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 export interface AttemptRecord {
@@ -209,16 +214,17 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export interface FaultRow {
   scenario: string;
-  runs: number;
-  completed: number;
-  correct: number;
+  /** Numbers; "—" in a row that cites a test of the default suite. */
+  runs: number | string;
+  completed: number | string;
+  correct: number | string;
   /** Versions registered per run, e.g. "1 each". */
   versions: string;
-  tempFiles: number;
-  dataLost: number;
-  /** Kill → retry started, seconds, one per kill that hit a running activity. */
+  tempFiles: number | string;
+  dataLost: number | string;
+  /** Kill → retry started, seconds, one per kill whose retry was seen. */
   stalls: number[];
-  /** Kills that hit a running activity / kills. */
+  /** Kills whose retry was seen / kills. */
   hits?: [number, number];
   note?: string;
 }
@@ -241,7 +247,7 @@ export function formatFaultTable(rows: FaultRow[]): string {
     'temp files left',
     'data lost',
     'stall s, median (max)',
-    'kills hit / kills',
+    'retries seen / kills',
     'note',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];

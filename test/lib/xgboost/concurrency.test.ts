@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { walkForwardFolds } from '../../../lib/evaluation/folds';
 import { trainLightGBM } from '../../../lib/lightgbm';
@@ -55,6 +56,27 @@ async function xgbPredictions(train: Dataset, params: Partial<XgbHyperparams>, s
     booster.dispose();
   }
 }
+
+describe('boosting thread', () => {
+  it("calls onRound in the caller's async context (an activity's heartbeat and cancellation live there), also on a reused thread", async () => {
+    const context = new AsyncLocalStorage<string>();
+    // The second training reuses the first one's idle thread, whose messages belong to the first context.
+    for (const activity of ['activity-1', 'activity-2']) {
+      const seen: (string | undefined)[] = [];
+      const { booster } = await context.run(activity, () =>
+        trainModel({
+          train: data,
+          modelType: 'xgb',
+          params: { ...sampled, nEstimators: 6 },
+          seed: 7,
+          onRound: () => void seen.push(context.getStore()),
+        }),
+      );
+      booster.dispose();
+      expect(seen).toEqual(Array(6).fill(activity));
+    }
+  });
+});
 
 describe('concurrent boosters', () => {
   it('XGBoost: a trial trained alone and trained interleaved with another booster gives bit-identical predictions', async () => {
