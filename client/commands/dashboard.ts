@@ -1,14 +1,29 @@
 import type { Command } from 'commander';
 import { modelLinePaths, resolvePaths, type Paths } from '../../lib/config/paths';
+import type { LocalRegistry } from '../../lib/registry';
 import { ConfigError } from '../../lib/util/errors';
 import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
 
-/** Everything the dashboard shows, read from the registry, the monitor history and the drift history. */
+/** Everything the dashboard shows, read from the registry, the monitor history and the drift history (local or in the bucket). */
 export async function buildDashboardPage(o: { paths: Paths; modelName: string; now: Date }): Promise<string> {
   const { openModelLine } = await import('../../lib/registry');
+  const { openStore, parseArtifactsLocation } = await import('../../lib/store');
+  // With TRAINCTL_ARTIFACTS=s3://… the registry is the bucket's.
+  const artifacts = parseArtifactsLocation(process.env.TRAINCTL_ARTIFACTS).kind === 's3' ? openStore() : undefined;
+  try {
+    return await renderPage({
+      ...o,
+      registry: await openModelLine({ modelsDir: o.paths.modelsDir, modelName: o.modelName, legacyModelName: o.modelName, artifacts }),
+    });
+  } finally {
+    artifacts?.close();
+  }
+}
+
+async function renderPage(o: { paths: Paths; modelName: string; now: Date; registry: LocalRegistry }): Promise<string> {
   const { readMonitorHistory, monitorLocations, renderDashboard } = await import('../../lib/monitoring');
   const { readDriftHistory } = await import('../../lib/drift/history');
-  const registry = await openModelLine({ modelsDir: o.paths.modelsDir, modelName: o.modelName, legacyModelName: o.modelName });
+  const registry = o.registry;
   const versions = [];
   let synthetic = false;
   for (const s of await registry.list()) {
@@ -24,8 +39,13 @@ export async function buildDashboardPage(o: { paths: Paths; modelName: string; n
       promotedAt: history.filter((h) => h.stage === 'production').map((h) => h.at),
     });
   }
-  const { snapshots } = await readMonitorHistory(monitorLocations(o.paths, o.modelName).history);
-  const drift = await readDriftHistory(modelLinePaths(o.paths, o.modelName).driftHistory).catch(() => []);
+  // Both histories are the activities' (in the bucket with TRAINCTL_ARTIFACTS=s3://…).
+  const { withStoredFiles } = await import('../storedFiles');
+  const histories = [monitorLocations(o.paths, o.modelName).history, modelLinePaths(o.paths, o.modelName).driftHistory];
+  const { snapshots, drift } = await withStoredFiles(o.paths, histories, async ([monitor, drift]) => ({
+    snapshots: (await readMonitorHistory(monitor!)).snapshots,
+    drift: await readDriftHistory(drift!).catch(() => []),
+  }));
   return renderDashboard({ model: o.modelName, generatedAt: o.now.toISOString(), versions, monitor: snapshots, drift, synthetic });
 }
 

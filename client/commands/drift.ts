@@ -111,7 +111,11 @@ export function addDriftCommands(program: Command): void {
     .option('--json', 'machine-readable')
     .action(async (o: { json?: boolean; modelName?: string }) => {
       const { readDriftHistory } = await import('../../lib/drift/history');
-      const rows = await readDriftHistory(modelLinePaths(resolvePaths(), resolveModelName(o.modelName)).driftHistory);
+      const { withStoredFiles } = await import('../storedFiles');
+      const paths = resolvePaths();
+      const rows = await withStoredFiles(paths, [modelLinePaths(paths, resolveModelName(o.modelName)).driftHistory], ([path]) =>
+        readDriftHistory(path!),
+      );
       if (o.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('No drift checks yet: `npx trainctl drift check`.');
       for (const r of rows) {

@@ -4,3 +4,4 @@ export { logFileFor, listLogFiles } from './files';
 export { PredictionLogWriter, type PredictionLogWriterOptions } from './writer';
 export { readPredictions, readPredictionFrame, type ReadPredictionsResult } from './reader';
 export { applyRetention } from './retention';
+export { storeLogPrefix, storeLogBatchKey, gatherStoreLog, putAddedBatches, withStoreLogCopy } from './storeLog';

@@ -13,12 +13,15 @@ import { RequestError } from './requestError';
 import { ShadowQueue } from './shadowQueue';
 import type { Prediction } from './predictor';
 import type { SeriesLoader } from './seriesLoader';
+import type { Store } from '../store';
 import { describeModels } from './modelsView';
 
 export interface ServerOptions {
   modelName: string;
   /** The model line's registry folder (see registryRoot). */
   registryRoot: string;
+  /** The line's registry in a bucket (see RegistryWatcherOptions.store); `registryRoot` is then unused. */
+  registryStore?: Store;
   series: SeriesLoader & { stat?: (ticker: string) => Promise<string | null> };
   log: PredictionLogWriter | null;
   threshold: number;
@@ -46,6 +49,7 @@ export function buildServer(o: ServerOptions): ServingServer {
   const holder = new ModelSetHolder();
   const watcher = new RegistryWatcher({
     root: o.registryRoot,
+    ...(o.registryStore ? { store: o.registryStore } : {}),
     holder,
     pollMs: o.pollMs,
     ab: o.ab,

@@ -10,3 +10,4 @@ export { RequestError } from './requestError';
 export { waitForInstances, parseInstanceList, DEPLOY_TIMEOUT_ERROR, type DeployWaitResult, type InstanceState } from './deploy';
 export { scoreLatestDay, countShadowPredictions, type BatchScoringResult } from './batchScoring';
 export { predictionLogDir } from './locations';
+export { LogShipper, logShipIntervalMs, DEFAULT_SHIP_INTERVAL_MS, type LogShipperOptions } from './logShipper';

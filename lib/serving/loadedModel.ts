@@ -1,6 +1,7 @@
 import { BUILT_IN_FEATURE_NAMES } from '../features/definitions';
 import { OnnxModel } from '../onnx';
 import type { ModelEntry } from '../registry';
+import type { Store } from '../store';
 import { ModelError } from '../util/errors';
 import { ScoreBatcher } from './scoreBatcher';
 
@@ -52,10 +53,16 @@ export class LoadedModel {
  * registry and its features are the ones the metadata names, in the same order, and ones our
  * feature code can compute.
  */
-export async function loadServingModel(entry: ModelEntry): Promise<LoadedModel> {
-  const expected = entry.files['model.onnx']?.sha256;
-  if (!expected) throw new ModelError(`${entry.version} has no model.onnx in the registry`);
-  const onnx = await OnnxModel.load(entry.onnx, { expectedSha256: expected, intraOpThreads: 1 });
+export async function loadServingModel(entry: ModelEntry, store?: Store): Promise<LoadedModel> {
+  const file = entry.files['model.onnx'];
+  const expected = file?.sha256;
+  if (!file || !expected) throw new ModelError(`${entry.version} has no model.onnx in the registry`);
+  // A registry in a bucket names its files by URI: a verified local copy for ONNX Runtime.
+  const path =
+    store && /^[a-z][a-z0-9+.-]*:\/\//i.test(file.location)
+      ? await store.getToFile({ uri: file.location, sha256: expected, size: file.bytes })
+      : entry.onnx;
+  const onnx = await OnnxModel.load(path, { expectedSha256: expected, intraOpThreads: 1 });
   try {
     checkSchema(entry, onnx);
   } catch (err) {

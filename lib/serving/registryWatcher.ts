@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LocalRegistry, type ModelEntry } from '../registry';
 import { loadServingModel, type LoadedModel } from './loadedModel';
 import type { ModelSet, ModelSetHolder } from './modelSet';
+import type { Store } from '../store';
 
 export interface Refusal {
   version: string;
@@ -15,6 +16,12 @@ export interface Refusal {
 
 export interface RegistryWatcherOptions {
   root: string;
+  /**
+   * The line's registry in the artefact store (`openStore().scope(registryPrefix(line))`) when it
+   * lives in a bucket: registry.json is read from there and model files are fetched, verified by
+   * SHA-256, into the store's local cache. Without it, `root` on disk.
+   */
+  store?: Store;
   holder: ModelSetHolder;
   /** How often registry.json is re-read; its content hash decides whether anything changed. */
   pollMs: number;
@@ -85,12 +92,15 @@ export class RegistryWatcher {
   }
 
   private async checkOnce(): Promise<void> {
-    const text = await readFile(join(this.o.root, 'registry.json'), 'utf8').catch(() => null);
+    const store = this.o.store;
+    const text = store
+      ? ((await store.read('registry.json').catch(() => null))?.bytes.toString('utf8') ?? null)
+      : await readFile(join(this.o.root, 'registry.json'), 'utf8').catch(() => null);
     const hash = text === null ? 'absent' : createHash('sha256').update(text).digest('hex');
     this.registry.checkedAt = new Date().toISOString();
     if (hash === this.lastHash) return;
     try {
-      const registry = new LocalRegistry({ root: this.o.root });
+      const registry = new LocalRegistry(store ? { store } : { root: this.o.root });
       const [prod, stg] = text === null ? [null, null] : await Promise.all([registry.production(), registry.staging()]);
       this.registry.production = prod?.version ?? null;
       this.registry.staging = stg?.version ?? null;
@@ -131,7 +141,7 @@ export class RegistryWatcher {
       warm.release();
     }
     try {
-      const model = await (this.o.load ?? loadServingModel)(entry);
+      const model = await (this.o.load ?? ((e: ModelEntry) => loadServingModel(e, this.o.store)))(entry);
       this.models.set(entry.version, model);
       this.refused.delete(entry.version);
       return model;

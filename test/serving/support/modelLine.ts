@@ -4,7 +4,8 @@ import type { Paths } from '../../../lib/config/paths';
 import { fetchMarketData, type MarketDataResult } from '../../../lib/data';
 import { buildFeatureSet, loadFeatureMatrix, type FeatureSetResult } from '../../../lib/features';
 import { exportToOnnx } from '../../../lib/onnx';
-import { openRegistry, registryRoot, type LocalRegistry } from '../../../lib/registry';
+import { openRegistry, registryPrefix, registryRoot, type LocalRegistry } from '../../../lib/registry';
+import type { Store } from '../../../lib/store';
 import { sha256File } from '../../../lib/util';
 import { trainModel } from '../../../lib/xgboost';
 
@@ -45,6 +46,8 @@ export async function registerTrainedVersion(o: {
   declaredFeatureNames?: string[];
   onnxBytes?: Buffer;
   maxDepth?: number;
+  /** Register into the line's registry in this artefact store (a bucket) instead of the home's models folder. */
+  store?: Store;
 }): Promise<TrainedVersion> {
   const { data, features } = o.market;
   const all = await loadFeatureMatrix(features.path, { labelledOnly: true });
@@ -64,7 +67,7 @@ export async function registerTrainedVersion(o: {
     join(dir, 'model.onnx'),
     o.onnxBytes ?? exportToOnnx(json, { featureNames: all.X.featureNames, metadata: { schema_hash: features.schemaHash } }),
   );
-  const registry = await lineRegistry(o.paths, o.modelName);
+  const registry = await lineRegistry(o.paths, o.modelName, o.store);
   const { version } = await registry.registerCandidate({
     runId: o.runId,
     artifacts: { modelJson: join(dir, 'model.json'), onnx: join(dir, 'model.onnx') },
@@ -94,6 +97,6 @@ export async function registerTrainedVersion(o: {
   return { version, onnx: { path: join(dir, 'model.onnx'), sha256: await sha256File(join(dir, 'model.onnx')) } };
 }
 
-export function lineRegistry(paths: Paths, modelName: string): Promise<LocalRegistry> {
-  return openRegistry({ root: registryRoot(paths.modelsDir, modelName) });
+export function lineRegistry(paths: Paths, modelName: string, store?: Store): Promise<LocalRegistry> {
+  return openRegistry(store ? { store: store.scope(registryPrefix(modelName)) } : { root: registryRoot(paths.modelsDir, modelName) });
 }
