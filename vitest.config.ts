@@ -9,6 +9,12 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, ...(process.env.TRAINCTL_FAULTS ? [] : ['test/faults/**'])],
     // Native addons (koffi, onnxruntime, polars, Temporal core) are happier in forked processes.
     pool: 'forks',
+    // Two test files at a time (vitest's default here is cores − 1 = 1): most files wait on servers and
+    // child processes, not the CPU. The fault suite's timed kills run one file at a time.
+    // TRAINCTL_TEST_FORKS overrides (1 = one file at a time).
+    poolOptions: {
+      forks: { maxForks: process.env.TRAINCTL_FAULTS ? 1 : Number(process.env.TRAINCTL_TEST_FORKS ?? 2), minForks: 1 },
+    },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['test/globalSetup.ts'],
