@@ -159,7 +159,14 @@ export function addMonitorCommands(program: Command): void {
     .option('--json', 'machine-readable')
     .action(async (o: { json?: boolean; modelName?: string }) => {
       const { readMonitorHistory, monitorLocations } = await import('../../lib/monitoring');
-      const { snapshots, skipped } = await readMonitorHistory(monitorLocations(resolvePaths(), resolveModelName(o.modelName)).history);
+      const { withStoredFiles } = await import('../storedFiles');
+      const paths = resolvePaths();
+      // The history the monitoring activities keep: in the bucket with TRAINCTL_ARTIFACTS=s3://….
+      const { snapshots, skipped } = await withStoredFiles(
+        paths,
+        [monitorLocations(paths, resolveModelName(o.modelName)).history],
+        ([path]) => readMonitorHistory(path!),
+      );
       if (o.json) return console.log(JSON.stringify({ snapshots, skipped }, null, 2));
       if (!snapshots.length) return console.log('No monitoring passes yet: `npx trainctl monitor check`.');
       for (const s of snapshots) {
@@ -178,8 +185,9 @@ export function addMonitorCommands(program: Command): void {
     .option('--out <dir>', 'output folder (default: reports/<model>/performance/latest)')
     .action(async (o: { modelName?: string; out?: string }) => {
       const { readMonitorHistory, monitorLocations, writeMonitorReport } = await import('../../lib/monitoring');
+      const { withStoredFiles } = await import('../storedFiles');
       const where = monitorLocations(resolvePaths(), resolveModelName(o.modelName));
-      const { snapshots } = await readMonitorHistory(where.history);
+      const { snapshots } = await withStoredFiles(resolvePaths(), [where.history], ([path]) => readMonitorHistory(path!));
       const latest = snapshots.at(-1);
       if (!latest) throw new ConfigError('no monitoring pass yet: run `npx trainctl monitor check` first');
       const paths = await writeMonitorReport({
