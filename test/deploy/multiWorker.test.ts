@@ -1,3 +1,4 @@
+import { SMALL_PIPELINE } from '../support/pipelineConfig';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,11 +118,7 @@ describe('two workers on two hosts sharing only Temporal and an S3 bucket', () =
         {
           config: resolvePipelineConfig({
             modelName: MODEL,
-            tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
-            period: '3y',
-            holdout: '6m',
-            asOf: '2026-10-30',
-            criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
+            ...SMALL_PIPELINE,
             approvalTimeout: '10m',
             optimize: true,
             trials: 2,

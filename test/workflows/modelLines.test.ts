@@ -1,6 +1,7 @@
+import { SMALL_PIPELINE } from '../support/pipelineConfig';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunInProgressError, startRun } from '../../client/commands/run';
-import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
+import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { openRegistry, registryRoot } from '../../lib/registry';
 import { createTrainingWorker } from '../../workers/worker';
 import { pipelineWorkflowId } from '../../workflows/ids';
@@ -18,14 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const SMALL: PipelineConfigInput = {
-  tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
-  period: '3y',
-  holdout: '6m',
-  asOf: '2026-10-30',
-  criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
-  approvalTimeout: '10m',
-};
+const SMALL = SMALL_PIPELINE;
 
 async function atGate(handle: { query: (q: typeof statusQuery) => Promise<PipelineStatus> }): Promise<PipelineStatus> {
   const deadline = Date.now() + 150_000;

@@ -1,3 +1,4 @@
+import { SMALL_PIPELINE } from '../support/pipelineConfig';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -52,11 +53,7 @@ describe('task queues by kind', () => {
     const settings = resolveTemporalSettings(env);
     const config = resolvePipelineConfig({
       modelName: `queues-${Date.now().toString(36)}`,
-      tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
-      period: '3y',
-      holdout: '6m',
-      asOf: '2026-10-30',
-      criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
+      ...SMALL_PIPELINE,
       approvalTimeout: '30m',
     });
     const { workflowId, handle } = await startRun(t.client, settings, config);

@@ -1,3 +1,4 @@
+import { SMALL_PIPELINE } from '../support/pipelineConfig';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -29,16 +30,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const SMALL: PipelineConfigInput = {
-  tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
-  period: '3y',
-  holdout: '6m',
-  asOf: '2026-10-30',
-  // Thresholds low enough that the small synthetic model passes them; tests that need a
-  // validation failure raise them instead.
-  criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
-  approvalTimeout: '10m',
-};
+const SMALL = SMALL_PIPELINE;
 
 async function withWorker<T>(
   name: string,

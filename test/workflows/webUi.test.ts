@@ -1,3 +1,4 @@
+import { SMALL_PIPELINE } from '../support/pipelineConfig';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,11 +60,7 @@ describe('the Web UI tells the story', () => {
     await worker.runUntil(async () => {
       const config = resolvePipelineConfig({
         modelName,
-        tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
-        period: '3y',
-        holdout: '6m',
-        asOf: '2026-10-30',
-        criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
+        ...SMALL_PIPELINE,
         approvalTimeout: '30m',
       });
       const { workflowId } = await startRun(client, settings, config);

@@ -1,3 +1,4 @@
+import { SMALL_PIPELINE } from '../support/pipelineConfig';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,11 +54,7 @@ describe('worker metrics', () => {
     const settings = { address: t.address, namespace: 'default', taskQueue, uiUrl: 'http://ui' };
     const config = resolvePipelineConfig({
       modelName,
-      tickers: ['SYN-A', 'SYN-B', 'SYN-C'],
-      period: '3y',
-      holdout: '6m',
-      asOf: '2026-10-30',
-      criteria: { minAccuracy: 0.5, minPrecision: 0.3, minRecall: 0.1, minF1: 0.1 },
+      ...SMALL_PIPELINE,
       approvalTimeout: '30m',
     });
     const { workflowId, handle } = await startRun(t.client, settings, config);
