@@ -34,6 +34,9 @@ describe('task queues by kind', () => {
       TRAINCTL_IO_QUEUE: `${main}-io`,
       TRAINCTL_COMPUTE_QUEUE: `${main}-compute`,
       TRAINCTL_HOME: tempPaths().root,
+      // Set, so bin/trainctl.mjs runs the worker in this process instead of re-executing a child
+      // that a SIGKILL of this pid would leave behind.
+      UV_THREADPOOL_SIZE: '1',
     });
     let stderr = '';
     const start = (queues: string) => {

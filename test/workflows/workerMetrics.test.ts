@@ -39,7 +39,14 @@ describe('worker metrics', () => {
       [resolve(root, 'bin/trainctl.mjs'), 'worker', '--metrics-port', String(port), '--log-level', 'error'],
       {
         cwd: root,
-        env: { ...process.env, TEMPORAL_ADDRESS: t.address, TRAINCTL_TASK_QUEUE: taskQueue, TRAINCTL_HOME: paths.root },
+        // UV_THREADPOOL_SIZE set: bin/trainctl.mjs runs the worker in this pid (no re-executed child to leak).
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: t.address,
+          TRAINCTL_TASK_QUEUE: taskQueue,
+          TRAINCTL_HOME: paths.root,
+          UV_THREADPOOL_SIZE: '1',
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
