@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { businessDays } from '../../lib/data/dates';
+import { chartJson } from '../lib/data/yahooServer';
 
 /**
  * A Yahoo-compatible chart server on loopback whose symbols each misbehave in one way, for the
@@ -33,49 +34,16 @@ const ALL = bars('2023-01-02', '2024-06-28');
 /** A v8/finance/chart body; `utcOffsetH` places the session open (09:00 local) in UTC. */
 function chart(symbol: string, from: number, to: number, o: { utcOffsetH: number; adjclose: boolean }): unknown {
   const rows = ALL.filter((b) => Date.parse(b.date) >= from - 86_400_000 + 1 && Date.parse(b.date) < to);
-  const ts = rows.map((b) => Date.parse(`${b.date}T09:00:00Z`) / 1000 - o.utcOffsetH * 3600);
-  const tz = o.utcOffsetH === 9 ? { timezone: 'JST', name: 'Asia/Tokyo' } : { timezone: 'EST', name: 'America/New_York' };
-  const period = { timezone: tz.timezone, start: 0, end: 0, gmtoffset: o.utcOffsetH * 3600 };
-  return {
-    chart: {
-      result: [
-        {
-          meta: {
-            currency: o.utcOffsetH === 9 ? 'JPY' : 'USD',
-            symbol,
-            exchangeName: o.utcOffsetH === 9 ? 'JPX' : 'NMS',
-            instrumentType: 'EQUITY',
-            firstTradeDate: 345479400,
-            regularMarketTime: ts.at(-1) ?? 0,
-            gmtoffset: o.utcOffsetH * 3600,
-            timezone: tz.timezone,
-            exchangeTimezoneName: tz.name,
-            regularMarketPrice: rows.at(-1)?.close ?? 0,
-            chartPreviousClose: rows[0]?.close ?? 0,
-            priceHint: 2,
-            currentTradingPeriod: { pre: period, regular: period, post: period },
-            dataGranularity: '1d',
-            range: '',
-            validRanges: ['1d', '5d', '1mo', 'max'],
-          },
-          timestamp: ts,
-          indicators: {
-            quote: [
-              {
-                open: rows.map((b) => b.close - 0.3),
-                high: rows.map((b) => b.close + 1),
-                low: rows.map((b) => b.close - 1),
-                close: rows.map((b) => b.close),
-                volume: rows.map((_, i) => 1e6 + i),
-              },
-            ],
-            ...(o.adjclose ? { adjclose: [{ adjclose: rows.map((b) => b.close * 0.99) }] } : {}),
-          },
-        },
-      ],
-      error: null,
-    },
-  };
+  const bars = rows.map((b, i) => ({
+    date: b.date,
+    open: b.close - 0.3,
+    high: b.close + 1,
+    low: b.close - 1,
+    close: b.close,
+    adjclose: b.close * 0.99,
+    volume: 1e6 + i,
+  }));
+  return chartJson(symbol, bars, { exchange: { utcOffsetH: o.utcOffsetH, openHour: 9 }, adjclose: o.adjclose });
 }
 
 /** The dates and adjusted closes every well-behaved symbol serves in [start, end]. */

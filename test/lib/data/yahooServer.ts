@@ -11,24 +11,37 @@ export interface Bar {
   volume: number;
 }
 
-/** A v8/finance/chart response body as Yahoo sends it (US exchange, bars stamped at 09:30 ET). */
-export function chartJson(symbol: string, bars: Bar[]): unknown {
-  const ts = bars.map((b) => Date.parse(`${b.date}T14:30:00Z`) / 1000);
-  const period = { timezone: 'EST', start: 0, end: 0, gmtoffset: -18000 };
+/** Where a chart's exchange is: its UTC offset names the time zone in the meta block. */
+export interface ChartExchange {
+  utcOffsetH: number;
+  /** Local hour of the session open, which stamps each bar (09:30 on US exchanges). */
+  openHour: number;
+}
+const US: ChartExchange = { utcOffsetH: -5, openHour: 9.5 };
+
+/**
+ * A v8/finance/chart response body as Yahoo sends it (by default a US exchange, bars stamped at
+ * 09:30 ET); `adjclose: false` leaves out the adjusted closes as some symbols' answers do.
+ */
+export function chartJson(symbol: string, bars: Bar[], o: { exchange?: ChartExchange; adjclose?: boolean } = {}): unknown {
+  const ex = o.exchange ?? US;
+  const ts = bars.map((b) => Date.parse(`${b.date}T00:00:00Z`) / 1000 + (ex.openHour - ex.utcOffsetH) * 3600);
+  const tz = ex.utcOffsetH === 9 ? { timezone: 'JST', name: 'Asia/Tokyo' } : { timezone: 'EST', name: 'America/New_York' };
+  const period = { timezone: tz.timezone, start: 0, end: 0, gmtoffset: ex.utcOffsetH * 3600 };
   return {
     chart: {
       result: [
         {
           meta: {
-            currency: 'USD',
+            currency: ex.utcOffsetH === 9 ? 'JPY' : 'USD',
             symbol,
-            exchangeName: 'NMS',
+            exchangeName: ex.utcOffsetH === 9 ? 'JPX' : 'NMS',
             instrumentType: 'EQUITY',
             firstTradeDate: 345479400,
             regularMarketTime: ts.at(-1) ?? 0,
-            gmtoffset: -18000,
-            timezone: 'EST',
-            exchangeTimezoneName: 'America/New_York',
+            gmtoffset: ex.utcOffsetH * 3600,
+            timezone: tz.timezone,
+            exchangeTimezoneName: tz.name,
             regularMarketPrice: bars.at(-1)?.close ?? 0,
             chartPreviousClose: bars[0]?.close ?? 0,
             priceHint: 2,
@@ -48,7 +61,7 @@ export function chartJson(symbol: string, bars: Bar[]): unknown {
                 volume: bars.map((b) => b.volume),
               },
             ],
-            adjclose: [{ adjclose: bars.map((b) => b.adjclose) }],
+            ...(o.adjclose === false ? {} : { adjclose: [{ adjclose: bars.map((b) => b.adjclose) }] }),
           },
         },
       ],
