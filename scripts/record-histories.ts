@@ -10,6 +10,7 @@
 // each finished run's history. The four older fixtures (promoted-after-refused-signal,
 // expired-with-reminder, rejected-by-criteria, forced-skip-validation-rejected) come from
 // test/workflows/trainingPipeline.test.ts with TRAINCTL_RECORD_HISTORIES=1.
+import { TINY_PIPELINE } from '../test/support/pipelineConfig';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,13 +31,8 @@ import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../w
 const historiesDir = new URL('../test/fixtures/histories/', import.meta.url).pathname;
 
 const SMALL: PipelineConfigInput = {
-  tickers: ['SYN-A', 'SYN-B'],
-  period: '3y',
-  holdout: '6m',
-  asOf: '2026-10-30',
+  ...TINY_PIPELINE,
   seed: 7,
-  criteria: { minAccuracy: 0.4, minPrecision: 0.2, minRecall: 0.05, minF1: 0.05 },
-  approvalTimeout: '1h',
 };
 
 async function save(handle: WorkflowHandle, name: string, runId?: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { TINY_PIPELINE } from '../support/pipelineConfig';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,13 +29,8 @@ afterAll(async () => t?.close());
 const MODEL = 'idem';
 const SMALL: PipelineConfigInput = {
   modelName: MODEL,
-  tickers: ['SYN-A', 'SYN-B'],
-  period: '3y',
-  holdout: '6m',
-  asOf: '2026-10-30',
+  ...TINY_PIPELINE,
   seed: 3,
-  criteria: { minAccuracy: 0.4, minPrecision: 0.2, minRecall: 0.05, minF1: 0.05 },
-  approvalTimeout: '1h',
 };
 
 interface Twice {

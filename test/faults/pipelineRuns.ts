@@ -1,3 +1,4 @@
+import { TINY_PIPELINE } from '../support/pipelineConfig';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +14,8 @@ import { sleep, tempFilesIn, withTimeout } from '../support/faultHarness';
 
 /** Tiny data: two synthetic tickers, three years, criteria the small model passes. */
 export const FAULT_CONFIG: PipelineConfigInput = {
-  tickers: ['SYN-A', 'SYN-B'],
-  period: '3y',
-  holdout: '6m',
-  asOf: '2026-10-30',
+  ...TINY_PIPELINE,
   seed: 16,
-  criteria: { minAccuracy: 0.4, minPrecision: 0.2, minRecall: 0.05, minF1: 0.05 },
-  approvalTimeout: '1h',
 };
 export const MODEL = 'direction-classifier';
 
