@@ -97,12 +97,12 @@ export function planQueues(layout: TaskQueueLayout, spec: string | undefined): Q
     seen.add(name);
     const kinds = ACTIVITY_KIND_NAMES.filter((k) => layout.routes[k] === name);
     const isMain = name === layout.main;
-    const base = isMain && kinds.length !== 1 ? DEFAULT_CONCURRENCY.main : DEFAULT_CONCURRENCY[kinds.length === 1 ? kinds[0]! : 'main'];
     return {
       name,
       workflows: isMain,
       kinds: isMain ? [...ACTIVITY_KIND_NAMES] : kinds,
-      maxConcurrentActivities: concurrency ?? base,
+      // A queue of one kind gets that kind's default; the main queue with both kinds, the main one.
+      maxConcurrentActivities: concurrency ?? DEFAULT_CONCURRENCY[kinds.length === 1 ? kinds[0]! : 'main'],
     };
   });
 }
