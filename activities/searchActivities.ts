@@ -12,7 +12,7 @@ import { engineNameFor } from '../lib/engine/searchSpace';
 import { SEARCH_OBJECTIVE } from '../lib/hpo';
 import type { FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
-import { cancellationSignal, heartbeat } from './heartbeat';
+import { cancellationSignal, progressHeartbeat } from './heartbeat';
 import { writeBestParamsStored } from './bestParamsFile';
 import { displayLocation, localFile, publish } from './storeFiles';
 
@@ -62,7 +62,7 @@ export function searchActivities(deps: ActivityDeps) {
         params,
         seed: config.seed,
         signal: cancellationSignal(),
-        onRound: ({ round }) => heartbeat({ fold, round }),
+        onRound: ({ round }) => progressHeartbeat({ fold, round }),
       });
       try {
         const test = selectLabelledRows(train, f.testIdx);

@@ -5,6 +5,8 @@
  * exactly our training window and walk-forward fold rows, same seed, same parallelism, same XGBoost
  * threads (each side's default, every core, unless PY_NTHREAD is set).
  *   npm run bench -- hpo   (TRIALS=20 PARALLEL=2 WARMUP=1 REPS=3 PY_NTHREAD=0 WORKER_UV_THREADPOOL_SIZE=1 to change)
+ * To look inside: WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' profiles the worker's threads;
+ * DUMP_PY_INPUT=FILE writes the reference's input, to run scripts/python/hpo_reference.py < FILE alone.
  * Python runs the trials the workflow ran (enqueued in trial order, so both sides train the same
  * models; its MedianPruner decides on its own). The two sides alternate, search by search: WARMUP
  * searches of each are run and dropped, then REPS of each are timed and the medians compared.
@@ -73,7 +75,7 @@ const client = new Client({ connection });
 const worker = await new Promise<ChildProcess>((ok, fail) => {
   const child = fork(join(import.meta.dirname, 'worker.ts'), [], {
     cwd: root,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
       ...process.env,
       UV_THREADPOOL_SIZE: WORKER_POOL,
@@ -104,6 +106,13 @@ interface Timing {
   queueS: number;
   /** From the completion that let the workflow go on to the next fold's scheduling (a workflow task). */
   scheduleS: number;
+  /** Of that: completion → workflow task started (the server's and the poll's part). */
+  wftWaitS: number;
+  /** Of that: workflow task started → completed (the worker's part: activation, workflow code). */
+  wftRunS: number;
+  /** Those workflow tasks (ms) that started a trial (TPE's ask) and those that scheduled a trial's next fold. */
+  wftTrialStart: number[];
+  wftNextFold: number[];
 }
 
 /** Fold activities in the history: their total run time, the time they waited to start, and the workflow's turn in between. */
@@ -115,12 +124,28 @@ async function foldTimings(workflowId: string): Promise<Timing> {
   };
   const scheduled = new Map<string, number>();
   const started = new Map<string, number>();
-  const out: Timing = { folds: 0, runS: 0, queueS: 0, scheduleS: 0 };
+  const out: Timing = { folds: 0, runS: 0, queueS: 0, scheduleS: 0, wftWaitS: 0, wftRunS: 0, wftTrialStart: [], wftNextFold: [] };
   let lastCompleted: number | undefined;
+  let wftStarted: number | undefined;
+  /** The activity completion the next workflow task answers (cleared when that task completes). */
+  let pending: number | undefined;
+  let lastWft: number | undefined;
   for (const e of history.events ?? []) {
     const at = ms(e.eventTime);
+    if (e.workflowTaskStartedEventAttributes) {
+      wftStarted = at;
+      if (pending !== undefined) out.wftWaitS += (at - pending) / 1000;
+    }
+    if (e.workflowTaskCompletedEventAttributes && wftStarted !== undefined && pending !== undefined) {
+      out.wftRunS += (at - wftStarted) / 1000;
+      lastWft = (at - wftStarted) / 1000;
+    }
     if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'evaluateFold') {
       scheduled.set(String(e.eventId), at);
+      const payload = e.activityTaskScheduledEventAttributes.input?.payloads?.[0]?.data;
+      const fold = payload ? (JSON.parse(Buffer.from(payload).toString()) as { fold: number }).fold : -1;
+      if (lastWft !== undefined) (fold === 0 ? out.wftTrialStart : out.wftNextFold).push(lastWft * 1000);
+      lastWft = undefined;
       if (lastCompleted !== undefined) out.scheduleS += (at - lastCompleted) / 1000;
     }
     const st = e.activityTaskStartedEventAttributes;
@@ -129,7 +154,8 @@ async function foldTimings(workflowId: string): Promise<Timing> {
       out.queueS += (at - scheduled.get(String(st.scheduledEventId))!) / 1000;
     }
     const done = e.activityTaskCompletedEventAttributes;
-    if (done) lastCompleted = at;
+    if (done) lastCompleted = pending = at;
+    if (e.workflowTaskCompletedEventAttributes) pending = undefined;
     if (done && started.has(String(done.scheduledEventId))) {
       out.folds++;
       out.runS += (at - started.get(String(done.scheduledEventId))!) / 1000;
@@ -179,10 +205,11 @@ function searchInProcess(trials: { params: Record<string, unknown> }[]): PythonS
     nthread: PY_NTHREAD,
     enqueue: trials.map((t) => t.params),
   };
+  if (process.env.DUMP_PY_INPUT) writeFileSync(process.env.DUMP_PY_INPUT, JSON.stringify(input));
   return JSON.parse(runPython(script, JSON.stringify(input), { timeoutMs: 3_600_000 })) as PythonSearch;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
 const states = (ts: { state: string }[]) =>
   ['COMPLETE', 'PRUNED', 'FAIL'].map((s) => `${ts.filter((t) => t.state === s).length} ${s.toLowerCase()}`).join(', ');
 
@@ -209,7 +236,7 @@ try {
       `${warm ? `warm-up ${rep + 1}` : `rep ${rep + 1 - WARMUP}`}: workflow ${w.seconds.toFixed(1)} s (${states(w.trials)}; best ${best(w.trials)}; ${w.timing.folds} fold activities, ` +
         `${w.timing.runS.toFixed(1)} s running in total (${inWorkerS.toFixed(1)} s of it inside the activity), per fold ${((1000 * w.timing.runS) / n).toFixed(0)} ms running, ` +
         `${((1000 * (w.timing.runS - inWorkerS)) / n).toFixed(0)} ms dispatch, ${((1000 * w.timing.queueS) / n).toFixed(0)} ms wait to start, ` +
-        `${((1000 * w.timing.scheduleS) / n).toFixed(0)} ms for the workflow to schedule it) · ` +
+        `${((1000 * w.timing.scheduleS) / n).toFixed(0)} ms for the workflow to schedule it: ${((1000 * w.timing.wftWaitS) / n).toFixed(0)} ms to its task's start, ${((1000 * w.timing.wftRunS) / n).toFixed(0)} ms in the task, median ${median(w.timing.wftTrialStart).toFixed(0)} ms starting a trial, ${median(w.timing.wftNextFold).toFixed(0)} ms scheduling a next fold) · ` +
         `python ${py.seconds.toFixed(1)} s (${states(py.trials)}; best ${best(py.trials)}; ${py.folds} folds, ${py.foldSeconds.toFixed(1)} s training and scoring in total, ${((1000 * py.foldSeconds) / Math.max(1, py.folds)).toFixed(0)} ms per fold) · ` +
         `${same}/${w.trials.length} trials with the same state and value`,
     );

@@ -28,32 +28,51 @@ const lib = koffi.load(workerData.library);
 const update = lib.func('int XGBoosterUpdateOneIter(uintptr_t handle, int iter, uintptr_t dtrain)');
 const evaluate = lib.func('int XGBoosterEvalOneIter(uintptr_t handle, int iter, uintptr_t* dmats, const char** names, uint64_t len, _Out_ const char** out)');
 const lastError = lib.func('const char* XGBGetLastError()');
+// This thread's own nice value (PRIO_PROCESS with a thread id: Linux), see boostingNice().
+if (workerData.nice) {
+  try {
+    const libc = koffi.load('libc.so.6');
+    libc.func('int setpriority(int which, unsigned int who, int prio)')(0, libc.func('int gettid()')(), workerData.nice);
+  } catch {}
+}
 parentPort.on('message', (job) => {
   const stop = new Int32Array(job.stop);
   // The early-stopping rule of lib/xgboost/train.ts (the rounds before 'from' ran there).
   let best = job.best;
   let round = job.from;
+  // Rounds are reported in batches, at most one message per progressMs: a message per round woke
+  // the event loop (and its heartbeat) a thousand times a second, taking CPU from the boosting.
+  let done = [];
+  let posted = Date.now();
+  const flush = () => { if (done.length) parentPort.postMessage({ type: 'rounds', rounds: done }); done = []; };
   for (; round < job.rounds; round++) {
-    if (Atomics.load(stop, 0) !== 0) return parentPort.postMessage({ type: 'stopped', rounds: round });
+    if (Atomics.load(stop, 0) !== 0) { flush(); return parentPort.postMessage({ type: 'stopped', rounds: round }); }
     const iteration = job.base + round;
-    if (update(job.booster, iteration, job.train) !== 0)
+    if (update(job.booster, iteration, job.train) !== 0) {
+      flush();
       return parentPort.postMessage({ type: 'failed', what: 'boosting round ' + iteration, message: lastError() });
+    }
     const evals = {};
     if (job.valid) {
       const out = [null];
-      if (evaluate(job.booster, iteration, [job.valid], ['valid'], 1, out) !== 0)
+      if (evaluate(job.booster, iteration, [job.valid], ['valid'], 1, out) !== 0) {
+        flush();
         return parentPort.postMessage({ type: 'failed', what: 'evaluation', message: lastError() });
+      }
       for (const part of (out[0] || '').split('\\t').slice(1)) {
         const [key, value] = part.split(':');
         if (key && value !== undefined) evals[key] = Number(value);
       }
     }
-    parentPort.postMessage({ type: 'round', round: round + 1, evals });
+    done.push({ round: round + 1, evals });
+    const now = Date.now();
+    if (now - posted >= job.progressMs) { parentPort.postMessage({ type: 'rounds', rounds: done }); done = []; posted = now; }
     const loss = evals['valid-logloss'];
     if (loss !== undefined && loss < best.loss - 1e-12) best = { iteration: round, loss };
     if (loss === undefined) best = { iteration: round, loss: Infinity };
     if (job.earlyStoppingRounds > 0 && round - best.iteration >= job.earlyStoppingRounds) { round++; break; }
   }
+  flush();
   parentPort.postMessage({ type: 'done', rounds: round, best });
 });
 `;
@@ -74,7 +93,12 @@ export interface BoostRoundsOptions {
   earlyStoppingRounds: number;
   onRound?: (round: number, evals: Record<string, number>) => void | Promise<void>;
   signal?: AbortSignal;
+  /** The thread reports finished rounds at most this often (in order, none left out); default PROGRESS_MS. */
+  progressMs?: number;
 }
+
+/** How often a boosting thread reports its finished rounds to the event loop. */
+export const PROGRESS_MS = 100;
 
 export interface BoostRoundsResult {
   /** Rounds trained in all (including `from`). */
@@ -85,7 +109,7 @@ export interface BoostRoundsResult {
 }
 
 type Message =
-  | { type: 'round'; round: number; evals: Record<string, number> }
+  | { type: 'rounds'; rounds: { round: number; evals: Record<string, number> }[] }
   | { type: 'done'; rounds: number; best: { iteration: number; loss: number } }
   | { type: 'stopped'; rounds: number }
   | { type: 'failed'; what: string; message: string };
@@ -93,7 +117,7 @@ type Message =
 /** Idle threads, reused by the next training; each ends after IDLE_MS without work. */
 const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
 const IDLE_MS = 60_000;
-let threadCode: { koffi: string; library: string } | undefined;
+let threadCode: { koffi: string; library: string; nice: number } | undefined;
 
 function takeThread(): Worker {
   const spare = idle.pop();
@@ -102,9 +126,28 @@ function takeThread(): Worker {
     spare.worker.ref();
     return spare.worker;
   }
-  threadCode ??= { koffi: createRequire(import.meta.url).resolve('koffi'), library: loadXGBoost().path };
+  threadCode ??= {
+    koffi: createRequire(import.meta.url).resolve('koffi'),
+    library: loadXGBoost().path,
+    nice: boostingNice(),
+  };
   // No loader flags: the thread's code is plain JavaScript.
   return new Worker(THREAD, { eval: true, execArgv: [], workerData: threadCode });
+}
+
+/**
+ * The nice value of boosting threads (and of the OpenMP threads they start, which inherit it):
+ * TRAINCTL_BOOSTING_NICE, default 10, 0 to leave them at the process's. Training takes every core it
+ * gets; at a lower priority it still does whenever nothing else wants one, while the worker's
+ * control plane (event loop, workflow tasks, heartbeats, the SDK's core threads) and the Temporal
+ * server get a core as soon as they wake. A search's next fold waited on them: the workflow task
+ * that schedules it took 14 ms among busy boosting threads, 10 ms with them niced (bench/hpo).
+ * Linux only (a thread's nice value is its own there).
+ */
+export function boostingNice(env: NodeJS.ProcessEnv = process.env): number {
+  if (process.platform !== 'linux') return 0;
+  const n = Number(env.TRAINCTL_BOOSTING_NICE ?? 10);
+  return Number.isInteger(n) && n >= 0 && n <= 19 ? n : 10;
 }
 
 function giveBack(worker: Worker): void {
@@ -154,17 +197,19 @@ export function boostRounds(o: BoostRoundsOptions): Promise<BoostRoundsResult> {
     };
     const onMessage = (m: Message) => {
       switch (m.type) {
-        case 'round':
-          evals.push(m.evals);
-          progress = progress.then(async () => {
-            if (callbackError !== undefined) return;
-            try {
-              await onRound?.(m.round, m.evals);
-            } catch (err) {
-              callbackError = err instanceof Error ? err : new Error('a round callback failed', { cause: err });
-              Atomics.store(stop, 0, 1);
-            }
-          });
+        case 'rounds':
+          for (const r of m.rounds) {
+            evals.push(r.evals);
+            progress = progress.then(async () => {
+              if (callbackError !== undefined) return;
+              try {
+                await onRound?.(r.round, r.evals);
+              } catch (err) {
+                callbackError = err instanceof Error ? err : new Error('a round callback failed', { cause: err });
+                Atomics.store(stop, 0, 1);
+              }
+            });
+          }
           return;
         case 'done':
           return finish(() => ({ rounds: m.rounds, best: m.best, evals }));
@@ -194,6 +239,7 @@ export function boostRounds(o: BoostRoundsOptions): Promise<BoostRoundsResult> {
       rounds: o.rounds,
       best: o.best,
       earlyStoppingRounds: o.earlyStoppingRounds,
+      progressMs: o.progressMs ?? PROGRESS_MS,
       stop: stop.buffer,
     });
   });

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { walkForwardFolds } from '../../../lib/evaluation/folds';
 import { trainLightGBM } from '../../../lib/lightgbm';
 import { trainModel, type Dataset, type XgbHyperparams } from '../../../lib/xgboost';
 import { boostingPlan, defaultHyperparams } from '../../../lib/xgboost/params';
+import { boostingNice } from '../../../lib/xgboost/boostingThread';
 import { runPythonJson } from '../../support/python';
 import { makeDataset } from './fixtures';
 
@@ -75,6 +77,44 @@ describe('boosting thread', () => {
       booster.dispose();
       expect(seen).toEqual(Array(6).fill(activity));
     }
+  });
+
+  it('reports every round once, in order, with its evaluation, though the thread sends them in batches', async () => {
+    const valid = makeDataset({ rows: 300, cols: 8, seed: 33 });
+    const seen: { round: number; evals: Record<string, number> }[] = [];
+    const fit = await trainModel({
+      train: data,
+      valid,
+      modelType: 'xgb',
+      params: { ...sampled, nEstimators: 60 },
+      seed: 7,
+      onRound: ({ round, evals }) => void seen.push({ round, evals }),
+    });
+    fit.booster.dispose();
+    expect(seen.map((r) => r.round)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(seen.map((r) => r.evals)).toEqual(fit.evalHistory);
+    expect(seen.every((r) => Number.isFinite(r.evals['valid-logloss']))).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux')('boosts at the nice value of boostingNice() (10 by default), below the event loop', async () => {
+    expect(boostingNice({})).toBe(10);
+    expect(boostingNice({ TRAINCTL_BOOSTING_NICE: '0' })).toBe(0);
+    expect(boostingNice({ TRAINCTL_BOOSTING_NICE: 'high' })).toBe(10);
+    const nice = (task: string) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const during: number[] = [];
+    const fit = await trainModel({
+      train: data,
+      modelType: 'xgb',
+      params: { ...sampled, nEstimators: 40 },
+      seed: 7,
+      // While the training runs: the nice values of this process's threads.
+      onRound: ({ round }) => {
+        if (round === 1) for (const task of readdirSync('/proc/self/task')) during.push(nice(task));
+      },
+    });
+    fit.booster.dispose();
+    expect(nice(String(process.pid))).toBe(0);
+    expect(during).toContain(10);
   });
 });
 
