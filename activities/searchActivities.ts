@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../lib/config/pipeline';
-import { classificationMetrics, searchFolds } from '../lib/evaluation';
+import { classificationMetrics, searchFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
 import { selectLabelledRows } from '../lib/features';
 import { externalParams, studyToJournal, TrialState, type StudyState } from '../lib/hyperopt';
 import { mlflowFromEnv, trackSearch } from '../lib/mlflow';
@@ -9,10 +9,10 @@ import { writeFileAtomic } from '../lib/util';
 import { engineFor } from '../lib/engine';
 import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
 import { engineNameFor } from '../lib/engine/searchSpace';
-import { SEARCH_OBJECTIVE } from '../lib/hpo';
+import { prunedBySnapshot, SEARCH_OBJECTIVE, type PruningSnapshot } from '../lib/hpo';
 import type { FeatureSetRef, Hyperparams } from '../workflows/types';
 import type { ActivityDeps } from './deps';
-import { cancellationSignal, progressHeartbeat } from './heartbeat';
+import { cancellationSignal, heartbeat, previousHeartbeat, progressHeartbeat } from './heartbeat';
 import { writeBestParamsStored } from './bestParamsFile';
 import { displayLocation, localFile, publish } from './storeFiles';
 
@@ -35,43 +35,108 @@ export interface WriteSearchResultsInput {
   modelType?: PipelineConfig['modelType'];
 }
 
-/**
- * One walk-forward fold of one trial, on the training window only (the holdout is cut off first,
- * exactly as in the train stage, so tuning never sees it). Returns the fold's log loss and accuracy.
- */
+export interface EvaluateTrialInput {
+  features: FeatureSetRef;
+  config: PipelineConfig;
+  params: Hyperparams;
+  /** The trial's number (for its summary, logs and heartbeats). */
+  trial: number;
+  /** How the trial prunes itself between folds (lib/hpo/trialPruning). */
+  pruning: PruningSnapshot;
+}
+
+export interface FoldScore {
+  logLoss: number;
+  accuracy: number;
+  baselineAccuracy: number;
+}
+
+export interface TrialScores {
+  /** One per fold evaluated, in order (fewer than the folds when pruned). */
+  folds: FoldScore[];
+  pruned: boolean;
+}
+
+/** One walk-forward fold of a trial, on the training window only (the holdout is cut off first, exactly as in the train stage). */
+async function scoreFold(
+  deps: ActivityDeps,
+  { features, config, params }: Pick<EvaluateFoldInput, 'features' | 'config' | 'params'>,
+  fold: number,
+  onRound: (round: number) => void,
+): Promise<FoldScore> {
+  // Read and cut once per search in this worker (lib/evaluation/searchFolds), not once per fold.
+  const { train, folds } = await searchFolds({
+    path: await localFile(deps, features),
+    sha256: features.sha256,
+    holdout: config.holdout,
+    labelHorizon: config.labelHorizon,
+    minHoldoutRows: config.minHoldoutRows,
+  });
+  const f = folds[fold]!;
+  const fit = await engineFor(config.modelType).train({
+    train: selectLabelledRows(train, f.trainIdx),
+    modelType: config.modelType,
+    params,
+    seed: config.seed,
+    signal: cancellationSignal(),
+    onRound: ({ round }) => onRound(round),
+  });
+  try {
+    const test = selectLabelledRows(train, f.testIdx);
+    const m = classificationMetrics(test.y, await fit.predict(test.X));
+    return { logLoss: m.logLoss, accuracy: m.accuracy, baselineAccuracy: m.baselineAccuracy };
+  } finally {
+    fit.dispose();
+    // Once the search goes quiet, give the folds' garbage back to the OS (lib/runs/memory).
+    releaseMemoryWhenQuiet();
+  }
+}
+
+/** Folds a previous attempt of this trial finished (its heartbeat details), if they look like ours. */
+function foldsDoneBefore(): FoldScore[] {
+  const d = previousHeartbeat() as { folds?: unknown } | undefined;
+  if (!d || !Array.isArray(d.folds)) return [];
+  const ok = d.folds.every(
+    (f: unknown) =>
+      f !== null &&
+      typeof f === 'object' &&
+      ['logLoss', 'accuracy', 'baselineAccuracy'].every((k) => typeof (f as Record<string, unknown>)[k] === 'number'),
+  );
+  return ok ? (d.folds as FoldScore[]).slice(0, WALK_FORWARD_FOLDS) : [];
+}
+
 export function searchActivities(deps: ActivityDeps) {
   return {
-    async evaluateFold({
-      features,
-      config,
-      params,
-      fold,
-    }: EvaluateFoldInput): Promise<{ logLoss: number; accuracy: number; baselineAccuracy: number }> {
-      // Read and cut once per search in this worker (lib/evaluation/searchFolds), not once per fold.
-      const { train, folds } = await searchFolds({
-        path: await localFile(deps, features),
-        sha256: features.sha256,
-        holdout: config.holdout,
-        labelHorizon: config.labelHorizon,
-        minHoldoutRows: config.minHoldoutRows,
-      });
-      const f = folds[fold]!;
-      const fit = await engineFor(config.modelType).train({
-        train: selectLabelledRows(train, f.trainIdx),
-        modelType: config.modelType,
-        params,
-        seed: config.seed,
-        signal: cancellationSignal(),
-        onRound: ({ round }) => progressHeartbeat({ fold, round }),
-      });
-      try {
-        const test = selectLabelledRows(train, f.testIdx);
-        const m = classificationMetrics(test.y, await fit.predict(test.X));
-        return { logLoss: m.logLoss, accuracy: m.accuracy, baselineAccuracy: m.baselineAccuracy };
-      } finally {
-        fit.dispose();
-        // Once the search goes quiet, give the folds' garbage back to the OS (lib/runs/memory).
-        releaseMemoryWhenQuiet();
+    /** One fold of one trial (searches started before trials ran as one activity each). Returns the fold's log loss and accuracy. */
+    async evaluateFold({ features, config, params, fold }: EvaluateFoldInput): Promise<FoldScore> {
+      return scoreFold(deps, { features, config, params }, fold, (round) => progressHeartbeat({ fold, round }));
+    },
+
+    /**
+     * Every walk-forward fold of one trial, in order, pruning itself between folds as the search's
+     * median pruner would (on the trials complete when it started). One activity per trial instead of
+     * one per fold: a fold no longer waits for a workflow task and a dispatch (bench/hpo). Each
+     * finished fold is heartbeated, so a retry (a killed worker) resumes at the next fold.
+     */
+    async evaluateTrial({ features, config, params, trial, pruning }: EvaluateTrialInput): Promise<TrialScores> {
+      const done = foldsDoneBefore();
+      // The running mean after each fold: the trial's intermediate values, as the workflow reports them.
+      const intermediate: Record<number, number> = {};
+      let sum = 0;
+      done.forEach((f, k) => (intermediate[k] = (sum += f.logLoss) / (k + 1)));
+      for (;;) {
+        const k = done.length;
+        // Checked after every fold but the last, also the last one a previous attempt finished.
+        if (k > 0 && k < WALK_FORWARD_FOLDS && prunedBySnapshot(pruning, intermediate)) return { folds: done, pruned: true };
+        if (k >= WALK_FORWARD_FOLDS) return { folds: done, pruned: false };
+        // Details are copies: the SDK may convert a heartbeat's details after this array has grown.
+        const before = [...done];
+        const score = await scoreFold(deps, { features, config, params }, k, (round) =>
+          progressHeartbeat({ trial, folds: before, fold: k, round }),
+        );
+        done.push(score);
+        intermediate[k] = (sum += score.logLoss) / (k + 1);
+        heartbeat({ trial, folds: [...done] });
       }
     },
 

@@ -137,6 +137,17 @@ const recordings: Record<string, Recording> = {
     await save(handle, 'hpo-before-continue-as-new', firstRunId);
     await save(client.workflow.getHandle(handle.workflowId), 'hpo-after-continue-as-new');
   },
+  // Searches from the search-trial-activity patch on: one evaluateTrial activity per trial.
+  'hpo-trial-activities': async ({ client, taskQueue }) => {
+    const config = resolvePipelineConfig({ ...SMALL, modelName: 'rec-hpo-trials' });
+    const handle = await client.workflow.start(hyperparameterSearch, {
+      taskQueue,
+      workflowId: 'hpo-trial-activities',
+      args: [{ config, trials: 4, parallel: 2 }],
+    });
+    await handle.result();
+    await save(handle, 'hpo-trial-activities');
+  },
 };
 
 const wanted = process.argv.slice(2);

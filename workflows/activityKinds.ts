@@ -18,6 +18,7 @@ export const ACTIVITY_KINDS: Record<keyof Activities, ActivityKind> = {
   rollbackRegistry: 'io',
   rejectCandidate: 'io',
   evaluateFold: 'compute',
+  evaluateTrial: 'compute',
   writeSearchResults: 'io',
   checkDrift: 'compute',
   notify: 'io',

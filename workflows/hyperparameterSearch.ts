@@ -8,6 +8,7 @@ import {
   setHandler,
   workflowInfo,
   condition,
+  patched,
 } from '@temporalio/workflow';
 import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
 import {
@@ -23,7 +24,8 @@ import {
 } from '../lib/hyperopt';
 import { engineHyperparams, searchSpaceFor, suggestEngineParams } from '../lib/engine/searchSpace';
 import { WALK_FORWARD_FOLDS } from '../lib/evaluation/folds';
-import { computeOptions, fetchOptions, foldOptions, registryOptions } from './timeouts';
+import { pruningSnapshot } from '../lib/hpo/trialPruning';
+import { computeOptions, fetchOptions, foldOptions, registryOptions, trialOptions } from './timeouts';
 import type { FeatureSetRef, Hyperparams } from './types';
 import { activities, runRoutes } from './routing';
 
@@ -74,6 +76,15 @@ export const hpoStatusQuery = defineQuery<SearchStatus>('hpoStatus');
 
 /** A fold activity whose schedule-to-close timeout is what is left of its trial's time budget. */
 const foldWithin = (remainingMs: number) => activities(foldOptions(remainingMs)).evaluateFold;
+/** A trial activity (all its folds) with the trial's time budget as its schedule-to-close timeout. */
+const trialWithin = (budgetMs: number) => activities(trialOptions(budgetMs)).evaluateTrial;
+/** The pruner's n_startup_trials (also sent to trial activities, which prune themselves). */
+const PRUNER_STARTUP_TRIALS = 5;
+/**
+ * Searches started from here on run each trial as one activity (its folds back to back, pruning
+ * between them on the trials complete at its start); runs started before keep one activity per fold.
+ */
+const TRIAL_ACTIVITY_PATCH = 'search-trial-activity';
 const fetching = activities(fetchOptions);
 const compute = activities(computeOptions);
 const io = activities(registryOptions);
@@ -118,7 +129,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     study = new Study(
       'minimize',
       new TPESampler({ seed: input.config.seed, constantLiar: true }),
-      new MedianPruner({ nStartupTrials: 5 }),
+      new MedianPruner({ nStartupTrials: PRUNER_STARTUP_TRIALS }),
       input.resume?.state,
     );
   } catch (err) {
@@ -151,6 +162,23 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     const trialStart = Date.now();
     let sum = 0;
     try {
+      if (patched(TRIAL_ACTIVITY_PATCH)) {
+        const r = await trialWithin(budget)({
+          features: featureSet,
+          config: input.config,
+          params,
+          trial: trial.number,
+          pruning: pruningSnapshot(study, PRUNER_STARTUP_TRIALS),
+        });
+        // The server's timeout fires on a coarse clock: a trial that ran past its budget fails here too.
+        if (Date.now() - trialStart > budget)
+          throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${r.folds.length} of ${WALK_FORWARD_FOLDS} folds`);
+        r.folds.forEach((f, k) => trial.report(k, (sum += f.logLoss) / (k + 1)));
+        foldsDone.set(trial.number, r.folds.length);
+        if (r.pruned) study.tell(trial, { state: TrialState.PRUNED });
+        else study.tell(trial, sum / WALK_FORWARD_FOLDS);
+        return;
+      }
       for (let k = 0; k < WALK_FORWARD_FOLDS; k++) {
         const remaining = budget - (Date.now() - trialStart);
         if (remaining <= 0)

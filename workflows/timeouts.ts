@@ -31,6 +31,8 @@ export const FETCH_START_TO_CLOSE = '15m';
 export const COMPUTE_START_TO_CLOSE = '1h';
 /** One walk-forward fold of a search trial (also bounded by the trial's own time budget). */
 export const FOLD_START_TO_CLOSE = '20m';
+/** One search trial, all its folds (also bounded by the trial's own time budget, config trialTimeout). */
+export const TRIAL_START_TO_CLOSE = '80m';
 /** Each channel has its own HTTP/SMTP timeout inside; three channels in a row. */
 export const NOTIFY_START_TO_CLOSE = '1m';
 /** The deploy activity waits for serving instances for the deploy timeout, plus this. */
@@ -92,6 +94,20 @@ export function foldOptions(remainingMs: number): ActivityOptions {
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes },
+  };
+}
+
+/**
+ * A search trial: one that keeps failing (or runs out of its time) fails; the search goes on. A
+ * retry resumes at the fold after the last one the failed attempt heartbeated.
+ */
+export function trialOptions(budgetMs: number): ActivityOptions {
+  return {
+    startToCloseTimeout: TRIAL_START_TO_CLOSE,
+    scheduleToCloseTimeout: Math.max(1, Math.round(budgetMs)),
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
   };
 }
 

@@ -98,25 +98,29 @@ interface PythonSearch {
   trials: { state: string; value: number | null }[];
 }
 
+/** The search's activities: one per fold (searches before trial activities) or one per trial. */
+const SEARCH_ACTIVITIES = new Set(['evaluateFold', 'evaluateTrial']);
+
 interface Timing {
+  /** Search activities run (trials or folds) and the folds they evaluated. */
+  activities: number;
   folds: number;
   /** Started → completed, as the server recorded it. */
   runS: number;
   /** Scheduled → started. */
   queueS: number;
-  /** From the completion that let the workflow go on to the next fold's scheduling (a workflow task). */
+  /** From the completion that let the workflow go on to scheduling the next search activity (a workflow task). */
   scheduleS: number;
   /** Of that: completion → workflow task started (the server's and the poll's part). */
   wftWaitS: number;
-  /** Of that: workflow task started → completed (the worker's part: activation, workflow code). */
+  /** Of that: workflow task started → completed (the worker's part: activation, workflow code incl. TPE's ask). */
   wftRunS: number;
-  /** Those workflow tasks (ms) that started a trial (TPE's ask) and those that scheduled a trial's next fold. */
-  wftTrialStart: number[];
-  wftNextFold: number[];
+  /** Those workflow tasks, ms each. */
+  wftMs: number[];
 }
 
-/** Fold activities in the history: their total run time, the time they waited to start, and the workflow's turn in between. */
-async function foldTimings(workflowId: string): Promise<Timing> {
+/** Search activities in the history: their run time, the time they waited to start, and the workflow's turn in between. */
+async function searchTimings(workflowId: string): Promise<Timing> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const ms = (t: unknown) => {
     const ts = t as { seconds?: { toNumber(): number } | number; nanos?: number };
@@ -124,7 +128,7 @@ async function foldTimings(workflowId: string): Promise<Timing> {
   };
   const scheduled = new Map<string, number>();
   const started = new Map<string, number>();
-  const out: Timing = { folds: 0, runS: 0, queueS: 0, scheduleS: 0, wftWaitS: 0, wftRunS: 0, wftTrialStart: [], wftNextFold: [] };
+  const out: Timing = { activities: 0, folds: 0, runS: 0, queueS: 0, scheduleS: 0, wftWaitS: 0, wftRunS: 0, wftMs: [] };
   let lastCompleted: number | undefined;
   let wftStarted: number | undefined;
   /** The activity completion the next workflow task answers (cleared when that task completes). */
@@ -138,13 +142,11 @@ async function foldTimings(workflowId: string): Promise<Timing> {
     }
     if (e.workflowTaskCompletedEventAttributes && wftStarted !== undefined && pending !== undefined) {
       out.wftRunS += (at - wftStarted) / 1000;
-      lastWft = (at - wftStarted) / 1000;
+      lastWft = at - wftStarted;
     }
-    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'evaluateFold') {
+    if (SEARCH_ACTIVITIES.has(e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')) {
       scheduled.set(String(e.eventId), at);
-      const payload = e.activityTaskScheduledEventAttributes.input?.payloads?.[0]?.data;
-      const fold = payload ? (JSON.parse(Buffer.from(payload).toString()) as { fold: number }).fold : -1;
-      if (lastWft !== undefined) (fold === 0 ? out.wftTrialStart : out.wftNextFold).push(lastWft * 1000);
+      if (lastWft !== undefined) out.wftMs.push(lastWft);
       lastWft = undefined;
       if (lastCompleted !== undefined) out.scheduleS += (at - lastCompleted) / 1000;
     }
@@ -157,7 +159,10 @@ async function foldTimings(workflowId: string): Promise<Timing> {
     if (done) lastCompleted = pending = at;
     if (e.workflowTaskCompletedEventAttributes) pending = undefined;
     if (done && started.has(String(done.scheduledEventId))) {
-      out.folds++;
+      const data = done.result?.payloads?.[0]?.data;
+      const result = data ? (JSON.parse(Buffer.from(data).toString()) as { folds?: unknown[] }) : {};
+      out.activities++;
+      out.folds += Array.isArray(result.folds) ? result.folds.length : 1;
       out.runS += (at - started.get(String(done.scheduledEventId))!) / 1000;
     }
   }
@@ -171,10 +176,10 @@ async function searchThroughWorkflow(rep: number) {
   const result = await client.workflow.execute(hyperparameterSearch, { taskQueue, workflowId, args: [{ config, features }] });
   const seconds = (performance.now() - t0) / 1000;
   const status = await client.workflow.getHandle(workflowId).query(hpoStatusQuery);
-  return { seconds, result, trials: status.trials, timing: await foldTimings(workflowId), inWorker: await foldsInWorker() };
+  return { seconds, result, trials: status.trials, timing: await searchTimings(workflowId), inWorker: await foldsInWorker() };
 }
 
-/** The evaluateFold executions the worker timed (inside the activity) since the last ask. */
+/** The search activities' executions the worker timed (inside the activity) since the last ask. */
 function foldsInWorker(): Promise<number[]> {
   return new Promise((ok) => {
     worker.once('message', (msg: { folds: number[] }) => ok(msg.folds));
@@ -231,12 +236,14 @@ try {
       (t, i) => t.state === py.trials[i]?.state && t.value !== null && Math.abs(t.value - py.trials[i].value!) < 1e-9,
     ).length;
     const n = Math.max(1, w.timing.folds);
-    const inWorkerS = w.inWorker.reduce((a, b) => a + b, 0);
+    const a = Math.max(1, w.timing.activities);
+    const inWorkerS = w.inWorker.reduce((x, y) => x + y, 0);
     console.log(
-      `${warm ? `warm-up ${rep + 1}` : `rep ${rep + 1 - WARMUP}`}: workflow ${w.seconds.toFixed(1)} s (${states(w.trials)}; best ${best(w.trials)}; ${w.timing.folds} fold activities, ` +
-        `${w.timing.runS.toFixed(1)} s running in total (${inWorkerS.toFixed(1)} s of it inside the activity), per fold ${((1000 * w.timing.runS) / n).toFixed(0)} ms running, ` +
-        `${((1000 * (w.timing.runS - inWorkerS)) / n).toFixed(0)} ms dispatch, ${((1000 * w.timing.queueS) / n).toFixed(0)} ms wait to start, ` +
-        `${((1000 * w.timing.scheduleS) / n).toFixed(0)} ms for the workflow to schedule it: ${((1000 * w.timing.wftWaitS) / n).toFixed(0)} ms to its task's start, ${((1000 * w.timing.wftRunS) / n).toFixed(0)} ms in the task, median ${median(w.timing.wftTrialStart).toFixed(0)} ms starting a trial, ${median(w.timing.wftNextFold).toFixed(0)} ms scheduling a next fold) · ` +
+      `${warm ? `warm-up ${rep + 1}` : `rep ${rep + 1 - WARMUP}`}: workflow ${w.seconds.toFixed(1)} s (${states(w.trials)}; best ${best(w.trials)}; ` +
+        `${w.timing.activities} search activities evaluating ${w.timing.folds} folds, ${w.timing.runS.toFixed(1)} s running in total (${inWorkerS.toFixed(1)} s of it inside the activity), ` +
+        `per fold ${((1000 * w.timing.runS) / n).toFixed(0)} ms running; per activity ${((1000 * (w.timing.runS - inWorkerS)) / a).toFixed(0)} ms dispatch, ` +
+        `${((1000 * w.timing.queueS) / a).toFixed(0)} ms wait to start, ${((1000 * w.timing.scheduleS) / a).toFixed(0)} ms for the workflow to schedule it ` +
+        `(${((1000 * w.timing.wftWaitS) / a).toFixed(0)} ms to its task's start, median ${median(w.timing.wftMs).toFixed(0)} ms in the task)) · ` +
         `python ${py.seconds.toFixed(1)} s (${states(py.trials)}; best ${best(py.trials)}; ${py.folds} folds, ${py.foldSeconds.toFixed(1)} s training and scoring in total, ${((1000 * py.foldSeconds) / Math.max(1, py.folds)).toFixed(0)} ms per fold) · ` +
         `${same}/${w.trials.length} trials with the same state and value`,
     );

@@ -2,7 +2,7 @@
  * bench/hpo's worker process: the trainctl worker (createTrainingWorker), its activities timed
  * inside the worker (the metrics hook every activity already goes through), so the bench can tell
  * the fold's own work from Temporal's dispatch around it. IPC: `{ cmd: 'folds' }` answers with the
- * evaluateFold executions since the last ask. Env: TEMPORAL_ADDRESS, TRAINCTL_TASK_QUEUE, TRAINCTL_HOME.
+ * search activities' executions (evaluateTrial, or evaluateFold in older searches) since the last ask. Env: TEMPORAL_ADDRESS, TRAINCTL_TASK_QUEUE, TRAINCTL_HOME.
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { resolvePaths } from '../../lib/config/paths';
@@ -14,7 +14,7 @@ let folds: number[] = [];
 
 class FoldTimes extends PipelineMetrics {
   override observe(o: ActivityObservation): void {
-    if (o.type === 'evaluateFold') folds.push(o.seconds);
+    if (o.type === 'evaluateFold' || o.type === 'evaluateTrial') folds.push(o.seconds);
     super.observe(o);
   }
 }

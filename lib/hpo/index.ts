@@ -1,2 +1,3 @@
 export * from './bestParamsFile';
 export * from './replaceBest';
+export * from './trialPruning';

@@ -172,7 +172,7 @@ describe('activity idempotency', () => {
     for (const name of [
       'fetchMarketData',
       'buildFeatures',
-      'evaluateFold',
+      'evaluateTrial',
       'writeSearchResults',
       'trainModel',
       'backtestModel',

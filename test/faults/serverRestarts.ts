@@ -64,8 +64,8 @@ export async function restartServerDuringRuns(o: { bundlePath: string }): Promis
   const holds: HoldSpec[] = [
     { key: 'p0-features', taskQueue: queues.p0!, activity: 'buildFeatures', moment: { at: 'before' } },
     { key: 'p1-promote', taskQueue: queues.p1!, activity: 'promoteModel', moment: { at: 'before' } },
-    { key: 's0-trial', taskQueue: queues.s0!, activity: 'evaluateFold', skip: Math.floor(rng.next() * 3), moment: { at: 'before' } },
-    { key: 's1-trial', taskQueue: queues.s1!, activity: 'evaluateFold', skip: Math.floor(rng.next() * 3), moment: { at: 'after' } },
+    { key: 's0-trial', taskQueue: queues.s0!, activity: 'evaluateTrial', skip: Math.floor(rng.next() * 2), moment: { at: 'before' } },
+    { key: 's1-trial', taskQueue: queues.s1!, activity: 'evaluateTrial', skip: Math.floor(rng.next() * 2), moment: { at: 'after' } },
   ];
   const plan: FaultHoldPlan = { dir: holdDir, holds, maxHoldMs: 300_000 };
   const spawn = () =>

@@ -230,8 +230,8 @@ export async function killInWaves(ctx: FaultContext, o: { twoWorkers: number; se
         holds.push({
           key: r.name,
           taskQueue: r.taskQueue,
-          activity: 'evaluateFold',
-          skip: Math.floor(r.rng.next() * 4),
+          activity: 'evaluateTrial',
+          skip: Math.floor(r.rng.next() * 2),
           moment: r.rng.next() < 0.5 ? { at: 'before' } : { at: 'after' },
         });
     const midBody = holds.filter((h) => h.moment.at === 'round' || h.moment.at === 'report');

@@ -26,6 +26,7 @@ const REQUIRED: Record<string, { type: string; path: string }> = {
   'hpo-child-of-pipeline': { type: 'hyperparameterSearch', path: 'as the child of a pipeline' },
   'hpo-before-continue-as-new': { type: 'hyperparameterSearch', path: 'first run, ends in continue-as-new' },
   'hpo-after-continue-as-new': { type: 'hyperparameterSearch', path: 'resumed after continue-as-new' },
+  'hpo-trial-activities': { type: 'hyperparameterSearch', path: 'one activity per trial (patch search-trial-activity)' },
   'drift-monitor': { type: 'driftMonitor', path: 'one check of production' },
   'rollback-previous': { type: 'rollbackModel', path: 'rollback to the previous version' },
 };
@@ -52,6 +53,13 @@ describe('workflow determinism', () => {
     }
     const continued = readHistory('hpo-before-continue-as-new.json').events ?? [];
     expect(continued.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    const activityTypes = (name: string) =>
+      new Set(
+        (readHistory(`${name}.json`).events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean),
+      );
+    expect([...activityTypes('hpo-trial-activities')]).toContain('evaluateTrial');
+    expect([...activityTypes('hpo-trial-activities')]).not.toContain('evaluateFold');
+    expect([...activityTypes('hpo-child-of-pipeline')]).toContain('evaluateFold');
     const resumed = readHistory('hpo-after-continue-as-new.json').events ?? [];
     expect(resumed[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId).toBeTruthy();
   });

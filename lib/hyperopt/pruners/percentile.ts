@@ -1,5 +1,5 @@
-import { TrialState, type FrozenTrial, type Study } from '../study';
-import type { Pruner } from './pruner';
+import { TrialState, type FrozenTrial } from '../study';
+import type { Pruner, PrunerStudy } from './pruner';
 
 export interface PercentileOptions {
   nStartupTrials?: number;
@@ -17,7 +17,7 @@ export class PercentilePruner implements Pruner {
     if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${percentile}`);
   }
 
-  prune(study: Study, trial: FrozenTrial): boolean {
+  prune(study: PrunerStudy, trial: Pick<FrozenTrial, 'intermediateValues'>): boolean {
     const nStartup = this.o.nStartupTrials ?? 5;
     const warmup = this.o.nWarmupSteps ?? 0;
     const interval = this.o.intervalSteps ?? 1;
