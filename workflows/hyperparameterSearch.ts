@@ -93,8 +93,9 @@ const io = activities(registryOptions);
 const TRIALS_PER_RUN = 40;
 
 /**
- * TPE in the workflow (deterministic: seeded, no I/O); every walk-forward fold of every trial is
- * an activity, so the median pruner decides between folds and a crash loses at most the folds in
+ * TPE in the workflow (deterministic: seeded, no I/O); every trial is one activity that evaluates its
+ * walk-forward folds and prunes itself between them on a snapshot of the completed trials (older
+ * runs: one activity per fold, the workflow pruning between them); a crash loses at most the fold in
  * flight. Objective: mean walk-forward log loss on the training window (minimised).
  */
 export async function hyperparameterSearch(input: SearchInput): Promise<SearchResult> {
@@ -197,7 +198,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
       const cause = (err as { cause?: { timeoutType?: unknown } }).cause;
       const reason =
         cause && 'timeoutType' in cause
-          ? `trial exceeded its time limit of ${budget / 1000} s (fold timed out)`
+          ? `trial exceeded its time limit of ${budget / 1000} s (its activity timed out)`
           : String((err as Error).message ?? err);
       study.tell(trial, { state: TrialState.FAIL, reason });
       log.warn('trial failed', { trial: trial.number, error: String(err) });
