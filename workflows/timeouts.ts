@@ -86,15 +86,20 @@ export const notifyOptions: ActivityOptions = {
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 6 },
 };
 
-/** A search fold: one that keeps failing (or runs out of its trial's time) fails its trial; the search goes on. */
-export function foldOptions(remainingMs: number): ActivityOptions {
+/** A search activity within what is left of its trial's time budget (schedule-to-close, retries included). */
+function searchOptions(startToCloseTimeout: string, budgetMs: number, retry: RetryPolicy): ActivityOptions {
   return {
-    startToCloseTimeout: FOLD_START_TO_CLOSE,
-    scheduleToCloseTimeout: Math.max(1, Math.round(remainingMs)),
+    startToCloseTimeout,
+    scheduleToCloseTimeout: Math.max(1, Math.round(budgetMs)),
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: '2s', maximumAttempts: 2, nonRetryableErrorTypes },
+    retry: { ...retry, nonRetryableErrorTypes },
   };
+}
+
+/** A search fold: one that keeps failing (or runs out of its trial's time) fails its trial; the search goes on. */
+export function foldOptions(remainingMs: number): ActivityOptions {
+  return searchOptions(FOLD_START_TO_CLOSE, remainingMs, { initialInterval: '2s', maximumAttempts: 2 });
 }
 
 /**
@@ -102,13 +107,7 @@ export function foldOptions(remainingMs: number): ActivityOptions {
  * retry resumes at the fold after the last one the failed attempt heartbeated.
  */
 export function trialOptions(budgetMs: number): ActivityOptions {
-  return {
-    startToCloseTimeout: TRIAL_START_TO_CLOSE,
-    scheduleToCloseTimeout: Math.max(1, Math.round(budgetMs)),
-    heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
-  };
+  return searchOptions(TRIAL_START_TO_CLOSE, budgetMs, { initialInterval: '1s', maximumAttempts: 3 });
 }
 
 /** Monitoring (drift, performance, daily scoring, shadow evidence): compute over data and the prediction log. */
