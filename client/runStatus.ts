@@ -10,7 +10,7 @@ import { noWorkerMessage, taskQueuePollers } from './taskQueue';
 // CommonJS packages through require (see client/connection.ts): part of every `status`.
 const require = createRequire(import.meta.url);
 const { WorkflowFailedError, WorkflowNotFoundError } = require('@temporalio/client') as typeof TemporalClient;
-const { ApplicationFailure } = require('@temporalio/common') as typeof TemporalCommon;
+const { ApplicationFailure, defaultPayloadConverter } = require('@temporalio/common') as typeof TemporalCommon;
 
 /** Queries by name: importing the workflow modules would load the workflow SDK (~0.3 s) into every `status`. */
 export const STATUS_QUERY = 'status';
@@ -94,7 +94,8 @@ export interface SearchView {
 
 export async function searchView(client: Client, run: DescribedRun): Promise<SearchView> {
   const state = run.description.status.name;
-  if (state === 'RUNNING') return { status: await queryRun<SearchStatus>(client, run, SEARCH_STATUS_QUERY) };
+  if (state === 'RUNNING')
+    return { status: withTrialProgress(await queryRun<SearchStatus>(client, run, SEARCH_STATUS_QUERY), run.description) };
   const status = await queryRun<SearchStatus>(client, run, SEARCH_STATUS_QUERY).catch(() => undefined);
   if (state === 'COMPLETED') return { ...(status ? { status } : {}), result: (await run.handle.result()) as SearchResult };
   if (status) return { status: { ...status, finished: true } };
@@ -105,6 +106,32 @@ export async function searchView(client: Client, run: DescribedRun): Promise<Sea
     ),
   );
   throw new ConfigError(`search ${run.handle.workflowId} ${state.toLowerCase()}: ${root.message}`);
+}
+
+/**
+ * A running trial is one activity (evaluateTrial): the workflow hears of its folds only when it ends.
+ * The folds it has finished so far are in its last heartbeat the server recorded (pending activities
+ * of the description; the SDK sends one at least every 12 s), so `status` counts those.
+ */
+export function withTrialProgress(status: SearchStatus, description: Pick<WorkflowExecutionDescription, 'raw'>): SearchStatus {
+  const folds = new Map<number, number>();
+  for (const a of description.raw.pendingActivities ?? []) {
+    const payload = a.activityType?.name === 'evaluateTrial' ? a.heartbeatDetails?.payloads?.[0] : undefined;
+    if (!payload) continue;
+    try {
+      const d = defaultPayloadConverter.fromPayload<{ trial?: unknown; folds?: unknown }>(payload);
+      if (typeof d?.trial === 'number' && Array.isArray(d.folds)) folds.set(d.trial, d.folds.length);
+    } catch {
+      // Details of another shape: the count from the query stays.
+    }
+  }
+  if (!folds.size) return status;
+  return {
+    ...status,
+    trials: status.trials.map((t) =>
+      t.state === 'RUNNING' && (folds.get(t.number) ?? 0) > t.folds ? { ...t, folds: folds.get(t.number)! } : t,
+    ),
+  };
 }
 
 /** `status --json` and `hpo status --json` of a search: the trials, and the result once there is one. */

@@ -1,12 +1,14 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeName } from '../lib/config/searchAttributes';
 import type { PipelineStatus } from './types';
 
-/** trainctl's custom search attributes (registered by lib/config/searchAttributes.ts's list). */
-export const MODEL_NAME = defineSearchAttributeKey('ModelName', SearchAttributeType.KEYWORD);
-export const PIPELINE_STAGE = defineSearchAttributeKey('PipelineStage', SearchAttributeType.KEYWORD);
-export const CANDIDATE_VERSION = defineSearchAttributeKey('CandidateVersion', SearchAttributeType.KEYWORD);
-export const OUTCOME = defineSearchAttributeKey('Outcome', SearchAttributeType.KEYWORD);
+/** A key of trainctl's custom search attributes: only a name of lib/config/searchAttributes.ts's list (all keywords) compiles. */
+const keyword = (name: SearchAttributeName) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
+export const MODEL_NAME = keyword('ModelName');
+export const PIPELINE_STAGE = keyword('PipelineStage');
+export const CANDIDATE_VERSION = keyword('CandidateVersion');
+export const OUTCOME = keyword('Outcome');
 
 /** Marks runs that keep their search attributes up to date (upserts are commands: older histories have none). */
 const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';

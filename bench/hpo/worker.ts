@@ -4,11 +4,8 @@
  * the fold's own work from Temporal's dispatch around it. IPC: `{ cmd: 'folds' }` answers with the
  * search activities' executions (evaluateTrial, or evaluateFold in older searches) since the last ask. Env: TEMPORAL_ADDRESS, TRAINCTL_TASK_QUEUE, TRAINCTL_HOME.
  */
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { resolvePaths } from '../../lib/config/paths';
-import { createLogger } from '../../lib/log';
 import { PipelineMetrics, type ActivityObservation } from '../../lib/metrics/pipelineMetrics';
-import { createTrainingWorker } from '../../workers/worker';
+import { envWorker } from '../../test/support/envWorker';
 
 let folds: number[] = [];
 
@@ -19,14 +16,7 @@ class FoldTimes extends PipelineMetrics {
   }
 }
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-const worker = await createTrainingWorker({
-  connection,
-  settings: { namespace: 'default', taskQueue: process.env.TRAINCTL_TASK_QUEUE! },
-  deps: { paths: resolvePaths(), logger: createLogger({ level: 'silent' }), env: {}, now: () => new Date(), fetch },
-  metrics: new FoldTimes(),
-});
+const worker = await envWorker({ metrics: new FoldTimes() });
 
 process.on('message', (msg: { cmd: string }) => {
   if (msg.cmd !== 'folds') return;

@@ -5,20 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { releaseMemory } from '../../lib/runs/memory';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { resolvePaths } from '../../lib/config/paths';
-import { createLogger } from '../../lib/log';
-import { openStore } from '../../lib/store';
-import { createTrainingWorker } from '../../workers/worker';
+import { envWorker } from '../../test/support/envWorker';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-const paths = resolvePaths();
-const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-const worker = await createTrainingWorker({
-  connection,
-  settings: { namespace: 'default', taskQueue: process.env.TRAINCTL_TASK_QUEUE! },
-  deps: { paths, logger: createLogger({ level: 'silent' }), env: {}, now: () => new Date(), fetch, store: openStore() },
-});
+const worker = await envWorker();
 
 const statusKb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
 process.on('message', (msg: { cmd: string }) => {
