@@ -5,7 +5,7 @@ import { modelLinePaths } from '../lib/config/paths';
 import { bestParamsPath, writeBestParams, type BestParamsDecision, type BestParamsFile } from '../lib/hpo';
 import { registryPrefix } from '../lib/registry';
 import { writeFileAtomic } from '../lib/util/atomic';
-import { LocalStore } from '../lib/store';
+import { LocalStore, type Store } from '../lib/store';
 import type { ActivityDeps } from './deps';
 import { storeOf } from './storeFiles';
 
@@ -51,14 +51,13 @@ export async function writeBestParamsStored(
       const historyPath = join(dir, HISTORY);
       const current = await store.read(key);
       if (current) await writeFile(path, current.bytes);
-      const history = await store.read(historyKey);
-      if (history) await writeFile(historyPath, history.bytes);
+      // lib/hpo appends the replaced file to a history of its own: what it adds is our line.
       const decision = await writeBestParams({ path, historyPath, next: o.next, now: o.now });
       if (!decision.replaced || (current && (await readFile(path)).equals(current.bytes))) return { decision, location: store.uriOf(key) };
       const bytes = await readFile(path);
       const written = current ? await store.putIfMatch(key, bytes, current.etag) : await store.putIfAbsent(key, bytes);
       if (written !== null) {
-        if (existsSync(historyPath)) await store.put(historyKey, { file: historyPath });
+        if (existsSync(historyPath)) await appendStored(store, historyKey, await readFile(historyPath));
         return { decision, location: store.uriOf(key) };
       }
       // Another search wrote it since we read it: decide again against what it wrote.
@@ -67,4 +66,19 @@ export async function writeBestParamsStored(
       await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Append to a stored JSON-lines file by compare-and-swap: two searches that replaced the best one
+ * after the other both keep their line (a plain write of a copy read earlier lost one).
+ */
+export async function appendStored(store: Store, key: string, lines: Buffer): Promise<void> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const current = await store.read(key);
+    const written = current
+      ? await store.putIfMatch(key, Buffer.concat([current.bytes, lines]), current.etag)
+      : await store.putIfAbsent(key, lines);
+    if (written !== null) return;
+  }
+  throw new Error(`${store.uriOf(key)}: changed under ${ATTEMPTS} attempts to append to it; retrying later`);
 }

@@ -221,6 +221,10 @@ const states = (ts: { state: string }[]) =>
 try {
   const ours: number[] = [];
   const theirs: number[] = [];
+  // Folds each side evaluated: Python's pruner decides on the trials complete at each report (so
+  // the count varies between its runs), ours on those complete at the trial's start.
+  const ourFolds: number[] = [];
+  const theirFolds: number[] = [];
   // Alternating, so a busy moment of the machine does not fall on one side only.
   for (let rep = 0; rep < WARMUP + REPS; rep++) {
     const w = await searchThroughWorkflow(rep);
@@ -229,6 +233,8 @@ try {
     if (!warm) {
       ours.push(w.seconds);
       theirs.push(py.seconds);
+      ourFolds.push(w.timing.folds);
+      theirFolds.push(py.folds);
     }
     const best = (ts: { state: string; value: number | null }[]) =>
       Math.min(...ts.filter((t) => t.state === 'COMPLETE').map((t) => t.value!)).toFixed(5);
@@ -255,7 +261,12 @@ try {
   console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`);
   const wallS = median(ours);
   const inprocessS = median(theirs);
-  console.log(`RESULT hpo wall_s=${wallS.toFixed(1)} inprocess_s=${inprocessS.toFixed(1)} ratio=${(wallS / inprocessS).toFixed(2)}`);
+  // Per fold too, so a side that pruned more is not the faster one for it.
+  const perFold = wallS / median(ourFolds) / (inprocessS / median(theirFolds));
+  console.log(
+    `RESULT hpo wall_s=${wallS.toFixed(1)} inprocess_s=${inprocessS.toFixed(1)} ratio=${(wallS / inprocessS).toFixed(2)} ` +
+      `folds=${median(ourFolds)} inprocess_folds=${median(theirFolds)} ratio_per_fold=${perFold.toFixed(2)}`,
+  );
 } finally {
   await stopProcess(worker);
   await connection.close();
