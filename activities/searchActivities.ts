@@ -78,6 +78,8 @@ async function scoreFold(
     modelType: config.modelType,
     params,
     seed: config.seed,
+    // Every trial trains on this fold's rows: the engine may keep what it built from them.
+    trainMatrixKey: [features.sha256, config.holdout, config.labelHorizon, config.minHoldoutRows, `fold ${fold}`].join('|'),
     signal: cancellationSignal(),
     onRound: ({ round }) => onRound(round),
   });

@@ -152,7 +152,30 @@ async function hashFile(path: string): Promise<string> {
   return (await hashAndSize(path)).sha256;
 }
 
+/**
+ * What a local file hashed to, by path, with the file's identity then (inode, size, change time): a
+ * search reads the same feature set for every fold of every trial, and hashing it each time was the
+ * main thread's largest cost there. A file changed since (any write moves its change time) is hashed
+ * again.
+ */
+const hashed = new Map<string, { identity: string; sha256: string; size: number }>();
+const MAX_HASHED = 256;
+
 async function hashAndSize(path: string): Promise<{ sha256: string; size: number }> {
+  const st = await stat(path);
+  const identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  const known = hashed.get(path);
+  if (known?.identity === identity) return known;
+  const got = await streamHash(path);
+  // Only a file left alone for a while: a write within the same clock tick could keep its times.
+  if (Date.now() - st.ctimeMs > 2_000 && got.size === st.size) {
+    if (hashed.size >= MAX_HASHED) hashed.delete(hashed.keys().next().value!);
+    hashed.set(path, { identity, ...got });
+  }
+  return got;
+}
+
+async function streamHash(path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(path)) {

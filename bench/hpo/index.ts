@@ -27,6 +27,7 @@ import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { runHoldoutSplit, walkForwardFolds, WALK_FORWARD_FOLDS } from '../../lib/evaluation';
 import { loadFeatureMatrix, selectLabelledRows } from '../../lib/features';
 import { runPython } from '../../test/support/python';
+import { RELEASE_QUIET_MS } from '../../lib/runs/memory';
 import { boostingPlan, defaultHyperparams } from '../../lib/xgboost';
 import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
 
@@ -228,6 +229,9 @@ try {
   // Alternating, so a busy moment of the machine does not fall on one side only.
   for (let rep = 0; rep < WARMUP + REPS; rep++) {
     const w = await searchThroughWorkflow(rep);
+    // The worker gives its memory back RELEASE_QUIET_MS after its last fold (a full GC and
+    // malloc_trim, lib/runs/memory): not while the Python side is being timed.
+    await new Promise((r) => setTimeout(r, RELEASE_QUIET_MS + 1500));
     const py = searchInProcess(w.trials);
     const warm = rep < WARMUP;
     if (!warm) {

@@ -20,6 +20,11 @@ export interface EngineTrainOptions {
    * it) for up to `nEstimators` more rounds. Engines that cannot continue refuse with a ConfigError.
    */
   initModel?: { fileName: string; content: Uint8Array };
+  /**
+   * The same key means the same training rows (a search's fold): an engine may keep what it built
+   * from them for the next training with the key (XGBoost keeps the DMatrix and its histograms).
+   */
+  trainMatrixKey?: string;
 }
 
 /** A trained model of either engine, holding native memory until `dispose()`. */

@@ -2,6 +2,7 @@ import { DataError } from '../util/errors';
 import { Booster } from './booster';
 import { boostRounds } from './boostingThread';
 import { DMatrix } from './dmatrix';
+import { giveTrainMatrix, takeTrainMatrix } from './matrixPool';
 import { loadXGBoost } from './library';
 import { boostingPlan, defaultHyperparams } from './params';
 import type { Dataset, ModelType, XgbHyperparams } from './types';
@@ -20,6 +21,11 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** A saved model (JSON/UBJSON) to continue boosting from: warm start, up to `nEstimators` new rounds. */
   initModel?: Uint8Array;
+  /**
+   * Keep the training matrix (and XGBoost's feature histograms in it) for the next training with
+   * this key (lib/xgboost/matrixPool): only for a key that always means the same rows.
+   */
+  trainMatrixKey?: string;
 }
 
 export interface TrainResult {
@@ -41,7 +47,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const hp = { ...defaultHyperparams, ...stripUndefined(o.params ?? {}) };
   const plan = boostingPlan(o.modelType, hp, { seed: o.seed ?? o.params?.seed, nthread: o.nthread });
 
-  const dtrain = DMatrix.fromDataset(o.train);
+  const dtrain = o.trainMatrixKey ? takeTrainMatrix(o.trainMatrixKey, o.train) : DMatrix.fromDataset(o.train);
+  let failed = false;
   const dvalid = o.valid ? DMatrix.fromDataset(o.valid) : undefined;
   const cache = dvalid ? [dtrain, dvalid] : [dtrain];
   // Only the validation set is evaluated each round (early stopping reads it), as Python's
@@ -99,10 +106,13 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     }
     return { booster, bestIteration: base + rounds - 1, rounds, baseRounds: base, evalHistory };
   } catch (err) {
+    failed = true;
     booster.dispose();
     throw err;
   } finally {
-    dtrain.dispose();
+    // A matrix goes back to its pool only after a training that ended normally.
+    if (o.trainMatrixKey && !failed) giveTrainMatrix(o.trainMatrixKey, dtrain);
+    else dtrain.dispose();
     dvalid?.dispose();
   }
 }
