@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import { bestParamsPath, writeBestParams, type BestParamsDecision, type BestParamsFile } from '../lib/hpo';
 import { registryPrefix } from '../lib/registry';
 import { writeFileAtomic } from '../lib/util/atomic';
-import { LocalStore, type Store } from '../lib/store';
+import { LocalStore } from '../lib/store';
 import type { ActivityDeps } from './deps';
 import { storeOf } from './storeFiles';
+import { updateStoredFiles } from './storedUpdate';
 
 /**
  * A model line's best_hyperparameters.json where the worker's store keeps it: in the project
@@ -36,13 +37,14 @@ export async function writeBestParamsStored(
   o: { modelName: string; next: BestParamsFile; now: Date },
 ): Promise<{ decision: BestParamsDecision; location: string }> {
   const store = storeOf(deps);
+  const line = modelLinePaths(deps.paths, o.modelName);
+  // In the project directory; in a bucket under the same models/<line>/ key (keyFor).
+  const historyLocal = join(line.registryRoot, HISTORY);
   if (store instanceof LocalStore) {
-    const path = modelLinePaths(deps.paths, o.modelName).bestHyperparams;
-    const decision = await writeBestParams({ path, historyPath: `${path.replace(/\.json$/, '')}.history.jsonl`, next: o.next, now: o.now });
-    return { decision, location: path };
+    const decision = await writeBestParams({ path: line.bestHyperparams, historyPath: historyLocal, next: o.next, now: o.now });
+    return { decision, location: line.bestHyperparams };
   }
   const key = `${registryPrefix(o.modelName)}/${FILE}`;
-  const historyKey = `${registryPrefix(o.modelName)}/${HISTORY}`;
   await mkdir(join(deps.paths.stateDir, 'tmp'), { recursive: true });
   for (let attempt = 1; ; attempt++) {
     const dir = await mkdtemp(join(deps.paths.stateDir, 'tmp', 'best-'));
@@ -57,7 +59,11 @@ export async function writeBestParamsStored(
       const bytes = await readFile(path);
       const written = current ? await store.putIfMatch(key, bytes, current.etag) : await store.putIfAbsent(key, bytes);
       if (written !== null) {
-        if (existsSync(historyPath)) await appendStored(store, historyKey, await readFile(historyPath));
+        // Appended by compare-and-swap (activities/storedUpdate): a concurrent search's line stays.
+        if (existsSync(historyPath)) {
+          const lines = await readFile(historyPath);
+          await updateStoredFiles(deps, [historyLocal], async ([local]) => appendFile(local!, lines));
+        }
         return { decision, location: store.uriOf(key) };
       }
       // Another search wrote it since we read it: decide again against what it wrote.
@@ -66,19 +72,4 @@ export async function writeBestParamsStored(
       await rm(dir, { recursive: true, force: true });
     }
   }
-}
-
-/**
- * Append to a stored JSON-lines file by compare-and-swap: two searches that replaced the best one
- * after the other both keep their line (a plain write of a copy read earlier lost one).
- */
-export async function appendStored(store: Store, key: string, lines: Buffer): Promise<void> {
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const current = await store.read(key);
-    const written = current
-      ? await store.putIfMatch(key, Buffer.concat([current.bytes, lines]), current.etag)
-      : await store.putIfAbsent(key, lines);
-    if (written !== null) return;
-  }
-  throw new Error(`${store.uriOf(key)}: changed under ${ATTEMPTS} attempts to append to it; retrying later`);
 }

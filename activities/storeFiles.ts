@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -7,6 +5,7 @@ import type { ModelEntry, ModelFile } from '../lib/registry';
 import { LocalStore, type Store, type StoreRef } from '../lib/store';
 import { checkContent } from '../lib/store/baseStore';
 import { DataError } from '../lib/util/errors';
+import { digestFile } from '../lib/util/hash';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -166,21 +165,11 @@ async function hashAndSize(path: string): Promise<{ sha256: string; size: number
   const identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
   const known = hashed.get(path);
   if (known?.identity === identity) return known;
-  const got = await streamHash(path);
+  const got = await digestFile(path);
   // Only a file left alone for a while: a write within the same clock tick could keep its times.
   if (Date.now() - st.ctimeMs > 2_000 && got.size === st.size) {
     if (hashed.size >= MAX_HASHED) hashed.delete(hashed.keys().next().value!);
     hashed.set(path, { identity, ...got });
   }
   return got;
-}
-
-async function streamHash(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
 }

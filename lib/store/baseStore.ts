@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataError } from '../util/errors';
-import { sha256 } from '../util/hash';
+import { digestStream, sha256 } from '../util/hash';
 import { baseName } from './keys';
 import type { Store, StoreBody, StoreRef, Versioned } from './types';
 
@@ -65,14 +65,7 @@ export abstract class BaseStore implements Store {
 
   async digest(key: string): Promise<{ sha256: string; size: number } | null> {
     const source = await this.openStream(key);
-    if (!source) return null;
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of source) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    return { sha256: hash.digest('hex'), size };
+    return source ? digestStream(source) : null;
   }
 }
 

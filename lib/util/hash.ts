@@ -6,9 +6,23 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 export async function sha256File(path: string): Promise<string> {
+  return (await digestFile(path)).sha256;
+}
+
+/** SHA-256 and size of a file, streamed. */
+export function digestFile(path: string): Promise<{ sha256: string; size: number }> {
+  return digestStream(createReadStream(path));
+}
+
+/** SHA-256 and size of everything a stream yields. */
+export async function digestStream(source: AsyncIterable<unknown>): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let size = 0;
+  for await (const chunk of source) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
 }
 
 /** Hash of a JSON value with object keys sorted, so logically equal configs hash equally. */

@@ -121,26 +121,20 @@ describe('activities pass store references', () => {
     expect(report.deployments).toEqual([expect.objectContaining({ pipelineId, outcome: 'skipped' })]);
 
     // A short search's results: the line's best parameters beside its registry in the bucket.
-    const written = await host().activities.writeSearchResults({
-      pipelineId: 'search-1',
-      modelName: MODEL,
-      studyName: 'study-1',
-      state: { direction: 'minimize', trials: [] } as never,
-      best: { params: candidate.params, value: 0.69, trialNumber: 0 },
-      dataWindow: { start: data.start, end: data.end },
-      modelType: config.modelType,
-    });
+    const search = (n: number, value: number) =>
+      host().activities.writeSearchResults({
+        pipelineId: `search-${n}`,
+        modelName: MODEL,
+        studyName: `study-${n}`,
+        state: { direction: 'minimize', trials: [] } as never,
+        best: { params: candidate.params, value, trialNumber: 0 },
+        dataWindow: { start: data.start, end: data.end },
+        modelType: config.modelType,
+      });
+    const written = await search(1, 0.69);
     expect(written.best).toBe(`${artifacts}/models/${MODEL}/best_hyperparameters.json`);
     expect(written.journal).toBe(`${artifacts}/.trainctl/studies/${MODEL}/study-1.journal`);
-    const worse = await host().activities.writeSearchResults({
-      pipelineId: 'search-2',
-      modelName: MODEL,
-      studyName: 'study-2',
-      state: { direction: 'minimize', trials: [] } as never,
-      best: { params: candidate.params, value: 0.9, trialNumber: 0 },
-      dataWindow: { start: data.start, end: data.end },
-      modelType: config.modelType,
-    });
+    const worse = await search(2, 0.9);
     expect(worse.bestNote).toMatch(/^kept/);
     const best = JSON.parse((await store.read(`models/${MODEL}/best_hyperparameters.json`))!.bytes.toString()) as { value: number };
     expect(best.value).toBe(0.69);
