@@ -26,7 +26,7 @@ afterAll(async () => {
 const TICKERS = ['SYN-A', 'SYN-B', 'SYN-C'];
 // Slow, persistent indicators (ADX, ATR, long moving averages) wander with the volatility regime, so
 // over a few months they drift even on an unchanged market; the monitor watches the fast ones here
-// (the README discusses this trade-off).
+// (docs/monitoring.md discusses this trade-off).
 const WATCH = ['ret_1', 'ret_5', 'rsi_14', 'stoch_k_14', 'bb_pctb_20', 'roc_10'];
 const WINDOW = 120;
 const SMALL: PipelineConfigInput = {

@@ -157,13 +157,13 @@ describe('loading the configuration: defaults < file < environment < flags', () 
   });
 });
 
-describe('the README', () => {
+describe('docs/configuration.md', () => {
   it('documents every setting flag with its current default', async () => {
     const { readFile } = await import('node:fs/promises');
-    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const readme = await readFile(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
     for (const s of SETTINGS) {
       const row = readme.split('\n').find((l) => l.startsWith(`| \`--${s.flag}`));
-      expect(row, `--${s.flag} missing from the README settings table`).toBeDefined();
+      expect(row, `--${s.flag} missing from the settings table of docs/configuration.md`).toBeDefined();
       const shown = s.default === undefined ? '—' : Array.isArray(s.default) ? s.default.join(',') : scalarText(s.default);
       expect(row!.split('|')[3]!.trim(), `--${s.flag}`).toBe(shown);
     }
