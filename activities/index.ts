@@ -44,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [
       name,
-      releasingMemory(keepAlive(userErrorsAsFailures(withPipelineId(fn as (...a: unknown[]) => Promise<unknown>)))),
+      releasingMemory(keepAlive(userErrorsAsFailures(fn as (...a: unknown[]) => Promise<unknown>))),
     ]),
   ) as typeof raw;
 }
@@ -60,19 +60,6 @@ function releasingMemory(fn: (...a: unknown[]) => Promise<unknown>) {
     } finally {
       releaseMemoryWhenQuiet();
     }
-  };
-}
-
-/**
- * Runs started before the identifier was renamed pass `runId` where activities now read
- * `pipelineId`; they finish with the same value under the new name.
- */
-function withPipelineId(fn: (...a: unknown[]) => Promise<unknown>) {
-  return (input?: unknown, ...rest: unknown[]) => {
-    if (input !== null && typeof input === 'object' && 'runId' in input && !('pipelineId' in input)) {
-      return fn({ ...input, pipelineId: input.runId }, ...rest);
-    }
-    return fn(input, ...rest);
   };
 }
 

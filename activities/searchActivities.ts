@@ -16,11 +16,11 @@ import { cancellationSignal, heartbeat, previousHeartbeat, progressHeartbeat } f
 import { writeBestParamsStored } from './bestParamsFile';
 import { displayLocation, localFile, publish } from './storeFiles';
 
-export interface EvaluateFoldInput {
+/** What one walk-forward fold of a trial is scored on. */
+export interface FoldInput {
   features: FeatureSetRef;
   config: PipelineConfig;
   params: Hyperparams;
-  fold: number;
 }
 
 export interface WriteSearchResultsInput {
@@ -58,9 +58,9 @@ export interface TrialScores {
 }
 
 /** One walk-forward fold of a trial, on the training window only (the holdout is cut off first, exactly as in the train stage). */
-async function scoreFold(
+export async function scoreFold(
   deps: ActivityDeps,
-  { features, config, params }: Pick<EvaluateFoldInput, 'features' | 'config' | 'params'>,
+  { features, config, params }: FoldInput,
   fold: number,
   onRound: (round: number) => void,
 ): Promise<FoldScore> {
@@ -109,11 +109,6 @@ function foldsDoneBefore(): FoldScore[] {
 
 export function searchActivities(deps: ActivityDeps) {
   return {
-    /** One fold of one trial (searches started before trials ran as one activity each). Returns the fold's log loss and accuracy. */
-    async evaluateFold({ features, config, params, fold }: EvaluateFoldInput): Promise<FoldScore> {
-      return scoreFold(deps, { features, config, params }, fold, (round) => progressHeartbeat({ fold, round }));
-    },
-
     /**
      * Every walk-forward fold of one trial, in order, pruning itself between folds as the search's
      * median pruner would (on the trials complete when it started). One activity per trial instead of

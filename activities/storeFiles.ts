@@ -15,12 +15,6 @@ import type { ActivityDeps } from './deps';
  * stage, on whatever host, asks for a verified local copy of the reference.
  */
 
-/** A reference recorded by a run started before refs named store objects (in flight across an upgrade). */
-export interface LegacyFileRef {
-  path: string;
-  sha256: string;
-}
-
 const defaults = new WeakMap<ActivityDeps, Store>();
 
 /** The worker's artefact store; without one, the project directory (today's layout). */
@@ -94,14 +88,7 @@ export async function publish(
  * `s3://` ones are downloaded into the SHA-256-keyed cache (once per worker). A mismatch is a
  * non-retryable DataError naming the URI.
  */
-export async function localFile(deps: ActivityDeps, ref: StoreRef | LegacyFileRef): Promise<string> {
-  if (!('uri' in ref)) {
-    const got = await hashAndSize(ref.path).catch(() => null);
-    if (!got) throw new DataError(`${ref.path}: not found on this worker (a reference from an older run)`, { path: ref.path });
-    if (got.sha256 !== ref.sha256)
-      throw new DataError(`${ref.path}: content does not match its reference (SHA-256 ${got.sha256.slice(0, 12)}…)`, { path: ref.path });
-    return ref.path;
-  }
+export async function localFile(deps: ActivityDeps, ref: StoreRef): Promise<string> {
   if (ref.uri.startsWith('file://')) {
     const path = fileURLToPath(ref.uri);
     const got = await hashAndSize(path).catch(() => null);

@@ -130,7 +130,7 @@ const recordings: Record<string, Recording> = {
     const handle = await client.workflow.start(hyperparameterSearch, {
       taskQueue,
       workflowId: 'hpo-search',
-      args: [{ config, trials: 4, parallel: 2, trialsPerRun: 2 }],
+      args: [{ config: { ...config, trials: 4, hpoParallel: 2 }, trialsPerRun: 2 }],
     });
     const firstRunId = handle.firstExecutionRunId;
     await handle.result();
@@ -143,7 +143,7 @@ const recordings: Record<string, Recording> = {
     const handle = await client.workflow.start(hyperparameterSearch, {
       taskQueue,
       workflowId: 'hpo-trial-activities',
-      args: [{ config, trials: 4, parallel: 2 }],
+      args: [{ config: { ...config, trials: 4, hpoParallel: 2 } }],
     });
     await handle.result();
     await save(handle, 'hpo-trial-activities');

@@ -17,7 +17,6 @@ export const ACTIVITY_KINDS: Record<keyof Activities, ActivityKind> = {
   promoteModel: 'io',
   rollbackRegistry: 'io',
   rejectCandidate: 'io',
-  evaluateFold: 'compute',
   evaluateTrial: 'compute',
   writeSearchResults: 'io',
   checkDrift: 'compute',

@@ -1,9 +1,6 @@
-import { condition, log, patched } from '@temporalio/workflow';
+import { condition, log } from '@temporalio/workflow';
 import { parseDurationMs } from '../lib/config/pipeline';
 import type { PipelineStatus } from './types';
-
-/** Marks runs whose budget overrun is notified by a timer as well as at stage ends. */
-const BUDGET_TIMER_PATCH = 'budget-timer';
 
 /**
  * The pipeline's time budget, from its start to the approval gate (`--budget`): kept in
@@ -24,10 +21,8 @@ export function watchBudget(o: { status: PipelineStatus; limit: string; notify: 
     log.warn('pipeline over its time budget', { limit: budget.limit, elapsedMs: budget.elapsedMs });
     await o.notify();
   };
-  if (patched(BUDGET_TIMER_PATCH)) {
-    void condition(gateReached, budget.limitMs)
-      .then((beforeDeadline) => (beforeDeadline ? undefined : check()))
-      .catch(() => undefined);
-  }
+  void condition(gateReached, budget.limitMs)
+    .then((beforeDeadline) => (beforeDeadline ? undefined : check()))
+    .catch(() => undefined);
   return check;
 }

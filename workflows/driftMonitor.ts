@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, log, patched, setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, log, setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
 import type { DriftSummary } from '../activities/checkDrift';
 import type { PipelineConfig } from '../lib/config/pipeline';
 import type { DriftThresholds } from '../lib/drift/check';
@@ -28,10 +28,6 @@ export interface DriftMonitorResult extends DriftSummary {
 const checking = activities(monitoringOptions({ startToCloseTimeout: '30m', maximumAttempts: 3 }));
 const notifying = activities(notifyOptions);
 const registryIo = activities(registryOptions);
-
-export function driftRetrainWorkflowId(modelName: string): string {
-  return `drift-retrain-${modelName}`;
-}
 
 /**
  * One drift check; alerts on warning/critical; on critical drift with autoRetrain, starts the
@@ -72,13 +68,9 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
   let retrain: DriftMonitorResult['retrain'] = null;
   if (summary.status === 'critical' && input.autoRetrain) {
     // The model line's pipeline ID: no retrain while any run of the model is open (not only a drift-started one).
-    const workflowId = patched('retrain-under-model-line-id')
-      ? pipelineWorkflowId(input.modelName)
-      : driftRetrainWorkflowId(input.modelName);
+    const workflowId = pipelineWorkflowId(input.modelName);
     // Retrain the way production was trained (its source, tickers, period, settings), not with the defaults.
-    const pipeline = patched('retrain-with-production-setup')
-      ? (await registryIo.productionRetrainConfig({ modelName: input.modelName, base: input.pipeline })).config
-      : input.pipeline;
+    const { config: pipeline } = await registryIo.productionRetrainConfig({ modelName: input.modelName, base: input.pipeline });
     try {
       await startChild(trainingPipeline, {
         workflowId,

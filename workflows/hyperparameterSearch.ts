@@ -1,6 +1,5 @@
 import {
   ApplicationFailure,
-  continueAsNew,
   makeContinueAsNewFunc,
   defineQuery,
   log,
@@ -8,7 +7,6 @@ import {
   setHandler,
   workflowInfo,
   condition,
-  patched,
 } from '@temporalio/workflow';
 import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
 import {
@@ -25,26 +23,14 @@ import {
 import { engineHyperparams, searchSpaceFor, suggestEngineParams } from '../lib/engine/searchSpace';
 import { WALK_FORWARD_FOLDS } from '../lib/evaluation/folds';
 import { pruningSnapshot } from '../lib/hpo/trialPruning';
-import { computeOptions, fetchOptions, foldOptions, registryOptions, trialOptions } from './timeouts';
+import { computeOptions, fetchOptions, registryOptions, trialOptions } from './timeouts';
 import type { FeatureSetRef, Hyperparams } from './types';
-import { activities, runRoutes } from './routing';
+import { activities } from './routing';
 
 export interface SearchInput {
   config: PipelineConfig;
   /** The feature set to tune on; when absent (standalone `trainctl hpo`) it is fetched and built here. */
   features?: FeatureSetRef;
-  /**
-   * Searches started before the settings lived only in `config` (trials, hpoParallel, trialTimeout,
-   * searchTimeout) carried them here; kept so they resume as they began.
-   * @deprecated
-   */
-  trials?: number;
-  /** @deprecated see `trials` */
-  parallel?: number;
-  /** @deprecated see `trials` */
-  timeoutMs?: number;
-  /** @deprecated see `trials` */
-  trialTimeoutMs?: number;
   /** Trials started per workflow run before continuing as new (default 40). */
   trialsPerRun?: number;
   /** Carried across continue-as-new. */
@@ -65,7 +51,7 @@ export interface SearchResult {
   studyName: string;
   journal: string;
   bestFile: string | null;
-  /** Why best_hyperparameters.json was written, replaced or kept (absent in searches from before the rule). */
+  /** Why best_hyperparameters.json was written, replaced or kept. */
   bestNote?: string;
   completed: number;
   pruned: number;
@@ -74,17 +60,10 @@ export interface SearchResult {
 
 export const hpoStatusQuery = defineQuery<SearchStatus>('hpoStatus');
 
-/** A fold activity whose schedule-to-close timeout is what is left of its trial's time budget. */
-const foldWithin = (remainingMs: number) => activities(foldOptions(remainingMs)).evaluateFold;
 /** A trial activity (all its folds) with the trial's time budget as its schedule-to-close timeout. */
 const trialWithin = (budgetMs: number) => activities(trialOptions(budgetMs)).evaluateTrial;
 /** The pruner's n_startup_trials (also sent to trial activities, which prune themselves). */
 const PRUNER_STARTUP_TRIALS = 5;
-/**
- * Searches started from here on run each trial as one activity (its folds back to back, pruning
- * between them on the trials complete at its start); runs started before keep one activity per fold.
- */
-const TRIAL_ACTIVITY_PATCH = 'search-trial-activity';
 const fetching = activities(fetchOptions);
 const compute = activities(computeOptions);
 const io = activities(registryOptions);
@@ -94,17 +73,16 @@ const TRIALS_PER_RUN = 40;
 
 /**
  * TPE in the workflow (deterministic: seeded, no I/O); every trial is one activity that evaluates its
- * walk-forward folds and prunes itself between them on a snapshot of the completed trials (older
- * runs: one activity per fold, the workflow pruning between them); a crash loses at most the fold in
- * flight. Objective: mean walk-forward log loss on the training window (minimised).
+ * walk-forward folds and prunes itself between them on a snapshot of the completed trials; a crash
+ * loses at most the fold in flight. Objective: mean walk-forward log loss on the training window (minimised).
  */
 export async function hyperparameterSearch(input: SearchInput): Promise<SearchResult> {
   const info = workflowInfo();
   const { config } = input;
-  const trials = input.trials ?? config.trials;
-  const parallel = input.parallel ?? config.hpoParallel;
-  const trialTimeoutMs = input.trialTimeoutMs ?? parseDurationMs(config.trialTimeout)!;
-  const timeoutMs = input.timeoutMs ?? (config.searchTimeout === undefined ? undefined : parseDurationMs(config.searchTimeout));
+  const trials = config.trials;
+  const parallel = config.hpoParallel;
+  const trialTimeoutMs = parseDurationMs(config.trialTimeout)!;
+  const timeoutMs = config.searchTimeout === undefined ? undefined : parseDurationMs(config.searchTimeout);
   // The search space is checked before anything runs: a bad range fails the search at once.
   let space: SearchSpace;
   try {
@@ -163,37 +141,20 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     const trialStart = Date.now();
     let sum = 0;
     try {
-      if (patched(TRIAL_ACTIVITY_PATCH)) {
-        const r = await trialWithin(budget)({
-          features: featureSet,
-          config: input.config,
-          params,
-          trial: trial.number,
-          pruning: pruningSnapshot(study, PRUNER_STARTUP_TRIALS),
-        });
-        // The server's timeout fires on a coarse clock: a trial that ran past its budget fails here too.
-        if (Date.now() - trialStart > budget)
-          throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${r.folds.length} of ${WALK_FORWARD_FOLDS} folds`);
-        r.folds.forEach((f, k) => trial.report(k, (sum += f.logLoss) / (k + 1)));
-        foldsDone.set(trial.number, r.folds.length);
-        if (r.pruned) study.tell(trial, { state: TrialState.PRUNED });
-        else study.tell(trial, sum / WALK_FORWARD_FOLDS);
-        return;
-      }
-      for (let k = 0; k < WALK_FORWARD_FOLDS; k++) {
-        const remaining = budget - (Date.now() - trialStart);
-        if (remaining <= 0)
-          throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${k} of ${WALK_FORWARD_FOLDS} folds`);
-        const r = await foldWithin(remaining)({ features: featureSet, config: input.config, params, fold: k });
-        sum += r.logLoss;
-        foldsDone.set(trial.number, k + 1);
-        trial.report(k, sum / (k + 1));
-        if (k < WALK_FORWARD_FOLDS - 1 && trial.shouldPrune()) {
-          study.tell(trial, { state: TrialState.PRUNED });
-          return;
-        }
-      }
-      study.tell(trial, sum / WALK_FORWARD_FOLDS);
+      const r = await trialWithin(budget)({
+        features: featureSet,
+        config: input.config,
+        params,
+        trial: trial.number,
+        pruning: pruningSnapshot(study, PRUNER_STARTUP_TRIALS),
+      });
+      // The server's timeout fires on a coarse clock: a trial that ran past its budget fails here too.
+      if (Date.now() - trialStart > budget)
+        throw new Error(`trial exceeded its time limit of ${budget / 1000} s after ${r.folds.length} of ${WALK_FORWARD_FOLDS} folds`);
+      r.folds.forEach((f, k) => trial.report(k, (sum += f.logLoss) / (k + 1)));
+      foldsDone.set(trial.number, r.folds.length);
+      if (r.pruned) study.tell(trial, { state: TrialState.PRUNED });
+      else study.tell(trial, sum / WALK_FORWARD_FOLDS);
     } catch (err) {
       const cause = (err as { cause?: { timeoutType?: unknown } }).cause;
       const reason =
@@ -228,11 +189,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
       best: null,
       dataWindow,
     });
-    // The next run keeps the task queues by kind (only then is a memo given: older runs replay unchanged).
-    const next = runRoutes()
-      ? makeContinueAsNewFunc<typeof hyperparameterSearch>({ memo: workflowInfo().memo })
-      : continueAsNew<typeof hyperparameterSearch>;
-    await next({
+    // The next run keeps the memo (the task queues by kind).
+    await makeContinueAsNewFunc<typeof hyperparameterSearch>({ memo: workflowInfo().memo ?? {} })({
       ...input,
       resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow },
     });

@@ -51,7 +51,6 @@ const LABELS: Record<keyof Activities, string> = {
   promoteModel: 'Promote',
   rollbackRegistry: 'Roll back the registry',
   rejectCandidate: 'Reject the candidate',
-  evaluateFold: 'Search: one walk-forward fold',
   evaluateTrial: 'Search: one trial’s walk-forward folds',
   writeSearchResults: 'Search: write the study and best hyperparameters',
   checkDrift: 'Check drift against the reference profile',
@@ -86,7 +85,6 @@ export function activitySummary(name: keyof Activities, input: unknown): string 
   if (version) parts.push(version);
   if (name === 'notify' && str(i?.event)) parts.push(String(i!.event));
   if (name === 'trainModel' && str(config?.modelType)) parts[0] = `Train the ${String(config!.modelType)} candidate`;
-  if (name === 'evaluateFold' && typeof i?.fold === 'number') parts.push(`fold ${i.fold + 1}`);
   if (name === 'evaluateTrial' && typeof i?.trial === 'number') parts.push(`trial ${i.trial}`);
   const data = (i?.data && typeof i.data === 'object' ? i.data : undefined) as Loose;
   const tickers = Array.isArray(data?.tickers) ? data.tickers.length : Array.isArray(config?.tickers) ? config.tickers.length : undefined;

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeName } from '../lib/config/searchAttributes';
 import type { PipelineStatus } from './types';
 
@@ -9,9 +9,6 @@ export const MODEL_NAME = keyword('ModelName');
 export const PIPELINE_STAGE = keyword('PipelineStage');
 export const CANDIDATE_VERSION = keyword('CandidateVersion');
 export const OUTCOME = keyword('Outcome');
-
-/** Marks runs that keep their search attributes up to date (upserts are commands: older histories have none). */
-const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';
 
 /** `awaiting_approval` as the stage too, so "runs awaiting approval" is one filter: PipelineStage = "awaiting_approval". */
 export function stageAttribute(s: Pick<PipelineStatus, 'stage' | 'outcome'>): string {
@@ -38,8 +35,7 @@ export function searchAttributePublisher(): (s: PipelineStatus) => void {
   let enabled: boolean | undefined;
   let last = '';
   return (s) => {
-    if (enabled === undefined)
-      enabled = workflowInfo().typedSearchAttributes.get(MODEL_NAME) !== undefined && patched(SEARCH_ATTRIBUTES_PATCH);
+    if (enabled === undefined) enabled = workflowInfo().typedSearchAttributes.get(MODEL_NAME) !== undefined;
     if (!enabled) return;
     const values = { model: s.modelName, stage: stageAttribute(s), candidate: s.candidateVersion ?? null, outcome: s.outcome };
     const key = JSON.stringify(values);

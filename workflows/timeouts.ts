@@ -29,8 +29,6 @@ export const COMPARE_START_TO_CLOSE = '5m';
 export const FETCH_START_TO_CLOSE = '15m';
 /** Features, training, backtests, drift and performance checks on large universes. */
 export const COMPUTE_START_TO_CLOSE = '1h';
-/** One walk-forward fold of a search trial (also bounded by the trial's own time budget). */
-export const FOLD_START_TO_CLOSE = '20m';
 /** One search trial, all its folds (also bounded by the trial's own time budget, config trialTimeout). */
 export const TRIAL_START_TO_CLOSE = '80m';
 /** Each channel has its own HTTP/SMTP timeout inside; three channels in a row. */
@@ -95,11 +93,6 @@ function searchOptions(startToCloseTimeout: string, budgetMs: number, retry: Ret
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { ...retry, nonRetryableErrorTypes },
   };
-}
-
-/** A search fold: one that keeps failing (or runs out of its trial's time) fails its trial; the search goes on. */
-export function foldOptions(remainingMs: number): ActivityOptions {
-  return searchOptions(FOLD_START_TO_CLOSE, remainingMs, { initialInterval: '2s', maximumAttempts: 2 });
 }
 
 /**

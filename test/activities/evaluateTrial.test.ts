@@ -2,6 +2,7 @@ import { asyncLocalStorage, type Context } from '@temporalio/activity';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { scoreFold } from '../../activities/searchActivities';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { WALK_FORWARD_FOLDS } from '../../lib/evaluation';
 import type { PruningSnapshot } from '../../lib/hpo';
@@ -9,17 +10,18 @@ import type { FeatureSetRef } from '../../workflows/types';
 import { tempPaths } from '../support/temporal';
 
 /**
- * A search trial as one activity (evaluateTrial): the same fold scores as one activity per fold
- * (evaluateFold), self-pruning on the snapshot it is given, and a retry that resumes after the folds
+ * A search trial as one activity (evaluateTrial): the same fold scores as each fold scored alone
+ * (scoreFold), self-pruning on the snapshot it is given, and a retry that resumes after the folds
  * its previous attempt heartbeated.
  */
-const activities = createActivities({
+const deps = {
   paths: tempPaths('evaluate-trial-'),
   logger: pino({ level: 'silent' }),
   env: {},
   now: () => new Date('2026-11-02T12:00:00Z'),
   fetch,
-});
+};
+const activities = createActivities(deps);
 const config = resolvePipelineConfig({
   modelName: 'evaluate-trial',
   tickers: ['SYN-A', 'SYN-B'],
@@ -48,9 +50,9 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('evaluateTrial', () => {
-  it('scores every fold as evaluateFold does, heartbeating each finished fold', async () => {
+  it('scores every fold as scoring it alone does, heartbeating each finished fold', async () => {
     const perFold = [];
-    for (let fold = 0; fold < WALK_FORWARD_FOLDS; fold++) perFold.push(await activities.evaluateFold({ features, config, params, fold }));
+    for (let fold = 0; fold < WALK_FORWARD_FOLDS; fold++) perFold.push(await scoreFold(deps, { features, config, params }, fold, () => {}));
     const { result, beats } = await asAttempt(undefined, () =>
       activities.evaluateTrial({ features, config, params, trial: 0, pruning: noPruning }),
     );

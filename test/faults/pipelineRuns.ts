@@ -57,7 +57,7 @@ export function startSearch(client: Client, taskQueue: string, id: string): Prom
     taskQueue,
     workflowId: `${id}-${Date.now().toString(36)}`,
     // Two trials, one at a time: trial values do not depend on how concurrent folds interleave.
-    args: [{ config: resolvePipelineConfig({ ...FAULT_CONFIG, trials: 2 }), trials: 2, parallel: 1 }],
+    args: [{ config: resolvePipelineConfig({ ...FAULT_CONFIG, trials: 2, hpoParallel: 1 }) }],
   });
 }
 

@@ -37,7 +37,7 @@ describe('hyperparameterSearch', () => {
       const handle = await t.client.workflow.start(hyperparameterSearch, {
         taskQueue,
         workflowId: `hpo-${Date.now().toString(36)}`,
-        args: [{ config, trials: 8, parallel: 2, trialsPerRun: 4 }],
+        args: [{ config: { ...config, trials: 8, hpoParallel: 2 }, trialsPerRun: 4 }],
       });
       const result = await handle.result();
       expect(result.completed + result.pruned + result.failed).toBe(8);
@@ -87,7 +87,7 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       const handle = await t.client.workflow.start(hyperparameterSearch, {
         taskQueue,
         workflowId: `hpo-bad-${Date.now().toString(36)}`,
-        args: [{ config, trials: 4, parallel: 2 }],
+        args: [{ config: { ...config, trials: 4, hpoParallel: 2 } }],
       });
       const err = await handle.result().then(
         () => undefined,
@@ -116,7 +116,7 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       const handle = await t.client.workflow.start(hyperparameterSearch, {
         taskQueue,
         workflowId: `hpo-old-${Date.now().toString(36)}`,
-        args: [{ config, trials: 2, parallel: 1, resume }],
+        args: [{ config: { ...config, trials: 2, hpoParallel: 1 }, resume }],
       });
       const err = await handle.result().then(
         () => undefined,
@@ -137,7 +137,7 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
       const handle = await t.client.workflow.start(hyperparameterSearch, {
         taskQueue,
         workflowId: `hpo-tt-${Date.now().toString(36)}`,
-        args: [{ config, trials: 3, parallel: 1, trialTimeoutMs: 1 }],
+        args: [{ config: { ...config, trials: 3, hpoParallel: 1, trialTimeout: '1ms' } }],
       });
       await expect(handle.result()).rejects.toThrow();
       const status = await handle.query(hpoStatusQuery);
@@ -161,7 +161,7 @@ print(json.dumps(dict(n=len(s.trials), best=s.best_value)))`,
     const handle = await t.client.workflow.start(hyperparameterSearch, {
       taskQueue,
       workflowId: `hpo-kill-${Date.now().toString(36)}`,
-      args: [{ config, trials: 6, parallel: 2 }],
+      args: [{ config: { ...config, trials: 6, hpoParallel: 2 } }],
     });
     for (;;) {
       const s = await handle.query(hpoStatusQuery).catch(() => undefined);
