@@ -27,13 +27,13 @@ export interface Tracker {
   readonly pipelineId: string;
   readonly status: PipelineStatus;
   /** Publishes the status (details and search attributes every time; the memo when it changed). */
-  publish(): void;
+  publish: () => void;
   /** Runs one stage: its state, times and note in the status; a failure becomes the run's own failure. */
-  stage<T>(name: StageName, run: () => Promise<T>, note?: (r: T) => string): Promise<T>;
-  skip(names: readonly StageName[]): void;
-  finish(outcome: PipelineStatus['outcome'], reason?: string): PipelineStatus;
+  stage: <T>(name: StageName, run: () => Promise<T>, note?: (r: T) => string) => Promise<T>;
+  skip: (names: readonly StageName[]) => void;
+  finish: (outcome: PipelineStatus['outcome'], reason?: string) => PipelineStatus;
   /** Best effort: a notification that cannot be delivered never decides the fate of a model. */
-  notify(event: NotifyEvent, extra?: Record<string, unknown>): Promise<void>;
+  notify: (event: NotifyEvent, extra?: Record<string, unknown>) => Promise<void>;
 }
 
 /**
