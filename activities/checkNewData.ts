@@ -35,7 +35,7 @@ export function checkNewDataActivity(deps: ActivityDeps) {
       since,
       reason: enough
         ? `${newDays} new trading days since ${since} (minimum ${minNewDays})`
-        : `only ${newDays} new trading days since ${since} (production ${production.version}); at least ${minNewDays} are needed — use --force to train anyway`,
+        : `only ${newDays} new trading days since ${since} (production ${production.version}); at least ${minNewDays} are needed — use --ignore-new-data to train anyway`,
     };
   };
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isTrainctlError } from '../lib/util/errors';
 import { EXIT } from './exit';
+import { movedCommandHint } from './moved';
 
 /** Commands with a program of their own, so they do not load the whole CLI (bench/cli). */
 const LIGHT = new Set(['status', 'approve', 'reject', 'cancel']);
@@ -28,6 +29,11 @@ export function oneLineErrors(program: Command): Command {
 
 /** Parse and run; every error ends as one line on stderr and an exit code, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  const moved = movedCommandHint(argv.slice(2));
+  if (moved) {
+    console.error(`error: ${moved}`);
+    return EXIT.configError;
+  }
   const program = await programFor(argv);
   try {
     await program.parseAsync(argv);
@@ -38,8 +44,12 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.configError;
     }
     const { exitCodeForError } = await import('./exitCodes');
-    const code = exitCodeForError(err);
-    const message = isTrainctlError(err) ? err.message : ((err as Error)?.message ?? String(err));
+    // A workflow the command waited on failed: its own message and type, never the bare wrapper's.
+    const { WorkflowRunError, workflowFailure } = await import('./workflowFailure');
+    const failure = workflowFailure(err);
+    const error = failure ? new WorkflowRunError('the workflow', failure) : err;
+    const code = exitCodeForError(error);
+    const message = isTrainctlError(error) ? error.message : ((error as Error)?.message ?? String(error));
     console.error(`trainctl: ${message}`);
     if (process.env.TRAINCTL_DEBUG) console.error(err);
     return code;

@@ -1,7 +1,9 @@
 import { resolvePaths } from '../lib/config/paths';
 import { loadConfig } from '../lib/config/load';
 import { DEFAULT_PIPELINE_CONFIG } from '../lib/config/pipeline';
-import { listModelLines, openModelLine, type LocalRegistry } from '../lib/registry';
+import { listModelLines, openModelLine, parseVersion, type LocalRegistry } from '../lib/registry';
+import { ConfigError } from '../lib/util/errors';
+import { quote } from '../lib/util/quote';
 
 /** The registry of one model line, as the CLI sees it (TRAINCTL_MODELS_DIR or models/). */
 export function openLine(modelName: string): Promise<LocalRegistry> {
@@ -20,4 +22,16 @@ export const MODEL_NAME_HELP = "model line (each name has its own versions, stag
 /** The model line a command acts on: the flag, else the configuration (file, TRAINCTL_MODEL_NAME, default). */
 export function resolveModelName(flag: string | undefined): string {
   return loadConfig({ flags: flag === undefined ? {} : { modelName: flag } }).pipeline.modelName;
+}
+
+/** A version a person typed: vMAJOR.MINOR.PATCH, else a ConfigError (exit 3) before anything is opened. */
+export function checkVersion(v: string): string {
+  try {
+    parseVersion(v);
+  } catch {
+    throw new ConfigError(
+      `${quote(v, 60)} is not a model version: expected vMAJOR.MINOR.PATCH, e.g. v1.2.0 (see \`npx trainctl models list\`)`,
+    );
+  }
+  return v;
 }

@@ -3,7 +3,8 @@ import { LOG_LEVEL_HELP, parseLogLevel } from '../lib/log/convention';
 import { ensureDevServer } from './commands/devServerCommand';
 import { addRunOptions, configFromFlags, type RunFlags } from './commands/runOptions';
 import { addDriftCommands } from './commands/drift';
-import { addHpoCommand } from './commands/hpo';
+import { addDeploymentCommands } from './commands/deployment';
+import { addHpoCommands } from './commands/hpo';
 import { addConfigCommands } from './commands/config';
 import { addDashboardCommand } from './commands/dashboard';
 import { addModelCommands } from './commands/models';
@@ -11,9 +12,9 @@ import { addMonitorCommands } from './commands/monitor';
 import { addScheduleCommands } from './commands/schedule';
 import { addServeCommand } from './commands/serve';
 import { addRunCommands } from './commands/runCommands';
-import { addValidateCommand } from './commands/validate';
 import { formatStatus } from './format';
 import { oneLineErrors } from './cli';
+import { addExamples } from './examples';
 import { addRunsListCommand } from './commands/runsList';
 import { addRunsPruneCommand } from './commands/runsPrune';
 
@@ -123,6 +124,9 @@ export function buildProgram(): Command {
             return;
           }
           progress(`Started ${workflowId} (run ${executionRunId}) — ${uiLink}`);
+          // A worker launched a moment ago (`trainctl worker &`) is still loading: give it a bounded grace period to poll.
+          const { waitForWorker } = await import('./taskQueue');
+          await waitForWorker(client, settings.taskQueue, { onWaiting: quiet ? undefined : progress });
           // Live progress (stage, elapsed, boosting rounds, trials): one redrawn line in a terminal, plain lines otherwise.
           const { ProgressPrinter } = await import('../lib/progress/render');
           const live = quiet
@@ -153,8 +157,9 @@ export function buildProgram(): Command {
   addDriftCommands(program);
   addMonitorCommands(program);
   addDashboardCommand(program);
-  addHpoCommand(program);
+  addHpoCommands(program);
   addServeCommand(program);
-  addValidateCommand(program);
+  addDeploymentCommands(program);
+  addExamples(program);
   return program;
 }

@@ -6,12 +6,11 @@ import { ConfigError } from '../lib/util/errors';
 import { dailyScoring, type DailyScoringInput } from '../workflows/dailyScoring';
 import { scheduledRetrain } from '../workflows/scheduledRetrain';
 import { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone } from './cron';
+import { dailyScoringScheduleId, retrainScheduleId } from './scheduleIds';
 
 export { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone };
 
-export function retrainScheduleId(modelName: string): string {
-  return `weekly-retrain-${modelName}`;
-}
+export { dailyScoringScheduleId, retrainScheduleId };
 
 export interface CreateScheduleOptions {
   config: PipelineConfig;
@@ -69,10 +68,6 @@ export async function scheduleExists(client: Client, scheduleId: string): Promis
     if (err instanceof ScheduleNotFoundError) return false;
     throw err;
   }
-}
-
-export function dailyScoringScheduleId(modelName: string): string {
-  return `daily-scoring-${modelName}`;
 }
 
 /**

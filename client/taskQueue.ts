@@ -53,6 +53,32 @@ export function noWorkerMessage(p: Pick<TaskQueuePollers, 'taskQueue' | 'lastPol
   return `no worker is polling task queue ${p.taskQueue}${seen} — start one with \`trainctl worker\``;
 }
 
+/** How long `run --wait` gives a worker that is starting (`trainctl worker` just launched) to poll. */
+export const WORKER_GRACE_MS = 15_000;
+
+/**
+ * The pollers of the task queue once a live worker polls it, asking again every `pollMs` for up
+ * to `graceMs` (a worker started a moment ago needs a few seconds to load and connect); then the
+ * actionable ConfigError (exit 3) saying how long it waited.
+ */
+export async function waitForWorker(
+  client: Client,
+  taskQueue: string,
+  o: { graceMs?: number; pollMs?: number; onWaiting?: (line: string) => void } = {},
+): Promise<TaskQueuePollers> {
+  const graceMs = o.graceMs ?? WORKER_GRACE_MS;
+  const deadline = Date.now() + graceMs;
+  let said = false;
+  for (;;) {
+    const p = await taskQueuePollers(client, taskQueue);
+    if (p.live.length) return p;
+    if (Date.now() >= deadline) throw new ConfigError(`${noWorkerMessage(p)} (waited ${Math.round(graceMs / 1000)} s)`);
+    if (!said) o.onWaiting?.(`waiting up to ${Math.round(graceMs / 1000)} s for a worker to poll task queue ${taskQueue}…`);
+    said = true;
+    await new Promise((r) => setTimeout(r, Math.min(o.pollMs ?? 500, Math.max(0, deadline - Date.now()))));
+  }
+}
+
 /** Throws the actionable ConfigError (exit 3) when no live worker polls the task queue. */
 export async function requireWorker(client: Client, taskQueue: string): Promise<TaskQueuePollers> {
   const p = await taskQueuePollers(client, taskQueue);

@@ -4,14 +4,13 @@ import { modelLinePaths, resolvePaths } from '../../lib/config/paths';
 import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../../lib/drift/check';
 import { ConfigError } from '../../lib/util/errors';
 import type { DriftMonitorInput } from '../../workflows/driftMonitor';
-import { validateCron, validateTimezone } from '../cron';
 import { loadConfig } from '../../lib/config/load';
 import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
 
 // The Temporal client and workflow definitions are loaded by the actions (see client/cli.ts).
 const temporal = async () => ({ ...(await import('../connection')), ...(await import('../../workflows/driftMonitor')) });
 
-interface DriftFlags {
+export interface DriftFlags {
   modelName?: string;
   window: string;
   autoRetrain?: boolean;
@@ -23,7 +22,7 @@ interface DriftFlags {
   fixedThresholds?: boolean;
 }
 
-function driftInput(o: DriftFlags): DriftMonitorInput {
+export function driftInput(o: DriftFlags): DriftMonitorInput {
   // The configuration (file, environment, defaults) with this command's model name and source.
   const pipeline = loadConfig({
     flags: { ...(o.modelName ? { modelName: o.modelName } : {}), ...(o.source ? { source: o.source } : {}) },
@@ -59,7 +58,8 @@ function driftInput(o: DriftFlags): DriftMonitorInput {
   };
 }
 
-const options = (cmd: Command) =>
+/** The drift check's flags: `drift check` and `schedule create --kind drift`. */
+export const addDriftOptions = (cmd: Command) =>
   cmd
     .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
     .option('--window <days>', 'trading days of recent data to compare with the training distribution', '20')
@@ -80,18 +80,21 @@ const options = (cmd: Command) =>
 export function addDriftCommands(program: Command): void {
   const drift = program.command('drift').description('feature and prediction drift of the production model (PSI, KS)');
 
-  options(drift.command('check').description('run one drift check now (a driftMonitor workflow) and print the result'))
+  addDriftOptions(drift.command('check').description('run one drift check now (a driftMonitor workflow) and print the result'))
     .option('--json', 'machine-readable')
     .action(async (o: DriftFlags & { json?: boolean }) => {
       const input = driftInput(o);
       const { connectClient, driftMonitor } = await temporal();
       const { client, settings, close } = await connectClient();
       try {
-        const r = await client.workflow.execute(driftMonitor, {
-          taskQueue: settings.taskQueue,
-          workflowId: `drift-check-${input.modelName}-${Date.now()}`,
-          args: [input],
-        });
+        const { rethrowFailure } = await import('../workflowFailure');
+        const r = await client.workflow
+          .execute(driftMonitor, {
+            taskQueue: settings.taskQueue,
+            workflowId: `drift-check-${input.modelName}-${Date.now()}`,
+            args: [input],
+          })
+          .catch(rethrowFailure(`drift check of ${input.modelName}`));
         if (o.json) return console.log(JSON.stringify(r, null, 2));
         console.log(`${r.status.toUpperCase()} — ${r.summary}`);
         if (r.reason) console.log(r.reason);
@@ -123,40 +126,6 @@ export function addDriftCommands(program: Command): void {
         console.log(
           `${r.at}  ${r.productionVersion ?? '—'}  ${r.status.padEnd(8)} max PSI ${psis.length ? Math.max(...psis).toFixed(3) : '—'}  prediction PSI ${r.predictionPsi?.toFixed(3) ?? '—'}  ${r.window ? `${r.window.start}…${r.window.end}` : ''}`,
         );
-      }
-    });
-
-  options(drift.command('schedule').description('check drift daily as a Temporal Schedule (default 06:00 UTC)'))
-    .option('--cron <expr>', 'five-field cron expression', '0 6 * * *')
-    .option('--timezone <tz>', 'IANA time zone', 'UTC')
-    .option('--paused', 'create it paused')
-    .action(async (o: DriftFlags & { cron: string; timezone: string; paused?: boolean }) => {
-      validateCron(o.cron);
-      validateTimezone(o.timezone);
-      const input = driftInput(o);
-      const { connectClient, driftMonitor } = await temporal();
-      const { ScheduleOverlapPolicy } = await import('@temporalio/client');
-      const { client, settings, close } = await connectClient();
-      try {
-        const scheduleId = `daily-drift-${input.modelName}`;
-        await client.schedule.create({
-          scheduleId,
-          spec: { cronExpressions: [o.cron], timezone: o.timezone },
-          action: {
-            type: 'startWorkflow',
-            workflowType: driftMonitor,
-            workflowId: `drift-${input.modelName}`,
-            taskQueue: settings.taskQueue,
-            args: [input],
-          },
-          policies: { overlap: ScheduleOverlapPolicy.SKIP },
-          state: { paused: o.paused ?? false, note: 'created by trainctl drift schedule' },
-        });
-        console.log(
-          `created schedule ${scheduleId}: "${o.cron}" (${o.timezone})${input.autoRetrain ? ', auto-retrain on critical drift' : ''}`,
-        );
-      } finally {
-        await close();
       }
     });
 }

@@ -1,29 +1,13 @@
-import { routesMemo } from '../../lib/config/taskQueues';
-import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { parseVersion } from '../../lib/registry';
 import { ConfigError } from '../../lib/util/errors';
-import { quote } from '../../lib/util/quote';
-import { checkPerson } from './person';
-import { allLines, MODEL_NAME_HELP, MODEL_NAME_OPTION, openLine, resolveModelName } from '../modelLine';
-import { loadConfig } from '../../lib/config/load';
-import { parseDurationMs } from '../../lib/config/duration';
+import { allLines, checkVersion, MODEL_NAME_HELP, MODEL_NAME_OPTION, openLine, resolveModelName } from '../modelLine';
+import { addRollbackCommand } from './rollback';
+import { addValidateCommand } from './validate';
 
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
-function checkVersion(v: string): string {
-  try {
-    parseVersion(v);
-  } catch {
-    throw new ConfigError(
-      `${quote(v, 60)} is not a model version: expected vMAJOR.MINOR.PATCH, e.g. v1.2.0 (see \`npx trainctl models list\`)`,
-    );
-  }
-  return v;
-}
-
 export function addModelCommands(program: Command): void {
-  const models = program.command('models').description('the model registry: list, show, prune');
+  const models = program.command('models').description('the model registry and its versions: list, show, validate, roll back, prune');
 
   models
     .command('list')
@@ -98,55 +82,6 @@ export function addModelCommands(program: Command): void {
       console.log(removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove');
     });
 
-  program
-    .command('rollback')
-    .description('switch production back to an earlier version (a short, audited Temporal workflow)')
-    .option('--to <version>', 'the version to restore')
-    .option('--previous', 'restore the version that was production before the current one')
-    .requiredOption('--by <name>', 'who rolls back (audited)')
-    .requiredOption('--reason <text>', 'why (audited)')
-    .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
-    .action(async (o: { to?: string; previous?: boolean; by: string; reason: string; modelName?: string }) => {
-      if (!!o.to === !!o.previous) throw new ConfigError('give exactly one of --to vX.Y.Z or --previous');
-      checkPerson('--by', o.by);
-      const to = o.previous ? 'previous' : checkVersion(o.to!);
-      // The model line and its deploy timeout from the configuration (file, environment, defaults).
-      const pipeline = loadConfig({ flags: o.modelName === undefined ? {} : { modelName: o.modelName } }).pipeline;
-      const modelName = pipeline.modelName;
-      // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
-      const { WorkflowFailedError } = await import('@temporalio/client');
-      const { rollbackModel } = await import('../../workflows/rollbackModel');
-      const { connectClient } = await import('../connection');
-      const started = performance.now();
-      const { client, settings, close } = await connectClient();
-      try {
-        const handle = await client.workflow.start(rollbackModel, {
-          taskQueue: settings.taskQueue,
-          workflowId: `rollback-${modelName}-${Date.now()}`,
-          args: [{ modelName, to, by: o.by, reason: o.reason, deployTimeoutMs: parseDurationMs(pipeline.deployTimeout) }],
-          memo: { modelName, ...routesMemo(settings) },
-          staticSummary: `rollback ${modelName} to ${to} by ${o.by}`,
-        });
-        const result = await handle.result().catch((err: unknown) => {
-          if (err instanceof WorkflowFailedError) {
-            let cause: unknown = err.cause;
-            while (cause instanceof Error && cause.cause) cause = cause.cause;
-            const type = (cause as { type?: string }).type;
-            const message = (cause as Error).message ?? String(cause);
-            if (type === 'ConfigError') throw new ConfigError(`rollback refused: ${message} (nothing changed)`);
-          }
-          throw err;
-        });
-        const ms = performance.now() - started;
-        const serving =
-          result.servingMs === null || result.servingMs === undefined
-            ? ''
-            : `; every serving instance answers with ${result.to} ${(result.servingMs / 1000).toFixed(1)} s after the request`;
-        console.log(
-          `production ${result.from ?? 'none'} → ${result.to} in ${(ms / 1000).toFixed(2)} s (registry switch ${result.registryMs.toFixed(0)} ms, checksums verified${serving})`,
-        );
-      } finally {
-        await close();
-      }
-    });
+  addValidateCommand(models);
+  addRollbackCommand(models);
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '../../lib/config/load';
 import type { PipelineConfig } from '../../lib/config/pipeline';
 import { ConfigError } from '../../lib/util/errors';
 import type { PerformanceMonitorInput } from '../../workflows/performanceMonitor';
-import { validateCron, validateTimezone } from '../cron';
+import { performanceScheduleId } from '../scheduleIds';
 import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
 
 // The Temporal client and workflow definitions are loaded by the actions (see client/cli.ts).
@@ -16,7 +16,7 @@ const temporal = async () => ({ ...(await import('../connection')), ...(await im
  */
 export const MONITOR_DEFAULTS = { windowDays: 60, minMatured: 100, alpha: 0.05, holdoutMargin: 0.05, coolDownHours: 24 };
 
-interface MonitorFlags {
+export interface MonitorFlags {
   modelName?: string;
   window?: string;
   minMatured?: string;
@@ -68,7 +68,8 @@ export function monitorInputFromConfig(pipeline: PipelineConfig, o: MonitorFlags
   };
 }
 
-const options = (cmd: Command) =>
+/** The monitor's flags: `monitor check` and `schedule create --kind monitor`. */
+export const addMonitorOptions = (cmd: Command) =>
   cmd
     .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
     .option('--window <days>', `trading days of matured predictions in the rolling window (default ${MONITOR_DEFAULTS.windowDays})`)
@@ -79,9 +80,7 @@ const options = (cmd: Command) =>
     .option('--cool-down <hours>', `at most one automatic rollback per this many hours (default ${MONITOR_DEFAULTS.coolDownHours})`)
     .option('--source <source>', "outcome data source (default: the production model's own)");
 
-export function performanceScheduleId(modelName: string): string {
-  return `daily-performance-${modelName}`;
-}
+export { performanceScheduleId };
 
 /**
  * The daily monitoring schedule (overlap SKIP). Idempotent, so `npm start` can call it on every
@@ -94,6 +93,7 @@ export async function createPerformanceSchedule(o: {
   cron?: string;
   timezone?: string;
   paused?: boolean;
+  note?: string;
 }): Promise<{ scheduleId: string; created: boolean }> {
   const { ScheduleAlreadyRunning, ScheduleOverlapPolicy } = await import('@temporalio/client');
   const { performanceMonitor } = await import('../../workflows/performanceMonitor');
@@ -110,7 +110,7 @@ export async function createPerformanceSchedule(o: {
         args: [o.input],
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      state: { paused: o.paused ?? false, note: 'created by trainctl monitor schedule' },
+      state: { paused: o.paused ?? false, note: o.note ?? 'created by trainctl schedule create --kind monitor' },
     });
     return { scheduleId, created: true };
   } catch (err) {
@@ -124,7 +124,7 @@ export function addMonitorCommands(program: Command): void {
     .command('monitor')
     .description('realised performance of production, shadow and A/B models from the prediction log');
 
-  options(monitor.command('check').description('one monitoring pass now (a performanceMonitor workflow)'))
+  addMonitorOptions(monitor.command('check').description('one monitoring pass now (a performanceMonitor workflow)'))
     .option('--as-of <date>', 'outcomes up to this date (YYYY-MM-DD)')
     .option('--json', 'machine-readable')
     .action(async (o: MonitorFlags & { json?: boolean }) => {
@@ -132,11 +132,14 @@ export function addMonitorCommands(program: Command): void {
       const { connectClient, performanceMonitor } = await temporal();
       const { client, settings, close } = await connectClient();
       try {
-        const r = await client.workflow.execute(performanceMonitor, {
-          taskQueue: settings.taskQueue,
-          workflowId: `performance-check-${input.modelName}-${Date.now()}`,
-          args: [input],
-        });
+        const { rethrowFailure } = await import('../workflowFailure');
+        const r = await client.workflow
+          .execute(performanceMonitor, {
+            taskQueue: settings.taskQueue,
+            workflowId: `performance-check-${input.modelName}-${Date.now()}`,
+            args: [input],
+          })
+          .catch(rethrowFailure(`monitor check of ${input.modelName}`));
         if (o.json) return console.log(JSON.stringify(r, null, 2));
         console.log(r.summary);
         const { formatInterval } = await import('../../lib/stats/format');
@@ -197,32 +200,5 @@ export function addMonitorCommands(program: Command): void {
         synthetic: false,
       });
       console.log(`report: ${paths.markdown}\n        ${paths.html}`);
-    });
-
-  options(monitor.command('schedule').description('monitor realised performance daily as a Temporal Schedule (default 07:00 UTC)'))
-    .option('--cron <expr>', 'five-field cron expression', '0 7 * * *')
-    .option('--timezone <tz>', 'IANA time zone', 'UTC')
-    .option('--paused', 'create it paused')
-    .action(async (o: MonitorFlags & { cron: string; timezone: string; paused?: boolean }) => {
-      validateCron(o.cron);
-      validateTimezone(o.timezone);
-      const input = monitorInput(o);
-      const { connectClient } = await temporal();
-      const { client, settings, close } = await connectClient();
-      try {
-        const r = await createPerformanceSchedule({
-          client,
-          taskQueue: settings.taskQueue,
-          input,
-          cron: o.cron,
-          timezone: o.timezone,
-          paused: o.paused ?? false,
-        });
-        console.log(
-          `${r.created ? 'created' : 'kept the existing'} schedule ${r.scheduleId}: "${o.cron}" (${o.timezone})${input.autoRollback ? ', auto-rollback on a confirmed drop' : ''}`,
-        );
-      } finally {
-        await close();
-      }
     });
 }

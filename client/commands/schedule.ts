@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors';
-import { DEFAULT_RETRAIN_CRON, validateCron, validateTimezone } from '../cron';
 import { MODEL_NAME_HELP, MODEL_NAME_OPTION, resolveModelName } from '../modelLine';
-import { addRunOptions, loadRunConfig, type RunFlags } from './runOptions';
+import { kindOfScheduleId, SCHEDULE_KINDS, scheduleIdFor, type ScheduleKind } from '../scheduleIds';
+import { addScheduleCreateCommand } from './scheduleCreate';
 import { addTriggerOverrideOptions, overridesFrom, triggerWithOverrides } from './scheduleTrigger';
 
 // The Temporal client is loaded by the actions (see client/cli.ts).
-const temporal = async () => ({ ...(await import('../connection')), ...(await import('../schedules')), ...(await import('./run')) });
+const temporal = async () => ({ ...(await import('../connection')), ...(await import('../schedules')) });
 
 function parseDate(name: string, v: string): Date {
   const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
@@ -18,50 +18,59 @@ function parseDate(name: string, v: string): Date {
 }
 
 export function addScheduleCommands(program: Command): void {
-  const schedule = program.command('schedule').description('weekly retraining as a Temporal Schedule');
+  const schedule = program
+    .command('schedule')
+    .description('Temporal Schedules of a model line: retraining (weekly), drift checks and performance monitoring (daily)');
 
-  addRunOptions(
-    schedule
-      .command('create')
-      .description(`create the retraining schedule (default "${DEFAULT_RETRAIN_CRON}" = Sundays 02:00 UTC)`)
-      .option('--cron <expr>', `five-field cron expression (default: the config file's schedule.cron, else "${DEFAULT_RETRAIN_CRON}")`)
-      .option('--timezone <tz>', "IANA time zone of the cron expression (default: the config file's schedule.timezone, else UTC)")
-      .option('--paused', 'create it paused')
-      .option('--note <text>', 'note shown with the schedule'),
-  ).action(async (o: RunFlags & { cron?: string; timezone?: string; paused?: boolean; note?: string }) => {
-    const { buildConfig, connectClient, createRetrainSchedule, retrainScheduleId } = await temporal();
-    const loaded = loadRunConfig(o);
-    const config = buildConfig({ ...loaded.pipeline, trigger: 'schedule' });
-    (await import('../../lib/hpo')).checkUseBest(config, (await import('../../lib/config/paths')).resolvePaths());
-    const cron = o.cron ?? loaded.service.schedule?.cron ?? DEFAULT_RETRAIN_CRON;
-    const timezone = o.timezone ?? loaded.service.schedule?.timezone ?? 'UTC';
-    const { runSignals } = await import('../../lib/features/runSignals');
-    await runSignals(config, { now: new Date(), errorKind: 'config' });
-    validateCron(cron);
-    validateTimezone(timezone);
-    const { client, settings, close } = await connectClient();
-    try {
-      const r = await createRetrainSchedule(client, settings, { config, cron, timezone, paused: o.paused, note: o.note });
-      console.log(`created schedule ${r.scheduleId}: "${r.cron}" (${r.timezone})${o.paused ? ', paused' : ''}`);
-    } catch (err) {
-      if ((err as Error).name === 'ScheduleAlreadyRunning')
-        throw new ConfigError(`schedule ${retrainScheduleId(config.modelName)} already exists (see \`npx trainctl schedule describe\`)`);
-      throw err;
-    } finally {
-      await close();
-    }
-  });
+  addScheduleCreateCommand(schedule);
+
+  schedule
+    .command('list')
+    .description(
+      "every schedule on the server with its kind, state and next run (retraining, drift, monitoring, npm start's daily scoring)",
+    )
+    .option('--json', 'machine-readable')
+    .action(async (o: { json?: boolean }) => {
+      const { connectClient } = await temporal();
+      const { client, close } = await connectClient();
+      try {
+        const rows: { scheduleId: string; kind: string; paused: boolean; note: string | null; nextRun: string | null }[] = [];
+        for await (const s of client.schedule.list())
+          rows.push({
+            scheduleId: s.scheduleId,
+            kind: kindOfScheduleId(s.scheduleId),
+            paused: s.state.paused,
+            note: s.state.note ?? null,
+            nextRun: s.info.nextActionTimes[0]?.toISOString() ?? null,
+          });
+        rows.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
+        if (o.json) return console.log(JSON.stringify(rows, null, 2));
+        if (!rows.length) return console.log('No schedules yet: `npx trainctl schedule create [--kind retrain|drift|monitor]`.');
+        const width = Math.max(...rows.map((r) => r.scheduleId.length));
+        for (const r of rows)
+          console.log(
+            `${r.scheduleId.padEnd(width)}  ${r.kind.padEnd(8)} ${(r.paused ? 'paused' : 'active').padEnd(7)} next ${r.nextRun ?? '—'}`,
+          );
+      } finally {
+        await close();
+      }
+    });
 
   const withHandle = (name: string, description: string) =>
-    schedule.command(name).description(description).option(MODEL_NAME_OPTION, MODEL_NAME_HELP);
+    schedule
+      .command(name)
+      .description(description)
+      .option(MODEL_NAME_OPTION, MODEL_NAME_HELP)
+      .addOption(new Option('--kind <kind>', "which of the model line's schedules").choices([...SCHEDULE_KINDS]).default('retrain'));
+  const idOf = (o: { kind?: ScheduleKind; modelName?: string }) => scheduleIdFor(o.kind ?? 'retrain', resolveModelName(o.modelName));
 
   withHandle('describe', 'next run times, recent runs and their outcomes')
     .option('--json', 'machine-readable')
-    .action(async (o: { modelName?: string; json?: boolean }) => {
-      const { connectClient, describeSchedule, retrainScheduleId } = await temporal();
+    .action(async (o: { modelName?: string; kind?: ScheduleKind; json?: boolean }) => {
+      const { connectClient, describeSchedule } = await temporal();
       const { client, close } = await connectClient();
       try {
-        const d = await describeSchedule(client, retrainScheduleId(resolveModelName(o.modelName)));
+        const d = await describeSchedule(client, idOf(o));
         const recent = await Promise.all(
           d.info.recentActions.map(async (a) => {
             let id = a.action.workflow.workflowId;
@@ -110,12 +119,12 @@ export function addScheduleCommands(program: Command): void {
   ) =>
     withHandle(name, description)
       .option('--note <text>', 'why (shown with the schedule)')
-      .action(async (o: { modelName?: string; note?: string; from?: string; to?: string }) => {
+      .action(async (o: { modelName?: string; kind?: ScheduleKind; note?: string; from?: string; to?: string }) => {
         check?.(o);
         const { connectClient } = await temporal();
         const { client, close } = await connectClient();
         try {
-          const handle = await handleFor(client, resolveModelName(o.modelName));
+          const handle = await handleFor(client, idOf(o));
           console.log(await act(handle, o));
         } finally {
           await close();
@@ -133,14 +142,18 @@ export function addScheduleCommands(program: Command): void {
       '--note <text>',
       "why (the run's reason)",
     ),
-  ).action(async (o: Record<string, unknown> & { modelName?: string; note?: string }) => {
+  ).action(async (o: Record<string, unknown> & { modelName?: string; kind?: ScheduleKind; note?: string }) => {
     const overrides = overridesFrom(o);
+    if (overrides && o.kind !== 'retrain')
+      throw new ConfigError(
+        `run overrides (${Object.keys(overrides).join(', ')}) apply to the retraining schedule only, not --kind ${o.kind}`,
+      );
     const modelName = resolveModelName(o.modelName);
     const { connectClient } = await temporal();
     const { client, close } = await connectClient();
     try {
       if (!overrides) {
-        const handle = await handleFor(client, modelName);
+        const handle = await handleFor(client, idOf(o));
         await handle.trigger();
         return console.log(`triggered ${handle.scheduleId}`);
       }
@@ -174,9 +187,8 @@ export function addScheduleCommands(program: Command): void {
     .option('--to <date>', 'end of the window');
 }
 
-async function handleFor(client: Client, modelName: string) {
-  const { describeSchedule, retrainScheduleId } = await temporal();
-  const id = retrainScheduleId(modelName);
+async function handleFor(client: Client, id: string) {
+  const { describeSchedule } = await temporal();
   await describeSchedule(client, id);
   return client.schedule.getHandle(id);
 }

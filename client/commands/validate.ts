@@ -6,25 +6,23 @@ import { EXIT } from '../exit';
 import { addRunOptions, configFromFlags, type RunFlags } from './runOptions';
 
 /**
- * `trainctl validate <version>`: the convention's standalone validation script. Backtests a
+ * `trainctl models validate <version>`: the convention's standalone validation script. Backtests a
  * registered version on the current data (the run flags choose the data, holdout and criteria)
  * and writes its report; the registry is not changed. Exit 0 when it meets the criteria, 2 when not.
  */
-export function addValidateCommand(program: Command): void {
+export function addValidateCommand(models: Command): void {
   addRunOptions(
-    program
+    models
       .command('validate <version>')
       .description('backtest a registered version on the current data and write its report (the registry is not changed)')
       .option('--json', 'machine-readable result'),
   ).action(async (version: string, flags: RunFlags & { json?: boolean }) => {
     if (!/^v\d+\.\d+\.\d+$/.test(version))
-      throw new ConfigError(`"${version}" is not a version: expected vX.Y.Z (see \`trainctl models list\`)`);
+      throw new ConfigError(`"${version}" is not a version: expected vX.Y.Z (see \`npx trainctl models list\`)`);
     const config = configFromFlags(flags);
     // Loaded here, not at start-up: the Temporal client and workflow definitions (see client/cli.ts).
-    const { WorkflowFailedError } = await import('@temporalio/client');
-    const { ApplicationFailure } = await import('@temporalio/common');
     const { connectClient } = await import('../connection');
-    const { exitCodeForErrorType } = await import('../exitCodes');
+    const { rethrowFailure } = await import('../workflowFailure');
     const { validateVersion } = await import('../../workflows/validateVersion');
     const { client, settings, close } = await connectClient();
     const workflowId = `validate-${config.modelName}-${version}-${Date.now().toString(36)}`;
@@ -37,7 +35,7 @@ export function addValidateCommand(program: Command): void {
         staticSummary: `validation of ${config.modelName} ${version} on ${config.source} up to ${config.asOf ?? 'today'}`,
       });
       if (!flags.json) console.error(`Validating ${version} (${workflowId}) — ${workflowUiLink(settings, workflowId)}`);
-      const r = await handle.result();
+      const r = await handle.result().catch(rethrowFailure(`models validate ${version}`));
       process.exitCode = r.decision === 'PROMOTE' ? EXIT.ok : EXIT.validationFailed;
       if (flags.json) return console.log(JSON.stringify({ workflowId, ...r, exitCode: process.exitCode }));
       const e = r.evidence.candidate;
@@ -48,14 +46,6 @@ export function addValidateCommand(program: Command): void {
       );
       console.log(`criteria: ${r.decision === 'PROMOTE' ? 'all met' : `failed ${r.failed.join(', ')}`}`);
       console.log(`report: ${r.report.html}`);
-    } catch (err) {
-      if (!(err instanceof WorkflowFailedError)) throw err;
-      // One line with the activity's own message (e.g. an unknown version), and its exit code.
-      let cause: unknown = err.cause;
-      while (cause instanceof Error && !(cause instanceof ApplicationFailure && cause.type) && cause.cause) cause = cause.cause;
-      const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-      console.error(`trainctl: validate ${version}: ${cause instanceof Error ? cause.message : String(cause)}`);
-      process.exitCode = exitCodeForErrorType(type);
     } finally {
       await close();
     }

@@ -205,7 +205,7 @@ const envValues: Case[] = [
 ];
 
 const space = (text: string, cmd = 'hpo'): Pick<Case, 'args' | 'files'> => ({
-  args: cmd === 'hpo' ? ['hpo', '--search-space', 's.json'] : ['run', '--optimize', '--search-space', 's.json'],
+  args: cmd === 'hpo' ? ['hpo', 'start', '--search-space', 's.json'] : ['run', '--optimize', '--search-space', 's.json'],
   files: { 's.json': text },
 });
 const searchSpaces: Case[] = [
@@ -240,7 +240,11 @@ const searchSpaces: Case[] = [
   },
   { name: 'space: negative L2', ...space(json({ reg_lambda: { low: -5, high: 1 } })), says: /"reg_lambda": low -5 is out of range/ },
   { name: 'space: unknown parameter', ...space(json({ max_dept: { low: 1, high: 3 } })), says: /unknown parameter "max_dept"/ },
-  { name: 'space: /etc/passwd', args: ['hpo', '--search-space', '../../../../../../etc/passwd'], says: /etc\/passwd is not valid JSON/ },
+  {
+    name: 'space: /etc/passwd',
+    args: ['hpo', 'start', '--search-space', '../../../../../../etc/passwd'],
+    says: /etc\/passwd is not valid JSON/,
+  },
 ];
 
 const best = (text: string, extra: string[] = []): Pick<Case, 'args' | 'files'> => ({
@@ -282,9 +286,9 @@ const bestFiles: Case[] = [
 ];
 
 const otherCommands: Case[] = [
-  { name: 'hpo: zero trials', args: ['hpo', '--trials', '0'], says: /trials/ },
-  { name: 'hpo: zero parallel', args: ['hpo', '--parallel', '0'], says: /parallel/i },
-  { name: 'hpo: bad timeout', args: ['hpo', '--timeout', 'soon'], says: /timeout/i },
+  { name: 'hpo: zero trials', args: ['hpo', 'start', '--trials', '0'], says: /trials/ },
+  { name: 'hpo: zero parallel', args: ['hpo', 'start', '--parallel', '0'], says: /parallel/i },
+  { name: 'hpo: bad timeout', args: ['hpo', 'start', '--timeout', 'soon'], says: /timeout/i },
   {
     name: 'models show: path traversal',
     args: ['models', 'show', '../../etc'],
@@ -303,13 +307,13 @@ const otherCommands: Case[] = [
   { name: 'models prune: negative keep', args: ['models', 'prune', '--keep', '-1'], says: /--keep expects a whole number ≥ 0, got "-1"/ },
   { name: 'models list: bad model name', args: ['models', 'list', '--model-name', 'A B'], says: /modelName = "A B"/ },
   {
-    name: 'rollback: path in version',
-    args: ['rollback', '--to', 'v1/../..', '--by', 'a', '--reason', 'r'],
+    name: 'models rollback: path in version',
+    args: ['models', 'rollback', '--to', 'v1/../..', '--by', 'a', '--reason', 'r'],
     says: /"v1\/\.\.\/\.\." is not a model version/,
   },
   {
-    name: 'rollback: empty approver',
-    args: ['rollback', '--previous', '--by', '', '--reason', 'r'],
+    name: 'models rollback: empty approver',
+    args: ['models', 'rollback', '--previous', '--by', '', '--reason', 'r'],
     says: /--by/,
   },
   { name: 'approve: no --by', args: ['approve', 'train-x'], says: /required option '--by <name>'/ },
@@ -339,7 +343,7 @@ const otherCommands: Case[] = [
     args: ['schedule', 'backfill', '--from', '2026-02-01', '--to', '2026-01-01'],
     says: /--from/,
   },
-  { name: 'validate: path as version', args: ['validate', '../../x'], says: /"\.\.\/\.\.\/x" is not a version/ },
+  { name: 'models validate: path as version', args: ['models', 'validate', '../../x'], says: /"\.\.\/\.\.\/x" is not a version/ },
   { name: 'drift check: zero window', args: ['drift', 'check', '--window', '0'], says: /--window expects whole trading days ≥ 5, got "0"/ },
   { name: 'serve: port out of range', args: ['serve', '--port', '99999'], says: /--port "99999" must be a port number/ },
   { name: 'serve: A/B share above 1', args: ['serve', '--ab-fraction', '2'], says: /--ab-fraction "2" must be a share from 0 to 1/ },

@@ -113,7 +113,7 @@ describe('trainctl CLI', () => {
       ]),
     );
 
-    const back = await cli(['rollback', '--previous', '--by', 'bob', '--reason', 'cli test']);
+    const back = await cli(['models', 'rollback', '--previous', '--by', 'bob', '--reason', 'cli test']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toMatch(/production v1\.1\.0 → v1\.0\.0 in \d+\.\d\d s/);
     const after = JSON.parse((await cli(['models', 'list', '--json'])).stdout) as { version: string; stage: string }[];
@@ -144,7 +144,7 @@ describe('trainctl CLI', () => {
     expect(history).toHaveLength(1);
     expect(Object.keys(history[0].psi)).toHaveLength(27);
 
-    const unknown = await cli(['rollback', '--to', 'v7.7.7', '--by', 'bob', '--reason', 'nope']);
+    const unknown = await cli(['models', 'rollback', '--to', 'v7.7.7', '--by', 'bob', '--reason', 'nope']);
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('v7.7.7');
   }, 240_000);
@@ -178,6 +178,7 @@ describe('trainctl CLI', () => {
     writeFileSync(space, JSON.stringify({ max_depth: { low: 2, high: 3 }, n_estimators: { low: 30, high: 60 } }));
     const out = await cli([
       'hpo',
+      'start',
       '--tickers',
       'SYN-A,SYN-B',
       '--period',
@@ -221,7 +222,7 @@ describe('trainctl CLI', () => {
       [join(paths.root, 'missing.json'), /cannot read .*missing\.json \(ENOENT\)/],
     ];
     for (const [file, reason] of cases) {
-      const out = await cli(['hpo', '--search-space', file]);
+      const out = await cli(['hpo', 'start', '--search-space', file]);
       expect(out.code, `${file}: ${out.stderr}`).toBe(3);
       expect(out.stderr).toMatch(reason);
       expect(out.stderr.trim().split('\n')).toHaveLength(1);

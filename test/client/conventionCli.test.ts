@@ -61,7 +61,7 @@ describe('training-script convention on the command line', () => {
   }, 120_000);
 
   it('validate and schedule trigger check their arguments first; --help shows the new flags and defaults', async () => {
-    const version = await cli(['validate', 'latest']);
+    const version = await cli(['models', 'validate', 'latest']);
     expect(version.code).toBe(3);
     expect(version.stderr).toContain('"latest" is not a version: expected vX.Y.Z');
     const trials = await cli(['schedule', 'trigger', '--trials', 'many']);
