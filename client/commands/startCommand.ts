@@ -8,6 +8,8 @@ import { approvalCommands, formatScores } from '../format';
 import { runWorkerUntilSignal } from './workerCommand';
 import { ensureDevServer } from './devServerCommand';
 import { decide } from './decide';
+import { awaitDecision, formatDecision } from './awaitDecision';
+import type { PipelineStatus } from '../../workflows/types';
 import { buildConfig, followRun, RunInProgressError, startRun } from './run';
 import { ProgressPrinter } from '../../lib/progress/render';
 
@@ -72,15 +74,41 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
       out(`\nreport: ${gate.report?.html ?? '—'}`);
       out(`\nThe candidate ${gate.candidateVersion} waits for approval until ${gate.approval?.deadline}.`);
       out(approvalCommands(gate));
+      // The decision may come from this prompt, another shell (`trainctl approve`) or the Web UI: show whichever comes first.
+      const watching = new AbortController();
+      const elsewhere = awaitDecision(client, workflowId, { signal: watching.signal }).catch((err: unknown) => {
+        // After the prompt answered (or Ctrl-C), a poll in flight may fail as the client closes: nothing to report.
+        if (watching.signal.aborted) return undefined;
+        throw err;
+      });
+      let decided: PipelineStatus | undefined;
       if (process.stdin.isTTY && process.stdout.isTTY) {
         const rl = createInterface({ input: process.stdin, output: process.stdout });
-        const answer = (await rl.question(`\nPromote ${gate.candidateVersion} to production now? [y/N] `)).trim().toLowerCase();
+        const question = rl
+          .question(`\nPromote ${gate.candidateVersion} to production now? [y/N] `, { signal: watching.signal })
+          .catch(() => undefined);
+        const first = await Promise.race([question.then((answer) => ({ answer })), elsewhere.then((status) => ({ status }))]);
+        watching.abort();
         rl.close();
-        const by = userInfo().username;
-        const final = await decide(client, workflowId, answer === 'y' || answer === 'yes' ? 'approve' : 'reject', {
-          by,
-          comment: 'decided at the npm start prompt',
-        });
+        if ('status' in first && first.status) {
+          decided = first.status;
+          out(`\n\ndecided elsewhere: ${formatDecision(decided)}`);
+        } else if ('answer' in first && first.answer !== undefined) {
+          const answer = first.answer.trim().toLowerCase();
+          const final = await decide(client, workflowId, answer === 'y' || answer === 'yes' ? 'approve' : 'reject', {
+            by: userInfo().username,
+            comment: 'decided at the npm start prompt',
+          });
+          out(`outcome: ${final.outcome}${final.reason ? ` — ${final.reason}` : ''}`);
+        }
+      } else {
+        out('\nWaiting for the decision (trainctl approve/reject in another shell, or the Web UI)…');
+        decided = await Promise.race([elsewhere, worker.done.then(() => undefined)]);
+        watching.abort();
+        if (decided) out(`decided: ${formatDecision(decided)}`);
+      }
+      if (decided) {
+        const final = await followRun(client, workflowId, out, { untilGate: false });
         out(`outcome: ${final.outcome}${final.reason ? ` — ${final.reason}` : ''}`);
       }
     } else {
