@@ -1,9 +1,11 @@
 // The generated parts of docs/: the settings table of docs/configuration.md (from lib/config/schema.ts)
 // and the command reference docs/cli.md (from the commander program, client/program.ts).
 // `npx tsx scripts/docs.ts` rewrites them between their BEGIN/END GENERATED markers;
-// `npx tsx scripts/docs.ts --check` exits 1 naming every page that disagrees with the code (test/docs checks the same).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// `npx tsx scripts/docs.ts --check` exits 1 naming every page that disagrees with the code, and every link of the repository's
+// Markdown that points outside it or at nothing (test/docs/docs.test.ts checks the same).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Argument, Command, Option } from 'commander';
 import { scalarText, SETTINGS } from '../lib/config/schema';
@@ -149,11 +151,104 @@ export function stalePages(root = ROOT): string[] {
   );
 }
 
+// Folders that hold installed, generated or local state, never the repository's own pages.
+const EXCLUDED = ['node_modules', '.venv', 'dist', '.trainctl', '.git', 'reports', 'logs', 'test-results', 'bench/.out', 'lib/hyperopt/dist'];
+// No page links outside the repository: not to other sites (cite an upstream project by name instead),
+// not above the repository root. A link to a site would go here, on purpose and with a reason.
+const ALLOWED_EXTERNAL: readonly string[] = [];
+
+const excluded = (file: string) => EXCLUDED.some((d) => file === d || file.startsWith(`${d}/`) || file.includes(`/node_modules/`));
+
+/** The repository's own Markdown files, relative to the root: tracked or new, not ignored. */
+export function markdownFiles(): string[] {
+  let files: string[];
+  try {
+    files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', '*.md'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    files = walkFiles(ROOT).map((f) => relative(ROOT, f).split(sep).join('/'));
+  }
+  return files.filter((f) => !excluded(f) && existsSync(join(ROOT, f))).sort();
+}
+
+function walkFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    const rel = relative(ROOT, path).split(sep).join('/');
+    if (excluded(rel)) return [];
+    if (statSync(path).isDirectory()) return walkFiles(path);
+    return name.endsWith('.md') ? [path] : [];
+  });
+}
+
+/** The text without fenced code blocks and inline code, where brackets and parentheses are not links. */
+function prose(text: string): string {
+  return text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
+}
+
+/** Every link target of a page: inline links and images, reference definitions, autolinks. */
+export function linkTargets(text: string): string[] {
+  const p = prose(text);
+  const targets: string[] = [];
+  for (const m of p.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(m[1]!);
+  for (const m of p.matchAll(/^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$/gm)) targets.push(m[1]!);
+  for (const m of p.matchAll(/<((?:https?|ftp|mailto):[^>\s]+)>/g)) targets.push(m[1]!);
+  return targets;
+}
+
+/** GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces as dashes, repeats numbered. */
+export function headingAnchors(text: string): Set<string> {
+  const seen = new Map<string, number>();
+  const anchors = new Set<string>();
+  const withoutCode = text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
+  for (const m of withoutCode.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const base = m[1]!
+      .replace(/<[^>]+>/g, '')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    anchors.add(n ? `${base}-${n}` : base);
+  }
+  return anchors;
+}
+
+/** Why a link of `page` is broken, or undefined when it is fine. */
+export function brokenLink(page: string, target: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target))
+    return ALLOWED_EXTERNAL.some((a) => target.startsWith(a)) ? undefined : 'points outside the repository (an external URL)';
+  const [pathPart = '', anchor] = target.split('#', 2) as [string, string | undefined];
+  const file = pathPart === '' ? join(ROOT, page) : resolve(ROOT, dirname(page), decodeURIComponent(pathPart));
+  const rel = relative(ROOT, file);
+  if (rel.startsWith('..') || resolve(ROOT, rel) !== file) return 'points outside the repository';
+  if (pathPart.startsWith('/')) return 'is absolute (use a path relative to the page)';
+  if (!existsSync(file)) return `names ${rel.split(sep).join('/')}, which does not exist`;
+  if (anchor !== undefined && file.endsWith('.md') && !headingAnchors(readFileSync(file, 'utf8')).has(anchor))
+    return `names the heading #${anchor}, which ${rel.split(sep).join('/')} does not have`;
+  return undefined;
+}
+
+/** Every broken link of these pages, as `page: (target) why`. */
+export function brokenLinks(pages = markdownFiles()): string[] {
+  const broken: string[] = [];
+  for (const page of pages)
+    for (const target of linkTargets(readFileSync(join(ROOT, page), 'utf8'))) {
+      const why = brokenLink(page, target);
+      if (why) broken.push(`${page}: (${target}) ${why}`);
+    }
+  return broken;
+}
+
 function main(argv: string[]): number {
   if (argv.includes('--check')) {
     const stale = stalePages();
     for (const page of stale) console.error(`${page}: the generated part disagrees with the code; run npx tsx scripts/docs.ts`);
-    return stale.length ? 1 : 0;
+    const broken = brokenLinks();
+    for (const line of broken) console.error(line);
+    return stale.length || broken.length ? 1 : 0;
   }
   for (const g of GENERATED) {
     const file = join(ROOT, g.page);
