@@ -74,7 +74,10 @@ function commandSection(cmd: Command): string[] {
   }
   out.push(...optionsTable(own));
   if (settingFlags.length === SETTINGS.length)
-    out.push(`Plus every pipeline setting as a flag (${SETTINGS.length}, see [the settings table](configuration.md#pipeline-settings)).`, '');
+    out.push(
+      `Plus every pipeline setting as a flag (${SETTINGS.length}, see [the settings table](configuration.md#pipeline-settings)).`,
+      '',
+    );
   else if (settingFlags.length)
     out.push(
       `Plus these pipeline settings as flags (see [the settings table](configuration.md#pipeline-settings)): ${settingFlags.map((o) => `\`${o.long}\``).join(', ')}.`,
@@ -146,13 +149,22 @@ export function withGenerated(text: string, name: string, content: string): stri
 
 /** Pages whose generated part disagrees with the code (or lacks its markers). */
 export function stalePages(root = ROOT): string[] {
-  return GENERATED.filter((g) => generatedPart(readFileSync(join(root, g.page), 'utf8'), g.name) !== g.render().trim()).map(
-    (g) => g.page,
-  );
+  return GENERATED.filter((g) => generatedPart(readFileSync(join(root, g.page), 'utf8'), g.name) !== g.render().trim()).map((g) => g.page);
 }
 
 // Folders that hold installed, generated or local state, never the repository's own pages.
-const EXCLUDED = ['node_modules', '.venv', 'dist', '.trainctl', '.git', 'reports', 'logs', 'test-results', 'bench/.out', 'lib/hyperopt/dist'];
+const EXCLUDED = [
+  'node_modules',
+  '.venv',
+  'dist',
+  '.trainctl',
+  '.git',
+  'reports',
+  'logs',
+  'test-results',
+  'bench/.out',
+  'lib/hyperopt/dist',
+];
 // No page links outside the repository: not to other sites (cite an upstream project by name instead),
 // not above the repository root. A link to a site would go here, on purpose and with a reason.
 const ALLOWED_EXTERNAL: readonly string[] = [];
