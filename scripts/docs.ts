@@ -13,7 +13,14 @@ import { buildProgram } from '../client/program';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Text inside backticks in a table cell: only pipes escaped. */
+const codeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Text in a table cell: pipes escaped, and angle brackets, which GitHub would take for HTML tags. */
+const cell = (text: string) =>
+  text
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 ? codeCell(part) : codeCell(part).replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('');
 const defaultText = (v: unknown) => (v === undefined ? '—' : Array.isArray(v) ? v.join(',') : scalarText(v));
 
 /** The settings table: one row per pipeline setting, with its flag, config-file key, default and help. */
@@ -48,7 +55,7 @@ function optionsTable(options: readonly Option[]): string[] {
   const rows = options.map((o) => {
     const choices = o.argChoices ? ` (${o.argChoices.join(', ')})` : '';
     const def = optionDefault(o);
-    return `| \`${o.flags}\` | ${cell(o.description)}${choices} | ${def ? `\`${cell(def)}\`` : ''} |`;
+    return `| \`${codeCell(o.flags)}\` | ${cell(o.description)}${choices} | ${def ? `\`${codeCell(def)}\`` : ''} |`;
   });
   return ['| option | meaning | default |', '|---|---|---|', ...rows, ''];
 }
@@ -60,14 +67,14 @@ function commandSection(cmd: Command): string[] {
   const settingFlags = visible.filter((o) => o.long !== undefined && SETTING_FLAGS.has(o.long));
   const own = visible.filter((o) => !settingFlags.includes(o));
   const usage = [path, ...args.map(argumentText), ...(visible.length ? ['[options]'] : [])].join(' ');
-  const out = [`### \`${path}\``, '', cmd.description() || '(no description)', '', '```', usage, '```', ''];
+  const out = [`### \`${path}\``, '', cell(cmd.description() || '(no description)'), '', '```', usage, '```', ''];
   const aliases = cmd.aliases();
   if (aliases.length) out.push(`Aliases: ${aliases.map((a) => `\`${a}\``).join(', ')}.`, '');
   if (args.length) {
     out.push('| argument | meaning | default |', '|---|---|---|');
     for (const a of args) {
       const choices = a.argChoices ? ` (${a.argChoices.join(', ')})` : '';
-      const def = a.defaultValue === undefined ? '' : `\`${cell(a.defaultValueDescription ?? JSON.stringify(a.defaultValue))}\``;
+      const def = a.defaultValue === undefined ? '' : `\`${codeCell(a.defaultValueDescription ?? JSON.stringify(a.defaultValue))}\``;
       out.push(`| \`${argumentText(a)}\` | ${cell(a.description || '')}${choices} | ${def} |`);
     }
     out.push('');
