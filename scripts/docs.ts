@@ -1,8 +1,8 @@
 // The generated parts of docs/: the settings table of docs/configuration.md (from lib/config/schema.ts)
 // and the command reference docs/cli.md (from the commander program, client/program.ts).
 // `npx tsx scripts/docs.ts` rewrites them between their BEGIN/END GENERATED markers;
-// `npx tsx scripts/docs.ts --check` exits 1 naming every page that disagrees with the code, and every link of the repository's
-// Markdown that points outside it or at nothing (test/docs/docs.test.ts checks the same).
+// `npx tsx scripts/docs.ts --check` exits 1 naming every page that disagrees with the code, every link of the repository's
+// Markdown that points outside it or at nothing, and every quoted code path that does not exist (test/docs/docs.test.ts checks the same).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -261,11 +261,26 @@ export function brokenLinks(pages = markdownFiles()): string[] {
   return broken;
 }
 
+/** Top-level folders of the code: a `path` in backticks under one of them names a file or folder of the repository. */
+const CODE_FOLDERS = ['lib', 'activities', 'workflows', 'workers', 'client', 'scripts', 'test', 'bench', 'docs', 'deploy', 'bin'];
+
+/** Every `lib/…`, `workflows/…`, … path quoted in these pages that does not exist (placeholders such as <model> or NAME skipped). */
+export function missingPaths(pages = markdownFiles()): string[] {
+  const missing: string[] = [];
+  for (const page of pages)
+    for (const m of readFileSync(join(ROOT, page), 'utf8').matchAll(/`([^`\s]+)`/g)) {
+      const path = m[1]!.replace(/[.,:;]$/, '');
+      if (!CODE_FOLDERS.some((d) => path.startsWith(`${d}/`)) || /[<>*…{}|]|\b[A-Z]{2,}\b/.test(path)) continue;
+      if (!existsSync(join(ROOT, path))) missing.push(`${page}: \`${path}\` does not exist`);
+    }
+  return missing;
+}
+
 function main(argv: string[]): number {
   if (argv.includes('--check')) {
     const stale = stalePages();
     for (const page of stale) console.error(`${page}: the generated part disagrees with the code; run npx tsx scripts/docs.ts`);
-    const broken = brokenLinks();
+    const broken = [...brokenLinks(), ...missingPaths()];
     for (const line of broken) console.error(line);
     return stale.length || broken.length ? 1 : 0;
   }

@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brokenLink, brokenLinks, GENERATED, generatedPart, headingAnchors, linkTargets, markdownFiles, ROOT } from '../../scripts/docs';
+import {
+  brokenLink,
+  brokenLinks,
+  GENERATED,
+  generatedPart,
+  headingAnchors,
+  linkTargets,
+  markdownFiles,
+  missingPaths,
+  ROOT,
+} from '../../scripts/docs';
 
 describe('the generated docs', () => {
   for (const g of GENERATED)
@@ -24,6 +34,10 @@ describe('links in the repository’s Markdown', () => {
 
   it('never point outside the repository, at a missing file or at a missing heading', () => {
     expect(brokenLinks(pages)).toEqual([]);
+  });
+
+  it('quote only files and folders of the code that exist', () => {
+    expect(missingPaths(pages)).toEqual([]);
   });
 
   it('recognise what a broken link looks like', () => {
