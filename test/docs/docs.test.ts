@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ACTIVITY_KINDS } from '../../workflows/activityKinds';
 import {
   brokenLink,
   brokenLinks,
@@ -21,6 +22,24 @@ describe('the generated docs', () => {
       expect(part, `${g.page} has no BEGIN/END GENERATED: ${g.name} markers`).toBeDefined();
       expect(part, `${g.page} is stale: run npx tsx scripts/docs.ts`).toBe(g.render().trim());
     });
+});
+
+describe('docs/architecture.md', () => {
+  const text = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+  const named = (name: string) => text.includes(`\`${name}\``);
+
+  it('names every activity (its stage table)', () => {
+    expect(Object.keys(ACTIVITY_KINDS).filter((a) => !named(a))).toEqual([]);
+  });
+
+  it('names every workflow type the worker registers', () => {
+    const index = readFileSync(join(ROOT, 'workflows/index.ts'), 'utf8');
+    const types = [...index.matchAll(/from '\.\/(\w+)'/g)].flatMap((m) =>
+      [...readFileSync(join(ROOT, 'workflows', `${m[1]}.ts`), 'utf8').matchAll(/^export async function (\w+)/gm)].map((f) => f[1]!),
+    );
+    expect(types.length).toBeGreaterThan(5);
+    expect(types.filter((w) => !named(w))).toEqual([]);
+  });
 });
 
 describe('links in the repository’s Markdown', () => {
