@@ -2,12 +2,13 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
- * Which test files need the servers of test/globalSetup.ts (a Temporal dev server and SeaweedFS):
- * those that call `inject('temporalAddress')` or `inject('s3Endpoint')`, themselves or through a
- * helper they import from test/ (test/support/temporal.ts, the store and registry backends …).
- * The scan follows relative value imports (not `import type`) inside test/, so a new test that
- * uses a server helper lands in the integration project without a list to keep in sync; every
- * other file runs in the unit project, with no global set-up at all.
+ * Which test files need a server: those that call `inject('temporalAddress')` or
+ * `inject('s3Endpoint')` (the servers of test/globalSetup.ts) or start one of their own (MLflow,
+ * SeaweedFS, a Temporal dev server), themselves or through a helper they import from test/
+ * (test/support/temporal.ts, the store and registry backends …). The scan follows relative value
+ * imports (not `import type`) inside test/, so a new test that uses a server helper lands in the
+ * integration project without a list to keep in sync; every other file runs in the unit project,
+ * with no global set-up at all.
  */
 export function serverTestFiles(root: string): string[] {
   const testDir = resolve(root, 'test');
@@ -18,7 +19,7 @@ export function serverTestFiles(root: string): string[] {
     if (visiting.has(file)) return false;
     visiting.add(file);
     const source = readFileSync(file, 'utf8');
-    let result = /\binject\(\s*['"](temporalAddress|s3Endpoint)['"]/.test(source);
+    let result = SERVER_USE.test(source);
     for (const spec of relativeValueImports(source)) {
       if (result) break;
       const target = resolveImport(file, spec);
@@ -32,6 +33,9 @@ export function serverTestFiles(root: string): string[] {
     .map((f) => relative(root, f))
     .sort();
 }
+
+const SERVER_USE =
+  /\binject\(\s*['"](temporalAddress|s3Endpoint)['"]|(?<!function\s+)\b(startMlflowServer|startS3Server|startDevServer)\s*\(|\bTestWorkflowEnvironment\.create/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
