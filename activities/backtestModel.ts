@@ -6,7 +6,7 @@ import { loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
 import { writeJsonAtomic } from '../lib/util';
 import type { MetricSummary } from '../lib/evaluation/metrics';
-import type { BacktestRef, CandidateRef, FeatureSetRef, ModelScore } from '../workflows/types';
+import type { BacktestRef, CandidateRef, FeatureSetRef, ModelScore } from '../lib/pipeline/types';
 import type { BacktestDetail } from '../lib/backtest';
 import type { ActivityDeps } from './deps';
 import { registryFor } from './registry';

@@ -1,7 +1,7 @@
 import { buildFeatureSet } from '../lib/features';
 import { runSignals } from '../lib/features/runSignals';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import type { DataRef, FeatureSetRef } from '../workflows/types';
+import type { DataRef, FeatureSetRef } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { localFile, publish } from './storeFiles';

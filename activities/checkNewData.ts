@@ -1,5 +1,5 @@
 import { countNewTradingDays } from '../lib/data';
-import type { DataRef } from '../workflows/types';
+import type { DataRef } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { localFile } from './storeFiles';
 import { registryFor } from './registry';

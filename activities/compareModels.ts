@@ -6,7 +6,7 @@ import type { HoldoutEvidence } from '../lib/stats';
 import { writeComparisonReport } from '../lib/report';
 import { sha256, writeJsonAtomic } from '../lib/util';
 import { comparisonSummary, evaluatePromotion, evidenceFor, forcedMark, searchTrials, summariseEvidence } from '../lib/validation';
-import type { BacktestRef, BudgetStatus, CandidateRef, ComparisonRef, DataRef, FeatureSetRef } from '../workflows/types';
+import type { BacktestRef, BudgetStatus, CandidateRef, ComparisonRef, DataRef, FeatureSetRef } from '../lib/pipeline/types';
 import type { BacktestDetail } from '../lib/backtest';
 import { backtestDetailSchema } from '../lib/backtest/detail';
 import { DataError } from '../lib/util/errors';

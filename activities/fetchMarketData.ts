@@ -1,6 +1,6 @@
 import { fetchMarketData as fetchData } from '../lib/data';
 import type { PipelineConfig } from '../lib/config/pipeline';
-import type { DataRef } from '../workflows/types';
+import type { DataRef } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
 import { publish } from './storeFiles';

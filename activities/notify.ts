@@ -7,7 +7,7 @@ import {
   type Notification,
   type NotificationEvent,
 } from '../lib/notify';
-import type { PipelineStatus } from '../workflows/types';
+import type { PipelineStatus } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { heartbeat, previousHeartbeat } from './heartbeat';
 

@@ -10,7 +10,7 @@ import { engineFor } from '../lib/engine';
 import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
 import { engineNameFor } from '../lib/engine/searchSpace';
 import { prunedBySnapshot, SEARCH_OBJECTIVE, type PruningSnapshot } from '../lib/hpo';
-import type { FeatureSetRef, Hyperparams } from '../workflows/types';
+import type { FeatureSetRef, Hyperparams } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat, previousHeartbeat, progressHeartbeat } from './heartbeat';
 import { writeBestParamsStored } from './bestParamsFile';

@@ -7,7 +7,7 @@ import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
 import { describeFit, engineFor, fullRetrainSide, warmStartBase, WARM_START_FILE, type Engine, type WarmStartReport } from '../lib/engine';
 import { loadBestParams } from '../lib/hpo';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util';
-import type { CandidateRef, FeatureSetRef, Hyperparams } from '../workflows/types';
+import type { CandidateRef, FeatureSetRef, Hyperparams } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { cancellationSignal, heartbeat } from './heartbeat';
 import { registryFor } from './registry';

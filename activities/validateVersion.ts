@@ -6,7 +6,7 @@ import type { BacktestDetail } from '../lib/backtest';
 import { writeComparisonReport } from '../lib/report';
 import { ConfigError } from '../lib/util/errors';
 import { evaluatePromotion, evidenceFor, summariseEvidence } from '../lib/validation';
-import type { BacktestRef, CandidateRef, DataRef, EvidenceSummary, FeatureSetRef } from '../workflows/types';
+import type { BacktestRef, CandidateRef, DataRef, EvidenceSummary, FeatureSetRef } from '../lib/pipeline/types';
 import { backtestDetailSchema } from '../lib/backtest/detail';
 import { readJsonFile } from '../lib/util/jsonFile';
 import { DataError } from '../lib/util/errors';
