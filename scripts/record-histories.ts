@@ -1,170 +1,415 @@
-// Re-record the replay fixtures in test/fixtures/histories/ — deliberately, never from the test
-// run: only after an intended, versioned change of a workflow (one that `patched()` guards), when
-// the new path needs a history of its own. The old files stay unless a name is recorded again.
+// Records the replay fixtures in test/fixtures/histories/: one history of every workflow type and
+// every path of the pipeline, all from the current code. It is the one recorder; no test writes
+// fixtures.
 //
-//   node --import tsx scripts/record-histories.ts            # every path below
-//   node --import tsx scripts/record-histories.ts NAME ...   # only these (names as printed)
+//   node --import tsx scripts/record-histories.ts            # every path below (replaces the set)
+//   node --import tsx scripts/record-histories.ts NAME ...   # only the recordings writing these
+//
+// The policy (docs/operations.md, "Worker Versioning and upgrades"): before 1.0 a changed workflow
+// ships as a new build, and runs are PINNED to the build they started on, so no workflow carries
+// branches for older runs and no fixture is kept for them. Re-record the fixtures whenever a
+// workflow changes, so that the replay test (test/workflows/replay.test.ts) always replays
+// histories of the current code: a full run replaces every file; old files are never kept
+// alongside.
 //
 // Starts its own in-memory dev server (or uses TRAINCTL_TEST_TEMPORAL_ADDRESS) and an in-process
-// worker on a temporary trainctl home, runs each workflow path on tiny synthetic data, and saves
-// each finished run's history. The four older fixtures (promoted-after-refused-signal,
-// expired-with-reminder, rejected-by-criteria, forced-skip-validation-rejected) come from
-// test/workflows/trainingPipeline.test.ts with TRAINCTL_RECORD_HISTORIES=1.
+// worker on a temporary trainctl home, runs each path on tiny synthetic data one after the other
+// (niced: the machine is shared), checks that each run took the path its fixture names, and saves
+// its history. Nothing is written to the fixtures unless every selected recording succeeded.
 import { TINY_PIPELINE } from '../test/support/pipelineConfig';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { freePort, startDevServer, type DevServer } from '../client/devServer';
 import { resolvePaths } from '../lib/config/paths';
-import { resolvePipelineConfig, type PipelineConfigInput } from '../lib/config/pipeline';
+import { parseDurationMs, resolvePipelineConfig, type PipelineConfig, type PipelineConfigInput } from '../lib/config/pipeline';
+import { generateSyntheticMarket } from '../lib/data';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../lib/drift';
 import { createLogger } from '../lib/log';
+import { historiesDir, saveHistory } from '../test/support/histories';
 import { createTrainingWorker } from '../workers/worker';
-import { driftMonitor } from '../workflows/driftMonitor';
+import { dailyScoring } from '../workflows/dailyScoring';
+import { driftMonitor, type DriftMonitorInput } from '../workflows/driftMonitor';
 import { hyperparameterSearch } from '../workflows/hyperparameterSearch';
+import { pipelineWorkflowId } from '../workflows/ids';
+import { performanceMonitor } from '../workflows/performanceMonitor';
 import { rollbackModel } from '../workflows/rollbackModel';
+import { scheduledRetrain } from '../workflows/scheduledRetrain';
 import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../workflows/trainingPipeline';
+import type { PipelineStatus } from '../workflows/types';
+import { validateVersion } from '../workflows/validateVersion';
 
-const historiesDir = new URL('../test/fixtures/histories/', import.meta.url).pathname;
+const AS_OF = '2026-10-30';
+const SMALL: PipelineConfigInput = { ...TINY_PIPELINE, asOf: AS_OF, seed: 7 };
+/** Unreachable on the tiny synthetic market: every candidate fails the criteria. */
+const FAILING: PipelineConfigInput = { criteria: { minAccuracy: 0.99 } };
 
-const SMALL: PipelineConfigInput = {
-  ...TINY_PIPELINE,
-  seed: 7,
-};
+interface Ctx {
+  client: Client;
+  taskQueue: string;
+  /** Where this run writes its histories (moved into the fixtures once every recording succeeded). */
+  out: string;
+}
+type Recording = { names: string[]; record: (ctx: Ctx) => Promise<void> };
 
-async function save(handle: WorkflowHandle, name: string, runId?: string): Promise<void> {
-  const h = runId ? handle.client.getHandle(handle.workflowId, runId) : handle;
-  mkdirSync(historiesDir, { recursive: true });
-  writeFileSync(join(historiesDir, `${name}.json`), historyToJSON(await h.fetchHistory()));
-  console.log(`recorded ${name}`);
+function configOf(input: PipelineConfigInput): PipelineConfig {
+  return resolvePipelineConfig({ ...SMALL, ...input });
 }
 
-async function decideAtGate(handle: WorkflowHandle, kind: 'approve' | 'reject'): Promise<void> {
+/** A pipeline run started as the CLI starts one: under the model line's workflow ID. */
+async function startPipeline({ client, taskQueue }: Ctx, input: PipelineConfigInput & { modelName: string }) {
+  const h = await client.workflow.start(trainingPipeline, {
+    taskQueue,
+    workflowId: pipelineWorkflowId(input.modelName),
+    args: [{ config: configOf(input) }],
+    memo: { modelName: input.modelName },
+  });
+  // Bound to this run: later runs of the line reuse the workflow ID.
+  return client.workflow.getHandle<typeof trainingPipeline>(h.workflowId, h.firstExecutionRunId);
+}
+
+async function until<T>(what: string, poll: () => Promise<T | undefined>, timeoutMs = 600_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = await handle.query(statusQuery);
-    if (s.outcome === 'awaiting_approval') {
-      await handle.signal(kind === 'approve' ? approveSignal : rejectSignal, { version: s.candidateVersion!, by: 'recorder' });
-      return;
-    }
-    if (s.stage === 'done') throw new Error(`${handle.workflowId} ended ${s.outcome} before the gate: ${s.reason ?? ''}`);
+    const v = await poll();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
-type Recording = (ctx: { client: Client; taskQueue: string; stamp: string }) => Promise<void>;
-
-function pipeline(client: Client, taskQueue: string, id: string, input: PipelineConfigInput) {
-  return client.workflow.start(trainingPipeline, {
-    taskQueue,
-    workflowId: id,
-    args: [{ config: resolvePipelineConfig({ ...SMALL, ...input }) }],
+/** The status once the candidate waits at the gate; throws when the run ended before it. */
+function atGate(handle: WorkflowHandle<typeof trainingPipeline>): Promise<PipelineStatus> {
+  return until(`${handle.workflowId} at the approval gate`, async () => {
+    const s = await handle.query(statusQuery);
+    if (s.outcome === 'awaiting_approval') return s;
+    if (s.stage === 'done') throw new Error(`${handle.workflowId} ended ${s.outcome} before the gate: ${s.reason ?? ''}`);
+    return undefined;
   });
 }
 
+function expectThat(ok: boolean, what: string, got: unknown): void {
+  if (!ok) throw new Error(`${what}; got ${JSON.stringify(got)}`);
+}
+
+async function finished(handle: WorkflowHandle<typeof trainingPipeline>, outcome: PipelineStatus['outcome'], name: string) {
+  const s = await handle.result();
+  expectThat(s.outcome === outcome, `${name}: expected outcome ${outcome}`, { outcome: s.outcome, reason: s.reason });
+  return s;
+}
+
+/** The tiny market as CSV files with the last `days` sessions far more volatile and trending (drift). */
+function shiftedMarketCsv(days: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'record-shifted-'));
+  const market = generateSyntheticMarket({ seed: SMALL.seed, tickers: SMALL.tickers, start: '2023-06-01', end: AS_OF });
+  for (const s of market.series) {
+    const n = s.dates.length;
+    let factor = 1;
+    const lines = ['Date,Open,High,Low,Close,Adj Close,Volume'];
+    for (let i = 0; i < n; i++) {
+      if (i >= n - days && i > 0) {
+        const r = s.close[i]! / s.close[i - 1]! - 1;
+        factor *= (1 + 4 * r + 0.01) / (1 + r);
+      }
+      const f = (v: number) => (v * factor).toFixed(6);
+      lines.push(
+        `${s.dates[i]},${f(s.open[i]!)},${f(Math.max(s.high[i]!, s.open[i]!, s.close[i]!))},${f(Math.min(s.low[i]!, s.open[i]!, s.close[i]!))},${f(s.close[i]!)},${f(s.adjClose[i]!)},${Math.round(s.volume[i]! * (i >= n - days ? 3 : 1))}`,
+      );
+    }
+    writeFileSync(join(dir, `${s.ticker}.csv`), `${lines.join('\n')}\n`);
+  }
+  return dir;
+}
+
 /**
- * Each recording names the histories it writes; a line of its own keeps its registry apart. A
- * pipeline's workflow ID is its fixture's name, because the replay test replays it under that ID
- * and the pipeline derives its pipeline ID (and its search child's workflow ID) from it.
+ * Each recording names the fixtures it writes. A model line of its own keeps its registry apart;
+ * the first one follows one line through its life (promotion, the monitors, scheduled runs, a
+ * second promotion and a rollback).
  */
-const recordings: Record<string, Recording> = {
-  // Promoted without a search, then a drift check of that production model, then a second
-  // (forced) promotion so that a rollback to the previous version has somewhere to go.
-  'pipeline-promoted,drift-monitor,rollback-previous': async ({ client, taskQueue, stamp }) => {
-    const modelName = 'rec-line';
-    const first = await pipeline(client, taskQueue, 'pipeline-promoted', { modelName });
-    await decideAtGate(first, 'approve');
-    await first.result();
-    await save(first, 'pipeline-promoted');
-    const drift = await client.workflow.start(driftMonitor, {
-      taskQueue,
-      workflowId: 'drift-monitor',
-      args: [
-        {
-          modelName,
-          windowDays: 20,
-          thresholds: DEFAULT_DRIFT_THRESHOLDS,
-          autoRetrain: false,
-          pipeline: resolvePipelineConfig({ ...SMALL, modelName }),
-          asOf: '2026-10-30',
-        },
-      ],
-    });
-    await drift.result();
-    await save(drift, 'drift-monitor');
-    const second = await pipeline(client, taskQueue, `rec-second-${stamp}`, { modelName, skipValidation: true, seed: 8 });
-    await decideAtGate(second, 'approve');
-    await second.result();
-    const rollback = await client.workflow.start(rollbackModel, {
-      taskQueue,
-      workflowId: 'rollback-previous',
-      args: [{ modelName, to: 'previous', by: 'recorder', reason: 'replay fixture' }],
-    });
-    await rollback.result();
-    await save(rollback, 'rollback-previous');
+const recordings: Recording[] = [
+  {
+    names: [
+      'pipeline-promoted',
+      'validate-version',
+      'daily-scoring',
+      'performance-monitor',
+      'drift-monitor-ok',
+      'scheduled-retrain',
+      'pipeline-skipped-no-new-data',
+      'pipeline-dry-run-passed',
+      'pipeline-dry-run-failed',
+      'pipeline-skip-validation-rejected',
+      'pipeline-cancelled-at-gate',
+      'scheduled-retrain-skipped-run-open',
+      'pipeline-promoted-after-refused-signal',
+      'rollback-previous',
+      'drift-monitor-critical-retrain',
+    ],
+    record: async (ctx) => {
+      const { client, taskQueue, out } = ctx;
+      const save = (h: WorkflowHandle, name: string) => saveHistory(h, name, out).then(() => console.log(`recorded ${name}`));
+      const modelName = 'rec-line';
+      const line = { modelName };
+      const config = configOf(line);
+
+      // The first model of the line: promoted without a search, nothing refused.
+      const first = await startPipeline(ctx, line);
+      const gate = await atGate(first);
+      await first.signal(approveSignal, { version: gate.candidateVersion!, by: 'recorder' });
+      const promoted = await finished(first, 'promoted', 'pipeline-promoted');
+      await save(first, 'pipeline-promoted');
+      const v1 = promoted.candidateVersion!;
+
+      // `models validate`: the registered version backtested on the current data.
+      const validate = await client.workflow.start(validateVersion, {
+        taskQueue,
+        workflowId: `validate-${modelName}-${v1}`,
+        args: [{ config, version: v1 }],
+      });
+      await validate.result();
+      await save(validate, 'validate-version');
+
+      // The daily scoring schedule's workflow, then a monitoring pass over what it logged.
+      const scoring = await client.workflow.start(dailyScoring, {
+        taskQueue,
+        workflowId: `daily-scoring-run-${modelName}`,
+        args: [
+          {
+            modelName,
+            tickers: config.tickers,
+            source: config.source,
+            seed: config.seed,
+            threshold: config.backtest.threshold,
+            date: AS_OF,
+          },
+        ],
+      });
+      const scored = await scoring.result();
+      expectThat(scored.production === v1 && scored.written > 0, 'daily-scoring: production predictions written', scored);
+      await save(scoring, 'daily-scoring');
+      const monitor = await client.workflow.start(performanceMonitor, {
+        taskQueue,
+        workflowId: `performance-check-${modelName}`,
+        args: [
+          {
+            modelName,
+            windowDays: 60,
+            costBps: 5,
+            seed: config.seed,
+            asOf: AS_OF,
+            resamples: 200,
+            policy: { floors: { accuracy: 0.55 }, holdoutMargin: 0.05, minMatured: 100, alpha: 0.05 },
+            autoRollback: true,
+            coolDownHours: 24,
+          },
+        ],
+      });
+      const perf = await monitor.result();
+      expectThat(perf.drop.status !== 'drop' && perf.rollback === null, 'performance-monitor: no drop, no rollback', perf.drop);
+      await save(monitor, 'performance-monitor');
+
+      // A drift check of production on the data it was trained on: no alert, no retraining.
+      const driftInput: DriftMonitorInput = {
+        modelName,
+        windowDays: 60,
+        watch: ['ret_1', 'ret_5', 'rsi_14', 'stoch_k_14', 'bb_pctb_20', 'roc_10'],
+        thresholds: DEFAULT_DRIFT_THRESHOLDS,
+        autoRetrain: true,
+        pipeline: config,
+        asOf: AS_OF,
+      };
+      const calm = await client.workflow.start(driftMonitor, { taskQueue, workflowId: `drift-check-${modelName}-ok`, args: [driftInput] });
+      const calmResult = await calm.result();
+      expectThat(calmResult.status === 'ok' && calmResult.retrain === null, 'drift-monitor-ok: no drift', calmResult.summary);
+      await save(calm, 'drift-monitor-ok');
+
+      // A retrain schedule's firing: the launcher starts the pipeline, which has no new data to train on.
+      const launcher = await client.workflow.start(scheduledRetrain, {
+        taskQueue,
+        workflowId: `weekly-retrain-${modelName}-launch-1`,
+        args: [{ config: configOf({ ...line, trigger: 'schedule' }) }],
+      });
+      const launched = await launcher.result();
+      expectThat(launched.outcome === 'started', 'scheduled-retrain: the pipeline started', launched);
+      await save(launcher, 'scheduled-retrain');
+      const scheduled = client.workflow.getHandle<typeof trainingPipeline>(launched.workflowId, launched.executionRunId!);
+      await finished(scheduled, 'skipped', 'pipeline-skipped-no-new-data');
+      await save(scheduled, 'pipeline-skipped-no-new-data');
+
+      // Dry runs register nothing: one that passed the checks, one that failed them.
+      const dryPassed = await startPipeline(ctx, { ...line, dryRun: true });
+      await finished(dryPassed, 'skipped', 'pipeline-dry-run-passed');
+      await save(dryPassed, 'pipeline-dry-run-passed');
+      const dryFailed = await startPipeline(ctx, { ...line, ...FAILING, dryRun: true });
+      await finished(dryFailed, 'rejected', 'pipeline-dry-run-failed');
+      await save(dryFailed, 'pipeline-dry-run-failed');
+
+      // --skip-validation on a scheduled run: a failing candidate reaches the gate marked forced; rejected there.
+      const forced = await startPipeline(ctx, { ...line, ...FAILING, trigger: 'schedule', ignoreNewData: true, skipValidation: true });
+      const forcedGate = await atGate(forced);
+      expectThat(
+        Boolean(forcedGate.forced) && forcedGate.decision === 'REJECT',
+        'skip-validation: forced past failed criteria',
+        forcedGate,
+      );
+      await forced.signal(rejectSignal, { version: forcedGate.candidateVersion!, by: 'recorder', comment: 'forced, then rejected' });
+      await finished(forced, 'rejected', 'pipeline-skip-validation-rejected');
+      await save(forced, 'pipeline-skip-validation-rejected');
+
+      // A run waiting at the gate: a schedule firing meanwhile starts nothing; then the run is cancelled
+      // (as the Web UI does it) and its candidate leaves staging.
+      const cancelled = await startPipeline(ctx, line);
+      const cancelGate = await atGate(cancelled);
+      const overlapping = await client.workflow.start(scheduledRetrain, {
+        taskQueue,
+        workflowId: `weekly-retrain-${modelName}-launch-2`,
+        args: [{ config: configOf({ ...line, trigger: 'schedule' }) }],
+      });
+      const skippedLaunch = await overlapping.result();
+      expectThat(skippedLaunch.outcome === 'skipped', 'scheduled-retrain-skipped-run-open: skipped', skippedLaunch);
+      await save(overlapping, 'scheduled-retrain-skipped-run-open');
+      await cancelled.cancel();
+      const err = await cancelled.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expectThat(err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure, 'cancelled-at-gate: cancelled', String(err));
+      const cancelStatus = (await cancelled.describe()).memo?.status as PipelineStatus | undefined;
+      expectThat(
+        cancelStatus?.outcome === 'cancelled' && Boolean(cancelStatus.reason?.includes(`${cancelGate.candidateVersion} rejected`)),
+        'cancelled-at-gate: the run ends cancelled and its candidate is rejected',
+        { outcome: cancelStatus?.outcome, reason: cancelStatus?.reason },
+      );
+      await save(cancelled, 'pipeline-cancelled-at-gate');
+
+      // A second promotion, after a signal for the wrong version was refused …
+      const second = await startPipeline(ctx, line);
+      const secondGate = await atGate(second);
+      await second.signal(approveSignal, { version: 'v9.9.9', by: 'mallory' });
+      await until('the refused signal', async () => ((await second.query(statusQuery)).refusedSignals.length > 0 ? true : undefined));
+      await second.signal(approveSignal, { version: secondGate.candidateVersion!, by: 'recorder', comment: 'looks good' });
+      await finished(second, 'promoted', 'pipeline-promoted-after-refused-signal');
+      await save(second, 'pipeline-promoted-after-refused-signal');
+
+      // … so that `models rollback previous` has somewhere to go.
+      const rollback = await client.workflow.start(rollbackModel, {
+        taskQueue,
+        workflowId: `rollback-${modelName}`,
+        args: [
+          { modelName, to: 'previous', by: 'recorder', reason: 'replay fixture', deployTimeoutMs: parseDurationMs(config.deployTimeout) },
+        ],
+      });
+      const back = await rollback.result();
+      expectThat(back.to === v1, 'rollback-previous: back to the first version', back);
+      await save(rollback, 'rollback-previous');
+
+      // Critical drift on a shifted market: alerted, and one retraining started (stopped at once here).
+      const critical = await client.workflow.start(driftMonitor, {
+        taskQueue,
+        workflowId: `drift-check-${modelName}-critical`,
+        args: [{ ...driftInput, source: `csv:${shiftedMarketCsv(driftInput.windowDays)}` }],
+      });
+      const criticalResult = await critical.result();
+      expectThat(
+        criticalResult.status === 'critical' && criticalResult.retrain?.started === true,
+        'drift-monitor-critical-retrain: critical, retraining started',
+        { status: criticalResult.status, retrain: criticalResult.retrain },
+      );
+      await save(critical, 'drift-monitor-critical-retrain');
+      await client.workflow.getHandle(pipelineWorkflowId(modelName)).terminate('replay fixture recorded');
+    },
   },
-  // --optimize: the search runs as a child workflow before training.
-  'pipeline-optimize-promoted,hpo-child-of-pipeline': async ({ client, taskQueue }) => {
-    const run = await pipeline(client, taskQueue, 'pipeline-optimize-promoted', {
-      modelName: 'rec-optimize',
-      optimize: true,
-      trials: 2,
-      hpoParallel: 1,
-    });
-    await decideAtGate(run, 'approve');
-    const status = await run.result();
-    await save(run, 'pipeline-optimize-promoted');
-    await save(client.workflow.getHandle(`${status.pipelineId}-hpo`), 'hpo-child-of-pipeline');
+  {
+    names: ['pipeline-optimize-promoted', 'hpo-child-of-pipeline'],
+    record: async (ctx) => {
+      const run = await startPipeline(ctx, { modelName: 'rec-optimize', optimize: true, trials: 2, hpoParallel: 1 });
+      const gate = await atGate(run);
+      await run.signal(approveSignal, { version: gate.candidateVersion!, by: 'recorder' });
+      const status = await finished(run, 'promoted', 'pipeline-optimize-promoted');
+      await saveHistory(run, 'pipeline-optimize-promoted', ctx.out);
+      await saveHistory(ctx.client.workflow.getHandle(`${status.pipelineId}-hpo`), 'hpo-child-of-pipeline', ctx.out);
+      console.log('recorded pipeline-optimize-promoted, hpo-child-of-pipeline');
+    },
   },
-  'pipeline-rejected-by-reviewer': async ({ client, taskQueue }) => {
-    const run = await pipeline(client, taskQueue, 'pipeline-rejected-by-reviewer', { modelName: 'rec-reject' });
-    await decideAtGate(run, 'reject');
-    await run.result();
-    await save(run, 'pipeline-rejected-by-reviewer');
+  {
+    names: ['pipeline-rejected-by-reviewer'],
+    record: async (ctx) => {
+      const run = await startPipeline(ctx, { modelName: 'rec-reject' });
+      const gate = await atGate(run);
+      await run.signal(rejectSignal, { version: gate.candidateVersion!, by: 'recorder', comment: 'too risky' });
+      await finished(run, 'rejected', 'pipeline-rejected-by-reviewer');
+      await saveHistory(run, 'pipeline-rejected-by-reviewer', ctx.out);
+      console.log('recorded pipeline-rejected-by-reviewer');
+    },
   },
-  // Four trials, two per run: the first run ends in continue-as-new, the second finishes.
-  'hpo-before-continue-as-new,hpo-after-continue-as-new': async ({ client, taskQueue }) => {
-    const config = resolvePipelineConfig({ ...SMALL, modelName: 'rec-hpo' });
-    const handle = await client.workflow.start(hyperparameterSearch, {
-      taskQueue,
-      workflowId: 'hpo-search',
-      args: [{ config: { ...config, trials: 4, hpoParallel: 2 }, trialsPerRun: 2 }],
-    });
-    const firstRunId = handle.firstExecutionRunId;
-    await handle.result();
-    await save(handle, 'hpo-before-continue-as-new', firstRunId);
-    await save(client.workflow.getHandle(handle.workflowId), 'hpo-after-continue-as-new');
+  {
+    names: ['pipeline-rejected-by-criteria'],
+    record: async (ctx) => {
+      const run = await startPipeline(ctx, { modelName: 'rec-criteria', ...FAILING });
+      const s = await finished(run, 'rejected', 'pipeline-rejected-by-criteria');
+      expectThat(s.decision === 'REJECT' && s.approval === undefined, 'rejected-by-criteria: rejected before the gate', s.reason);
+      await saveHistory(run, 'pipeline-rejected-by-criteria', ctx.out);
+      console.log('recorded pipeline-rejected-by-criteria');
+    },
   },
-  // Searches from the search-trial-activity patch on: one evaluateTrial activity per trial.
-  'hpo-trial-activities': async ({ client, taskQueue }) => {
-    const config = resolvePipelineConfig({ ...SMALL, modelName: 'rec-hpo-trials' });
-    const handle = await client.workflow.start(hyperparameterSearch, {
-      taskQueue,
-      workflowId: 'hpo-trial-activities',
-      args: [{ config: { ...config, trials: 4, hpoParallel: 2 } }],
-    });
-    await handle.result();
-    await save(handle, 'hpo-trial-activities');
+  {
+    names: ['pipeline-expired-with-reminder'],
+    record: async (ctx) => {
+      // As in test/workflows/trainingPipeline.test.ts: nobody decides; one reminder, then the deadline.
+      const run = await startPipeline(ctx, { modelName: 'rec-expire', approvalTimeout: '4s', approvalReminder: '2s' });
+      await finished(run, 'expired', 'pipeline-expired-with-reminder');
+      await saveHistory(run, 'pipeline-expired-with-reminder', ctx.out);
+      console.log('recorded pipeline-expired-with-reminder');
+    },
   },
-};
+  {
+    names: ['hpo-before-continue-as-new', 'hpo-after-continue-as-new'],
+    record: async ({ client, taskQueue, out }) => {
+      // Four trials, two per run: the first run ends in continue-as-new, the second finishes.
+      const config = configOf({ modelName: 'rec-hpo' });
+      const handle = await client.workflow.start(hyperparameterSearch, {
+        taskQueue,
+        workflowId: 'hpo-rec-hpo',
+        args: [{ config: { ...config, trials: 4, hpoParallel: 2 }, trialsPerRun: 2 }],
+      });
+      await handle.result();
+      await saveHistory(client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId), 'hpo-before-continue-as-new', out);
+      await saveHistory(client.workflow.getHandle(handle.workflowId), 'hpo-after-continue-as-new', out);
+      console.log('recorded hpo-before-continue-as-new, hpo-after-continue-as-new');
+    },
+  },
+];
 
 const wanted = process.argv.slice(2);
-const selected = Object.entries(recordings).filter(([names]) => wanted.length === 0 || names.split(',').some((n) => wanted.includes(n)));
-if (selected.length === 0) {
-  console.error(`nothing to record; names: ${Object.keys(recordings).join(', ')}`);
+const known = recordings.flatMap((r) => r.names);
+const unknown = wanted.filter((n) => !known.includes(n));
+const selected = recordings.filter((r) => wanted.length === 0 || r.names.some((n) => wanted.includes(n)));
+if (unknown.length || selected.length === 0) {
+  console.error(`unknown recording ${unknown.join(', ')}; names: ${known.join(', ')}`);
   process.exit(3);
 }
 
+// The machine is shared: the recorder, its dev server and the worker's children run niced.
+try {
+  setPriority(10);
+} catch {
+  // Not permitted: run at normal priority.
+}
 Runtime.install({ logger: new DefaultLogger('WARN') });
+const began = Date.now();
 let server: DevServer | undefined;
 let address = process.env.TRAINCTL_TEST_TEMPORAL_ADDRESS;
 if (!address) {
   server = await startDevServer({ port: await freePort(), startTimeoutMs: 120_000 });
   address = server.address;
 }
-const paths = resolvePaths({}, mkdtempSync(join(tmpdir(), 'trainctl-record-')));
+const home = mkdtempSync(join(tmpdir(), 'trainctl-record-'));
+const out = join(home, 'histories');
+mkdirSync(out);
+const paths = resolvePaths({}, home);
 const [connection, clientConnection] = await Promise.all([NativeConnection.connect({ address }), Connection.connect({ address })]);
 const client = new Client({ connection: clientConnection });
 const taskQueue = `record-histories-${Date.now().toString(36)}`;
@@ -173,10 +418,35 @@ const worker = await createTrainingWorker({
   settings: { namespace: 'default', taskQueue },
   deps: { paths, logger: createLogger({ level: 'silent', logsDir: paths.logsDir }), env: {}, now: () => new Date(), fetch },
 });
+let failed = false;
 try {
-  await worker.runUntil(Promise.all(selected.map(([, record]) => record({ client, taskQueue, stamp: Date.now().toString(36) }))));
+  await worker.runUntil(async () => {
+    // One after the other: a few minutes, at most one training at a time.
+    for (const r of selected) await r.record({ client, taskQueue, out });
+  });
+} catch (err) {
+  failed = true;
+  console.error(err);
 } finally {
   await clientConnection.close();
   await connection.close();
   await server?.stop();
 }
+if (failed) {
+  console.error(`nothing written to ${historiesDir} (the histories recorded so far are in ${out})`);
+  process.exit(1);
+}
+
+// A full run replaces the set; a partial one the files it recorded.
+mkdirSync(historiesDir, { recursive: true });
+if (wanted.length === 0) for (const f of readdirSync(historiesDir)) if (f.endsWith('.json')) rmSync(join(historiesDir, f));
+const recorded = readdirSync(out).filter((f) => f.endsWith('.json'));
+for (const f of recorded) {
+  try {
+    renameSync(join(out, f), join(historiesDir, f));
+  } catch {
+    copyFileSync(join(out, f), join(historiesDir, f));
+  }
+}
+if (existsSync(home)) rmSync(home, { recursive: true, force: true });
+console.log(`${recorded.length} histories in ${historiesDir} (${((Date.now() - began) / 1000).toFixed(0)} s)`);

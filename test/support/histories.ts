@@ -1,16 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 
+/**
+ * The replay fixtures (test/workflows/replay.test.ts). Written only by scripts/record-histories.ts,
+ * the one recorder, from the current code: re-record them whenever a workflow changes.
+ */
 export const historiesDir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 
-/**
- * With TRAINCTL_RECORD_HISTORIES=1, save a finished run's history as a replay fixture. Record
- * again only for an intended, versioned change of the workflow (see test/workflows/replay.test.ts).
- */
-export async function maybeRecordHistory(handle: WorkflowHandle, name: string): Promise<void> {
-  if (process.env.TRAINCTL_RECORD_HISTORIES !== '1') return;
-  mkdirSync(historiesDir, { recursive: true });
-  writeFileSync(`${historiesDir}${name}.json`, historyToJSON(await handle.fetchHistory()));
+/** Save a finished run's history as `<dir>/<name>.json`. */
+export async function saveHistory(handle: WorkflowHandle, name: string, dir = historiesDir): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
 }

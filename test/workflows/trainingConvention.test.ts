@@ -10,7 +10,6 @@ import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../.
 import type { PipelineStatus } from '../../workflows/types';
 import { validateVersion } from '../../workflows/validateVersion';
 import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
-import { maybeRecordHistory } from '../support/histories';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
 
 /**
@@ -183,7 +182,6 @@ describe('training-script convention', () => {
       expect(gate.production?.version).toBe('v1.0.0');
       await run.signal(rejectSignal, { version: gate.candidateVersion!, by: 'bob' });
       expect(((await run.result()) as PipelineStatus).outcome).toBe('rejected');
-      await maybeRecordHistory(run, 'forced-skip-validation-rejected');
       await t.client.schedule.getHandle(`weekly-retrain-${modelName}`).delete();
       expect(readdirSync(join(paths.reportsDir, modelName, 'validation', 'v1.0.0'))).toHaveLength(1);
     });

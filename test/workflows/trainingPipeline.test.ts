@@ -9,7 +9,6 @@ import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../.
 import type { PipelineStatus } from '../../workflows/types';
 import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
-import { maybeRecordHistory } from '../support/histories';
 
 /**
  * The real workflow on the real dev server with the real activities (synthetic market, libxgboost,
@@ -99,7 +98,6 @@ describe('trainingPipeline', () => {
         await handle.signal(approveSignal, { version: 'v1.0.0', by: 'alice', comment: 'looks good' });
         const result = await handle.result();
         expect(result.outcome).toBe('promoted');
-        await maybeRecordHistory(handle, 'promoted-after-refused-signal');
         expect(result.stages.find((s) => s.name === 'promote')!.state).toBe('done');
 
         const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
@@ -171,7 +169,6 @@ describe('trainingPipeline', () => {
       const handle = await start(taskQueue, { criteria: { minAccuracy: 0.99 } }, 'validation');
       const result = await handle.result();
       expect(result.outcome).toBe('rejected');
-      await maybeRecordHistory(handle, 'rejected-by-criteria');
       expect(result.decision).toBe('REJECT');
       expect(result.failedCriteria).toContain('accuracy');
       expect(result.approval).toBeUndefined();
@@ -184,7 +181,6 @@ describe('trainingPipeline', () => {
       const handle = await start(taskQueue, { approvalTimeout: '4s', approvalReminder: '2s' }, 'expire');
       const result = await handle.result();
       expect(result.outcome).toBe('expired');
-      await maybeRecordHistory(handle, 'expired-with-reminder');
       const registry = await openRegistry({ root: registryRoot(paths.modelsDir, 'direction-classifier') });
       expect(await registry.production()).toBeNull();
       expect((await registry.staging())?.version).toBe(result.candidateVersion);
