@@ -4,6 +4,7 @@
 // `npx tsx scripts/docs.ts --check` exits 1 naming every page that disagrees with the code, every link of the repository's
 // Markdown that points outside it or at nothing, and every quoted code path that does not exist (test/docs/docs.test.ts checks the same).
 import { execFileSync } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -90,7 +91,16 @@ function commandSection(cmd: Command): string[] {
       `Plus these pipeline settings as flags (see [the settings table](configuration.md#pipeline-settings)): ${settingFlags.map((o) => `\`${o.long}\``).join(', ')}.`,
       '',
     );
+  const notes = helpText(cmd);
+  if (notes) out.push('```', notes, '```', '');
   return out;
+}
+
+/** What `--help` prints after the options (examples, endpoints): commander keeps it as `afterHelp` listeners. */
+function helpText(cmd: Command): string {
+  const parts: string[] = [];
+  (cmd as unknown as EventEmitter).emit('afterHelp', { error: false, command: cmd, write: (text: string) => parts.push(text) });
+  return parts.join('').replace(/^\n+|\s+$/g, '');
 }
 
 function walk(cmd: Command): Command[] {
