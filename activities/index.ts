@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { backtestModelActivity } from './backtestModel';
+import { autoRollbackActivities } from './autoRollback';
 import { buildFeaturesActivity } from './buildFeatures';
 import { checkDriftActivity } from './checkDrift';
 import { checkNewDataActivity } from './checkNewData';
@@ -8,11 +9,13 @@ import { deployModelActivity } from './deployModel';
 import { userErrorsAsFailures } from './errors';
 import { fetchMarketDataActivity } from './fetchMarketData';
 import { keepAlive } from './heartbeat';
-import { monitorActivities } from './monitorActivities';
+import { measurePerformanceActivity } from './measurePerformance';
 import { notifyActivity } from './notify';
+import { productionRetrainConfigActivity } from './productionRetrainConfig';
 import { registryDecisionActivities } from './registryDecisions';
 import { scoringActivities } from './scoring';
 import { searchActivities } from './searchActivities';
+import { shadowEvidenceActivity } from './shadowEvidence';
 import { trainModelActivity } from './trainModel';
 import { validateVersionActivities } from './validateVersion';
 import { releaseMemoryWhenQuiet } from '../lib/runs/memory';
@@ -39,7 +42,10 @@ export function createActivities(deps: ActivityDeps) {
     deployModel: deployModelActivity(deps),
     ...scoringActivities(deps),
     ...validateVersionActivities(deps),
-    ...monitorActivities(deps),
+    measurePerformance: measurePerformanceActivity(deps),
+    ...autoRollbackActivities(deps),
+    productionRetrainConfig: productionRetrainConfigActivity(deps),
+    shadowEvidence: shadowEvidenceActivity(deps),
   };
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [

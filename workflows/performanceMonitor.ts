@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, log, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { PerformanceSummary } from '../activities/monitorActivities';
+import type { PerformanceSummary } from '../activities/measurePerformance';
 import type { DropPolicy } from '../lib/monitoring/performanceDrop';
 import type { RollbackDecision } from '../lib/monitoring/rollbackPolicy';
 import { monitoringOptions, notifyOptions, registryOptions } from './timeouts';

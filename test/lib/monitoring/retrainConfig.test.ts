@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { monitorActivities } from '../../../activities/monitorActivities';
+import { productionRetrainConfigActivity } from '../../../activities/productionRetrainConfig';
 import { DEFAULT_PIPELINE_CONFIG, resolvePipelineConfig } from '../../../lib/config/pipeline';
 import { periodCovering, retrainConfig } from '../../../lib/monitoring';
 import { openModelLine } from '../../../lib/registry';
@@ -70,8 +70,14 @@ describe('a triggered retrain uses the production model’s own training set-up'
       labelDefinition: { horizon: 5, threshold: 0 },
     });
     await registry.promote({ version: r.version, by: 't', reason: 't', runId: 'r1' });
-    const acts = monitorActivities({ paths, logger: pino({ level: 'silent' }), env: {}, now: () => new Date(), fetch });
-    const out = await acts.productionRetrainConfig({ modelName: 'csvline', base: { ...DEFAULT_PIPELINE_CONFIG, modelName: 'csvline' } });
+    const productionRetrainConfig = productionRetrainConfigActivity({
+      paths,
+      logger: pino({ level: 'silent' }),
+      env: {},
+      now: () => new Date(),
+      fetch,
+    });
+    const out = await productionRetrainConfig({ modelName: 'csvline', base: { ...DEFAULT_PIPELINE_CONFIG, modelName: 'csvline' } });
     expect(out.productionVersion).toBe(r.version);
     expect(out.config).toMatchObject({ source: 'csv:/srv/prices', tickers: ['X1', 'X2'], period: '5y', modelType: 'linear' });
     expect(DEFAULT_PIPELINE_CONFIG.source).toBe('synthetic');

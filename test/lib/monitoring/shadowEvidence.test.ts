@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { monitorActivities } from '../../../activities/monitorActivities';
+import { shadowEvidenceActivity } from '../../../activities/shadowEvidence';
 import { generateSyntheticMarket } from '../../../lib/data';
 import { FEATURE_NAMES } from '../../../lib/features/definitions';
 import { tickerFeatureColumns } from '../../../lib/features/featureFrame';
@@ -86,14 +86,14 @@ describe('shadowEvidence activity', () => {
       });
     }
     writeFileSync(join(dir, 'predictions-2026-10-30.jsonl'), lines.join(''));
-    const acts = monitorActivities({
+    const shadowEvidence = shadowEvidenceActivity({
       paths,
       logger: pino({ level: 'silent' }),
       env: {},
       now: () => new Date('2026-10-30T22:00:00Z'),
       fetch,
     });
-    const r = await acts.shadowEvidence({ modelName: 'sh', candidateVersion: versions[1]!, seed: 42, asOf: '2026-10-30' });
+    const r = await shadowEvidence({ modelName: 'sh', candidateVersion: versions[1]!, seed: 42, asOf: '2026-10-30' });
     expect(r.productionVersion).toBe(versions[0]);
     expect(r.pairs).toBe(expected.prod[1]);
     expect(r.production.accuracy).toBeCloseTo(expected.prod[0]! / expected.prod[1]!, 12);
