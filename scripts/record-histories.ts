@@ -24,11 +24,12 @@ import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@t
 import { CancelledFailure } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { freePort, startDevServer, type DevServer } from '../client/devServer';
-import { resolvePaths } from '../lib/config/paths';
+import { resolvePaths, type Paths } from '../lib/config/paths';
 import { parseDurationMs, resolvePipelineConfig, type PipelineConfig, type PipelineConfigInput } from '../lib/config/pipeline';
 import { generateSyntheticMarket } from '../lib/data';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../lib/drift';
 import { createLogger } from '../lib/log';
+import { openRegistry, registryRoot } from '../lib/registry';
 import { historiesDir, saveHistory } from '../test/support/histories';
 import { createTrainingWorker } from '../workers/worker';
 import { dailyScoring } from '../workflows/dailyScoring';
@@ -52,6 +53,7 @@ interface Ctx {
   taskQueue: string;
   /** Where this run writes its histories (moved into the fixtures once every recording succeeded). */
   out: string;
+  paths: Paths;
 }
 type Recording = { names: string[]; record: (ctx: Ctx) => Promise<void> };
 
@@ -102,9 +104,9 @@ async function finished(handle: WorkflowHandle<typeof trainingPipeline>, outcome
 }
 
 /** The tiny market as CSV files with the last `days` sessions far more volatile and trending (drift). */
-function shiftedMarketCsv(days: number): string {
+function shiftedMarketCsv(days: number, config: PipelineConfig): string {
   const dir = mkdtempSync(join(tmpdir(), 'record-shifted-'));
-  const market = generateSyntheticMarket({ seed: SMALL.seed, tickers: SMALL.tickers, start: '2023-06-01', end: AS_OF });
+  const market = generateSyntheticMarket({ seed: config.seed, tickers: config.tickers, start: '2023-06-01', end: AS_OF });
   for (const s of market.series) {
     const n = s.dates.length;
     let factor = 1;
@@ -152,7 +154,9 @@ const recordings: Recording[] = [
       const { client, taskQueue, out } = ctx;
       const save = (h: WorkflowHandle, name: string) => saveHistory(h, name, out).then(() => console.log(`recorded ${name}`));
       const modelName = 'rec-line';
-      const line = { modelName };
+      // Three tickers and the default seed, as in test/workflows/driftMonitor.test.ts: on the tiny
+      // two-ticker market even unchanged data reads as drift over the window.
+      const line = { modelName, seed: 42, tickers: ['SYN-A', 'SYN-B', 'SYN-C'] };
       const config = configOf(line);
 
       // The first model of the line: promoted without a search, nothing refused.
@@ -214,7 +218,7 @@ const recordings: Recording[] = [
       // A drift check of production on the data it was trained on: no alert, no retraining.
       const driftInput: DriftMonitorInput = {
         modelName,
-        windowDays: 60,
+        windowDays: 120,
         watch: ['ret_1', 'ret_5', 'rsi_14', 'stoch_k_14', 'bb_pctb_20', 'roc_10'],
         thresholds: DEFAULT_DRIFT_THRESHOLDS,
         autoRetrain: true,
@@ -283,6 +287,11 @@ const recordings: Recording[] = [
         'cancelled-at-gate: the run ends cancelled and its candidate is rejected',
         { outcome: cancelStatus?.outcome, reason: cancelStatus?.reason },
       );
+      const staging = await (await openRegistry({ root: registryRoot(ctx.paths.modelsDir, modelName) })).staging();
+      if (staging && staging.version === cancelGate.candidateVersion) {
+        // The history is still the current code's; the defect is the workflow's (its compensation).
+        console.warn(`WARNING pipeline-cancelled-at-gate: ${staging.version} is still in staging; the compensation did not reject it`);
+      }
       await save(cancelled, 'pipeline-cancelled-at-gate');
 
       // A second promotion, after a signal for the wrong version was refused …
@@ -310,7 +319,7 @@ const recordings: Recording[] = [
       const critical = await client.workflow.start(driftMonitor, {
         taskQueue,
         workflowId: `drift-check-${modelName}-critical`,
-        args: [{ ...driftInput, source: `csv:${shiftedMarketCsv(driftInput.windowDays)}` }],
+        args: [{ ...driftInput, source: `csv:${shiftedMarketCsv(driftInput.windowDays, config)}` }],
       });
       const criticalResult = await critical.result();
       expectThat(
@@ -422,7 +431,7 @@ let failed = false;
 try {
   await worker.runUntil(async () => {
     // One after the other: a few minutes, at most one training at a time.
-    for (const r of selected) await r.record({ client, taskQueue, out });
+    for (const r of selected) await r.record({ client, taskQueue, out, paths });
   });
 } catch (err) {
   failed = true;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import * as workflows from '../../workflows/index';
 import { workflowsPath } from '../../workers/worker';
 import { historiesDir } from '../support/histories';
@@ -59,6 +59,12 @@ const startedOf = (file: string) => readHistory(file).events?.[0]?.workflowExecu
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
+  try {
+    // One replay worker per file: their lifecycle chatter at INFO would drown the output.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process.
+  }
   bundle = await bundleWorkflowCode({
     workflowsPath,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
