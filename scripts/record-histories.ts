@@ -27,16 +27,20 @@ import { freePort, startDevServer, type DevServer } from '../client/devServer';
 import { resolvePaths, type Paths } from '../lib/config/paths';
 import { parseDurationMs, resolvePipelineConfig, type PipelineConfig, type PipelineConfigInput } from '../lib/config/pipeline';
 import { generateSyntheticMarket } from '../lib/data';
+import { FEATURE_NAMES } from '../lib/features/definitions';
+import { tickerFeatureColumns } from '../lib/features/featureFrame';
+import { frameLine } from '../lib/predictionLog';
+import { predictionLogDir } from '../lib/serving';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../lib/drift';
 import { createLogger } from '../lib/log';
-import { openRegistry, registryRoot } from '../lib/registry';
+import { openModelLine, openRegistry, registryRoot } from '../lib/registry';
 import { historiesDir, saveHistory } from '../test/support/histories';
 import { createTrainingWorker } from '../workers/worker';
 import { dailyScoring } from '../workflows/dailyScoring';
 import { driftMonitor, type DriftMonitorInput } from '../workflows/driftMonitor';
 import { hyperparameterSearch } from '../workflows/hyperparameterSearch';
 import { pipelineWorkflowId } from '../workflows/ids';
-import { performanceMonitor } from '../workflows/performanceMonitor';
+import { autoRollbackWorkflowId, performanceMonitor } from '../workflows/performanceMonitor';
 import { rollbackModel } from '../workflows/rollbackModel';
 import { scheduledRetrain } from '../workflows/scheduledRetrain';
 import { approveSignal, rejectSignal, statusQuery, trainingPipeline } from '../workflows/trainingPipeline';
@@ -124,6 +128,82 @@ function shiftedMarketCsv(days: number, config: PipelineConfig): string {
     writeFileSync(join(dir, `${s.ticker}.csv`), `${lines.join('\n')}\n`);
   }
   return dir;
+}
+
+/**
+ * For the performance drop (as in test/workflows/performanceMonitor.test.ts): a market whose
+ * learnable effect stops at `change`, as CSV files, and what a mean-reversion production model
+ * logged on it — right ~60 % of the time before the change, a coin flip after it.
+ */
+function droppedPerformance(o: { paths: Paths; modelName: string; tickers: string[]; version: string; change: string }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'record-effect-off-'));
+  const market = generateSyntheticMarket({
+    seed: 42,
+    tickers: o.tickers,
+    start: '2023-06-01',
+    end: AS_OF,
+    changes: [{ from: o.change, reversion: false }],
+  });
+  const byDay = new Map<string, string[]>();
+  const ret5 = FEATURE_NAMES.indexOf('ret_5');
+  for (const s of market.series) {
+    const lines = ['Date,Open,High,Low,Close,Adj Close,Volume'];
+    s.dates.forEach((d, i) =>
+      lines.push(
+        `${d},${s.open[i]!.toFixed(6)},${s.high[i]!.toFixed(6)},${s.low[i]!.toFixed(6)},${s.close[i]!.toFixed(6)},${s.adjClose[i]!.toFixed(6)},${Math.round(s.volume[i]!)}`,
+      ),
+    );
+    writeFileSync(join(dir, `${s.ticker}.csv`), `${lines.join('\n')}\n`);
+    const f = tickerFeatureColumns(s, { labelHorizon: 5, labelThreshold: 0 });
+    f.dates.forEach((date, i) => {
+      if (date < '2025-10-01') return;
+      const p = 1 / (1 + Math.exp(60 * f.values[ret5]![i]!));
+      const rec = {
+        requestId: `${s.ticker}-${date}`,
+        at: `${date}T21:00:00.000Z`,
+        model: o.modelName,
+        version: o.version,
+        role: 'production',
+        source: 'batch',
+        ticker: s.ticker,
+        date,
+        probabilityUp: p,
+        direction: p > 0.5 ? 'up' : 'down',
+        threshold: 0.5,
+      };
+      byDay.set(date, [...(byDay.get(date) ?? []), frameLine(JSON.stringify(rec))]);
+    });
+  }
+  const log = predictionLogDir(o.paths, o.modelName);
+  mkdirSync(log, { recursive: true });
+  for (const [day, lines] of byDay) writeFileSync(join(log, `predictions-${day}.jsonl`), lines.join(''));
+  return `csv:${dir}`;
+}
+
+/** Register and promote a version with stand-in artefacts (the monitor reads only the log and the market). */
+async function registerAndPromote(o: { paths: Paths; modelName: string; tickers: string[]; source: string; runId: string }) {
+  const registry = await openModelLine({ modelsDir: o.paths.modelsDir, modelName: o.modelName, legacyModelName: o.modelName });
+  const dir = mkdtempSync(join(tmpdir(), 'record-artifacts-'));
+  writeFileSync(join(dir, 'model.json'), `{"run":"${o.runId}"}`);
+  writeFileSync(join(dir, 'model.onnx'), `onnx ${o.runId}`);
+  const r = await registry.registerCandidate({
+    runId: o.runId,
+    artifacts: { modelJson: join(dir, 'model.json'), onnx: join(dir, 'model.onnx') },
+    metadata: {
+      modelType: 'xgb',
+      params: {},
+      featureSchema: FEATURE_NAMES,
+      dataSource: { source: o.source, window: { start: '2023-06-01', end: '2025-12-31' }, tickers: o.tickers },
+      rawDataHash: 'x',
+      featureSetHash: 'x',
+      metrics: { accuracy: 0.62, precision: 0.6, recall: 0.6, f1: 0.6 },
+      codeVersion: 'recorder',
+    },
+    schemaHash: 'schema',
+    labelDefinition: { horizon: 5, threshold: 0 },
+  });
+  await registry.promote({ version: r.version, by: 'recorder', reason: 'replay fixture', runId: o.runId });
+  return r.version;
 }
 
 /**
@@ -329,6 +409,49 @@ const recordings: Recording[] = [
       );
       await save(critical, 'drift-monitor-critical-retrain');
       await client.workflow.getHandle(pipelineWorkflowId(modelName)).terminate('replay fixture recorded');
+    },
+  },
+  {
+    names: ['performance-monitor-drop-rollback', 'rollback-auto-after-drop'],
+    record: async ({ client, taskQueue, out, paths }) => {
+      // A confirmed drop of production: alerted, and rolled back once through a rollbackModel child.
+      const modelName = 'rec-perf';
+      const tickers = ['SYN-A', 'SYN-B', 'SYN-C'];
+      const v1Source = `csv:${mkdtempSync(join(tmpdir(), 'record-unused-'))}`;
+      const v1 = await registerAndPromote({ paths, modelName, tickers, source: v1Source, runId: 'rec-perf-1' });
+      const v2Run = { paths, modelName, tickers, runId: 'rec-perf-2' };
+      const source = droppedPerformance({ paths, modelName, tickers, version: 'v1.1.0', change: '2026-03-02' });
+      const v2 = await registerAndPromote({ ...v2Run, source });
+      expectThat(v2 === 'v1.1.0', 'performance-monitor-drop-rollback: the logged version is production', v2);
+      const monitor = await client.workflow.start(performanceMonitor, {
+        taskQueue,
+        workflowId: `performance-check-${modelName}`,
+        args: [
+          {
+            modelName,
+            windowDays: 60,
+            costBps: 5,
+            seed: 42,
+            asOf: AS_OF,
+            resamples: 1000,
+            policy: { floors: { accuracy: 0.55 }, holdoutMargin: 0.05, minMatured: 100, alpha: 0.05 },
+            autoRollback: true,
+            coolDownHours: 24,
+          },
+        ],
+      });
+      const r = await monitor.result();
+      expectThat(
+        r.drop.status === 'drop' && r.rollback?.done === true && r.rollback.to === v1,
+        'performance-monitor-drop-rollback: drop, rolled back',
+        {
+          drop: r.drop,
+          rollback: r.rollback,
+        },
+      );
+      await saveHistory(monitor, 'performance-monitor-drop-rollback', out);
+      await saveHistory(client.workflow.getHandle(autoRollbackWorkflowId(modelName, v2)), 'rollback-auto-after-drop', out);
+      console.log('recorded performance-monitor-drop-rollback, rollback-auto-after-drop');
     },
   },
   {

@@ -38,6 +38,11 @@ const REQUIRED: Record<string, { type: string; path: string }> = {
   'drift-monitor-ok': { type: 'driftMonitor', path: 'no drift: no alert, no retraining' },
   'drift-monitor-critical-retrain': { type: 'driftMonitor', path: 'critical drift: alert and a retraining started' },
   'performance-monitor': { type: 'performanceMonitor', path: 'one pass over the prediction log, no drop' },
+  'performance-monitor-drop-rollback': {
+    type: 'performanceMonitor',
+    path: 'a confirmed drop: alerted, production rolled back by a rollbackModel child',
+  },
+  'rollback-auto-after-drop': { type: 'rollbackModel', path: 'the automatic rollback after a drop (child, no deploy wait)' },
   'rollback-previous': { type: 'rollbackModel', path: 'rollback to the previous version, with the deploy wait' },
   'scheduled-retrain': { type: 'scheduledRetrain', path: 'a firing that starts the pipeline' },
   'scheduled-retrain-skipped-run-open': { type: 'scheduledRetrain', path: 'a firing skipped while a run of the line is open' },
