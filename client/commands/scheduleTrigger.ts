@@ -63,5 +63,6 @@ export async function triggerWithOverrides(
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,
   });
-  return handle.result();
+  const { rethrowFailure } = await import('../workflowFailure');
+  return handle.result().catch(rethrowFailure(`triggered run of ${scheduleId}`));
 }
