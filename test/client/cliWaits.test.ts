@@ -128,7 +128,7 @@ describe('commands that wait on a workflow', () => {
     const model = `screen-${Date.now().toString(36)}`;
     const workflowId = `train-${model}`;
     cleanups.push(() => terminate(workflowId));
-    for (const id of [`weekly-retrain-${model}`, `daily-scoring-${model}`, `daily-performance-${model}`])
+    for (const id of [`weekly-retrain-${model}`, `daily-scoring-${model}`, `daily-performance-${model}`, `daily-drift-${model}`])
       cleanups.push(() => t.client.schedule.getHandle(id).delete());
     const screen = start(['start', ...SMALL, ...GATE, '--model-name', model], { home, taskQueue });
     cleanups.push(async () => {
@@ -156,5 +156,31 @@ describe('commands that wait on a workflow', () => {
     expect(drift.stderr).toContain(`drift check of ${model} failed: only 0 of 3 tickers have usable data`);
     expect(drift.stderr).toContain('[DataError]');
     expect(drift.stderr).not.toContain('Workflow execution failed');
+
+    // One `schedule` noun for every kind: the daily drift check is created, listed, described and deleted there.
+    const created = await cli(['schedule', 'create', '--kind', 'drift', '--model-name', model, '--window', '30', '--paused'], {
+      home,
+      taskQueue,
+    });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain(`created schedule daily-drift-${model}: "0 6 * * *" (UTC)`);
+    const listed = await cli(['schedule', 'list', '--json'], { home, taskQueue });
+    const kinds = Object.fromEntries(
+      (JSON.parse(listed.stdout) as { scheduleId: string; kind: string }[])
+        .filter((r) => r.scheduleId.endsWith(model))
+        .map((r) => [r.scheduleId, r.kind]),
+    );
+    expect(kinds).toEqual({
+      [`weekly-retrain-${model}`]: 'retrain',
+      [`daily-scoring-${model}`]: 'scoring',
+      [`daily-performance-${model}`]: 'monitor',
+      [`daily-drift-${model}`]: 'drift',
+    });
+    const described = JSON.parse(
+      (await cli(['schedule', 'describe', '--kind', 'drift', '--model-name', model, '--json'], { home, taskQueue })).stdout,
+    );
+    expect(described).toMatchObject({ scheduleId: `daily-drift-${model}`, paused: true });
+    const deleted = await cli(['schedule', 'delete', '--kind', 'drift', '--model-name', model], { home, taskQueue });
+    expect(deleted.stdout).toContain(`deleted daily-drift-${model}`);
   }, 300_000);
 });
