@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { runBacktest } from '../lib/backtest';
-import type { PipelineConfig } from '../lib/config/pipeline';
+import { checkStageSettings, type BacktestSettings } from '../lib/config/stageSettings';
 import { classificationMetrics, rocCurve, runHoldoutSplit, type ClassificationMetrics } from '../lib/evaluation';
 import { loadFeatureMatrix, selectRows } from '../lib/features';
 import { OnnxModel } from '../lib/onnx';
@@ -17,7 +17,7 @@ export interface BacktestModelInput {
   pipelineId: string;
   features: FeatureSetRef;
   candidate: CandidateRef;
-  config: PipelineConfig;
+  settings: BacktestSettings;
 }
 
 /** What the report needs beyond the summaries: per-row scores and daily equity, kept in a file. */
@@ -29,7 +29,8 @@ export type { BacktestDetail } from '../lib/backtest';
  * (the candidate is then judged as a first model), never silently compared against nothing.
  */
 export function backtestModelActivity(deps: ActivityDeps) {
-  return async function backtestModel({ pipelineId, features, candidate, config }: BacktestModelInput): Promise<BacktestRef> {
+  return async function backtestModel({ pipelineId, features, candidate, settings }: BacktestModelInput): Promise<BacktestRef> {
+    const config = checkStageSettings('backtest', settings);
     const log = deps.logger.child({ module: 'backtest', pipelineId });
     const featuresPath = await localFile(deps, features);
     const all = await loadFeatureMatrix(featuresPath, { labelledOnly: true });

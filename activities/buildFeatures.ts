@@ -1,6 +1,6 @@
 import { buildFeatureSet } from '../lib/features';
 import { runSignals } from '../lib/features/runSignals';
-import type { PipelineConfig } from '../lib/config/pipeline';
+import { checkStageSettings, type FeatureSettings } from '../lib/config/stageSettings';
 import type { DataRef, FeatureSetRef } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
@@ -9,11 +9,12 @@ import { localFile, publish } from './storeFiles';
 export interface BuildFeaturesInput {
   pipelineId: string;
   data: DataRef;
-  config: PipelineConfig;
+  settings: FeatureSettings;
 }
 
 export function buildFeaturesActivity(deps: ActivityDeps) {
-  return async function buildFeatures({ pipelineId, data, config }: BuildFeaturesInput): Promise<FeatureSetRef> {
+  return async function buildFeatures({ pipelineId, data, settings }: BuildFeaturesInput): Promise<FeatureSetRef> {
+    const config = checkStageSettings('features', settings);
     // Validated again here: a signals file may have changed since the run (or its schedule) started.
     const signals = await runSignals(config, { now: deps.now(), errorKind: 'data' });
     const set = await withHeartbeat(

@@ -1,5 +1,5 @@
 import { fetchMarketData as fetchData } from '../lib/data';
-import type { PipelineConfig } from '../lib/config/pipeline';
+import { checkStageSettings, type FetchSettings } from '../lib/config/stageSettings';
 import type { DataRef } from '../lib/pipeline/types';
 import type { ActivityDeps } from './deps';
 import { heartbeat } from './heartbeat';
@@ -7,11 +7,12 @@ import { publish } from './storeFiles';
 
 export interface FetchMarketDataInput {
   pipelineId: string;
-  config: PipelineConfig;
+  settings: FetchSettings;
 }
 
 export function fetchMarketDataActivity(deps: ActivityDeps) {
-  return async function fetchMarketData({ pipelineId, config }: FetchMarketDataInput): Promise<DataRef> {
+  return async function fetchMarketData({ pipelineId, settings }: FetchMarketDataInput): Promise<DataRef> {
+    const config = checkStageSettings('fetch', settings);
     const log = deps.logger.child({ module: 'fetch', pipelineId });
     heartbeat({ step: 'fetch' });
     const result = await fetchData({

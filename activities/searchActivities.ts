@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { modelLinePaths } from '../lib/config/paths';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../lib/config/pipeline';
+import { checkStageSettings, type TrialSettings } from '../lib/config/stageSettings';
 import { classificationMetrics, searchFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
 import { selectLabelledRows } from '../lib/features';
 import { externalParams, studyToJournal, TrialState, type StudyState } from '../lib/hyperopt';
@@ -19,7 +20,7 @@ import { displayLocation, localFile, publish } from './storeFiles';
 /** What one walk-forward fold of a trial is scored on. */
 export interface FoldInput {
   features: FeatureSetRef;
-  config: PipelineConfig;
+  settings: TrialSettings;
   params: Hyperparams;
 }
 
@@ -37,7 +38,7 @@ export interface WriteSearchResultsInput {
 
 export interface EvaluateTrialInput {
   features: FeatureSetRef;
-  config: PipelineConfig;
+  settings: TrialSettings;
   params: Hyperparams;
   /** The trial's number (for its summary, logs and heartbeats). */
   trial: number;
@@ -60,7 +61,7 @@ export interface TrialScores {
 /** One walk-forward fold of a trial, on the training window only (the holdout is cut off first, exactly as in the train stage). */
 export async function scoreFold(
   deps: ActivityDeps,
-  { features, config, params }: FoldInput,
+  { features, settings: config, params }: FoldInput,
   fold: number,
   onRound: (round: number) => void,
 ): Promise<FoldScore> {
@@ -115,7 +116,8 @@ export function searchActivities(deps: ActivityDeps) {
      * one per fold: a fold no longer waits for a workflow task and a dispatch (bench/hpo). Each
      * finished fold is heartbeated, so a retry (a killed worker) resumes at the next fold.
      */
-    async evaluateTrial({ features, config, params, trial, pruning }: EvaluateTrialInput): Promise<TrialScores> {
+    async evaluateTrial({ features, settings, params, trial, pruning }: EvaluateTrialInput): Promise<TrialScores> {
+      const config = checkStageSettings('trial', settings);
       const done = foldsDoneBefore();
       // The running mean after each fold: the trial's intermediate values, as the workflow reports them.
       const intermediate: Record<number, number> = {};
@@ -128,7 +130,7 @@ export function searchActivities(deps: ActivityDeps) {
         if (k >= WALK_FORWARD_FOLDS) return { folds: done, pruned: false };
         // Details are copies: the SDK may convert a heartbeat's details after this array has grown.
         const before = [...done];
-        const score = await scoreFold(deps, { features, config, params }, k, (round) =>
+        const score = await scoreFold(deps, { features, settings: config, params }, k, (round) =>
           progressHeartbeat({ trial, folds: before, fold: k, round }),
         );
         done.push(score);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PipelineConfig } from '../lib/config/pipeline';
+import { checkStageSettings, type TrainSettings } from '../lib/config/stageSettings';
 import { runHoldoutSplit, walkForward, walkForwardFolds, WALK_FORWARD_FOLDS } from '../lib/evaluation';
 import { buildReferenceProfileYielding, columnsOf, DEFAULT_DRIFT_WINDOW_DAYS } from '../lib/drift';
 import { loadFeatureMatrix, selectLabelledRows } from '../lib/features';
@@ -18,13 +18,14 @@ import { localEntry, localFile, publish } from './storeFiles';
 export interface TrainModelInput {
   pipelineId: string;
   features: FeatureSetRef;
-  config: PipelineConfig;
+  settings: TrainSettings;
   /** Parameters chosen by a hyperparameter search in this run (take precedence). */
   params?: Hyperparams;
 }
 
 export function trainModelActivity(deps: ActivityDeps) {
-  return async function trainModel({ pipelineId, features, config, params: searched }: TrainModelInput): Promise<CandidateRef> {
+  return async function trainModel({ pipelineId, features, settings, params: searched }: TrainModelInput): Promise<CandidateRef> {
+    const config = checkStageSettings('train', settings);
     const log = deps.logger.child({ module: 'train', pipelineId });
     const signal = cancellationSignal();
     const engine = engineFor(config.modelType);
@@ -189,7 +190,7 @@ export function trainModelActivity(deps: ActivityDeps) {
  */
 async function chooseParams(o: {
   deps: ActivityDeps;
-  config: PipelineConfig;
+  config: Pick<TrainSettings, 'useBest' | 'modelName' | 'modelType'>;
   engine: Engine;
   searched?: Hyperparams;
   log: { warn: (obj: object, msg: string) => void };

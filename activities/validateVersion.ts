@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { MODEL_JSON, MODEL_ONNX } from '../lib/registry/layout';
 import { modelLinePaths } from '../lib/config/paths';
 import type { PipelineConfig } from '../lib/config/pipeline';
+import { checkStageSettings, type ValidationReportSettings } from '../lib/config/stageSettings';
 import type { BacktestDetail } from '../lib/backtest';
 import { writeComparisonReport } from '../lib/report';
 import { ConfigError } from '../lib/util/errors';
@@ -95,33 +96,29 @@ export function validateVersionActivities(deps: ActivityDeps) {
     /** Criteria and evidence on the current holdout, and the report under reports/<model>/validation/<version>/<date>/. */
     async writeValidationReport(o: {
       pipelineId: string;
-      config: PipelineConfig;
+      settings: ValidationReportSettings;
       data: DataRef;
       version: string;
       candidate: CandidateRef;
       backtest: BacktestRef;
     }): Promise<ValidationResult> {
+      const config = checkStageSettings('validationReport', o.settings);
       const detail = (await readJsonFile({
         path: await localFile(deps, o.backtest.result),
         schema: backtestDetailSchema,
         error: DataError,
       })) as BacktestDetail;
-      const evidence = evidenceFor({ detail, labelHorizon: o.config.labelHorizon, seed: o.config.seed, alpha: o.config.criteria.alpha });
+      const evidence = evidenceFor({ detail, labelHorizon: config.labelHorizon, seed: config.seed, alpha: config.criteria.alpha });
       // The version judged on its own: thresholds and skill (a comparison with production is the pipeline's job).
       const decision = evaluatePromotion({
         candidate: o.backtest.candidate.metrics,
         production: null,
-        criteria: o.config.criteria,
+        criteria: config.criteria,
         evidence,
       });
       const c = detail.candidate.backtest;
       const generatedAt = deps.now().toISOString();
-      const dir = join(
-        modelLinePaths(deps.paths, o.config.modelName).reportsDir,
-        'validation',
-        o.version,
-        generatedAt.replace(/[:.]/g, '-'),
-      );
+      const dir = join(modelLinePaths(deps.paths, config.modelName).reportsDir, 'validation', o.version, generatedAt.replace(/[:.]/g, '-'));
       const paths = await writeComparisonReport({
         dir,
         version: o.version,
@@ -141,13 +138,13 @@ export function validateVersionActivities(deps: ActivityDeps) {
         decision,
         evidence,
         settings: {
-          threshold: o.config.backtest.threshold,
-          costBps: o.config.backtest.costBps,
-          labelHorizon: o.config.labelHorizon,
-          alpha: o.config.criteria.alpha,
-          policy: o.config.criteria.policy,
-          tolerance: o.config.criteria.tolerance,
-          primaryMetric: o.config.criteria.primaryMetric,
+          threshold: config.backtest.threshold,
+          costBps: config.backtest.costBps,
+          labelHorizon: config.labelHorizon,
+          alpha: config.criteria.alpha,
+          policy: config.criteria.policy,
+          tolerance: config.criteria.tolerance,
+          primaryMetric: config.criteria.primaryMetric,
         },
         dataWindow: {
           start: o.data.start,

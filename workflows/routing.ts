@@ -77,7 +77,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
  */
 export function activitySummary(name: keyof Activities, input: unknown): string {
   const i = (input && typeof input === 'object' ? input : undefined) as Loose;
-  const config = (i?.config && typeof i.config === 'object' ? i.config : undefined) as Loose;
+  // Stage activities take `settings` (lib/config/stageSettings), the others a `config` or none.
+  const given = i?.settings ?? i?.config;
+  const config = (given && typeof given === 'object' ? given : undefined) as Loose;
   const parts: string[] = [LABELS[name] ?? name];
   const model = str(config?.modelName) ?? str(i?.modelName);
   if (model) parts.push(model);

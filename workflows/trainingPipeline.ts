@@ -1,5 +1,6 @@
 import { defineQuery, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
+import { backtestSettings, compareSettings, featureSettings, fetchSettings, trainSettings } from '../lib/config/stageSettings';
 import { reachesGate } from '../lib/validation/forced';
 import { compareOptions, computeOptions, fetchOptions, registryOptions, trainOptions } from './timeouts';
 import { deployStage } from './deploy';
@@ -50,7 +51,7 @@ async function buildCandidate(t: Tracker, config: PipelineConfig): Promise<Compa
   const { pipelineId, status } = t;
   const data = await t.stage(
     'fetch',
-    () => fetching.fetchMarketData({ pipelineId, config }),
+    () => fetching.fetchMarketData({ pipelineId, settings: fetchSettings(config) }),
     (d) => `${d.tickers.length} tickers ${d.start}..${d.end}${d.synthetic ? ' (synthetic)' : ''}`,
   );
   status.synthetic = data.synthetic;
@@ -67,7 +68,7 @@ async function buildCandidate(t: Tracker, config: PipelineConfig): Promise<Compa
 
   const features = await t.stage(
     'features',
-    () => compute.buildFeatures({ pipelineId, data, config }),
+    () => compute.buildFeatures({ pipelineId, data, settings: featureSettings(config) }),
     (f) => `${f.rows} rows × ${f.featureNames.length} features${f.cacheHit ? ' (cache hit)' : ''}`,
   );
   status.featureSet = { rows: features.rows, features: features.featureNames.length, cacheHit: features.cacheHit };
@@ -85,14 +86,14 @@ async function buildCandidate(t: Tracker, config: PipelineConfig): Promise<Compa
 
   const candidate = await t.stage(
     'train',
-    () => training.trainModel({ pipelineId, features, config, params: tuned }),
+    () => training.trainModel({ pipelineId, features, settings: trainSettings(config), params: tuned }),
     (c) => `${c.modelType}, ${c.rounds} rounds, cv accuracy ${c.cv.accuracy.toFixed(3)} (baseline ${c.cv.baselineAccuracy.toFixed(3)})`,
   );
   status.cv = candidate.cv;
 
   const backtest = await t.stage(
     'backtest',
-    () => compute.backtestModel({ pipelineId, features, candidate, config }),
+    () => compute.backtestModel({ pipelineId, features, candidate, settings: backtestSettings(config) }),
     (b) => `holdout ${b.holdoutRows} rows, accuracy ${b.candidate.metrics.accuracy.toFixed(3)}`,
   );
   status.candidate = backtest.candidate;
@@ -105,7 +106,7 @@ async function buildCandidate(t: Tracker, config: PipelineConfig): Promise<Compa
     () =>
       comparing.compareModels({
         ...(config.dryRun ? { dryRun: true } : {}),
-        ...{ pipelineId, config, data, features, candidate, backtest },
+        ...{ pipelineId, settings: compareSettings(config), trainingConfig: config, data, features, candidate, backtest },
         ...budget,
       }),
     (c) => `${c.version}: ${c.decision}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,

@@ -1,6 +1,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { ValidationResult } from '../activities/validateVersion';
 import type { PipelineConfig } from '../lib/config/pipeline';
+import { backtestSettings, featureSettings, fetchSettings, validationReportSettings } from '../lib/config/stageSettings';
 import { compareOptions, fetchOptions, computeOptions } from './timeouts';
 import { activities } from './routing';
 
@@ -20,9 +21,9 @@ const compute = activities(computeOptions);
  */
 export async function validateVersion({ config, version }: ValidateVersionInput): Promise<ValidationResult> {
   const pipelineId = workflowInfo().workflowId;
-  const data = await fetching.fetchMarketData({ pipelineId, config });
-  const features = await compute.buildFeatures({ pipelineId, data, config });
+  const data = await fetching.fetchMarketData({ pipelineId, settings: fetchSettings(config) });
+  const features = await compute.buildFeatures({ pipelineId, data, settings: featureSettings(config) });
   const candidate = await io.registeredVersion({ modelName: config.modelName, version, features });
-  const backtest = await compute.backtestModel({ pipelineId, features, candidate, config });
-  return io.writeValidationReport({ pipelineId, config, data, version, candidate, backtest });
+  const backtest = await compute.backtestModel({ pipelineId, features, candidate, settings: backtestSettings(config) });
+  return io.writeValidationReport({ pipelineId, settings: validationReportSettings(config), data, version, candidate, backtest });
 }

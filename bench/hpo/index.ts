@@ -30,6 +30,7 @@ import { runPython } from '../../test/support/python';
 import { RELEASE_QUIET_MS } from '../../lib/runs/memory';
 import { boostingPlan, defaultHyperparams } from '../../lib/xgboost';
 import { hpoStatusQuery, hyperparameterSearch } from '../../workflows/hyperparameterSearch';
+import { featureSettings, fetchSettings } from '../../lib/config/stageSettings';
 
 const TRIALS = Number(process.env.TRIALS ?? 20);
 const PARALLEL = Number(process.env.PARALLEL ?? 2);
@@ -51,8 +52,8 @@ const config = resolvePipelineConfig({ modelName: 'bench-hpo', trials: TRIALS, h
 const deps = { paths, logger: pino({ level: 'silent' }), env: {}, now: () => new Date(), fetch };
 
 // The feature set, built once before either side is timed (the workflow receives it as a reference).
-const data = await fetchMarketDataActivity(deps)({ pipelineId: 'bench-hpo', config });
-const features = await buildFeaturesActivity(deps)({ pipelineId: 'bench-hpo', data, config });
+const data = await fetchMarketDataActivity(deps)({ pipelineId: 'bench-hpo', settings: fetchSettings(config) });
+const features = await buildFeaturesActivity(deps)({ pipelineId: 'bench-hpo', data, settings: featureSettings(config) });
 
 // The rows every trial sees, exported as hyperparameterSearch's folds cut them: the training
 // window (holdout removed) and its walk-forward folds, as indices into that window.

@@ -24,8 +24,8 @@ const home = mkdtempSync(join(tmpdir(), 'profile-hpo-'));
 const paths = resolvePaths({}, home);
 const config = resolvePipelineConfig({ modelName: 'profile-hpo', asOf: '2026-06-30' });
 const deps = { paths, logger: pino({ level: 'silent' }), env: {}, now: () => new Date(), fetch };
-const data = await fetchMarketDataActivity(deps)({ pipelineId: 'profile-hpo', config });
-const features = await buildFeaturesActivity(deps)({ pipelineId: 'profile-hpo', data, config });
+const data = await fetchMarketDataActivity(deps)({ pipelineId: 'profile-hpo', settings: fetchSettings(config) });
+const features = await buildFeaturesActivity(deps)({ pipelineId: 'profile-hpo', data, settings: featureSettings(config) });
 
 const t = () => performance.now();
 const input = {
@@ -156,6 +156,7 @@ t0 = time.perf_counter()
 with concurrent.futures.ThreadPoolExecutor(2) as ex: list(ex.map(one, folds * cfg["reps"]))
 print(json.dumps({"total": single, "two": (time.perf_counter() - t0) * 1000 / n, "parts": {k: v / n for k, v in parts.items()}, "loss0": losses[0]}))
 `;
+import { featureSettings, fetchSettings } from '../../lib/config/stageSettings';
 const out = JSON.parse(
   runPython(py, JSON.stringify({ dir: home, cols: train.X.cols, reps: REPS, params: plan.params, rounds: plan.rounds })),
 ) as {

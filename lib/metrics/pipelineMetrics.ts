@@ -71,7 +71,8 @@ export class PipelineMetrics {
     this.activities.observe({ activity: o.type, result: o.ok ? 'ok' : 'error' }, o.seconds);
     if (!o.ok) return;
     const input = obj(o.input);
-    const model = str(input.modelName) ?? str(obj(input.config).modelName) ?? 'unknown';
+    // Stage activities carry the model line in `settings` (lib/config/stageSettings), others in `config` or at the top.
+    const model = str(input.modelName) ?? str(obj(input.settings).modelName) ?? str(obj(input.config).modelName) ?? 'unknown';
     if (o.type === 'notify') this.onNotify(model, input);
     else if (o.type === 'writeSearchResults') this.onSearch(model, input);
     else if (o.type === 'checkDrift') {

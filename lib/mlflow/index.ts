@@ -1,3 +1,4 @@
 export * from './client';
 export * from './tracking';
 export * from './searchTracking';
+export * from './candidateRun';

@@ -1,2 +1,3 @@
 export * from './comparisonReport';
 export * from './charts';
+export * from './comparisonInput';

@@ -3,3 +3,4 @@ export * from './decide';
 export * from './evidenceInput';
 export * from './evidenceSummary';
 export * from './forced';
+export * from './comparison';

@@ -8,6 +8,7 @@ import { createActivities } from '../../activities';
 import { pipelineConfigSchema } from '../../lib/config/schema';
 import { resolvePaths } from '../../lib/config/paths';
 import { fetchMarketData } from '../../lib/data/fetchMarketData';
+import { featureSettings } from '../../lib/config/stageSettings';
 
 const root = mkdtempSync(join(tmpdir(), 'build-features-signals-'));
 const paths = resolvePaths({}, root);
@@ -47,13 +48,13 @@ const config = pipelineConfigSchema.parse({ tickers, asOf: '2024-06-28', signals
 describe('buildFeatures with signals', () => {
   it('joins the signals and the patterns into the feature set', async () => {
     writeFileSync(join(dir, 'mood.csv'), 'date,ticker,mood\n2024-06-20,SYN-A,0.7\n2024-06-21,SYN-B,-0.2\n');
-    const ref = await activities.buildFeatures({ pipelineId: 'r1', data, config });
+    const ref = await activities.buildFeatures({ pipelineId: 'r1', data, settings: featureSettings(config) });
     expect(ref.featureNames.slice(-2)).toEqual(['cdl_engulfing', 'mood']);
   });
 
   it('a signals file that went bad under a scheduled run fails it as a non-retryable DataError naming file, line and column', async () => {
     writeFileSync(join(dir, 'mood.csv'), 'date,ticker,mood\n2024-06-20,SYN-A,0.7\n2024-06-21,SYN-B,n/a\n');
-    const err = await activities.buildFeatures({ pipelineId: 'r2', data, config }).catch((e: unknown) => e);
+    const err = await activities.buildFeatures({ pipelineId: 'r2', data, settings: featureSettings(config) }).catch((e: unknown) => e);
     expect(err).toMatchObject({ type: 'DataError', nonRetryable: true });
     expect((err as Error).message).toBe(
       `${join(dir, 'mood.csv')}:3:3: "n/a" in column mood is not a number (leave the cell empty for a missing value)`,

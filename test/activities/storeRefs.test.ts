@@ -10,6 +10,7 @@ import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../../lib/drift';
 import { openStore, type Store } from '../../lib/store';
 import { awsEnv } from '../support/s3Server';
+import { backtestSettings, compareSettings, featureSettings, fetchSettings, trainSettings } from '../../lib/config/stageSettings';
 
 /**
  * The stages as activities on "hosts" that share nothing but an S3 bucket (SeaweedFS): each call
@@ -52,18 +53,26 @@ const config = resolvePipelineConfig({
 describe('activities pass store references', () => {
   it('every stage runs on a host of its own from references into the bucket; payloads stay small', async () => {
     const pipelineId = 'store-refs-1';
-    const data = await host().activities.fetchMarketData({ pipelineId, config });
+    const data = await host().activities.fetchMarketData({ pipelineId, settings: fetchSettings(config) });
     for (const t of data.tickers) expect(t.uri.startsWith(`${artifacts}/.trainctl/data/synthetic`), t.uri).toBe(true);
-    const features = await host().activities.buildFeatures({ pipelineId, data, config });
+    const features = await host().activities.buildFeatures({ pipelineId, data, settings: featureSettings(config) });
     expect(features.uri).toMatch(new RegExp(`^${artifacts}/\\.trainctl/features/[0-9a-f]{24}/features\\.parquet$`));
-    const candidate = await host().activities.trainModel({ pipelineId, features, config });
+    const candidate = await host().activities.trainModel({ pipelineId, features, settings: trainSettings(config) });
     expect(candidate.onnx.uri).toBe(`${artifacts}/.trainctl/runs/${pipelineId}/candidate/model.onnx`);
     expect(JSON.stringify(candidate.onnx).length).toBeLessThan(200);
     expect(JSON.stringify(features).length).toBeLessThan(2_000);
-    const backtest = await host().activities.backtestModel({ pipelineId, features, candidate, config });
+    const backtest = await host().activities.backtestModel({ pipelineId, features, candidate, settings: backtestSettings(config) });
     expect(backtest.result.uri).toBe(`${artifacts}/.trainctl/runs/${pipelineId}/backtest.json`);
     const compare = host();
-    const comparison = await compare.activities.compareModels({ pipelineId, config, data, features, candidate, backtest });
+    const comparison = await compare.activities.compareModels({
+      pipelineId,
+      settings: compareSettings(config),
+      trainingConfig: config,
+      data,
+      features,
+      candidate,
+      backtest,
+    });
     expect(comparison.version).toBe('v1.0.0');
     expect(comparison.report.html).toBe(`${artifacts}/reports/${MODEL}/v1.0.0/model_comparison.html`);
     expect(comparison.reportRefs?.json.uri).toBe(`${artifacts}/reports/${MODEL}/v1.0.0/model_comparison.json`);
@@ -73,7 +82,15 @@ describe('activities pass store references', () => {
     expect(await store.exists(`models/${MODEL}/registry.json`)).toBe(true);
 
     // A retried compare on yet another host: the same version, nothing registered twice.
-    const again = await host().activities.compareModels({ pipelineId, config, data, features, candidate, backtest });
+    const again = await host().activities.compareModels({
+      pipelineId,
+      settings: compareSettings(config),
+      trainingConfig: config,
+      data,
+      features,
+      candidate,
+      backtest,
+    });
     expect(again.version).toBe('v1.0.0');
     expect((await store.list(`models/${MODEL}/versions/`)).filter((k) => k.endsWith('/model.onnx'))).toEqual([
       `models/${MODEL}/versions/v1.0.0/model.onnx`,
@@ -139,15 +156,25 @@ describe('activities pass store references', () => {
     const best = JSON.parse((await store.read(`models/${MODEL}/best_hyperparameters.json`))!.bytes.toString()) as { value: number };
     expect(best.value).toBe(0.69);
     // --use-best on a host of its own reads it from the bucket.
-    const useBest = await host().activities.trainModel({ pipelineId: 'store-refs-2', features, config: { ...config, useBest: true } });
+    const useBest = await host().activities.trainModel({
+      pipelineId: 'store-refs-2',
+      features,
+      settings: trainSettings({ ...config, useBest: true }),
+    });
     expect(useBest.paramsSource).toBe('best_hyperparameters.json');
 
     // A second candidate waits in staging; daily scoring on two hosts adds to one log in the bucket, once.
     const pipeline2 = 'store-refs-2';
-    const backtest2 = await host().activities.backtestModel({ pipelineId: pipeline2, features, candidate: useBest, config });
+    const backtest2 = await host().activities.backtestModel({
+      pipelineId: pipeline2,
+      features,
+      candidate: useBest,
+      settings: backtestSettings(config),
+    });
     const staged = await host().activities.compareModels({
       pipelineId: pipeline2,
-      config,
+      settings: compareSettings(config),
+      trainingConfig: config,
       data,
       features,
       candidate: useBest,
@@ -173,7 +200,7 @@ describe('activities pass store references', () => {
     // An object altered behind its reference: the stage fails at once, non-retryable, one line naming it.
     await store.put(`.trainctl/runs/${pipelineId}/candidate/model.onnx`, 'not the model');
     const err = await host()
-      .activities.backtestModel({ pipelineId, features, candidate, config })
+      .activities.backtestModel({ pipelineId, features, candidate, settings: backtestSettings(config) })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ type: 'DataError', nonRetryable: true });
     expect((err as Error).message).toMatch(new RegExp(`^${candidate.onnx.uri}: content does not match its reference \\(`));
@@ -183,16 +210,16 @@ describe('activities pass store references', () => {
   it('without a bucket the files stay where they always were, read in place', async () => {
     const h = host({ bucket: false });
     const pipelineId = 'local-1';
-    const data = await h.activities.fetchMarketData({ pipelineId, config });
-    const features = await h.activities.buildFeatures({ pipelineId, data, config });
-    const candidate = await h.activities.trainModel({ pipelineId, features, config });
+    const data = await h.activities.fetchMarketData({ pipelineId, settings: fetchSettings(config) });
+    const features = await h.activities.buildFeatures({ pipelineId, data, settings: featureSettings(config) });
+    const candidate = await h.activities.trainModel({ pipelineId, features, settings: trainSettings(config) });
     for (const ref of [...data.tickers, features, candidate.model, candidate.onnx, candidate.profile]) {
       expect(ref.uri.startsWith('file://'), ref.uri).toBe(true);
       expect(existsSync(fileURLToPath(ref.uri)), ref.uri).toBe(true);
     }
     expect(fileURLToPath(candidate.onnx.uri)).toBe(join(h.paths.runsDir, pipelineId, 'candidate', 'model.onnx'));
     expect(fileURLToPath(features.uri).startsWith(h.paths.featureStoreDir)).toBe(true);
-    await h.activities.backtestModel({ pipelineId, features, candidate, config });
+    await h.activities.backtestModel({ pipelineId, features, candidate, settings: backtestSettings(config) });
     // Read in place: nothing was copied into a download cache.
     expect(existsSync(join(h.paths.stateDir, 'store-cache')) ? readdirSync(join(h.paths.stateDir, 'store-cache')) : []).toEqual([]);
   }, 120_000);

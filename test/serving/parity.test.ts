@@ -9,6 +9,7 @@ import type { CandidateRef, FeatureSetRef } from '../../workflows/types';
 import { tempPaths, testLogger } from '../support/temporal';
 import { lineRegistry, prepareMarket, registerTrainedVersion } from './support/modelLine';
 import { startServer, type RunningServer } from './support/server';
+import { backtestSettings } from '../../lib/config/stageSettings';
 
 const MODEL = 'direction-classifier';
 let server: RunningServer;
@@ -48,7 +49,7 @@ describe('training/serving parity', () => {
       candidate: {
         onnx: { uri: pathToFileURL(candidate.onnx.path).href, sha256: candidate.onnx.sha256, size: statSync(candidate.onnx.path).size },
       } as CandidateRef,
-      config: resolvePipelineConfig({ modelName: MODEL }),
+      settings: backtestSettings(resolvePipelineConfig({ modelName: MODEL })),
     });
     detail = JSON.parse(await readFile(fileURLToPath(ref.result.uri), 'utf8')) as BacktestDetail;
     holdout = await loadFeatureMatrix(f.path, { labelledOnly: true, from: detail.holdout.start, to: detail.holdout.end });
