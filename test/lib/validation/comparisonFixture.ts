@@ -90,7 +90,7 @@ export function comparisonFixture(o: { skill: number; production?: number; seed?
     onnx: ref('model.onnx'),
     profile: ref('reference_profile.json'),
     modelType: 'xgb',
-    params: { nEstimators: 40, maxDepth: 4 },
+    params: { nEstimators: 40, maxDepth: 4, learningRate: 0.1, minChildWeight: 2, subsample: 0.8, colsampleBytree: 0.8 },
     paramsSource: 'default',
     bestIteration: 39,
     rounds: 40,
