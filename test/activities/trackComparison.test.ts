@@ -47,7 +47,7 @@ describe('MLflow tracking of a compared candidate', () => {
   it('a server that cannot be reached is reported and logged, never thrown', async () => {
     const calls: string[] = [];
     const refused = (async (url: string | URL | Request) => {
-      calls.push(String(url));
+      calls.push(url instanceof Request ? url.url : url.toString());
       throw new Error('connect ECONNREFUSED 127.0.0.1:9');
     }) as typeof fetch;
     const { f, result, warnings, schema } = await tracked({ MLFLOW_TRACKING_URI: 'http://127.0.0.1:9' }, refused);
