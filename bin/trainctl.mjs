@@ -32,4 +32,7 @@ if (training && process.env.UV_THREADPOOL_SIZE === undefined) {
     cli = await import('../client/cli.ts');
   }
   process.exitCode = await cli.main(process.argv);
+  // A worker or `start` that has returned is done, also when it stopped on an error after its
+  // runtime, connections or log transport were set up (they would keep the process alive).
+  if (training) process.exit(process.exitCode);
 }

@@ -71,7 +71,11 @@ export function buildProgram(): Command {
       '--queues <list>',
       'task queues to poll, each optionally with its concurrency: trainctl,trainctl-io=8,trainctl-compute=1 (default: every queue of the set-up; see TRAINCTL_IO_QUEUE / TRAINCTL_COMPUTE_QUEUE)',
     )
-    .action(async (o: { logLevel: 'info'; metricsPort?: string; queues?: string }) => {
+    .option(
+      '--build-id <id>',
+      'this worker build in the Worker Deployment (default: TRAINCTL_BUILD_ID, else derived from the workflow code); the first build becomes current, later ones with `trainctl deployment rollout`',
+    )
+    .action(async (o: { logLevel: 'info'; metricsPort?: string; queues?: string; buildId?: string }) => {
       // Loaded on demand: the worker pulls in native addons (Temporal core, libxgboost, onnxruntime).
       const { metricsPortFrom, runWorkerUntilSignal } = await import('./commands/workerCommand');
       const metricsPort = o.metricsPort !== undefined ? metricsPortFrom({ TRAINCTL_METRICS_PORT: o.metricsPort }) : undefined;
@@ -79,6 +83,7 @@ export function buildProgram(): Command {
         logLevel: o.logLevel,
         ...(metricsPort !== undefined ? { metricsPort } : {}),
         ...(o.queues !== undefined ? { queues: o.queues } : {}),
+        ...(o.buildId !== undefined ? { buildId: o.buildId } : {}),
       });
       await worker.done;
     });

@@ -5,6 +5,7 @@ import { faultHoldInterceptors } from './faultHooks';
 import type { TemporalSettings } from '../lib/config/temporal';
 import { ACTIVITY_KIND_NAMES, DEFAULT_CONCURRENCY, type QueuePoll } from '../lib/config/taskQueues';
 import { activitiesOfKinds } from '../workflows/activityKinds';
+import type { WorkerBuild } from './build';
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -19,6 +20,12 @@ export interface TrainingWorkerOptions {
   metrics?: PipelineMetrics;
   /** The queue to poll and what to serve there (default: the main queue, everything). */
   poll?: QueuePoll;
+  /**
+   * Worker Deployment Versioning (`trainctl worker` always sets it, workers/build.ts): the worker
+   * declares its deployment version and every workflow it starts is PINNED to it. Without it the
+   * worker is unversioned (tests that run workflows in-process).
+   */
+  build?: WorkerBuild;
 }
 
 /**
@@ -68,6 +75,12 @@ export function createTrainingWorker(options: TrainingWorkerOptions): Promise<Wo
     interceptors: { activity: [...(options.metrics ? [meteringInterceptor(options.metrics)] : []), ...faultHoldInterceptors()] },
     ...(poll.workflows ? { stickyQueueScheduleToStartTimeout: STICKY_SCHEDULE_TO_START } : {}),
     maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+    // PINNED: a run stays on the build it started on, through the approval gate's days of waiting;
+    // a new build gets new runs once it is current (`trainctl deployment rollout`). A search's next
+    // run after continue-as-new starts on the current build (workflows/hyperparameterSearch.ts).
+    ...(options.build
+      ? { workerDeploymentOptions: { version: options.build, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
     shutdownGraceTime: SHUTDOWN_GRACE,
     shutdownForceTime: SHUTDOWN_FORCE,
   });

@@ -9,6 +9,7 @@ import {
   condition,
 } from '@temporalio/workflow';
 import { parseDurationMs, type PipelineConfig } from '../lib/config/pipeline';
+import { featureSettings, fetchSettings, trialSettings } from '../lib/config/stageSettings';
 import {
   externalParams,
   MedianPruner,
@@ -96,8 +97,8 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
   let features = input.resume?.features ?? input.features;
   let dataWindow = input.resume?.dataWindow;
   if (!features) {
-    const data = await fetching.fetchMarketData({ pipelineId: info.workflowId, config: input.config });
-    features = await compute.buildFeatures({ pipelineId: info.workflowId, data, config: input.config });
+    const data = await fetching.fetchMarketData({ pipelineId: info.workflowId, settings: fetchSettings(input.config) });
+    features = await compute.buildFeatures({ pipelineId: info.workflowId, data, settings: featureSettings(input.config) });
     dataWindow = { start: data.start, end: data.end };
   }
   dataWindow ??= { start: features.start, end: features.end };
@@ -143,7 +144,7 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
     try {
       const r = await trialWithin(budget)({
         features: featureSet,
-        config: input.config,
+        settings: trialSettings(input.config),
         params,
         trial: trial.number,
         pruning: pruningSnapshot(study, PRUNER_STARTUP_TRIALS),
@@ -189,8 +190,12 @@ export async function hyperparameterSearch(input: SearchInput): Promise<SearchRe
       best: null,
       dataWindow,
     });
-    // The next run keeps the memo (the task queues by kind).
-    await makeContinueAsNewFunc<typeof hyperparameterSearch>({ memo: workflowInfo().memo ?? {} })({
+    // The next run keeps the memo (the task queues by kind) and starts on the current build.
+    const next = makeContinueAsNewFunc<typeof hyperparameterSearch>({
+      memo: workflowInfo().memo ?? {},
+      initialVersioningBehavior: 'AUTO_UPGRADE',
+    });
+    await next({
       ...input,
       resume: { state: study.toJSON(), startedAt, features: featureSet, dataWindow },
     });

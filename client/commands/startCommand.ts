@@ -26,7 +26,7 @@ export async function startCommand(flags: PipelineConfigInput, out: (line: strin
       : `Using the Temporal server already on ${settings.address}`,
   );
 
-  const worker = await runWorkerUntilSignal({ logLevel: 'warn', onStopped: () => server?.stop() });
+  const worker = await runWorkerUntilSignal({ logLevel: 'warn', makeCurrent: true, onStopped: () => server?.stop() });
   out(`Worker polling task queue "${settings.taskQueue}" (JSON logs: logs/training.log)`);
 
   const { client, close } = await connectClient(settings);

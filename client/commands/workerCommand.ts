@@ -8,7 +8,8 @@ import { createLogger, temporalLoggerFromPino } from '../../lib/log';
 import { checkMlflowEnv } from '../../lib/mlflow';
 import { ConfigError } from '../../lib/util/errors';
 import { describeConnection, temporalConnectionOptions } from '../../lib/config/temporalConnection';
-import { createTrainingWorker } from '../../workers/worker';
+import { createTrainingWorker, workflowsPath } from '../../workers/worker';
+import { workflowBuild, type WorkerBuild } from '../../workers/build';
 import { PipelineMetrics, serveMetrics } from '../../workers/metrics';
 import { startScratchRetention } from '../../workers/scratchRetention';
 import { freePort } from '../devServer';
@@ -39,6 +40,10 @@ export async function runWorkerUntilSignal(
     metricsPort?: number;
     /** `--queues`: what this worker polls (lib/config/taskQueues.ts planQueues); default every queue of the set-up. */
     queues?: string;
+    /** `--build-id`: this worker's build (default: derived from the workflow bundle, workers/build.ts). */
+    buildId?: string;
+    /** Make this build current even if another is (`npm start`'s local worker); otherwise only when none is. */
+    makeCurrent?: boolean;
   } = {},
 ): Promise<RunningWorker> {
   const paths = resolvePaths();
@@ -67,18 +72,38 @@ export async function runWorkerUntilSignal(
   const { checkStore, openStore } = await import('../../lib/store');
   const store = openStore({ env });
   if (store.kind === 's3') await checkStore(store);
+  // Worker Versioning: one build for every queue of this process; a build ID the server would refuse stops here.
+  const { bundle, build } = await workflowBuild({
+    workflowsPath,
+    deploymentName: (await import('./deployment')).deploymentNameFrom(env),
+    ...(options.buildId !== undefined ? { buildId: options.buildId } : env.TRAINCTL_BUILD_ID ? { buildId: env.TRAINCTL_BUILD_ID } : {}),
+  });
+  const unreachable = (err: unknown) =>
+    new ConfigError(
+      `Cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}). Start it with \`npx trainctl dev\` or \`npm start\`.`,
+    );
+  const deploymentApi = await connectDeploymentApi(connectionOptions, settings.namespace).catch((err: unknown) => {
+    throw unreachable(err);
+  });
+  try {
+    await deploymentApi.checkBuild(build);
+  } catch (err) {
+    await deploymentApi.close();
+    throw err;
+  }
   let connection: NativeConnection;
   try {
     connection = await NativeConnection.connect(connectionOptions);
   } catch (err) {
-    throw new ConfigError(
-      `Cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}). Start it with \`npx trainctl dev\` or \`npm start\`.`,
-    );
+    await deploymentApi.close();
+    throw unreachable(err);
   }
   const metrics = metricsPort !== undefined ? new PipelineMetrics() : undefined;
   const deps = { paths, logger, env, now: () => new Date(), fetch, store };
   const workers = await Promise.all(
-    polls.map((poll) => createTrainingWorker({ connection, settings, deps, poll, ...(metrics ? { metrics } : {}) })),
+    polls.map((poll) =>
+      createTrainingWorker({ connection, settings, deps, poll, build, workflowBundle: bundle, ...(metrics ? { metrics } : {}) }),
+    ),
   );
   // Run scratch retention (lib/runs): at start and every hour, never touching open or live runs.
   const sweep = startScratchRetention({
@@ -98,17 +123,35 @@ export async function runWorkerUntilSignal(
     },
     `worker connected; polling ${polls.map((p) => `${p.name} (${p.workflows ? 'workflows + ' : ''}${p.kinds.join(' + ')} activities, ${p.maxConcurrentActivities} at a time)`).join(', ')}`,
   );
+  const stopAll = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
   const done = (async () => {
     try {
       // One Temporal worker per queue on the shared connection; if one stops with an error, stop the others.
-      await Promise.all(
+      const running = Promise.all(
         workers.map((w) =>
           w.run().catch((err: unknown) => {
-            for (const other of workers) if (other !== w && other.getState() === 'RUNNING') other.shutdown();
+            stopAll();
             throw err;
           }),
         ),
       );
+      // Once polling, the build is registered; the first build of a deployment (or `makeCurrent`) becomes current.
+      const registered = deploymentApi
+        .register(build, { makeCurrent: options.makeCurrent })
+        .then((r) =>
+          logger.info(
+            { module: 'worker', deployment: build.deploymentName, buildId: build.buildId, current: r.current },
+            `worker build ${build.deploymentName}/${build.buildId}${r.madeCurrent ? ' is now current' : r.current ? ' (current)' : ' registered; not current: roll it out with `trainctl deployment rollout ' + build.buildId + '`'}`,
+          ),
+        )
+        .catch((err: unknown) => {
+          stopAll();
+          throw err;
+        })
+        .finally(() => deploymentApi.close());
+      await Promise.all([running, registered]);
     } finally {
       await connection.close();
       await endpoint?.close();
@@ -118,4 +161,16 @@ export async function runWorkerUntilSignal(
     }
   })();
   return { done };
+}
+
+/** The server's deployment API on its own client connection (the worker's is a NativeConnection). */
+async function connectDeploymentApi(connectionOptions: ReturnType<typeof temporalConnectionOptions>, namespace: string) {
+  const [{ Client, Connection }, deployment] = await Promise.all([import('@temporalio/client'), import('./deployment')]);
+  const connection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection, namespace });
+  return {
+    checkBuild: (build: WorkerBuild) => deployment.checkBuild(client, build),
+    register: (build: WorkerBuild, o: { makeCurrent?: boolean }) => deployment.registerBuild(client, build, o),
+    close: () => connection.close(),
+  };
 }
