@@ -42,8 +42,8 @@ function trainctl(args: string[], env: Record<string, string> = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run = { child, out: [] as string[] };
-  child.stdout!.on('data', (d: Buffer) => run.out.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => run.out.push(d.toString()));
+  child.stdout.on('data', (d: Buffer) => run.out.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => run.out.push(d.toString()));
   children.push(run);
   return run;
 }
