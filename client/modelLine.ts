@@ -1,18 +1,22 @@
 import { resolvePaths } from '../lib/config/paths';
 import { loadConfig } from '../lib/config/load';
 import { DEFAULT_PIPELINE_CONFIG } from '../lib/config/pipeline';
-import { listModelLines, openModelLine, parseVersion, type LocalRegistry } from '../lib/registry';
+import type { LocalRegistry } from '../lib/registry';
+import { parseVersion } from '../lib/registry/version';
 import { ConfigError } from '../lib/util/errors';
 import { quote } from '../lib/util/quote';
 
 /** The registry of one model line, as the CLI sees it (TRAINCTL_MODELS_DIR or models/). */
-export function openLine(modelName: string): Promise<LocalRegistry> {
+export async function openLine(modelName: string): Promise<LocalRegistry> {
+  // Imported here: lib/registry loads the store and its S3 client (~120 ms), which `--help` does not need.
+  const { openModelLine } = await import('../lib/registry');
   return openModelLine({ modelsDir: resolvePaths().modelsDir, modelName, legacyModelName: DEFAULT_PIPELINE_CONFIG.modelName });
 }
 
 /** Every model line with a registry, after migrating a pre-model-line registry. */
 export async function allLines(): Promise<string[]> {
   await openLine(DEFAULT_PIPELINE_CONFIG.modelName);
+  const { listModelLines } = await import('../lib/registry');
   return listModelLines(resolvePaths().modelsDir);
 }
 
