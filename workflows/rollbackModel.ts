@@ -11,7 +11,7 @@ export interface RollbackInput {
   reason: string;
   /**
    * Wait this long for every serving instance to answer with the restored version (the config's
-   * deployTimeout); absent from callers that predate the deploy stage: no wait.
+   * deployTimeout); absent (a performance monitor's automatic rollback): no wait.
    */
   deployTimeoutMs?: number;
 }
