@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -19,9 +19,13 @@ import {
 import { ConfigError } from '../util/errors';
 import { sha256, sha256File } from '../util/hash';
 import { BaseStore } from './baseStore';
+import { exactFileBody, FileChangedError, type ExactBody } from './fileBody';
 import { assertKey, joinKey } from './keys';
 import { describeS3Error, isConditionFailed, isNotFound } from './s3Errors';
 import type { Store, StoreBody, StoreRef, Versioned } from './types';
+
+/** Files up to this size are read into memory and sent as one buffer; larger ones are streamed. */
+const SMALL_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface S3StoreOptions {
   client: S3Client;
@@ -102,23 +106,37 @@ export class S3Store extends BaseStore {
 
   async put(key: string, body: StoreBody): Promise<StoreRef> {
     const Key = this.objectKey(key);
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-      const sha = sha256(bytes);
-      await this.call(key, () => this.client.send(new PutObjectCommand({ ...this.putArgs(Key, sha), Body: bytes })));
-      return { uri: this.uriOf(key), sha256: sha, size: bytes.length };
-    }
+    if (typeof body === 'string' || body instanceof Uint8Array)
+      return this.putBytes(key, typeof body === 'string' ? Buffer.from(body) : body);
     const size = (await stat(body.file)).size;
+    // A small file is read once: the bytes hashed are the bytes sent, whatever happens to the file.
+    if (size <= Math.min(SMALL_FILE_BYTES, this.threshold)) return this.putBytes(key, await readFile(body.file));
     const sha = await sha256File(body.file);
     if (size > this.threshold) {
-      await this.putMultipart(key, body.file, sha);
+      await this.putMultipart(key, body.file, sha, size);
     } else {
-      // The checksum makes the server refuse the body if the file changed after it was hashed.
-      await this.call(key, () =>
-        this.client.send(new PutObjectCommand({ ...this.putArgs(Key, sha), Body: createReadStream(body.file), ContentLength: size })),
+      // Exactly `size` bytes that hash to `sha`, or the request is aborted (fileBody.ts).
+      const exact = exactFileBody(body.file, { length: size, sha256: sha });
+      await this.sendFile(key, exact, (abortSignal) =>
+        this.client.send(new PutObjectCommand({ ...this.putArgs(Key, sha), Body: exact.stream, ContentLength: size }), { abortSignal }),
       );
     }
     return { uri: this.uriOf(key), sha256: sha, size };
+  }
+
+  private async putBytes(key: string, bytes: Uint8Array): Promise<StoreRef> {
+    const sha = sha256(bytes);
+    await this.call(key, () => this.client.send(new PutObjectCommand({ ...this.putArgs(this.objectKey(key), sha), Body: bytes })));
+    return { uri: this.uriOf(key), sha256: sha, size: bytes.length };
+  }
+
+  /** A request with a file body: a FileChangedError (not the SDK's AbortError) when the file changed under it. */
+  private async sendFile<R>(key: string, body: ExactBody, send: (abortSignal: AbortSignal) => Promise<R>): Promise<R> {
+    try {
+      return await this.call(key, () => send(body.signal));
+    } catch (err) {
+      throw body.failure() ?? err;
+    }
   }
 
   private putArgs(Key: string, sha: string) {
@@ -130,31 +148,30 @@ export class S3Store extends BaseStore {
     };
   }
 
-  /** Parts, then one Complete that makes the object appear; any failure aborts the upload, so nothing half-written remains. */
-  private async putMultipart(key: string, file: string, sha: string): Promise<void> {
+  /**
+   * Parts, then one Complete that makes the object appear; any failure aborts the upload, so nothing
+   * half-written remains. The parts' bytes must hash to `sha` (the metadata says so) before Complete.
+   */
+  private async putMultipart(key: string, file: string, sha: string, size: number): Promise<void> {
     const Key = this.objectKey(key);
     const { UploadId } = await this.call(key, () =>
       this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, Metadata: { sha256: sha } })),
     );
     try {
       const parts: { PartNumber: number; ETag: string }[] = [];
-      const size = (await stat(file)).size;
+      const hash = createHash('sha256');
       for (let start = 0, n = 1; start < size; start += this.partSize, n++) {
-        const end = Math.min(start + this.partSize, size) - 1;
-        const res = await this.call(key, () =>
+        const length = Math.min(this.partSize, size - start);
+        const exact = exactFileBody(file, { start, length, hash });
+        const res = await this.sendFile(key, exact, (abortSignal) =>
           this.client.send(
-            new UploadPartCommand({
-              Bucket: this.bucket,
-              Key,
-              UploadId,
-              PartNumber: n,
-              Body: createReadStream(file, { start, end }),
-              ContentLength: end - start + 1,
-            }),
+            new UploadPartCommand({ Bucket: this.bucket, Key, UploadId, PartNumber: n, Body: exact.stream, ContentLength: length }),
+            { abortSignal },
           ),
         );
         parts.push({ PartNumber: n, ETag: res.ETag ?? '' });
       }
+      if (hash.digest('hex') !== sha) throw new FileChangedError(`${file}: changed while it was being uploaded`);
       await this.call(key, () =>
         this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId, MultipartUpload: { Parts: parts } })),
       );

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,9 @@ export async function startS3Server(o: { startTimeoutMs?: number } = {}): Promis
   }
   const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc] = ports as [number, ...number[]];
   const args = [
+    // Debugging a failure: TRAINCTL_TEST_WEED_LOG=<file> keeps the server's log (at glog
+    // verbosity TRAINCTL_TEST_WEED_V, e.g. 2 to log unrouted requests) after it stops.
+    ...(process.env.TRAINCTL_TEST_WEED_V ? [`-v=${process.env.TRAINCTL_TEST_WEED_V}`] : []),
     'server',
     `-dir=${join(dir, 'data')}`,
     '-ip=127.0.0.1',
@@ -111,6 +114,7 @@ export async function startS3Server(o: { startTimeoutMs?: number } = {}): Promis
     pid: child.pid!,
     stop: async () => {
       await stopWeed(child);
+      if (process.env.TRAINCTL_TEST_WEED_LOG) copyFileSync(log, process.env.TRAINCTL_TEST_WEED_LOG);
       rmSync(dir, { recursive: true, force: true });
       for (const socket of grpcSockets) rmSync(socket, { force: true });
     },
