@@ -89,11 +89,11 @@ describe.each(registryBackends)('$name registry', (backend: RegistryBackend) => 
     await candidate(dir, 'r3');
   }
 
-  async function traceSteps(s: Scenario): Promise<string[]> {
+  async function traceSteps(s: Scenario, args: unknown): Promise<string[]> {
     const root = backend.root(dir, `${s.name}-trace`);
     await backend.copy(templates[s.template], root);
     const trace = `${dir}/${s.name}-trace.txt`;
-    const res = await runChild(root, s.op, await s.args(), { ...backend.env(), TRAINCTL_REGISTRY_CRASH_TRACE: trace });
+    const res = await runChild(root, s.op, args, { ...backend.env(), TRAINCTL_REGISTRY_CRASH_TRACE: trace });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     await backend.remove(root);
@@ -104,10 +104,9 @@ describe.each(registryBackends)('$name registry', (backend: RegistryBackend) => 
     return s.observe(JSON.parse((await backend.read(root, 'registry.json'))!));
   }
 
-  async function crashAndRecover(s: Scenario, step: string, committed: boolean): Promise<void> {
+  async function crashAndRecover(s: Scenario, args: unknown, step: string, committed: boolean): Promise<void> {
     const root = backend.root(dir, `${s.name}-${step.replace('#', '_')}`);
     await backend.copy(templates[s.template], root);
-    const args = await s.args();
     const res = await runChild(root, s.op, args, { ...backend.env(), TRAINCTL_REGISTRY_CRASH_AT: step });
     expect(res.signal, `${step}: ${res.stderr}`).toBe('SIGKILL');
     expect(await rawObserve(s, root), step).toBe(committed ? s.new : s.old);
@@ -136,7 +135,10 @@ describe.each(registryBackends)('$name registry', (backend: RegistryBackend) => 
   describe.each(scenarios)('crash during $name', (s) => {
     it('leaves the old or the new state at every step, and a re-run completes it', async () => {
       await makeTemplates();
-      const steps = await traceSteps(s);
+      // Made once: a candidate's files rewritten by one worker while the other uploads them would
+      // register whatever half of the rewrite the upload happened to read.
+      const args = await s.args();
+      const steps = await traceSteps(s, args);
       // Every step a crash can hit, in order; the commit point is the replacement of registry.json.
       expect(steps).toContain('state-renamed');
       expect(steps).toContain('pending-cleared');
@@ -144,7 +146,7 @@ describe.each(registryBackends)('$name registry', (backend: RegistryBackend) => 
       const commitAt = steps.indexOf('state-renamed');
       const queue = steps.map((step, i) => ({ step, committed: i >= commitAt }));
       const worker = async (): Promise<void> => {
-        for (let job = queue.shift(); job; job = queue.shift()) await crashAndRecover(s, job.step, job.committed);
+        for (let job = queue.shift(); job; job = queue.shift()) await crashAndRecover(s, args, job.step, job.committed);
       };
       await Promise.all([worker(), worker()]);
       console.log(`${backend.name}: crash during ${s.name}: ${steps.length} steps checked: ${steps.join(', ')}`);
