@@ -1,9 +1,29 @@
 #!/usr/bin/env node
 // Runs the vitest suite (with one libuv pool thread, like the trainctl worker: bin/trainctl.mjs) and ends with the plain closing line `N passed, N failed, N skipped`.
-// With no arguments (npm test): the default suite, then the fault suite (test/faults, TRAINCTL_FAULTS=1) on its own, so its
-// timing-sensitive kills do not share the CPU with other heavy test files; a failure in either fails the run.
-// `node scripts/test.mjs test/faults` (npm run test:faults) runs the fault suite alone; other arguments go to one vitest run.
-// TRAINCTL_SKIP_FAULTS=1 leaves the fault suite out of a no-argument run.
+//
+// Two vitest projects (vitest.config.ts; test/projects.ts decides which file goes where):
+//   unit         every test that needs no server: no Temporal, no SeaweedFS, no global set-up (library tests,
+//                property tests, replay, activity tests with MockActivityEnvironment …)
+//   integration  the files that read the Temporal dev server or the SeaweedFS S3 server of test/globalSetup.ts
+//                (`inject('temporalAddress')` / `inject('s3Endpoint')`, directly or through a test/ helper) or
+//                start a server of their own (MLflow); only these pay for starting the servers.
+//
+// Commands:
+//   npm test                    the default suite (both projects, each file once), then the fault suite (test/faults,
+//                               TRAINCTL_FAULTS=1) on its own, so its timing-sensitive kills do not share the CPU with
+//                               other heavy test files; a failure in either fails the run. TRAINCTL_SKIP_FAULTS=1
+//                               leaves the fault suite out.
+//   npm run test:unit           the unit project only (node scripts/test.mjs --project unit): no server starts.
+//   npm run test:faults         the fault suite alone (node scripts/test.mjs test/faults).
+//   TRAINCTL_TEST_FORKS=1 node scripts/test.mjs test/lib/registry/crash.test.ts
+//                               one file (or several, or a folder); the servers start only if a file needs them.
+//                               Other vitest arguments pass through, e.g. `-t 's3'` for matching test names.
+// Environment:
+//   TRAINCTL_TEST_FORKS=N       test files run at a time (default 2; 1 for the fault suite).
+//   TRAINCTL_TEST_TEMPORAL_ADDRESS=host:port   use a running Temporal server instead of starting one.
+//   TRAINCTL_TEST_WEED_V=2 TRAINCTL_TEST_WEED_LOG=/tmp/weed.log   keep SeaweedFS's log (every S3 request with its
+//                               status at verbosity 2) after the run, for a failure that involves the bucket.
+// Results: .trainctl/test-results.json (per-file durations; the fault suite's in test-results-faults.json).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
