@@ -25,7 +25,7 @@ export interface ValidationResult {
 }
 
 /**
- * `trainctl validate <version>` (the convention's standalone validation script): a registered
+ * `trainctl models validate <version>` (the convention's standalone validation script): a registered
  * version as the backtest stage's "candidate", then its report. Reads the registry, never writes it.
  */
 export function validateVersionActivities(deps: ActivityDeps) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ConfigError } from '../lib/util/errors';
 
 /** The Worker Deployment that trainctl's workers belong to (TRAINCTL_DEPLOYMENT_NAME). */
@@ -41,6 +41,8 @@ export async function workflowBuild(o: {
   deploymentName?: string;
   buildId?: string;
 }): Promise<{ bundle: WorkflowBundleWithSourceMap; build: WorkerBuild }> {
+  // Loaded here: the CLI's other commands import this module for the names only (bench/cli).
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
   const bundle = await bundleWorkflowCode({ workflowsPath: o.workflowsPath, logger: quiet });
   return { bundle, build: { deploymentName: o.deploymentName ?? DEFAULT_DEPLOYMENT_NAME, buildId: o.buildId ?? buildIdOf(bundle) } };
 }

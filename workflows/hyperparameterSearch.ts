@@ -13,7 +13,7 @@ export type { SearchStatus } from './search/study';
 
 export interface SearchInput {
   config: PipelineConfig;
-  /** The feature set to tune on; when absent (standalone `trainctl hpo`) it is fetched and built here. */
+  /** The feature set to tune on; when absent (standalone `trainctl hpo start`) it is fetched and built here. */
   features?: FeatureSetRef;
   /** Trials started per workflow run before continuing as new (default 40). */
   trialsPerRun?: number;

@@ -77,7 +77,7 @@ export function parseBestParams(o: { text: string; file: string; modelType: Mode
   const engine = engineNameFor(o.modelType);
   if (file.engine !== undefined && file.engine !== engine) {
     throw new ConfigError(
-      `${o.file}: written by a ${file.engine} search, but --model-type ${o.modelType} trains with ${engine}; run \`trainctl hpo --model-type ${o.modelType}\` or drop --use-best`,
+      `${o.file}: written by a ${file.engine} search, but --model-type ${o.modelType} trains with ${engine}; run \`trainctl hpo start --model-type ${o.modelType}\` or drop --use-best`,
     );
   }
   const names = NAMES[engine];
