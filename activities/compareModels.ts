@@ -27,7 +27,7 @@ export interface CompareModelsInput {
   features: FeatureSetRef;
   candidate: CandidateRef;
   backtest: BacktestRef;
-  /** Time spent so far against the pipeline's budget (absent in runs from before the budget). */
+  /** Time spent so far against the pipeline's budget (absent when called outside a pipeline run). */
   budget?: BudgetStatus;
   /**
    * A dry run: nothing is registered (the staging pointer, which serving scores in shadow, stays
@@ -142,8 +142,7 @@ export function compareModelsActivity(deps: ActivityDeps) {
   };
 }
 
-/** The warm-start report trainModel published (runs from before refs kept it beside the model, in `dir`). */
-async function readWarmStartOf(deps: ActivityDeps, candidate: CandidateRef & { dir?: string }) {
-  if (candidate.warmStart) return readWarmStartReport(dirname(await localFile(deps, candidate.warmStart)));
-  return candidate.dir ? readWarmStartReport(candidate.dir) : undefined;
+/** The warm-start report trainModel published, if it warm-started. */
+async function readWarmStartOf(deps: ActivityDeps, candidate: CandidateRef) {
+  return candidate.warmStart ? readWarmStartReport(dirname(await localFile(deps, candidate.warmStart))) : undefined;
 }

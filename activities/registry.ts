@@ -8,13 +8,13 @@ import { storeOf } from './storeFiles';
  * The registry of one model line as the worker is configured: TRAINCTL_RETENTION_KEEP (archived versions to keep) and
  * TRAINCTL_RETENTION_MAX_AGE_DAYS apply after each promotion; unset, every version is kept.
  */
-export function registryFor(deps: ActivityDeps, modelName: string | undefined) {
+export function registryFor(deps: ActivityDeps, modelName: string) {
   return openModelLine({
     modelsDir: deps.paths.modelsDir,
     // The project directory: `<modelsDir>/<line>/` as always; S3: `models/<line>/` of the bucket.
     artifacts: storeOf(deps),
-    // Runs started before model lines existed did not pass a name: they belong to the default line.
-    modelName: modelName ?? DEFAULT_PIPELINE_CONFIG.modelName,
+    modelName,
+    // The registry's line migration (data on disk or in the bucket): files of the one line before model lines belong to the default line.
     legacyModelName: DEFAULT_PIPELINE_CONFIG.modelName,
     clock: deps.now,
     retention: retentionFromEnv(deps.env),

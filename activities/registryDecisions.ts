@@ -5,8 +5,8 @@ import { registryFor } from './registry';
 
 export interface PromoteModelInput {
   pipelineId: string;
-  /** The model line (its registry, and MLflow's registered model where the alias moves too); absent only in runs started before model lines. */
-  modelName?: string;
+  /** The model line (its registry, and MLflow's registered model where the alias moves too). */
+  modelName: string;
   version: string;
   by: string;
   reason: string;
@@ -18,7 +18,7 @@ export interface RejectCandidateInput extends PromoteModelInput {
 
 /** Registry transitions; each is idempotent per (pipelineId, version), so a retry is harmless. */
 export function registryDecisionActivities(deps: ActivityDeps) {
-  const registry = (modelName: string | undefined) => registryFor(deps, modelName);
+  const registry = (modelName: string) => registryFor(deps, modelName);
   const champion = async (modelName: string | undefined, version: string, pipelineId: string) => {
     const client = mlflowFromEnv(deps.env, { fetch: deps.fetch });
     if (!client || !modelName) return;
@@ -41,7 +41,7 @@ export function registryDecisionActivities(deps: ActivityDeps) {
       by: string;
       reason: string;
       pipelineId: string;
-      modelName?: string;
+      modelName: string;
     }): Promise<RollbackResult> {
       const result = await (await registry(input.modelName)).rollback({ ...input, runId: input.pipelineId });
       await champion(input.modelName, result.to, input.pipelineId);

@@ -26,13 +26,13 @@ export interface FoldInput {
 
 export interface WriteSearchResultsInput {
   pipelineId: string;
-  /** The model line whose best_hyperparameters.json this search writes (absent in searches started before model lines). */
-  modelName?: string;
+  /** The model line whose best_hyperparameters.json this search writes. */
+  modelName: string;
   studyName: string;
   state: StudyState;
   best: { params: Hyperparams; value: number; trialNumber: number } | null;
   dataWindow: { start: string; end: string };
-  /** Recorded in best_hyperparameters.json so a run of another engine refuses it (absent in older searches). */
+  /** Recorded in best_hyperparameters.json so a run of another engine refuses it (given with the best trial). */
   modelType?: PipelineConfig['modelType'];
 }
 

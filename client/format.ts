@@ -73,8 +73,8 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
 
 export function approvalCommands(s: Pick<PipelineStatus, 'workflowId' | 'pipelineId' | 'candidateVersion'>): string {
   return [
-    `approve:  npx trainctl approve ${s.workflowId ?? s.pipelineId} --by <name> [--comment "…"]`,
-    `reject:   npx trainctl reject ${s.workflowId ?? s.pipelineId} --by <name> [--comment "…"]`,
+    `approve:  npx trainctl approve ${s.workflowId} --by <name> [--comment "…"]`,
+    `reject:   npx trainctl reject ${s.workflowId} --by <name> [--comment "…"]`,
   ].join('\n');
 }
 

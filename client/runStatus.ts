@@ -42,7 +42,7 @@ export async function describeRun(client: Client, workflowId: string): Promise<D
 
 /**
  * The status of a training run, whatever state it is in, read without a worker where it can be:
- * the status the run keeps in its memo (runs from before that are queried), its result once it
+ * the status the run keeps in its memo (queried before its first workflow task wrote it), its result once it
  * completed, and the failure (or cancellation) with the last status once it ended otherwise.
  */
 export async function readRunStatus(client: Client, workflowId: string): Promise<PipelineStatus> {

@@ -6,8 +6,8 @@ import { pipelineIdOf } from '../workflows/ids';
 
 /**
  * Pipeline IDs of every open workflow in the namespace. A training run's scratch is named by
- * pipelineIdOf (runs never continue as new, so the current run is the first); runs from before
- * pipeline IDs used the workflow ID itself.
+ * pipelineIdOf (runs never continue as new, so the current run is the first); the other workflows
+ * (search, drift, monitoring) use their workflow ID itself.
  */
 export async function openPipelineIds(client: Client): Promise<Set<string>> {
   const ids = new Set<string>();

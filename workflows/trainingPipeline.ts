@@ -100,14 +100,13 @@ async function buildCandidate(t: Tracker, config: PipelineConfig): Promise<Compa
   status.production = backtest.production;
   status.buyHold = backtest.buyHold;
 
-  const budget = status.budget ? { budget: { ...status.budget } } : {};
   const comparison = await t.stage(
     'compare',
     () =>
       comparing.compareModels({
         ...(config.dryRun ? { dryRun: true } : {}),
         ...{ pipelineId, settings: compareSettings(config), trainingConfig: config, data, features, candidate, backtest },
-        ...budget,
+        budget: { ...status.budget! },
       }),
     (c) => `${c.version}: ${c.decision}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,
   );

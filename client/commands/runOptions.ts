@@ -29,7 +29,7 @@ export function addRunOptions(cmd: Command): Command {
     cmd.addOption(option);
   }
   return cmd
-    .option('--search-space <file.json>', 'ranges for the search, e.g. {"max_depth": {"low": 2, "high": 6}} (see README)')
+    .option('--search-space <file.json>', 'ranges for the search, e.g. {"max_depth": {"low": 2, "high": 6}} (see docs/search.md)')
     .option('--config <file>', `configuration file (default: ./${CONFIG_FILE_NAME} when present; env TRAINCTL_CONFIG)`);
 }
 

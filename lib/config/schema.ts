@@ -286,7 +286,7 @@ const pipelineObject = z
       {
         flag: 'signals',
         arg: '<csv:DIR>',
-        help: 'external daily signals joined as features: DIR/*.csv with columns date,ticker,<series…>, or synthetic (the embedded sentiment; see README)',
+        help: 'external daily signals joined as features: DIR/*.csv with columns date,ticker,<series…>, or synthetic (the embedded sentiment; see docs/pipeline.md)',
       },
     ),
     signalLagDays: meta(int(0, 30).default(1), {

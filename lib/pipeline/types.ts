@@ -149,8 +149,8 @@ export interface StageStatus {
 }
 
 export interface PipelineStatus {
-  /** What `status`, `approve` and `reject` take: the model line's workflow ID (absent in runs from before model lines). */
-  workflowId?: string;
+  /** What `status`, `approve` and `reject` take: the model line's workflow ID. */
+  workflowId: string;
   pipelineId: string;
   modelName: string;
   trigger: PipelineConfig['trigger'];

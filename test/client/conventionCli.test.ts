@@ -85,6 +85,7 @@ describe('training-script convention on the command line', () => {
 
   it('`status` shows FORCED and the time budget', () => {
     const text = formatStatus({
+      workflowId: 'train-m',
       pipelineId: 'train-m',
       modelName: 'm',
       trigger: 'manual',
