@@ -368,10 +368,9 @@ const recordings: Recording[] = [
         { outcome: cancelStatus?.outcome, reason: cancelStatus?.reason },
       );
       const staging = await (await openRegistry({ root: registryRoot(ctx.paths.modelsDir, modelName) })).staging();
-      if (staging && staging.version === cancelGate.candidateVersion) {
-        // The history is still the current code's; the defect is the workflow's (its compensation).
-        console.warn(`WARNING pipeline-cancelled-at-gate: ${staging.version} is still in staging; the compensation did not reject it`);
-      }
+      expectThat(staging?.version !== cancelGate.candidateVersion, 'cancelled-at-gate: the candidate left staging', {
+        staging: staging?.version,
+      });
       await save(cancelled, 'pipeline-cancelled-at-gate');
 
       // A second promotion, after a signal for the wrong version was refused …

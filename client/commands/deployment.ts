@@ -25,9 +25,13 @@ export interface DeploymentState {
   builds: BuildState[];
 }
 
-/** The deployment name of this set-up: TRAINCTL_DEPLOYMENT_NAME, else `trainctl`. */
-export function deploymentNameFrom(env: Record<string, string | undefined>): string {
-  return env.TRAINCTL_DEPLOYMENT_NAME?.trim() || DEFAULT_DEPLOYMENT_NAME;
+/**
+ * The deployment name of this set-up: TRAINCTL_DEPLOYMENT_NAME, else the main task queue's name
+ * (`trainctl` by default). One deployment per set-up of queues: a set-up on queues of its own (a
+ * second team, a test) has builds and a current build of its own.
+ */
+export function deploymentNameFrom(env: Record<string, string | undefined>, taskQueue: string): string {
+  return env.TRAINCTL_DEPLOYMENT_NAME?.trim() || taskQueue || DEFAULT_DEPLOYMENT_NAME;
 }
 
 const isNotFound = (err: unknown) => (err as { code?: number }).code === 5;
@@ -173,9 +177,9 @@ export function addDeploymentCommands(program: Command): void {
     .description('worker builds (Worker Deployment Versioning): which build new runs start on, and which can be stopped');
   const withClient = async <T>(fn: (client: Client, deploymentName: string) => Promise<T>): Promise<T> => {
     const { connectClient } = await import('../connection');
-    const { client, close } = await connectClient();
+    const { client, settings, close } = await connectClient();
     try {
-      return await fn(client, deploymentNameFrom(process.env));
+      return await fn(client, deploymentNameFrom(process.env, settings.taskQueue));
     } finally {
       await close();
     }

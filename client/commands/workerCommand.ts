@@ -75,7 +75,7 @@ export async function runWorkerUntilSignal(
   // Worker Versioning: one build for every queue of this process; a build ID the server would refuse stops here.
   const { bundle, build } = await workflowBuild({
     workflowsPath,
-    deploymentName: (await import('./deployment')).deploymentNameFrom(env),
+    deploymentName: (await import('./deployment')).deploymentNameFrom(env, settings.taskQueue),
     ...(options.buildId !== undefined ? { buildId: options.buildId } : env.TRAINCTL_BUILD_ID ? { buildId: env.TRAINCTL_BUILD_ID } : {}),
   });
   const unreachable = (err: unknown) =>
@@ -126,32 +126,39 @@ export async function runWorkerUntilSignal(
   const stopAll = () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
+  // One Temporal worker per queue on the shared connection; if one stops with an error, stop the others.
+  const running = Promise.all(
+    workers.map((w) =>
+      w.run().catch((err: unknown) => {
+        stopAll();
+        throw err;
+      }),
+    ),
+  );
+  // Handled in `done`; marked here so a worker that fails while the build registers is no unhandled rejection.
+  running.catch(() => undefined);
+  // Once polling, the build is registered; the first build of a deployment (or `makeCurrent`) becomes
+  // current. Awaited before returning: a run started right after (npm start) finds its build current.
+  const registered = await deploymentApi
+    .register(build, { makeCurrent: options.makeCurrent })
+    .then(
+      (r) => {
+        logger.info(
+          { module: 'worker', deployment: build.deploymentName, buildId: build.buildId, current: r.current },
+          `worker build ${build.deploymentName}/${build.buildId}${r.madeCurrent ? ' is now current' : r.current ? ' (current)' : ' registered; not current: roll it out with `trainctl deployment rollout ' + build.buildId + '`'}`,
+        );
+        return undefined;
+      },
+      (err: unknown) => {
+        stopAll();
+        return err as Error;
+      },
+    )
+    .finally(() => deploymentApi.close());
   const done = (async () => {
     try {
-      // One Temporal worker per queue on the shared connection; if one stops with an error, stop the others.
-      const running = Promise.all(
-        workers.map((w) =>
-          w.run().catch((err: unknown) => {
-            stopAll();
-            throw err;
-          }),
-        ),
-      );
-      // Once polling, the build is registered; the first build of a deployment (or `makeCurrent`) becomes current.
-      const registered = deploymentApi
-        .register(build, { makeCurrent: options.makeCurrent })
-        .then((r) =>
-          logger.info(
-            { module: 'worker', deployment: build.deploymentName, buildId: build.buildId, current: r.current },
-            `worker build ${build.deploymentName}/${build.buildId}${r.madeCurrent ? ' is now current' : r.current ? ' (current)' : ' registered; not current: roll it out with `trainctl deployment rollout ' + build.buildId + '`'}`,
-          ),
-        )
-        .catch((err: unknown) => {
-          stopAll();
-          throw err;
-        })
-        .finally(() => deploymentApi.close());
-      await Promise.all([running, registered]);
+      await running;
+      if (registered) throw registered;
     } finally {
       await connection.close();
       await endpoint?.close();

@@ -135,7 +135,11 @@ describe('commands that wait on a workflow', () => {
       screen.kill('SIGTERM');
       await screen.done;
     });
-    await until('the approval gate on the start screen', () => screen.stdout().includes('waits for approval'), 150_000);
+    await until('the approval gate on the start screen', () => screen.stdout().includes('waits for approval'), 150_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}; the screen so far:\n${screen.stdout().slice(-3000)}`);
+      },
+    );
     expect(screen.stdout()).toContain('Waiting for the decision');
 
     const approved = await cli(['approve', workflowId, '--by', 'alice', '--comment', 'from another shell'], { home, taskQueue });

@@ -17,8 +17,10 @@ export async function compensateCancellation(t: Tracker): Promise<void> {
     status.outcome = 'cancelled';
     status.stage = 'done';
     status.reason = `cancelled during ${at}${status.candidateVersion ? `; ${status.candidateVersion} rejected` : '; nothing was registered'}`;
+    // Checked before the pending stages are marked skipped: a candidate not promoted leaves staging.
+    const unpromoted = status.candidateVersion !== undefined && status.stages.find((x) => x.name === 'promote')?.state === 'pending';
     t.skip(STAGES);
-    if (status.candidateVersion && status.stages.find((x) => x.name === 'promote')?.state === 'pending') {
+    if (unpromoted && status.candidateVersion) {
       await io
         .rejectCandidate({
           pipelineId: t.pipelineId,
