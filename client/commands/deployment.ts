@@ -126,7 +126,8 @@ export async function registerBuild(
   build: WorkerBuild,
   o: { makeCurrent?: boolean; waitMs?: number } = {},
 ): Promise<{ current: boolean; madeCurrent: boolean }> {
-  const deadline = Date.now() + (o.waitMs ?? 30_000);
+  // Generous: on a loaded machine the server's deployment workflow can take a while to list a new build.
+  const deadline = Date.now() + (o.waitMs ?? 120_000);
   let state = await describeDeployment(client, build.deploymentName);
   while (!state.builds.some((b) => b.buildId === build.buildId)) {
     if (Date.now() > deadline) {
@@ -138,7 +139,10 @@ export async function registerBuild(
     await new Promise((r) => setTimeout(r, 250));
     state = await describeDeployment(client, build.deploymentName);
   }
-  if (state.current === build.buildId) return { current: true, madeCurrent: false };
+  if (state.current === build.buildId) {
+    await routingSettled(client, build.deploymentName, deadline);
+    return { current: true, madeCurrent: false };
+  }
   if (state.current !== null && !o.makeCurrent) return { current: false, madeCurrent: false };
   await client.workflowService.setWorkerDeploymentCurrentVersion({
     namespace: client.options.namespace,
@@ -146,7 +150,25 @@ export async function registerBuild(
     buildId: build.buildId,
     identity: 'trainctl worker',
   });
+  await routingSettled(client, build.deploymentName, deadline);
   return { current: true, madeCurrent: true };
+}
+
+/**
+ * Until the server has propagated the deployment's routing to its task queues: a run started
+ * before that (npm start starts one right away) would be queued for unversioned workers, of
+ * which there are none. Older servers report no state (UNSPECIFIED): nothing to wait for.
+ */
+async function routingSettled(client: Client, deploymentName: string, deadline: number): Promise<void> {
+  const IN_PROGRESS = 1; // temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS
+  for (;;) {
+    const { workerDeploymentInfo: info } = await client.workflowService.describeWorkerDeployment({
+      namespace: client.options.namespace,
+      deploymentName,
+    });
+    if (Number(info?.routingConfigUpdateState ?? 0) !== IN_PROGRESS || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export function formatDeployment(s: DeploymentState): string {

@@ -155,14 +155,22 @@ export async function runWorkerUntilSignal(
       },
     )
     .finally(() => deploymentApi.close());
+  const stopped = async () => {
+    await connection.close();
+    await endpoint?.close();
+    await sweep.stop();
+  };
+  if (registered) {
+    // The workers stop (they would poll for a build no run is routed to): the caller hears why now.
+    await running.catch(() => undefined);
+    await stopped();
+    throw registered;
+  }
   const done = (async () => {
     try {
       await running;
-      if (registered) throw registered;
     } finally {
-      await connection.close();
-      await endpoint?.close();
-      await sweep.stop();
+      await stopped();
       await options.onStopped?.();
       logger.info({ module: 'worker' }, 'worker stopped');
     }
