@@ -104,7 +104,7 @@ export class LgbBooster {
     const out = new Float64Array(X.rows);
     const len: (number | bigint)[] = [0];
     const type = options.raw ? C_API.PREDICT_RAW_SCORE : C_API.PREDICT_NORMAL;
-    const param = options.nthread ? `num_threads=${options.nthread}` : '';
+    const param = `num_threads=${options.nthread ?? 1}`;
     await callAsync(
       loadLightGBM().LGBM_BoosterPredictForMat,
       'predict',

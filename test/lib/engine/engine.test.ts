@@ -6,7 +6,7 @@ import type { ModelType } from '../../../lib/config/pipeline';
 import { engineFor } from '../../../lib/engine';
 import { OnnxModel } from '../../../lib/onnx';
 import { ConfigError } from '../../../lib/util/errors';
-import { runPython, runPythonJson } from '../../support/python';
+import { runPython, runPythonJson, WITHOUT_OPTIONAL_IMPORTS } from '../../support/python';
 import { makeDataset } from '../xgboost/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'engine-'));
@@ -19,7 +19,9 @@ describe('engineFor', () => {
       'xgboost',
       'lightgbm',
     ]);
-    const py = runPython('import lightgbm, xgboost; print(lightgbm.__version__, xgboost.__version__)').trim().split(' ');
+    const py = runPython(`${WITHOUT_OPTIONAL_IMPORTS}import lightgbm, xgboost; print(lightgbm.__version__, xgboost.__version__)`)
+      .trim()
+      .split(' ');
     expect([engineFor('lgb').version(), engineFor('xgb').version()]).toEqual(py);
   });
 
@@ -54,10 +56,10 @@ describe('engineFor', () => {
         writeFileSync(file, model.nativeModel().content);
         const reference = runPythonJson<Record<string, number>>(
           modelType === 'lgb'
-            ? `import json, sys, lightgbm as lgb
+            ? `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, lightgbm as lgb
 b = lgb.Booster(model_file=json.load(sys.stdin)['file'])
 print(json.dumps(dict(zip(b.feature_name(), b.feature_importance('gain').tolist()))))`
-            : `import json, sys, xgboost as xgb
+            : `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, xgboost as xgb
 b = xgb.Booster(model_file=json.load(sys.stdin)['file'])
 print(json.dumps(b.get_score(importance_type='total_gain')))`,
           { file },

@@ -10,7 +10,7 @@ import type { ModelEntry } from '../../../lib/registry/types';
 import { ConfigError } from '../../../lib/util/errors';
 import { boostingPlan, defaultHyperparams } from '../../../lib/xgboost/params';
 import { trainModel } from '../../../lib/xgboost/train';
-import { runPythonJson } from '../../support/python';
+import { runPythonJson, WITHOUT_OPTIONAL_IMPORTS } from '../../support/python';
 import { makeDataset } from '../xgboost/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'warm-start-'));
@@ -39,7 +39,7 @@ describe('warm start (XGBoost training continuation)', () => {
     warm.booster.dispose();
     const plan = boostingPlan('xgb', { ...hp, nEstimators: 10 }, { seed: 3, nthread: 1 });
     const theirs = runPythonJson<{ rounds: number; p: number[] }>(
-      `import json, sys, numpy as np, xgboost as xgb
+      `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, numpy as np, xgboost as xgb
 c = json.load(sys.stdin)
 X = np.array([np.nan if v is None else v for v in c['X']], dtype=np.float32).reshape(c['rows'], c['cols'])
 d = xgb.DMatrix(X, label=np.array(c['y'], dtype=np.float32), missing=np.nan, feature_names=c['names'])

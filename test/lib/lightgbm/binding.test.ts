@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LgbBooster, LgbDataset, lightgbmVersion, trainLightGBM } from '../../../lib/lightgbm';
 import { ConfigError, DataError, ModelError } from '../../../lib/util/errors';
-import { runPython, runPythonJson } from '../../support/python';
+import { runPython, runPythonJson, WITHOUT_OPTIONAL_IMPORTS } from '../../support/python';
 import { makeDataset } from '../xgboost/fixtures';
 import { pythonPredict } from './support/reference';
 
@@ -20,7 +20,7 @@ function writeF32(name: string, a: Float32Array): string {
 
 describe('lib_lightgbm binding', () => {
   it('loads the pinned library, the same version Python lightgbm reports', () => {
-    expect(lightgbmVersion()).toBe(runPython('import lightgbm; print(lightgbm.__version__)').trim());
+    expect(lightgbmVersion()).toBe(runPython(`${WITHOUT_OPTIONAL_IMPORTS}import lightgbm; print(lightgbm.__version__)`).trim());
   });
 
   it('trains the same model as Python lightgbm.train on the same data, weights and parameters', async () => {
@@ -56,7 +56,7 @@ describe('lib_lightgbm binding', () => {
     };
     const pyModel = join(dir, 'python.txt');
     runPython(
-      `import json, sys, numpy as np, lightgbm as lgb
+      `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, numpy as np, lightgbm as lgb
 c = json.load(sys.stdin)
 X = np.fromfile(c['x'], dtype=np.float32).reshape(c['rows'], c['cols'])
 y = np.fromfile(c['y'], dtype=np.float32)
@@ -106,7 +106,7 @@ b.save_model(c['out'])`,
     const path = join(dir, 'importance.txt');
     writeFileSync(path, text);
     const py = runPythonJson<number[]>(
-      `import json, sys, lightgbm as lgb
+      `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, lightgbm as lgb
 print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).feature_importance('gain').tolist()))`,
       { path },
     );

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LgbBooster, trainLightGBM } from '../../../lib/lightgbm';
 import { exportLightGBMToOnnx, float32AtMost } from '../../../lib/onnx';
 import { ModelError } from '../../../lib/util/errors';
-import { runPythonJson } from '../../support/python';
+import { runPythonJson, WITHOUT_OPTIONAL_IMPORTS } from '../../support/python';
 import { makeDataset } from '../xgboost/fixtures';
 import { pythonTrain } from './support/reference';
 
@@ -138,7 +138,7 @@ describe('LightGBM export refuses what it cannot convert, naming it', () => {
 function readDump(modelPath: string): string {
   return JSON.stringify(
     runPythonJson(
-      `import json, sys, lightgbm as lgb
+      `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, lightgbm as lgb
 print(json.dumps(lgb.Booster(model_file=json.load(sys.stdin)['path']).dump_model()))`,
       { path: modelPath },
     ),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../lib/util/errors';
 import { Booster, DMatrix, trainModel, xgboostVersion } from '../../../lib/xgboost';
-import { runPythonJson } from '../../support/python';
+import { runPythonJson, WITHOUT_OPTIONAL_IMPORTS } from '../../support/python';
 import { makeDataset } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'xgb-binding-'));
@@ -22,7 +22,7 @@ describe('libxgboost binding', () => {
     const ours = Array.from(await booster.predict(ds.X));
     booster.dispose();
     const theirs = runPythonJson<number[]>(
-      `import json, sys, numpy as np, xgboost as xgb
+      `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, numpy as np, xgboost as xgb
 c = json.load(sys.stdin)
 b = xgb.Booster(model_file=c['path'])
 X = np.array([np.nan if v is None else v for v in c['X']], dtype=np.float32).reshape(c['rows'], c['cols'])

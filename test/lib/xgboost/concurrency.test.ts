@@ -6,7 +6,7 @@ import { trainLightGBM } from '../../../lib/lightgbm';
 import { trainModel, type Dataset, type XgbHyperparams } from '../../../lib/xgboost';
 import { boostingPlan, defaultHyperparams } from '../../../lib/xgboost/params';
 import { boostingNice } from '../../../lib/xgboost/boostingThread';
-import { runPythonJson } from '../../support/python';
+import { runPythonJson, WITHOUT_OPTIONAL_IMPORTS } from '../../support/python';
 import { makeDataset } from './fixtures';
 
 /**
@@ -157,7 +157,7 @@ describe('concurrent boosters', () => {
     const plan = boostingPlan('xgb', { ...defaultHyperparams, ...sampled }, { seed: 7 });
     expect(plan.params.seed_per_iteration).toBe('true');
     const theirs = runPythonJson<number[]>(
-      `import json, sys, numpy as np, xgboost as xgb
+      `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, numpy as np, xgboost as xgb
 c = json.load(sys.stdin)
 X = np.array([np.nan if v is None else v for v in c['X']], dtype=np.float32).reshape(c['rows'], c['cols'])
 d = xgb.DMatrix(X, label=np.array(c['y'], dtype=np.float32), missing=np.nan, feature_names=c['names'])

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset, Matrix } from '../../../../lib/lightgbm';
-import { runPython } from '../../../support/python';
+import { runPython, WITHOUT_OPTIONAL_IMPORTS } from '../../../support/python';
 
 /**
  * Python lightgbm's probabilities for `X` from a model file (the independent reference: the
@@ -12,7 +12,7 @@ export function pythonPredict(o: { dir: string; modelPath: string; X: Matrix; ta
   const outPath = join(o.dir, `${o.tag}.p.f64`);
   writeFileSync(xPath, Buffer.from(o.X.data.buffer, o.X.data.byteOffset, o.X.data.byteLength));
   runPython(
-    `import json, sys, numpy as np, lightgbm as lgb
+    `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, numpy as np, lightgbm as lgb
 c = json.load(sys.stdin)
 X = np.fromfile(c['x'], dtype=np.float32).reshape(c['rows'], c['cols'])
 b = lgb.Booster(model_file=c['model'])
@@ -39,7 +39,7 @@ export function pythonTrain(o: {
   writeFileSync(xPath, Buffer.from(o.X.data.buffer, o.X.data.byteOffset, o.X.data.byteLength));
   writeFileSync(yPath, Buffer.from(o.y.buffer, o.y.byteOffset, o.y.byteLength));
   runPython(
-    `import json, sys, numpy as np, lightgbm as lgb
+    `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, numpy as np, lightgbm as lgb
 c = json.load(sys.stdin)
 X = np.fromfile(c['x'], dtype=np.float32).reshape(c['rows'], c['cols'])
 y = np.fromfile(c['y'], dtype=np.float32)
@@ -133,7 +133,7 @@ export function pythonContinue(o: {
   };
   const outPath = join(o.dir, `${o.tag}.continued.p.f64`);
   const out = runPython(
-    `import json, sys, numpy as np, lightgbm as lgb
+    `${WITHOUT_OPTIONAL_IMPORTS}import json, sys, numpy as np, lightgbm as lgb
 c = json.load(sys.stdin)
 def matrix(path):
     return np.fromfile(path, dtype=np.float32).reshape(-1, c['cols'])
