@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import * as echarts from 'echarts';
+import { echarts } from '../report/echarts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import type { DriftResult, DriftThresholds } from './check';
 
@@ -13,7 +13,7 @@ export async function writeDriftReport(o: {
 }): Promise<{ markdown: string; html: string; json: string }> {
   const feats = o.result.features.filter((f) => f.psi !== null);
   const calibrated = feats.some((f) => f.threshold?.source === 'calibrated');
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 820, height: Math.max(260, 22 * feats.length + 80) });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: 820, height: Math.max(260, 22 * feats.length + 80) });
   chart.setOption({
     animation: false,
     backgroundColor: '#fff',

@@ -1,4 +1,5 @@
-import * as echarts from 'echarts';
+import type * as Echarts from 'echarts';
+import { echarts } from '../report/echarts';
 import type { DriftHistoryRecord } from '../drift/history';
 import type { MonitorSnapshot } from './snapshot';
 
@@ -24,8 +25,8 @@ export interface DashboardData {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const day = (iso: string) => iso.slice(0, 10);
 
-function svg(option: echarts.EChartsCoreOption, height = 300): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 900, height });
+function svg(option: Echarts.EChartsCoreOption, height = 300): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: 900, height });
   chart.setOption({ animation: false, backgroundColor: '#fff', textStyle: { fontFamily: 'DejaVu Sans, Arial, sans-serif' }, ...option });
   const out = chart.renderToSVGString();
   chart.dispose();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import * as echarts from 'echarts';
+import { echarts } from '../report/echarts';
 import { formatInterval } from '../stats/format';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { cohortKey } from './join';
@@ -56,7 +56,7 @@ export function historyChart(history: MonitorSnapshot[], metric: (typeof MONITOR
       series.get(k)!.push([h.at.slice(0, 10), v]);
     }
   }
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 820, height: 300 });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: 820, height: 300 });
   chart.setOption({
     animation: false,
     backgroundColor: '#fff',

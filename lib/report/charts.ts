@@ -1,5 +1,5 @@
 import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import { echarts } from './echarts';
 
 export interface LineSeries {
   name: string;
@@ -29,7 +29,7 @@ export function lineChartSvg(o: {
   width?: number;
   height?: number;
 }): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: o.width ?? 760, height: o.height ?? 340 });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: o.width ?? 760, height: o.height ?? 340 });
   chart.setOption({
     animation: false,
     backgroundColor: '#ffffff',
