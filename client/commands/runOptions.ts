@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { CONFIG_FILE_NAME } from '../../lib/config/file';
+import { CONFIG_FILE_NAME } from '../../lib/config/fileName';
 import { duplicateKeys } from '../../lib/config/json';
 import { envNameOf, loadConfig, type LoadedConfig } from '../../lib/config/load';
 import { scalarText, SETTINGS, type PipelineConfig, type Setting } from '../../lib/config/schema';

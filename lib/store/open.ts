@@ -3,11 +3,10 @@ import { access, mkdir } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { S3Client } from '@aws-sdk/client-s3';
 import { resolvePaths } from '../config/paths';
 import { ConfigError } from '../util/errors';
 import { LocalStore } from './localStore';
-import { S3Store } from './s3Store';
+import { s3Sdk, S3Store } from './s3Store';
 import type { Store } from './types';
 
 export interface OpenStoreOptions {
@@ -84,7 +83,8 @@ export function openStore(o: OpenStoreOptions = {}): Store {
   // The SDK warns on every process start under Node 20 about its 2027 support window: noise in
   // every worker log, and nothing an operator of this version can act on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const client = new S3Client({
+  // The SDK is loaded here, for an s3:// store only (lib/store/s3Store.ts).
+  const client = new (s3Sdk().S3Client)({
     endpoint,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     forcePathStyle: Boolean(endpoint) || env.AWS_S3_FORCE_PATH_STYLE === 'true',

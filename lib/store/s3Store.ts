@@ -1,21 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  UploadPartCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError } from '../util/errors';
 import { sha256, sha256File } from '../util/hash';
 import { BaseStore } from './baseStore';
@@ -23,6 +11,11 @@ import { exactFileBody, FileChangedError, type ExactBody } from './fileBody';
 import { assertKey, joinKey } from './keys';
 import { describeS3Error, isConditionFailed, isNotFound } from './s3Errors';
 import type { Store, StoreBody, StoreRef, Versioned } from './types';
+
+// The SDK (~120 ms to load) is required when the first S3 store is made (lib/store/open.ts), so
+// commands on a local store never load it (bench/cli). CommonJS: the same instance `import` gives.
+let sdk: typeof S3Sdk | undefined;
+export const s3Sdk = (): typeof S3Sdk => (sdk ??= createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof S3Sdk);
 
 /** Files up to this size are read into memory and sent as one buffer; larger ones are streamed. */
 const SMALL_FILE_BYTES = 8 * 1024 * 1024;
@@ -56,6 +49,7 @@ export class S3Store extends BaseStore {
   readonly prefix: string;
   readonly endpoint: string;
   private readonly client: S3Client;
+  private readonly sdk = s3Sdk();
   private readonly threshold: number;
   private readonly partSize: number;
   private readonly ownsClient: boolean;
@@ -101,7 +95,7 @@ export class S3Store extends BaseStore {
 
   /** The bucket exists and these credentials may use it (preflight; ConfigError otherwise). */
   async checkBucket(): Promise<void> {
-    await this.call('', () => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })), { fatal: true, bucketCall: true });
+    await this.call('', () => this.client.send(new this.sdk.HeadBucketCommand({ Bucket: this.bucket })), { fatal: true, bucketCall: true });
   }
 
   async put(key: string, body: StoreBody): Promise<StoreRef> {
@@ -118,7 +112,9 @@ export class S3Store extends BaseStore {
       // Exactly `size` bytes that hash to `sha`, or the request is aborted (fileBody.ts).
       const exact = exactFileBody(body.file, { length: size, sha256: sha });
       await this.sendFile(key, exact, (abortSignal) =>
-        this.client.send(new PutObjectCommand({ ...this.putArgs(Key, sha), Body: exact.stream, ContentLength: size }), { abortSignal }),
+        this.client.send(new this.sdk.PutObjectCommand({ ...this.putArgs(Key, sha), Body: exact.stream, ContentLength: size }), {
+          abortSignal,
+        }),
       );
     }
     return { uri: this.uriOf(key), sha256: sha, size };
@@ -126,7 +122,7 @@ export class S3Store extends BaseStore {
 
   private async putBytes(key: string, bytes: Uint8Array): Promise<StoreRef> {
     const sha = sha256(bytes);
-    await this.call(key, () => this.client.send(new PutObjectCommand({ ...this.putArgs(this.objectKey(key), sha), Body: bytes })));
+    await this.call(key, () => this.client.send(new this.sdk.PutObjectCommand({ ...this.putArgs(this.objectKey(key), sha), Body: bytes })));
     return { uri: this.uriOf(key), sha256: sha, size: bytes.length };
   }
 
@@ -155,7 +151,7 @@ export class S3Store extends BaseStore {
   private async putMultipart(key: string, file: string, sha: string, size: number): Promise<void> {
     const Key = this.objectKey(key);
     const { UploadId } = await this.call(key, () =>
-      this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, Metadata: { sha256: sha } })),
+      this.client.send(new this.sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key, Metadata: { sha256: sha } })),
     );
     try {
       const parts: { PartNumber: number; ETag: string }[] = [];
@@ -165,7 +161,14 @@ export class S3Store extends BaseStore {
         const exact = exactFileBody(file, { start, length, hash });
         const res = await this.sendFile(key, exact, (abortSignal) =>
           this.client.send(
-            new UploadPartCommand({ Bucket: this.bucket, Key, UploadId, PartNumber: n, Body: exact.stream, ContentLength: length }),
+            new this.sdk.UploadPartCommand({
+              Bucket: this.bucket,
+              Key,
+              UploadId,
+              PartNumber: n,
+              Body: exact.stream,
+              ContentLength: length,
+            }),
             { abortSignal },
           ),
         );
@@ -173,12 +176,14 @@ export class S3Store extends BaseStore {
       }
       if (hash.digest('hex') !== sha) throw new FileChangedError(`${file}: changed while it was being uploaded`);
       await this.call(key, () =>
-        this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId, MultipartUpload: { Parts: parts } })),
+        this.client.send(
+          new this.sdk.CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
+        ),
       );
-      const written = await this.call(key, () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key })));
+      const written = await this.call(key, () => this.client.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key })));
       if (written.ContentLength !== size) throw new Error(`${this.uriOf(key)}: uploaded ${written.ContentLength} bytes, expected ${size}`);
     } catch (err) {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId })).catch(() => undefined);
+      await this.client.send(new this.sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId })).catch(() => undefined);
       throw err;
     }
   }
@@ -186,7 +191,7 @@ export class S3Store extends BaseStore {
   async exists(key: string): Promise<boolean> {
     const Key = this.objectKey(key);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key }));
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -200,7 +205,7 @@ export class S3Store extends BaseStore {
     let ContinuationToken: string | undefined;
     do {
       const page = await this.call(prefix, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken })),
+        this.client.send(new this.sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken })),
       );
       for (const o of page.Contents ?? []) if (o.Key) keys.push(this.prefix ? o.Key.slice(this.prefix.length + 1) : o.Key);
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -211,7 +216,7 @@ export class S3Store extends BaseStore {
   async delete(key: string): Promise<void> {
     const keys = key.endsWith('/') ? await this.list(key) : [assertKey(key)];
     for (const k of keys) {
-      await this.call(k, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(k) })));
+      await this.call(k, () => this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(k) })));
     }
   }
 
@@ -229,7 +234,7 @@ export class S3Store extends BaseStore {
     for (const [source, target] of pairs) {
       try {
         await this.client.send(
-          new CopyObjectCommand({
+          new this.sdk.CopyObjectCommand({
             Bucket: this.bucket,
             Key: this.objectKey(target),
             CopySource: `${this.bucket}/${this.objectKey(source).split('/').map(encodeURIComponent).join('/')}`,
@@ -239,13 +244,15 @@ export class S3Store extends BaseStore {
         if (isNotFound(err)) continue;
         throw describeS3Error(err, { uri: this.uriOf(source), endpoint: this.endpoint });
       }
-      await this.call(source, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(source) })));
+      await this.call(source, () =>
+        this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(source) })),
+      );
     }
   }
 
   async read(key: string): Promise<Versioned | null> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const res = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       const bytes = Buffer.from(await res.Body!.transformToByteArray());
       return { bytes, etag: res.ETag ?? '' };
     } catch (err) {
@@ -266,7 +273,7 @@ export class S3Store extends BaseStore {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     try {
       const res = await this.client.send(
-        new PutObjectCommand({ ...this.putArgs(this.objectKey(key), sha256(bytes)), Body: bytes, ...condition }),
+        new this.sdk.PutObjectCommand({ ...this.putArgs(this.objectKey(key), sha256(bytes)), Body: bytes, ...condition }),
       );
       return res.ETag ?? '';
     } catch (err) {
@@ -277,7 +284,7 @@ export class S3Store extends BaseStore {
 
   async deleteIfMatch(key: string, etag: string): Promise<boolean> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), IfMatch: etag }));
+      await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), IfMatch: etag }));
       return true;
     } catch (err) {
       if (isConditionFailed(err) || isNotFound(err)) return false;
@@ -287,10 +294,10 @@ export class S3Store extends BaseStore {
 
   async sweep(prefix: string): Promise<void> {
     const Prefix = joinKey(this.prefix, assertKey(prefix, { folder: true }));
-    const res = await this.call(prefix, () => this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix })));
+    const res = await this.call(prefix, () => this.client.send(new this.sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix })));
     for (const u of res.Uploads ?? []) {
       await this.client
-        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }))
+        .send(new this.sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }))
         .catch(() => undefined);
     }
   }
@@ -301,7 +308,7 @@ export class S3Store extends BaseStore {
 
   protected async openStream(key: string): Promise<Readable | null> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const res = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       return res.Body as Readable;
     } catch (err) {
       if (isNotFound(err)) return null;
