@@ -10,7 +10,7 @@ export const ARTIFACTS = resolve('test-results');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
 
-/** A headless chromium with a fresh profile, as test/workflows/webUi.test.ts launches it. */
+/** A headless chromium with a fresh profile (the browser tests: Web UI pages, versions). */
 export function launchBrowser(): Promise<BrowserContext> {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
     executablePath: chromiumPath,

@@ -1,10 +1,8 @@
 import { SMALL_PIPELINE } from '../support/pipelineConfig';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../client/commands/run';
 import { formatRuns, listRuns } from '../../client/commands/runsList';
@@ -17,6 +15,7 @@ import { approveSignal } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
 import { tempPaths, testLogger, uniqueTaskQueue } from '../support/temporal';
 import { until } from '../support/polling';
+import { launchBrowser } from '../support/browser';
 
 /** Screenshots land here (ignored by git), for people and CI to look at. */
 const ARTIFACTS = resolve('test-results');
@@ -81,19 +80,7 @@ describe('the Web UI tells the story', () => {
       });
       expect(formatRuns([row!], filter)).toContain(`npx trainctl approve ${workflowId} --by NAME`);
 
-      const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-        viewport: { width: 1400, height: 1000 },
-      });
+      const browser = await launchBrowser();
       try {
         const page = await browser.newPage();
         // The list, filtered by the search attributes as a person would type it in the UI's query box.
