@@ -3,15 +3,24 @@ import { isTrainctlError } from '../lib/util/errors';
 import { EXIT } from './exit';
 import { movedCommandHint } from './moved';
 
-/** Commands with a program of their own, so they do not load the whole CLI (bench/cli). */
-const LIGHT = new Set(['status', 'approve', 'reject', 'cancel']);
+/**
+ * Commands with a program of their own, so they do not load the whole CLI (bench/cli): the run
+ * commands a person types most, and the registry's. Help always comes from the whole program.
+ */
+const runCommands = async () => (await import('./commands/runCommands')).addRunCommands;
+const LIGHT: Record<string, () => Promise<(program: Command) => void>> = {
+  status: runCommands,
+  approve: runCommands,
+  reject: runCommands,
+  cancel: runCommands,
+  models: async () => (await import('./commands/models')).addModelCommands,
+};
 
 async function programFor(argv: string[]): Promise<Command> {
-  const command = argv[2];
-  if (command && LIGHT.has(command) && !argv.includes('--help') && !argv.includes('-h')) {
-    const { addRunCommands } = await import('./commands/runCommands');
+  const light = LIGHT[argv[2] ?? ''];
+  if (light && !argv.includes('--help') && !argv.includes('-h')) {
     const program = oneLineErrors(new Command('trainctl').showSuggestionAfterError(true).exitOverride());
-    addRunCommands(program);
+    (await light())(program);
     return program;
   }
   return (await import('./program')).buildProgram();

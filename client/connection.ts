@@ -3,9 +3,7 @@ import type * as TemporalClient from '@temporalio/client';
 import type { Client, Connection } from '@temporalio/client';
 import { resolveTemporalSettings, type TemporalSettings } from '../lib/config/temporal';
 import { temporalConnectionOptions } from '../lib/config/temporalConnection';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CONFIG_FILE_NAME } from '../lib/config/fileName';
+import { environment } from './environment';
 import { ConfigError } from '../lib/util/errors';
 
 export interface ConnectedClient {
@@ -34,17 +32,4 @@ export async function connectClient(given?: TemporalSettings): Promise<Connected
   }
   const client = new ClientClass({ connection, namespace: settings.namespace });
   return { client, settings, close: () => connection.close() };
-}
-
-/**
- * The environment with the config file's service settings under it (lib/config/load.ts). The
- * loader (zod, the settings schema) is only imported when there is a config file to read, so
- * `status` and friends start fast without one.
- */
-async function environment(): Promise<Record<string, string | undefined>> {
-  const explicit = process.env.TRAINCTL_CONFIG;
-  const file = explicit || resolve(process.env.TRAINCTL_HOME ?? process.cwd(), CONFIG_FILE_NAME);
-  if (!explicit && !existsSync(file)) return process.env;
-  const { effectiveEnv } = await import('../lib/config/load');
-  return effectiveEnv();
 }

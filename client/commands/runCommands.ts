@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { workflowUiLink } from '../../lib/config/temporal';
+import { resolveTemporalSettings, workflowUiLink, type TemporalSettings } from '../../lib/config/temporal';
+import { temporalConnectionOptions } from '../../lib/config/temporalConnection';
+import type { PipelineStatus } from '../../workflows/types';
+import { environment } from '../environment';
 import { ConfigError } from '../../lib/util/errors';
 import { checkPerson } from './person';
 import { formatSearchView, formatStatus } from '../format';
@@ -9,6 +12,17 @@ import { formatSearchView, formatStatus } from '../format';
  * imports (no zod, no configuration schema) so they start fast; the Temporal client is loaded in
  * the action.
  */
+/** The status of a training run that completed, read without the SDK's client where the connection allows. */
+async function readCompletedPipelineRun(workflowId: string): Promise<{ status: PipelineStatus; settings: TemporalSettings } | undefined> {
+  const env = await environment();
+  const settings = resolveTemporalSettings(env);
+  const secured = temporalConnectionOptions(settings.address, env);
+  if (secured.tls || secured.apiKey) return undefined;
+  const { readCompletedRun } = await import('../direct/completedRun');
+  const run = await readCompletedRun({ address: settings.address, namespace: settings.namespace, workflowId });
+  return run?.workflowType === 'trainingPipeline' ? { status: run.result as PipelineStatus, settings } : undefined;
+}
+
 export function addRunCommands(program: Command): void {
   program
     .command('status <workflowId>')
@@ -17,6 +31,15 @@ export function addRunCommands(program: Command): void {
     )
     .option('--json', 'machine-readable, with the `outcome` field')
     .action(async (workflowId: string, o: { json?: boolean }) => {
+      const printStatus = async (s: PipelineStatus, settings: TemporalSettings) => {
+        const { withShadowCount } = await import('../shadow');
+        const shown = await withShadowCount(s);
+        console.log(o.json ? JSON.stringify(shown, null, 2) : formatStatus(shown, workflowUiLink(settings, workflowId)));
+      };
+      // A finished training run, the usual case, is read with two direct calls (client/direct); the rest through the SDK.
+      const completed = await readCompletedPipelineRun(workflowId);
+      if (completed) return printStatus(completed.status, completed.settings);
+
       const { connectClient } = await import('../connection');
       const { describeRun, pipelineStatus, searchJson, searchView } = await import('../runStatus');
       const { client, settings, close } = await connectClient();
@@ -27,10 +50,7 @@ export function addRunCommands(program: Command): void {
           console.log(o.json ? JSON.stringify(searchJson(v), null, 2) : formatSearchView(workflowId, v));
           return;
         }
-        const { withShadowCount } = await import('../shadow');
-        const s = await withShadowCount(await pipelineStatus(client, run));
-        if (o.json) console.log(JSON.stringify(s, null, 2));
-        else console.log(formatStatus(s, workflowUiLink(settings, workflowId)));
+        await printStatus(await pipelineStatus(client, run), settings);
         // The state came from the run itself; whether anything will move it on is the next question.
         if (run.description.status.name === 'RUNNING') {
           const { missingKindWorker, noWorkerMessage, taskQueuePollers } = await import('../taskQueue');
