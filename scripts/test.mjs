@@ -13,7 +13,8 @@
 //                               TRAINCTL_FAULTS=1) on its own, so its timing-sensitive kills do not share the CPU with
 //                               other heavy test files; a failure in either fails the run. TRAINCTL_SKIP_FAULTS=1
 //                               leaves the fault suite out.
-//   npm run test:unit           the unit project only (node scripts/test.mjs --project unit): no server starts.
+//   npm run test:unit           the unit project only (node scripts/test.mjs --project unit --no-isolate): no server
+//                               starts; its files share two processes (vitest's --no-isolate) instead of one each.
 //   npm run test:faults         the fault suite alone (node scripts/test.mjs test/faults).
 //   TRAINCTL_TEST_FORKS=1 node scripts/test.mjs test/lib/registry/crash.test.ts
 //                               one file (or several, or a folder); the servers start only if a file needs them.

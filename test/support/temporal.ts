@@ -1,12 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { resolvePaths, type Paths } from '../../lib/config/paths';
 import { createLogger } from '../../lib/log';
-import { workflowsPath } from '../../workers/worker';
 
 export interface TemporalTestContext {
   address: string;
@@ -16,7 +15,7 @@ export interface TemporalTestContext {
   close(): Promise<void>;
 }
 
-/** Connect to the suite's dev server and bundle the workflow code once per test file. */
+/** Connect to the suite's dev server, with the workflow code the global set-up bundled (test/globalSetup.ts). */
 export async function connectTestTemporal(): Promise<TemporalTestContext> {
   const address = inject('temporalAddress');
   try {
@@ -25,11 +24,8 @@ export async function connectTestTemporal(): Promise<TemporalTestContext> {
   } catch {
     // Already installed by another test in this process.
   }
-  const [connection, clientConnection, bundle] = await Promise.all([
-    NativeConnection.connect({ address }),
-    Connection.connect({ address }),
-    bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger }),
-  ]);
+  const [connection, clientConnection] = await Promise.all([NativeConnection.connect({ address }), Connection.connect({ address })]);
+  const bundle: WorkflowBundleWithSourceMap = { code: readFileSync(inject('workflowBundlePath'), 'utf8'), sourceMap: '' };
   return {
     address,
     connection,
@@ -54,6 +50,3 @@ export function testLogger(paths: Paths) {
 export function uniqueTaskQueue(name: string): string {
   return `test-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${Date.now().toString(36)}`;
 }
-
-const noop = () => {};
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
