@@ -91,6 +91,8 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const cli = options.cliPath ?? findTemporalCli();
+  // Something else listening there would pass the readiness check below for the server.
+  if (await isPortOpen(ip, options.port, 300)) throw new ConfigError(`port ${ip}:${options.port} is already in use`);
   const args = [
     'server',
     'start-dev',
@@ -111,7 +113,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  let stdio: ('ignore' | number)[] = ['ignore', 'ignore', 'ignore'];
+  // Without a log file, the last lines of its output are kept for the error if it exits early
+  // (a port taken meanwhile, a locked database file); a detached server outlives our pipes.
+  let stdio: ('ignore' | 'pipe' | number)[] = ['ignore', options.detached ? 'ignore' : 'pipe', options.detached ? 'ignore' : 'pipe'];
   if (options.logFile) {
     mkdirSync(dirname(options.logFile), { recursive: true });
     const fd = openSync(options.logFile, 'a');
@@ -119,6 +123,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   const child = spawn(cli, args, { stdio, detached: options.detached ?? false });
   if (options.detached) child.unref();
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-2000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
 
@@ -127,7 +137,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (exited !== undefined) {
       throw new ConfigError(
         `temporal dev server exited (code ${exited}) before listening on ${ip}:${options.port}` +
-          (options.logFile ? `; see ${options.logFile}` : ''),
+          (options.logFile ? `; see ${options.logFile}` : lastLines(output)),
       );
     }
     if (Date.now() > deadline) {
@@ -143,6 +153,40 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     process: child,
     stop: () => stopProcess(child),
   };
+}
+
+function lastLines(output: string): string {
+  const lines = output.trim().split('\n').slice(-3).join(' | ');
+  return lines ? `: ${lines}` : '';
+}
+
+/**
+ * A dev server on free loopback ports (tests, benchmarks). A port the OS reported free can be taken
+ * before the server binds it (another server starting at the same moment, an outgoing
+ * connection's ephemeral port): when the server exits before listening, it is started again on
+ * other ports, up to `attempts` times, and each early exit is reported through `onRetry`.
+ */
+export async function startDevServerOnFreePorts(
+  options: Omit<DevServerOptions, 'port' | 'uiPort'> & { ui?: boolean; attempts?: number; onRetry?: (reason: string) => void },
+): Promise<DevServer> {
+  const {
+    ui,
+    attempts = 3,
+    onRetry = (reason: string) => console.error(`[dev server] ${reason}; starting it on other ports`),
+    ...rest
+  } = options;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    let uiPort = ui ? await freePort() : undefined;
+    while (uiPort === port) uiPort = await freePort();
+    try {
+      return await startDevServer({ ...rest, port, ...(uiPort ? { uiPort } : {}) });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (attempt >= attempts || !/exited \(code .*\) before listening|is already in use/.test(message)) throw err;
+      onRetry(message);
+    }
+  }
 }
 
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort, startDevServer, type DevServer } from '../client/devServer';
+import { startDevServerOnFreePorts, type DevServer } from '../client/devServer';
 import { startS3Server, type S3Endpoint, type S3Server } from './support/s3Server';
 
 declare module 'vitest' {
@@ -48,8 +48,7 @@ async function startTemporal(project: TestProject): Promise<void> {
     project.provide('temporalAddress', process.env.TRAINCTL_TEST_TEMPORAL_ADDRESS);
     return;
   }
-  const port = await freePort();
-  server = await startDevServer({ port, startTimeoutMs: 90_000 });
+  server = await startDevServerOnFreePorts({ startTimeoutMs: 90_000 });
   project.provide('temporalAddress', server.address);
 }
 

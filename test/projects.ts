@@ -35,7 +35,7 @@ export function serverTestFiles(root: string): string[] {
 }
 
 const SERVER_USE =
-  /\binject\(\s*['"](temporalAddress|s3Endpoint)['"]|(?<!function\s+)\b(startMlflowServer|startS3Server|startDevServer)\s*\(|\bTestWorkflowEnvironment\.create/;
+  /\binject\(\s*['"](temporalAddress|s3Endpoint)['"]|(?<!function\s+)\b(startMlflowServer|startS3Server|startDevServer(?:OnFreePorts)?)\s*\(|\bTestWorkflowEnvironment\.create/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

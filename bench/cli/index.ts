@@ -21,7 +21,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findTemporalCli, freePort, startDevServer, stopProcess } from '../../client/devServer';
+import { findTemporalCli, startDevServerOnFreePorts, stopProcess } from '../../client/devServer';
 
 const runs = Number(process.argv[2] ?? 10);
 const LIMIT_MS = 150;
@@ -89,7 +89,7 @@ async function measure(label: string, cmd: string, args: string[], env: NodeJS.P
   return m;
 }
 
-const server = await startDevServer({ port: await freePort(), startTimeoutMs: 90_000 });
+const server = await startDevServerOnFreePorts({ startTimeoutMs: 90_000 });
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   TEMPORAL_ADDRESS: server.address,

@@ -21,7 +21,7 @@ import pino from 'pino';
 import { buildFeaturesActivity } from '../../activities/buildFeatures';
 import { fetchMarketDataActivity } from '../../activities/fetchMarketData';
 import { localFile } from '../../activities/storeFiles';
-import { freePort, startDevServer, stopProcess } from '../../client/devServer';
+import { startDevServerOnFreePorts, stopProcess } from '../../client/devServer';
 import { resolvePaths } from '../../lib/config/paths';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { runHoldoutSplit, walkForwardFolds, WALK_FORWARD_FOLDS } from '../../lib/evaluation';
@@ -71,7 +71,7 @@ console.log(
   `load average (1 min) at the start: ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores; worker UV_THREADPOOL_SIZE=${WORKER_POOL}`,
 );
 
-const server = await startDevServer({ port: await freePort(), startTimeoutMs: 90_000 });
+const server = await startDevServerOnFreePorts({ startTimeoutMs: 90_000 });
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 const worker = await new Promise<ChildProcess>((ok, fail) => {

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { freePort, startDevServer, stopProcess } from '../../client/devServer';
+import { startDevServerOnFreePorts, stopProcess } from '../../client/devServer';
 import { resolvePipelineConfig, type PipelineConfig } from '../../lib/config/pipeline';
 import { resolvePaths } from '../../lib/config/paths';
 import { approveSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
@@ -29,7 +29,7 @@ const tickers = Array.from({ length: TICKERS }, (_, i) => `SYN-L${i}`);
 const configOf = (modelName: string) =>
   resolvePipelineConfig({ modelName, tickers, period: PERIOD, asOf: '2026-06-30', force: true, approvalTimeout: '1h' });
 
-const server = await startDevServer({ port: await freePort(), startTimeoutMs: 90_000 });
+const server = await startDevServerOnFreePorts({ startTimeoutMs: 90_000 });
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 

@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDeployment, rolloutBuild } from '../../client/commands/deployment';
-import { freePort, startDevServer, type DevServer } from '../../client/devServer';
+import { startDevServerOnFreePorts, type DevServer } from '../../client/devServer';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { approveSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
 import { hasChromium, launchBrowser, screenshot } from '../support/browser';
@@ -91,8 +91,7 @@ const atGate = (handle: WorkflowHandle) =>
   });
 
 beforeAll(async () => {
-  const [port, uiPort] = [await freePort(), await freePort()];
-  server = await startDevServer({ port, uiPort, startTimeoutMs: 90_000 });
+  server = await startDevServerOnFreePorts({ ui: true, startTimeoutMs: 90_000 });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
 }, 120_000);

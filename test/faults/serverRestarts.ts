@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { freePort, startDevServer, type DevServer } from '../../client/devServer';
+import { startDevServer, startDevServerOnFreePorts, type DevServer } from '../../client/devServer';
 import { SeededRandom } from '../../lib/data/random';
 import type { FaultHoldPlan, HoldSpec } from '../../workers/faultHooks';
 import type { FaultRow } from '../support/faultHarness';
@@ -51,9 +51,10 @@ export async function restartServerDuringRuns(o: { bundlePath: string }): Promis
   const rng = new SeededRandom('faults-server-restarts');
   const dbFile = join(scratchDir('trainctl-faults-db-'), 'temporal.db');
   const holdDir = scratchDir('trainctl-faults-server-holds-');
-  const port = await freePort();
+  // The first start may move to other ports (client/devServer.ts); restarts keep its address.
+  let server: DevServer = await startDevServerOnFreePorts({ dbFile, startTimeoutMs: 120_000 });
+  const port = Number(server.address.split(':').pop());
   const start = () => startDevServer({ port, dbFile, startTimeoutMs: 120_000 });
-  let server: DevServer = await start();
   const address = server.address;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });

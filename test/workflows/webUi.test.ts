@@ -6,7 +6,7 @@ import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../client/commands/run';
 import { formatRuns, listRuns } from '../../client/commands/runsList';
-import { freePort, startDevServer, type DevServer } from '../../client/devServer';
+import { startDevServerOnFreePorts, type DevServer } from '../../client/devServer';
 import { ensureSearchAttributes } from '../../client/searchAttributes';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { createTrainingWorker, workflowsPath } from '../../workers/worker';
@@ -26,8 +26,7 @@ let client: Client;
 let clientConnection: Connection;
 let connection: NativeConnection;
 beforeAll(async () => {
-  const [port, uiPort] = [await freePort(), await freePort()];
-  server = await startDevServer({ port, uiPort, startTimeoutMs: 90_000 });
+  server = await startDevServerOnFreePorts({ ui: true, startTimeoutMs: 90_000 });
   [clientConnection, connection] = await Promise.all([
     Connection.connect({ address: server.address }),
     NativeConnection.connect({ address: server.address }),
