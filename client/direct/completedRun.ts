@@ -59,40 +59,40 @@ export async function readCompletedRun(o: {
   timeoutMs?: number;
 }): Promise<CompletedRun | undefined> {
   const channel = openGrpcChannel(o.address, { timeoutMs: o.timeoutMs ?? 3000 });
-  try {
-    const D = F['workflowservice.v1.DescribeWorkflowExecutionRequest'];
-    const described = readFields(
+  const W = F['common.v1.WorkflowExecution'];
+  // Both requests have the namespace and the execution under the same numbers (FIELDS).
+  const R = F['workflowservice.v1.DescribeWorkflowExecutionRequest'];
+  const call = async (method: string, runId: string | undefined, rest: [number, number][] = []) =>
+    readFields(
       await channel.call(
-        `${SERVICE}DescribeWorkflowExecution`,
+        `${SERVICE}${method}`,
         encodeMessage([
-          [D.namespace, o.namespace],
-          [D.execution, encodeMessage([[F['common.v1.WorkflowExecution'].workflowId, o.workflowId]])],
+          [R.namespace, o.namespace],
+          [
+            R.execution,
+            encodeMessage([
+              [W.workflowId, o.workflowId],
+              [W.runId, runId],
+            ]),
+          ],
+          ...rest,
         ]),
       ),
     );
+  try {
+    const described = await call('DescribeWorkflowExecution', undefined);
     const I = F['workflow.v1.WorkflowExecutionInfo'];
     const info = messageField(described, F['workflowservice.v1.DescribeWorkflowExecutionResponse'].workflowExecutionInfo) ?? none;
     if (numberField(info, I.status) !== ENUMS['enums.v1.WorkflowExecutionStatus'].WORKFLOW_EXECUTION_STATUS_COMPLETED) return undefined;
-    const runId = stringField(messageField(info, I.execution) ?? none, F['common.v1.WorkflowExecution'].runId);
+    const runId = stringField(messageField(info, I.execution) ?? none, W.runId);
     const workflowType = stringField(messageField(info, I.type) ?? none, F['common.v1.WorkflowType'].name);
 
-    const H = F['workflowservice.v1.GetWorkflowExecutionHistoryRequest'];
-    const history = readFields(
-      await channel.call(
-        `${SERVICE}GetWorkflowExecutionHistory`,
-        encodeMessage([
-          [H.namespace, o.namespace],
-          [
-            H.execution,
-            encodeMessage([
-              [F['common.v1.WorkflowExecution'].workflowId, o.workflowId],
-              [F['common.v1.WorkflowExecution'].runId, runId],
-            ]),
-          ],
-          [H.historyEventFilterType, ENUMS['enums.v1.HistoryEventFilterType'].HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT],
-        ]),
-      ),
-    );
+    const history = await call('GetWorkflowExecutionHistory', runId, [
+      [
+        F['workflowservice.v1.GetWorkflowExecutionHistoryRequest'].historyEventFilterType,
+        ENUMS['enums.v1.HistoryEventFilterType'].HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+      ],
+    ]);
     const events = repeatedMessages(
       messageField(history, F['workflowservice.v1.GetWorkflowExecutionHistoryResponse'].history) ?? none,
       F['history.v1.History'].events,

@@ -3,11 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
 import { openRegistry, registryRoot } from '../../lib/registry';
-import { createTrainingWorker } from '../../workers/worker';
 import { hyperparameterSearch } from '../../workflows/hyperparameterSearch';
 import { trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
-import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+import { connectTestTemporal, createTestWorker, tempPaths, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 
 /**
  * `status`, `approve` and `reject` as a user runs them (child processes of bin/trainctl.mjs) when
@@ -127,14 +126,7 @@ describe('the CLI when workers are missing or crashed', () => {
   }, 400_000);
 
   it('status of a search ID (<id>-hpo) shows the search, running or finished', async () => {
-    const taskQueue = uniqueTaskQueue('hpo-status');
-    const paths = tempPaths();
-    const worker = await createTrainingWorker({
-      connection: t.connection,
-      settings: { namespace: 'default', taskQueue },
-      workflowBundle: t.bundle,
-      deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
-    });
+    const { worker, taskQueue, paths } = await createTestWorker(t, { name: 'hpo-status' });
     const env = { TRAINCTL_TASK_QUEUE: taskQueue, TRAINCTL_HOME: paths.root };
     const id = `status-search-${Date.now().toString(36)}-hpo`;
     await worker.runUntil(async () => {

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCompletedRun } from '../../client/direct/completedRun';
 import { readRunStatus } from '../../client/runStatus';
 import { resolvePipelineConfig } from '../../lib/config/pipeline';
-import { createTrainingWorker } from '../../workers/worker';
 import { trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
-import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+import { connectTestTemporal, createTestWorker, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 
 /**
  * `trainctl status` of a finished run reads it with two direct gRPC calls (client/direct) instead
@@ -22,14 +21,7 @@ let result: PipelineStatus;
 
 beforeAll(async () => {
   t = await connectTestTemporal();
-  const taskQueue = uniqueTaskQueue('completed-run');
-  const paths = tempPaths();
-  const worker = await createTrainingWorker({
-    connection: t.connection,
-    settings: { namespace: 'default', taskQueue },
-    workflowBundle: t.bundle,
-    deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
-  });
+  const { worker, taskQueue } = await createTestWorker(t, { name: 'completed-run' });
   workflowId = `completed-run-${Date.now().toString(36)}`;
   const config = resolvePipelineConfig({ tickers: ['SYN-A', 'SYN-B', 'SYN-C'], period: '3y', asOf: '2026-10-30', dryRun: true });
   result = await worker.runUntil(t.client.workflow.execute(trainingPipeline, { taskQueue, workflowId, args: [{ config }] }));

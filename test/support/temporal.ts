@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { resolvePaths, type Paths } from '../../lib/config/paths';
 import { createLogger } from '../../lib/log';
+import { createTrainingWorker } from '../../workers/worker';
 
 export interface TemporalTestContext {
   address: string;
@@ -49,4 +50,20 @@ export function testLogger(paths: Paths) {
 
 export function uniqueTaskQueue(name: string): string {
   return `test-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${Date.now().toString(36)}`;
+}
+
+/** A real training worker on the suite's server for one test: a task queue named after it and a fresh trainctl home. */
+export async function createTestWorker(
+  t: TemporalTestContext,
+  o: { name: string; env?: Record<string, string> },
+): Promise<{ worker: Worker; taskQueue: string; paths: Paths }> {
+  const taskQueue = uniqueTaskQueue(o.name);
+  const paths = tempPaths();
+  const worker = await createTrainingWorker({
+    connection: t.connection,
+    settings: { namespace: 'default', taskQueue },
+    workflowBundle: t.bundle,
+    deps: { paths, logger: testLogger(paths), env: o.env ?? {}, now: () => new Date(), fetch },
+  });
+  return { worker, taskQueue, paths };
 }

@@ -5,10 +5,9 @@ import { readRunStatus } from '../../client/runStatus';
 import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
 import { modelLinePaths } from '../../lib/config/paths';
 import { openRegistry, registryRoot } from '../../lib/registry';
-import { createTrainingWorker } from '../../workers/worker';
 import { approveSignal, trainingPipeline } from '../../workflows/trainingPipeline';
 import type { PipelineStatus } from '../../workflows/types';
-import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+import { connectTestTemporal, createTestWorker, tempPaths, type TemporalTestContext } from '../support/temporal';
 
 /**
  * Who may decide at the gate (a non-empty `by`, one of `approvers` when the configuration lists
@@ -32,14 +31,7 @@ const SMALL: PipelineConfigInput = {
 };
 
 async function withWorker<T>(name: string, fn: (o: { taskQueue: string; paths: ReturnType<typeof tempPaths> }) => Promise<T>) {
-  const taskQueue = uniqueTaskQueue(name);
-  const paths = tempPaths();
-  const worker = await createTrainingWorker({
-    connection: t.connection,
-    settings: { namespace: 'default', taskQueue },
-    workflowBundle: t.bundle,
-    deps: { paths, logger: testLogger(paths), env: {}, now: () => new Date(), fetch },
-  });
+  const { worker, taskQueue, paths } = await createTestWorker(t, { name });
   return worker.runUntil(fn({ taskQueue, paths }));
 }
 

@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePipelineConfig, type PipelineConfigInput } from '../../lib/config/pipeline';
 import { generateSyntheticMarket } from '../../lib/data';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../../lib/drift';
-import { createTrainingWorker } from '../../workers/worker';
 import { driftMonitor } from '../../workflows/driftMonitor';
 import { pipelineWorkflowId } from '../../workflows/ids';
 import { approveSignal, statusQuery, trainingPipeline } from '../../workflows/trainingPipeline';
-import { connectTestTemporal, tempPaths, testLogger, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+import { connectTestTemporal, createTestWorker, type TemporalTestContext } from '../support/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
 
 let t: TemporalTestContext;
@@ -62,14 +61,7 @@ function shiftedMarketCsv(days: number): string {
 
 describe('driftMonitor', () => {
   it('no drift on the unshifted market raises no alert; a shifted one alerts and starts exactly one retraining', async () => {
-    const taskQueue = uniqueTaskQueue('drift');
-    const paths = tempPaths();
-    const worker = await createTrainingWorker({
-      connection: t.connection,
-      settings: { namespace: 'default', taskQueue },
-      workflowBundle: t.bundle,
-      deps: { paths, logger: testLogger(paths), env: { TRAINCTL_WEBHOOK_URL: hooks.url }, now: () => new Date(), fetch },
-    });
+    const { worker, taskQueue } = await createTestWorker(t, { name: 'drift', env: { TRAINCTL_WEBHOOK_URL: hooks.url } });
     await worker.runUntil(async () => {
       const config = resolvePipelineConfig(SMALL);
       const train = await t.client.workflow.start(trainingPipeline, {
