@@ -7,11 +7,6 @@ import { ConfigError } from '../../lib/util/errors';
 import { checkPerson } from './person';
 import { formatSearchView, formatStatus } from '../format';
 
-/**
- * `status`, `approve`, `reject` and `cancel`: the commands a person runs most, kept free of heavy
- * imports (no zod, no configuration schema) so they start fast; the Temporal client is loaded in
- * the action.
- */
 /** The status of a training run that completed, read without the SDK's client where the connection allows. */
 async function readCompletedPipelineRun(workflowId: string): Promise<{ status: PipelineStatus; settings: TemporalSettings } | undefined> {
   const env = await environment();
@@ -23,6 +18,11 @@ async function readCompletedPipelineRun(workflowId: string): Promise<{ status: P
   return run?.workflowType === 'trainingPipeline' ? { status: run.result as PipelineStatus, settings } : undefined;
 }
 
+/**
+ * `status`, `approve`, `reject` and `cancel`: the commands a person runs most, kept free of heavy
+ * imports (no zod, no configuration schema) so they start fast; the Temporal client is loaded in
+ * the action.
+ */
 export function addRunCommands(program: Command): void {
   program
     .command('status <workflowId>')
