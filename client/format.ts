@@ -2,6 +2,7 @@ import { formatInterval, pIs } from '../lib/stats/format';
 import type { Interval } from '../lib/stats/intervals';
 import type { TradingMetrics } from '../lib/backtest/backtest';
 import type { SearchResult, SearchStatus } from '../workflows/hyperparameterSearch';
+import { formatRetry } from './retries';
 import type { EvidenceSummary, ModelScore, PipelineStatus } from '../workflows/types';
 
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -67,6 +68,7 @@ export function formatStatus(s: PipelineStatus, uiLink?: string): string {
     out.push(`refused   ${r.kind} from ${r.by} for ${r.version}: ${r.reason}`);
   }
   if (s.outcome === 'awaiting_approval') out.push('\n' + approvalCommands(s));
+  for (const r of s.retries ?? []) out.push(`retrying  ${formatRetry(r)}`);
   if (s.error) out.push(`error     ${s.error.stage}: ${s.error.message} [${s.error.type}]`);
   return out.join('\n');
 }

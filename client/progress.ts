@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { LiveProgress } from '../lib/progress/render';
 import type { PipelineStatus } from '../workflows/types';
+import { pendingRetries } from './retries';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
@@ -28,6 +29,8 @@ export async function readLiveProgress(
   try {
     const describe = await client.workflow.getHandle(workflowId).describe();
     const converter = client.options.loadedDataConverter.payloadConverter;
+    const [retry] = pendingRetries(describe.raw.pendingActivities);
+    if (retry) progress.retry = { attempt: retry.attempt, maximumAttempts: retry.maximumAttempts, lastFailure: retry.lastFailure };
     for (const a of describe.raw.pendingActivities ?? []) {
       const payload = a.heartbeatDetails?.payloads?.[0];
       if (!payload) continue;

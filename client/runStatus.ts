@@ -5,6 +5,7 @@ import type * as TemporalCommon from '@temporalio/common';
 import { ConfigError } from '../lib/util/errors';
 import type { SearchResult, SearchStatus } from '../workflows/hyperparameterSearch';
 import type { PipelineStatus } from '../workflows/types';
+import { pendingRetries } from './retries';
 import { noWorkerMessage, taskQueuePollers } from './taskQueue';
 
 // CommonJS packages through require (see client/connection.ts): part of every `status`.
@@ -58,7 +59,11 @@ export async function pipelineStatus(client: Client, { handle, description }: De
   }
   const memo = description.memo?.[STATUS_MEMO] as PipelineStatus | undefined;
   const state = description.status.name;
-  if (state === 'RUNNING') return memo ?? (await queryRun<PipelineStatus>(client, { handle, description }, STATUS_QUERY));
+  if (state === 'RUNNING') {
+    const status = memo ?? (await queryRun<PipelineStatus>(client, { handle, description }, STATUS_QUERY));
+    const retries = pendingRetries(description.raw.pendingActivities);
+    return retries.length ? { ...status, retries } : status;
+  }
   if (state === 'COMPLETED') return (await handle.result()) as PipelineStatus;
   const status = memo ?? (await queryRun<PipelineStatus>(client, { handle, description }, STATUS_QUERY).catch(() => undefined));
   if (state === 'CANCELLED') {

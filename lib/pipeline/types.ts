@@ -148,6 +148,15 @@ export interface StageStatus {
   note?: string;
 }
 
+/** An activity past its first attempt: which attempt, of how many, and why the last one ended. */
+export interface ActivityRetry {
+  activity: string;
+  attempt: number;
+  /** Absent when the retry policy sets no limit. */
+  maximumAttempts?: number;
+  lastFailure?: string;
+}
+
 export interface PipelineStatus {
   /** What `status`, `approve` and `reject` take: the model line's workflow ID. */
   workflowId: string;
@@ -185,6 +194,8 @@ export interface PipelineStatus {
   shadowEvidence?: ShadowEvidenceStatus;
   /** Shadow predictions of the candidate so far (filled in by `trainctl status` from the prediction log while the run awaits approval). */
   shadow?: { total: number; requests: number; batch: number };
+  /** Activities the server is retrying right now (read by the client from the run's pending activities). */
+  retries?: ActivityRetry[];
   /** The deploy stage: every serving instance answers with the promoted version (or the run failed and production was rolled back). */
   deploy?: DeployStatus;
   reason?: string;

@@ -11,6 +11,8 @@ export interface LiveProgress {
   trialsTotal?: number;
   /** Free text of the activity in progress (e.g. `cv`, `candidate scored`). */
   step?: string;
+  /** The activity in progress is a retry: its attempt, of how many, and why the last one ended. */
+  retry?: { attempt: number; maximumAttempts?: number; lastFailure?: string };
 }
 
 export interface ProgressStyle {
@@ -39,6 +41,10 @@ export function formatProgress(p: LiveProgress, style: ProgressStyle): string {
   else if (p.round !== undefined && p.rounds !== undefined) parts.push(`${bar(p.round, p.rounds)} round ${p.round}/${p.rounds}`);
   else if (p.round !== undefined) parts.push(`round ${p.round}`);
   if (p.step && p.round === undefined && p.trialsDone === undefined) parts.push(p.step);
+  if (p.retry)
+    parts.push(
+      `attempt ${p.retry.attempt}${p.retry.maximumAttempts ? `/${p.retry.maximumAttempts}` : ''}${p.retry.lastFailure ? ` (last: ${p.retry.lastFailure})` : ''}`,
+    );
   return parts.join('  ').trimEnd();
 }
 
