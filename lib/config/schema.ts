@@ -1,3 +1,4 @@
+import { estimateWorkerMemoryMb } from './universe';
 import { z } from 'zod';
 import { SearchSpaceError } from '../hyperopt/distributions';
 import { searchSpaceFor, type EngineSearchSpaceConfig } from '../engine/searchSpace';
@@ -137,11 +138,7 @@ const pipelineObject = z
       help: 'model line: its own versions, stages, pointers, schedules and MLflow model',
     }),
     tickers: meta(
-      z
-        .array(ticker)
-        .min(1, 'expected at least one ticker, e.g. AAPL,MSFT')
-        .max(1000, 'expected at most 1000 tickers')
-        .default(['SYN-A', 'SYN-B', 'SYN-C', 'SYN-D', 'SYN-E']),
+      z.array(ticker).min(1, 'expected at least one ticker, e.g. AAPL,MSFT').default(['SYN-A', 'SYN-B', 'SYN-C', 'SYN-D', 'SYN-E']),
       {
         flag: 'tickers',
         arg: '<list>',
@@ -149,6 +146,18 @@ const pipelineObject = z
         fromText: 'list',
       },
     ),
+    maxTickers: meta(int(1, 10_000).default(1000), {
+      flag: 'max-tickers',
+      arg: '<n>',
+      help: 'the largest universe a run accepts (a longer --tickers list is refused before the run starts)',
+      fromText: 'int',
+    }),
+    workerMemoryMb: meta(int(256, 1_048_576).default(8192), {
+      flag: 'worker-memory-mb',
+      arg: '<MB>',
+      help: "memory a training worker may use: a universe whose estimated peak (tickers × period's trading days) exceeds it is refused before the run starts",
+      fromText: 'int',
+    }),
     source: meta(source.default('synthetic'), { flag: 'source', arg: '<source>', help: 'synthetic (embedded, offline) | yahoo | csv:DIR' }),
     period: meta(z.enum(PERIODS).default('5y'), { flag: 'period', arg: '<period>', help: 'history to use' }),
     modelType: meta(z.enum(MODEL_TYPES).default('xgb'), {
@@ -315,6 +324,23 @@ const pipelineObject = z
 
 /** Cross-field rules, each reported with the key path it concerns. */
 function crossChecks(c: z.output<typeof pipelineObject>, ctx: z.RefinementCtx): void {
+  if (c.tickers.length > c.maxTickers)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tickers'],
+      message: `${c.tickers.length} tickers exceed the limit of ${c.maxTickers} (raise it with --max-tickers)`,
+      input: c.tickers,
+    });
+  // Signal columns are known only once their files are read: the estimate counts the patterns.
+  const extraFeatures = c.candlestickPatterns?.length ?? 0;
+  const estimate = estimateWorkerMemoryMb({ tickers: c.tickers.length, period: c.period, extraFeatures });
+  if (c.tickers.length <= c.maxTickers && estimate > c.workerMemoryMb)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tickers'],
+      message: `${c.tickers.length} tickers × ${c.period} need an estimated ${estimate} MB on the training worker, more than the ${c.workerMemoryMb} MB it may use (fewer tickers, a shorter --period, or --worker-memory-mb on a larger worker)`,
+      input: c.tickers,
+    });
   // A reminder longer than the approval timeout is sent at the start of the wait (the workflow takes the smaller).
   if (c.searchSpace !== undefined) {
     try {

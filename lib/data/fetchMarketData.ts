@@ -58,6 +58,9 @@ export interface MarketDataResult {
  * — unknown symbols, malformed files, fatal quality issues — are collected; the call fails with a
  * DataError only when fewer than `minTickerShare` of the tickers succeed.
  */
+/** Tickers fetched (or read from the cache) together. */
+export const FETCH_BATCH = 50;
+
 export async function fetchMarketData(options: FetchMarketDataOptions): Promise<MarketDataResult> {
   const source =
     typeof options.source === 'string' ? parseSource(options.source, { seed: options.seed, ...options.sourceOptions }) : options.source;
@@ -69,16 +72,27 @@ export async function fetchMarketData(options: FetchMarketDataOptions): Promise<
   const progress = options.onProgress ?? (() => {});
 
   progress({ step: 'fetch', done: 0, total: tickers.length });
-  const cached = await updateCache({
-    source,
-    tickers,
-    start: range.start,
-    end: range.end,
-    cacheDir: options.cacheDir,
-    // Prices that fail the quality checks are refused before they are cached, not only before use.
-    accept: (_ticker, series) => void assertSeriesQuality(sliceByDate(series, range.start, range.end), options.quality),
-  });
-  progress({ step: 'fetch', done: tickers.length, total: tickers.length });
+  // A batch of tickers at a time, with progress (an activity's heartbeat) and a turn of the event
+  // loop between batches: a universe of a thousand read or generated in one go held the loop for
+  // seconds, longer than a heartbeat timeout on a loaded worker. Sources see the same requests
+  // per ticker either way (the synthetic market draws each ticker from its own seed).
+  const cached: Awaited<ReturnType<typeof updateCache>> = [];
+  for (let from = 0; from < tickers.length; from += FETCH_BATCH) {
+    const batch = tickers.slice(from, from + FETCH_BATCH);
+    cached.push(
+      ...(await updateCache({
+        source,
+        tickers: batch,
+        start: range.start,
+        end: range.end,
+        cacheDir: options.cacheDir,
+        // Prices that fail the quality checks are refused before they are cached, not only before use.
+        accept: (_ticker, series) => void assertSeriesQuality(sliceByDate(series, range.start, range.end), options.quality),
+      })),
+    );
+    progress({ step: 'fetch', done: from + batch.length, total: tickers.length });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 
   const ok: TickerData[] = [];
   const failed: MarketDataResult['failed'] = [];

@@ -45,11 +45,14 @@ function signalColumns(series: PriceSeries, signals: JoinedSignals): Float64Arra
 
 /**
  * One frame from many tickers: date, ticker, features (null = undefined), label (Int8, null while
- * the forward return is unknown), fwd_return, next_return; rows in input order. Columns are built
- * once over all tickers because each polars Series construction has a fixed cost far above the
- * per-value cost, and the repeated date/ticker strings are created from small dictionaries.
+ * the forward return is unknown), fwd_return, next_return; rows in input order, or with
+ * `sorted` in (date, ticker) order (what `.sort(['date', 'ticker'])` gives, without the sorted
+ * copy of the whole frame). Columns are built once over all tickers because each polars Series
+ * construction has a fixed cost far above the per-value cost, and the repeated date/ticker strings
+ * are created from small dictionaries. With `release`, each part's column is let go as soon as it
+ * is copied (the parts are consumed), so a universe's values are held about once, not three times.
  */
-export function assembleFeatureFrame(parts: TickerColumns[]): pl.DataFrame {
+export function assembleFeatureFrame(parts: TickerColumns[], o: { sorted?: boolean; release?: boolean } = {}): pl.DataFrame {
   const featureNames = parts[0]?.featureNames ?? priceFeatureNames();
   const other = parts.find((p) => p.featureNames.join() !== featureNames.join());
   if (other) throw new Error(`feature columns of ${other.ticker} differ from those of ${parts[0]!.ticker}`);
@@ -58,33 +61,59 @@ export function assembleFeatureFrame(parts: TickerColumns[]): pl.DataFrame {
   const dateCodes = new Int32Array(total);
   const tickerCodes = new Int32Array(total);
   const dateIndex = new Map<string, number>();
+  for (const p of parts) for (const d of p.dates) if (!dateIndex.has(d)) dateIndex.set(d, dateIndex.size);
+  let dictionary = [...dateIndex.keys()];
+  // Row r of the input order lands at dest[r].
+  let dest: Int32Array | undefined;
+  let tickerOrder = parts.map((_, t) => t);
+  if (o.sorted) {
+    dictionary.sort();
+    dictionary.forEach((d, k) => dateIndex.set(d, k));
+    tickerOrder = tickerOrder.sort((a, b) => (parts[a]!.ticker < parts[b]!.ticker ? -1 : parts[a]!.ticker > parts[b]!.ticker ? 1 : 0));
+    const start = new Int32Array(dictionary.length + 1);
+    for (const p of parts) for (const d of p.dates) start[dateIndex.get(d)! + 1]!++;
+    for (let k = 1; k <= dictionary.length; k++) start[k]! += start[k - 1]!;
+    const base = new Int32Array(parts.length);
+    for (let t = 1; t < parts.length; t++) base[t] = base[t - 1]! + parts[t - 1]!.dates.length;
+    dest = new Int32Array(total);
+    for (const t of tickerOrder) {
+      const p = parts[t]!;
+      for (let i = 0; i < p.dates.length; i++) dest[base[t]! + i] = start[dateIndex.get(p.dates[i]!)!]!++;
+    }
+  }
   let at = 0;
   parts.forEach((p, t) => {
     for (const d of p.dates) {
-      let code = dateIndex.get(d);
-      if (code === undefined) dateIndex.set(d, (code = dateIndex.size));
-      dateCodes[at] = code;
-      tickerCodes[at++] = t;
+      const to = dest ? dest[at]! : at;
+      dateCodes[to] = dateIndex.get(d)!;
+      tickerCodes[to] = t;
+      at++;
     }
   });
   const columns = valueColumns.map((name, j) => {
     const big = new Float64Array(total);
     let offset = 0;
     for (const p of parts) {
-      big.set(p.values[j]!, offset);
+      const values = p.values[j]!;
+      if (dest) for (let i = 0; i < values.length; i++) big[dest[offset + i]!] = values[i]!;
+      else big.set(values, offset);
       offset += p.dates.length;
+      if (o.release) p.values[j] = EMPTY;
     }
     return name === 'label' ? nullableFloat64(name, big).cast(pl.Int8) : nullableFloat64(name, big);
   });
   const keys = pl.DataFrame([pl.Series('date', dateCodes), pl.Series('ticker', tickerCodes)]).select(
-    decode('date', [...dateIndex.keys()]),
+    decode('date', dictionary),
     decode(
       'ticker',
       parts.map((p) => p.ticker),
     ),
   );
+  dictionary = [];
   return pl.DataFrame([keys.getColumn('date'), keys.getColumn('ticker'), ...columns]);
 }
+
+const EMPTY = new Float64Array(0);
 
 function decode(name: string, dictionary: string[]): pl.Expr {
   if (dictionary.length === 0) return pl.col(name).cast(pl.Utf8);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import pl from 'nodejs-polars';
 import { columnAsFloat64 } from '../data/polarsColumns';
 import { ConfigError, DataError } from '../util/errors';
@@ -29,9 +28,9 @@ export interface LoadFeatureMatrixOptions {
  * sorted by (date, ticker); missing feature values are NaN, which both treat as "missing".
  */
 export async function loadFeatureMatrix(path: string, options: LoadFeatureMatrixOptions = {}): Promise<FeatureMatrix> {
-  let df = pl.readParquet(await readFile(path));
+  const columns = pl.scanParquet(path).columns;
   const reserved = new Set<string>([...KEY_COLUMNS, ...TARGET_COLUMNS]);
-  const available = df.columns.filter((c) => !reserved.has(c));
+  const available = columns.filter((c) => !reserved.has(c));
   const featureNames = options.featureNames ?? available;
   const unknown = featureNames.filter((f) => !available.includes(f));
   if (unknown.length > 0) {
@@ -41,24 +40,24 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureMatrix
       { unknown, available },
     );
   }
-  const missing = [...KEY_COLUMNS, ...TARGET_COLUMNS].filter((c) => !df.columns.includes(c));
+  const missing = [...KEY_COLUMNS, ...TARGET_COLUMNS].filter((c) => !columns.includes(c));
   if (missing.length > 0) throw new DataError(`feature set ${path} lacks column(s) ${missing.join(', ')}`, { missing });
 
-  let filter: pl.Expr | undefined;
-  const and = (e: pl.Expr): void => {
-    filter = filter ? filter.and(e) : e;
-  };
-  if (options.labelledOnly) and(pl.col('label').isNotNull());
-  if (options.from) and(pl.col('date').gtEq(pl.lit(options.from)));
-  if (options.to) and(pl.col('date').ltEq(pl.lit(options.to)));
-  if (filter) df = df.filter(filter);
-  df = df.sort(['date', 'ticker']);
+  // Only the columns used, filtered and sorted by the lazy engine: at a million rows a whole-file
+  // read plus a sorted copy held three times the matrix (1.6 GB of RSS at 500 tickers × 10 years).
+  // Features as float32 (what the matrix holds), missing values as NaN.
+  const asMatrixValue = (c: string) => pl.col(c).cast(pl.Float32).fillNull(pl.lit(Number.NaN)).alias(c);
+  let lazy = pl.scanParquet(path).select(...[...KEY_COLUMNS, ...TARGET_COLUMNS].map((c) => pl.col(c)), ...featureNames.map(asMatrixValue));
+  if (options.labelledOnly) lazy = lazy.filter(pl.col('label').isNotNull());
+  if (options.from) lazy = lazy.filter(pl.col('date').gtEq(pl.lit(options.from)));
+  if (options.to) lazy = lazy.filter(pl.col('date').ltEq(pl.lit(options.to)));
+  const df = lazy.sort(['date', 'ticker']).collectSync();
 
   const rows = df.height;
   const cols = featureNames.length;
   const data = new Float32Array(rows * cols);
   featureNames.forEach((name, j) => {
-    const column = columnAsFloat64(df, name);
+    const column = df.getColumn(name).toTypedArray() as Float32Array;
     for (let i = 0; i < rows; i++) data[i * cols + j] = column[i]!;
   });
   return {

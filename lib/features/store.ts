@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { readSeriesParquet } from '../data/parquet';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import { writeFileAtomicWith, writeJsonAtomic } from '../util/atomic';
 import { DataError } from '../util/errors';
-import { sha256, sha256File, stableHash } from '../util/hash';
+import { sha256File, stableHash } from '../util/hash';
 import { FEATURE_CODE_VERSION, resolveFeatureConfig, type FeatureConfig } from './config';
 import { priceFeatureNames } from './definitions';
 import { assembleFeatureFrame, tickerFeatureColumns, type JoinedSignals, type TickerColumns } from './featureFrame';
@@ -92,7 +92,8 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
     }
     parts.push(tickerFeatureColumns(await readSeriesParquet(input.path, input.ticker), { ...config, signals: options.signals }));
   }
-  const df = assembleFeatureFrame(parts).sort(['date', 'ticker']);
+  const df = assembleFeatureFrame(parts, { sorted: true, release: true });
+  parts.length = 0;
   if (df.height === 0) throw new DataError('too little data: no ticker has more rows than the feature warm-up');
   const classBalance = countClasses(df);
   const labelledRows = classBalance.positive + classBalance.negative;
@@ -103,11 +104,13 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
     });
   }
   const schema: FeatureSchema = { names: df.columns, dtypes: df.dtypes.map(dtypeName) };
-  const bytes = df.writeParquet();
+  // Written to the file by polars (not through a buffer of the whole file in this process).
+  const path = join(dir, DATA_FILE);
+  await writeFileAtomicWith(path, async (tmp) => df.writeParquet(tmp));
   const dates = df.getColumn('date');
   const result: FeatureSetResult = {
-    path: join(dir, DATA_FILE),
-    sha256: sha256(bytes),
+    path,
+    sha256: await sha256File(path),
     rows: df.height,
     labelledRows,
     schema,
@@ -119,7 +122,6 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
     end: dates.get(df.height - 1) as string,
     key,
   };
-  await writeFileAtomic(result.path, bytes);
   await writeJsonAtomic(join(dir, SCHEMA_FILE), { ...schema, schemaHash: result.schemaHash, codeVersion: FEATURE_CODE_VERSION });
   await writeJsonAtomic(join(dir, MANIFEST_FILE), { ...result, config, inputs: options.inputs, codeVersion: FEATURE_CODE_VERSION });
   return result;

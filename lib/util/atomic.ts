@@ -7,13 +7,28 @@ import { dirname, join, basename } from 'node:path';
  * temp file in the same directory, fsync it, rename over the target, fsync the directory.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await writeFileAtomicWith(path, async (tmp) => {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+    } finally {
+      await fh.close();
+    }
+  });
+}
+
+/**
+ * The same for content another writer puts in a file (a Parquet writer given a path): `write`
+ * creates the temp file, which is then fsynced and renamed over the target.
+ */
+export async function writeFileAtomicWith(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fh = await open(tmp, 'w');
+    await write(tmp);
+    const fh = await open(tmp, 'r+');
     try {
-      await fh.writeFile(data);
       await fh.sync();
     } finally {
       await fh.close();

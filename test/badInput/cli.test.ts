@@ -34,6 +34,25 @@ const runFlags: Case[] = [
     args: ['run', '--tickers', 'SYN-A\u0001'],
     says: /tickers\.0 = "SYN-A\\u0001".*expected a symbol/,
   },
+  {
+    name: 'a universe over the configured limit',
+    args: ['run', ...AS_OF, '--max-tickers', '3', '--tickers', 'SYN-A,SYN-B,SYN-C,SYN-D'],
+    says: /4 tickers exceed the limit of 3 \(raise it with --max-tickers\)/,
+  },
+  {
+    name: 'a universe whose estimated memory exceeds what the worker may use',
+    args: [
+      'run',
+      ...AS_OF,
+      '--period',
+      '10y',
+      '--worker-memory-mb',
+      '512',
+      '--tickers',
+      Array.from({ length: 80 }, (_, i) => `SYN-${i}`).join(','),
+    ],
+    says: /80 tickers × 10y need an estimated \d+ MB on the training worker, more than the 512 MB it may use/,
+  },
   { name: 'path traversal as a ticker', args: ['run', '--tickers', '../../etc/passwd'], says: /expected a symbol/ },
   { name: 'a 50,000-character ticker', args: ['run', '--tickers', long(50_000)], says: /expected a symbol/ },
   {
