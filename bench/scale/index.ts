@@ -212,26 +212,28 @@ try {
     xs.length > 1 ? xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0) : NaN;
   console.log(`exponent of the stages' time against rows: ${fmt(exponent, 3)} (target ≤ 1.1)`);
 
-  // A search at the largest universe, end to end.
-  const searchHome = mkdtempSync(join(tmpdir(), 'bench-scale-search-'));
-  const searchWorker = startWorker(searchHome);
-  let search: RunResult;
-  let searchRss: number;
-  try {
-    search = await runPipeline(searchHome, 'scale-search', SEARCH_TICKERS, [
-      '--optimize',
-      '--trials',
-      String(SEARCH_TRIALS),
-      '--parallel',
-      String(PARALLEL),
-    ]);
-    searchRss = searchWorker.peakMb();
-  } finally {
-    await searchWorker.stop();
-  }
-  console.log(
-    `search: ${SEARCH_TICKERS} tickers, ${SEARCH_TRIALS} trials: optimize ${fmt(search.stagesS.optimize)} s, total ${fmt(search.wallS)} s (target ≤ 1800 s); worker peak RSS ${searchRss} MB`,
-  );
+  // A search at the largest universe, end to end (SEARCH_TRIALS=0 leaves it out).
+  let search: RunResult | undefined;
+  if (SEARCH_TRIALS > 0) {
+    const searchHome = mkdtempSync(join(tmpdir(), 'bench-scale-search-'));
+    const searchWorker = startWorker(searchHome);
+    let searchRss: number;
+    try {
+      search = await runPipeline(searchHome, 'scale-search', SEARCH_TICKERS, [
+        '--optimize',
+        '--trials',
+        String(SEARCH_TRIALS),
+        '--parallel',
+        String(PARALLEL),
+      ]);
+      searchRss = searchWorker.peakMb();
+    } finally {
+      await searchWorker.stop();
+    }
+    console.log(
+      `search: ${SEARCH_TICKERS} tickers, ${SEARCH_TRIALS} trials: optimize ${fmt(search.stagesS.optimize)} s, total ${fmt(search.wallS)} s (target ≤ 1800 s); worker peak RSS ${searchRss} MB`,
+    );
+  } else console.log('search: left out (SEARCH_TRIALS=0)');
 
   // The same search on one core, then on two workers with a core each.
   const speedupHome = mkdtempSync(join(tmpdir(), 'bench-scale-speedup-'));
@@ -259,7 +261,7 @@ try {
 
   const largest = sizes[sizes.length - 1]!;
   console.log(
-    `RESULT scale exponent=${fmt(exponent, 3)} rss_mb_1000=${largest.rssMb} wall_s_1000=${fmt(largest.run.wallS)} search_wall_s_1000=${fmt(search.wallS)} speedup_2w=${fmt(speedup, 2)} largest_tickers=${largest.tickers} search_tickers=${SEARCH_TICKERS}`,
+    `RESULT scale exponent=${fmt(exponent, 3)} rss_mb_1000=${largest.rssMb} wall_s_1000=${fmt(largest.run.wallS)} search_wall_s_1000=${search ? fmt(search.wallS) : 'NA'} speedup_2w=${fmt(speedup, 2)} largest_tickers=${largest.tickers} search_tickers=${SEARCH_TICKERS}`,
   );
 } finally {
   await connection.close();

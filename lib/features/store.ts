@@ -92,6 +92,7 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
     }
     parts.push(tickerFeatureColumns(await readSeriesParquet(input.path, input.ticker), { ...config, signals: options.signals }));
   }
+  const featureNames = parts[0]?.featureNames ?? priceFeatureNames(config);
   const df = assembleFeatureFrame(parts, { sorted: true, release: true });
   parts.length = 0;
   if (df.height === 0) throw new DataError('too little data: no ticker has more rows than the feature warm-up');
@@ -115,7 +116,7 @@ export async function buildFeatureSet(options: BuildFeatureSetOptions): Promise<
     labelledRows,
     schema,
     schemaHash: stableHash(schema),
-    featureNames: parts[0]?.featureNames ?? priceFeatureNames(config),
+    featureNames,
     cacheHit: false,
     classBalance,
     start: dates.get(0) as string,
