@@ -24,6 +24,18 @@ export function quantileEdges(values: ArrayLike<number>, nBins = 10): number[] {
   return edges;
 }
 
+/** The bin of a value: the first edge it does not exceed (edges.length above the last). */
+export function binOf(v: number, edges: number[]): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (v > edges[mid]!) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function binFractions(values: ArrayLike<number>, edges: number[]): { fractions: number[]; n: number; nan: number } {
   const counts = new Array<number>(edges.length + 1).fill(0);
   let n = 0;
@@ -34,14 +46,7 @@ export function binFractions(values: ArrayLike<number>, edges: number[]): { frac
       nan++;
       continue;
     }
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v > edges[mid]!) lo = mid + 1;
-      else hi = mid;
-    }
-    counts[lo]!++;
+    counts[binOf(v, edges)]!++;
     n++;
   }
   return { fractions: counts.map((c) => (n ? c / n : 0)), n, nan };

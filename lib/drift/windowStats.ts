@@ -1,5 +1,5 @@
 import { ksStatistic } from './ks';
-import { binFractions, psi } from './psi';
+import { binFractions, binOf, psi } from './psi';
 import type { ColumnProfile } from './profile';
 
 /**
@@ -117,18 +117,6 @@ function distinctValues(sample: ArrayLike<number>): { values: Float64Array; atMo
     }
   }
   return { values: Float64Array.from(values), atMost: Int32Array.from(atMost) };
-}
-
-/** binFractions' bin of a value (the first edge it does not exceed). */
-function binOf(v: number, edges: number[]): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v > edges[mid]!) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The first index whose value is ≥ v. */
