@@ -54,23 +54,8 @@ type ProfileInput = {
   calibration?: { dates: ArrayLike<string>; windowDays: number };
 };
 
-function uncalibratedProfile(o: ProfileInput): ReferenceProfile;
-function uncalibratedProfile(o: ProfileInput, between: () => Promise<void>): Promise<ReferenceProfile>;
-function uncalibratedProfile(o: ProfileInput, between?: () => Promise<void>): ReferenceProfile | Promise<ReferenceProfile> {
-  const features: Record<string, ColumnProfile> = {};
-  if (between)
-    return (async () => {
-      for (const [j, name] of o.featureNames.entries()) {
-        features[name] = profileColumn(o.columns[j]!, o.nBins);
-        await between();
-      }
-      return finishProfile(o, features);
-    })();
-  o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j]!, o.nBins)));
-  return finishProfile(o, features);
-}
-
-function finishProfile(o: ProfileInput, features: Record<string, ColumnProfile>): ReferenceProfile {
+/** The profile around its features' profiles (one per feature, made by the caller, at its own pace). */
+function uncalibratedProfile(o: ProfileInput, features: Record<string, ColumnProfile>): ReferenceProfile {
   let positiveRate: number | undefined;
   if (o.labels && o.labels.length) {
     let pos = 0;
@@ -95,14 +80,21 @@ const calibrationOf = (profile: ReferenceProfile, o: ProfileInput, c: NonNullabl
 });
 
 export function buildReferenceProfile(o: ProfileInput): ReferenceProfile {
-  const profile = uncalibratedProfile(o);
+  const features: Record<string, ColumnProfile> = {};
+  o.featureNames.forEach((name, j) => (features[name] = profileColumn(o.columns[j]!, o.nBins)));
+  const profile = uncalibratedProfile(o, features);
   if (o.calibration) profile.calibration = calibrateDrift(calibrationOf(profile, o, o.calibration));
   return profile;
 }
 
 /** The same profile, built and calibrated without holding the event loop for more than one feature at a time (activities). */
 export async function buildReferenceProfileYielding(o: ProfileInput): Promise<ReferenceProfile> {
-  const profile = await uncalibratedProfile(o, () => new Promise<void>((resolve) => setImmediate(resolve)));
+  const features: Record<string, ColumnProfile> = {};
+  for (const [j, name] of o.featureNames.entries()) {
+    features[name] = profileColumn(o.columns[j]!, o.nBins);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const profile = uncalibratedProfile(o, features);
   if (o.calibration) profile.calibration = await calibrateDriftYielding(calibrationOf(profile, o, o.calibration));
   return profile;
 }

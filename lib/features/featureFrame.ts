@@ -62,7 +62,7 @@ export function assembleFeatureFrame(parts: TickerColumns[], o: { sorted?: boole
   const tickerCodes = new Int32Array(total);
   const dateIndex = new Map<string, number>();
   for (const p of parts) for (const d of p.dates) if (!dateIndex.has(d)) dateIndex.set(d, dateIndex.size);
-  let dictionary = [...dateIndex.keys()];
+  const dictionary = [...dateIndex.keys()];
   // Row r of the input order lands at dest[r].
   let dest: Int32Array | undefined;
   let tickerOrder = parts.map((_, t) => t);
@@ -109,7 +109,6 @@ export function assembleFeatureFrame(parts: TickerColumns[], o: { sorted?: boole
       parts.map((p) => p.ticker),
     ),
   );
-  dictionary = [];
   return pl.DataFrame([keys.getColumn('date'), keys.getColumn('ticker'), ...columns]);
 }
 
